@@ -1,0 +1,104 @@
+using Pipelines.DuckDb.Native;
+
+namespace Pipelines.DuckDb;
+
+/// <summary>
+/// A session on a <see cref="DuckDbDatabase"/>. Not thread-safe: use a connection from one thread at a time
+/// (open one connection per thread; the database itself may be shared). Results, chunks, statements and appenders
+/// created from it follow the same rule.
+/// </summary>
+public sealed unsafe class DuckDbConnection : IDisposable
+{
+    private readonly ConnectionHandle _handle;
+
+    internal DuckDbConnection(ConnectionHandle handle) => _handle = handle;
+
+    /// <summary>Runs one or more ';'-separated statements (migrations, DDL), discarding any rows.</summary>
+    public void Execute(string sql)
+    {
+        ArgumentNullException.ThrowIfNull(sql);
+        using var result = RunQuery(sql);
+    }
+
+    /// <summary>Runs a statement and returns the rows it inserted, updated or deleted.</summary>
+    public long ExecuteNonQuery(string sql, params object?[] args)
+    {
+        using var result = Query(sql, args);
+        return result.RowsChanged;
+    }
+
+    /// <summary>
+    /// Runs a statement. Without arguments the SQL may hold several statements (the last one's result is returned);
+    /// with arguments it is prepared and they bind to $1.. / ? in order.
+    /// </summary>
+    public DuckDbResult Query(string sql, params object?[] args)
+    {
+        ArgumentNullException.ThrowIfNull(sql);
+        if (args is null || args.Length == 0)
+        {
+            return RunQuery(sql);
+        }
+
+        using var statement = Prepare(sql);
+        statement.BindAll(args);
+        return statement.Execute();
+    }
+
+    /// <summary>
+    /// The first column of the first row as T. NULL or no row gives null for reference and nullable types and
+    /// throws otherwise; numbers convert to other numeric types when they fit.
+    /// </summary>
+    public T Scalar<T>(string sql, params object?[] args)
+    {
+        using var result = Query(sql, args);
+        return ScalarReader.Read<T>(result);
+    }
+
+    public DuckDbPreparedStatement Prepare(string sql)
+    {
+        ArgumentNullException.ThrowIfNull(sql);
+        NativeMethods.Prepare(Handle, sql, out var raw);
+        var statement = new PreparedStatementHandle(raw);
+        var error = NativeMethods.ReadUtf8(NativeMethods.PrepareError(raw));
+        if (error is not null || statement.IsInvalid)
+        {
+            statement.Dispose();
+            throw new DuckDbException(error ?? "DuckDB could not prepare the statement.");
+        }
+
+        return new DuckDbPreparedStatement(statement);
+    }
+
+    /// <summary>Starts a transaction; disposing it without <see cref="DuckDbTransaction.Commit"/> rolls it back.</summary>
+    public DuckDbTransaction BeginTransaction()
+    {
+        Execute("BEGIN TRANSACTION");
+        return new DuckDbTransaction(this);
+    }
+
+    /// <summary>Bulk inserts into <paramref name="table"/> (default schema when <paramref name="schema"/> is null).</summary>
+    public DuckDbAppender CreateAppender(string table, string? schema = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(table);
+        return DuckDbAppender.Create(Handle, table, schema);
+    }
+
+    internal bool IsDisposed => _handle.IsClosed;
+
+    public void Dispose() => _handle.Dispose();
+
+    private IntPtr Handle
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+            return _handle.DangerousGetHandle();
+        }
+    }
+
+    private DuckDbResult RunQuery(string sql)
+    {
+        var connection = Handle;
+        return DuckDbResult.Run(result => NativeMethods.Query(connection, sql, (NativeResult*)result));
+    }
+}
