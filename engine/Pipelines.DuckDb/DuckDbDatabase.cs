@@ -6,16 +6,23 @@ namespace Pipelines.DuckDb;
 /// An open DuckDB database (a file or in-memory). Thread-safe: connections may be opened from any thread.
 /// DuckDB lets one process at a time open a file read-write; another process gets DuckDB's lock error as a
 /// <see cref="DuckDbException"/> (<see cref="DuckDbErrorType.IO"/>, message containing "Could not set lock").
-/// Dispose connections before the database: the file is released when the last of them closes.
+/// Within this process a file may be opened once read-write, or any number of times read-only; a conflicting
+/// second open is refused the same way. Dispose connections before the database: the file is released when the
+/// last of them closes.
 /// </summary>
 public sealed unsafe class DuckDbDatabase : IDisposable
 {
     private readonly DatabaseHandle _handle;
+    private readonly string? _registeredFile;
+    private readonly bool _readOnly;
+    private int _disposed;
 
-    private DuckDbDatabase(DatabaseHandle handle, string path)
+    private DuckDbDatabase(DatabaseHandle handle, string path, string? registeredFile, bool readOnly)
     {
         _handle = handle;
         Path = path;
+        _registeredFile = registeredFile;
+        _readOnly = readOnly;
     }
 
     /// <summary>The path given to <see cref="Open"/> ("" or ":memory:" for in-memory).</summary>
@@ -31,7 +38,17 @@ public sealed unsafe class DuckDbDatabase : IDisposable
     public static DuckDbDatabase Open(string path, IReadOnlyDictionary<string, string>? config = null)
     {
         ArgumentNullException.ThrowIfNull(path);
+        var inMemory = path.Length == 0 || path == ":memory:";
+        var readOnly = config is not null && config.TryGetValue("access_mode", out var mode)
+            && string.Equals(mode, "READ_ONLY", StringComparison.OrdinalIgnoreCase);
+        var registeredFile = inMemory ? null : System.IO.Path.GetFullPath(path);
+        if (registeredFile is not null)
+        {
+            OpenFileRegistry.Register(registeredFile, readOnly);
+        }
+
         var nativeConfig = IntPtr.Zero;
+        var opened = false;
         try
         {
             if (config is { Count: > 0 })
@@ -51,7 +68,7 @@ public sealed unsafe class DuckDbDatabase : IDisposable
                 }
             }
 
-            var nativePath = path.Length == 0 || path == ":memory:" ? null : path;
+            var nativePath = inMemory ? null : path;
             if (NativeMethods.OpenExt(nativePath, out var raw, nativeConfig, out var error) != NativeMethods.Success)
             {
                 var message = NativeMethods.ReadUtf8(error) ?? "unknown error";
@@ -63,10 +80,16 @@ public sealed unsafe class DuckDbDatabase : IDisposable
                     message.StartsWith("IO Error", StringComparison.Ordinal) ? DuckDbErrorType.IO : DuckDbErrorType.Invalid);
             }
 
-            return new DuckDbDatabase(new DatabaseHandle(raw), path);
+            opened = true;
+            return new DuckDbDatabase(new DatabaseHandle(raw), path, registeredFile, readOnly);
         }
         finally
         {
+            if (!opened && registeredFile is not null)
+            {
+                OpenFileRegistry.Unregister(registeredFile, readOnly);
+            }
+
             if (nativeConfig != IntPtr.Zero)
             {
                 NativeMethods.DestroyConfig(ref nativeConfig);
@@ -86,5 +109,17 @@ public sealed unsafe class DuckDbDatabase : IDisposable
         return new DuckDbConnection(new ConnectionHandle(raw));
     }
 
-    public void Dispose() => _handle.Dispose();
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _handle.Dispose();
+        if (_registeredFile is not null)
+        {
+            OpenFileRegistry.Unregister(_registeredFile, _readOnly);
+        }
+    }
 }
