@@ -1,0 +1,28 @@
+using Serilog;
+
+namespace Pipelines.Abstractions;
+
+/// <summary>What a running step may ask of the engine.</summary>
+public interface IStepContext
+{
+    string RunId { get; }
+    string StepId { get; }
+
+    /// <summary>The workspace root (the directory holding ml.yaml).</summary>
+    string WorkspaceRoot { get; }
+
+    /// <summary>A logger enriched with the run and step; secrets are redacted from its output.</summary>
+    ILogger Log { get; }
+
+    /// <summary>Reserves a new file in the run's staging area for the step to write.</summary>
+    StagedArtifact StageArtifact(string kind, string format);
+
+    /// <summary>Hashes a staged file and moves it into the content-addressed store.</summary>
+    Artifact CommitArtifact(StagedArtifact staged);
+
+    /// <summary>Returns the absolute path of an artifact after verifying its SHA-256; throws if altered.</summary>
+    string OpenArtifact(Artifact artifact);
+
+    /// <summary>Reports progress in [0, 1] for display.</summary>
+    void ReportProgress(double fraction, string? message = null);
+}

@@ -1,0 +1,17 @@
+namespace Pipelines.Abstractions;
+
+/// <summary>
+/// Marks a class as a step type of the catalogue, the way Elsa marks an activity: the type name is what a
+/// pipeline file writes after <c>uses:</c>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class StepAttribute(string typeName, string category, string displayName) : Attribute
+{
+    public string TypeName { get; } = typeName;
+    public string Category { get; } = category;
+    public string DisplayName { get; } = displayName;
+    public string Description { get; init; } = "";
+
+    /// <summary>Bumped when a change to the step alters what it produces, so cached results are not reused.</summary>
+    public int Version { get; init; } = 1;
+}

@@ -1,0 +1,273 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Pipelines.Abstractions;
+using Pipelines.Engine.Binding;
+using Pipelines.Engine.Catalog;
+using Pipelines.Engine.Diagnostics;
+using Pipelines.Engine.Expressions;
+using Pipelines.Engine.Parsing;
+using Pipelines.Engine.Planning;
+using Pipelines.Engine.Storage;
+using Serilog;
+using ValueType = Pipelines.Engine.Catalog.ValueType;
+
+namespace Pipelines.Engine.Execution;
+
+/// <summary>
+/// Runs a compiled pipeline: starts each step once everything it depends on has finished, up to the
+/// parallelism limit; evaluates <c>if:</c>; reuses cached results; applies per-step timeouts and retries with
+/// backoff; records every step and artifact in the store as it completes, so a run killed at any moment can
+/// be resumed without redoing finished work.
+/// </summary>
+public sealed class PipelineRunner(PipelineStore store, StepCatalog catalog, ILogger log)
+{
+    public async Task<RunResult> RunAsync(CompiledPipeline pipeline, RunOptions options, CancellationToken cancellationToken)
+    {
+        var definition = pipeline.Definition;
+        var git = GitInfo.For(definition.File);
+        var runId = NewRunId();
+        store.InsertRun(new RunRecord(
+            runId, definition.Name, Path.GetRelativePath(pipeline.WorkspaceRoot, Path.GetFullPath(definition.File)),
+            Sha256(definition.SourceText), definition.SourceText,
+            JsonSerializer.Serialize(options.ParameterOverrides), git.Commit, git.Dirty, RunStatus.Running, DateTime.UtcNow, null,
+            Environment.MachineName, Environment.ProcessId, options.Force, 0, null));
+        return await ExecuteAsync(runId, pipeline, options, new Dictionary<string, (StepStatus, object)>(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Continues a failed, cancelled or killed run with the exact pipeline text and parameters it started with.
+    /// Steps that completed keep their results; everything else runs.
+    /// </summary>
+    public async Task<RunResult> ResumeAsync(string runId, string workspaceRoot, RunOptions options, CancellationToken cancellationToken)
+    {
+        var run = store.FindRun(runId) ?? throw new ArgumentException($"no run '{runId}' in the store");
+        if (run.Status == RunStatus.Succeeded)
+            throw new InvalidOperationException($"run {run.RunId} already succeeded; nothing to resume");
+        var overrides = JsonSerializer.Deserialize<Dictionary<string, string>>(run.ParamsJson) ?? [];
+        var definition = PipelineParser.ParseText(Path.Combine(workspaceRoot, run.PipelineFile), run.PipelineText);
+        var pipeline = PipelineCompiler.Compile(definition, catalog, workspaceRoot, overrides, options.Environment);
+
+        var restored = new Dictionary<string, (StepStatus, object)>();
+        foreach (var step in store.StepRuns(run.RunId))
+        {
+            if (step.Status is not (StepStatus.Succeeded or StepStatus.Cached) || step.OutputsJson is null) continue;
+            var planned = pipeline.Steps.FirstOrDefault(s => s.Id == step.StepId);
+            if (planned is null) continue;
+            restored[step.StepId] = (step.Status, JsonSerializer.Deserialize(step.OutputsJson, planned.Descriptor.OutputType, CacheKey.Json)!);
+        }
+        store.Artifacts.ClearStaging(run.RunId);
+        store.ReopenRun(run.RunId);
+        log.Information("Resuming run {RunId} of {Pipeline}: {Completed} of {Total} steps already complete",
+            run.RunId, run.Pipeline, restored.Count, pipeline.Steps.Count);
+        return await ExecuteAsync(run.RunId, pipeline, options with { Force = options.Force || run.Forced }, restored, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<RunResult> ExecuteAsync(
+        string runId,
+        CompiledPipeline pipeline,
+        RunOptions options,
+        IReadOnlyDictionary<string, (StepStatus Status, object Outputs)> restored,
+        CancellationToken cancellationToken)
+    {
+        var runLog = log.ForContext("RunId", runId).ForContext("Pipeline", pipeline.Definition.Name);
+        var states = new ConcurrentDictionary<string, StepStatus>();
+        var outputs = new ConcurrentDictionary<string, object>();
+        foreach (var (id, (status, value)) in restored)
+        {
+            states[id] = status;
+            outputs[id] = value;
+        }
+        var redactor = new SecretRedactor();
+        var resolver = new RunResolver(pipeline.Definition, catalog, pipeline.Parameters, options.Environment, pipeline.WorkspaceRoot,
+            id => outputs.GetValueOrDefault(id), redactor);
+        var execution = new StepExecution(store, runId, pipeline.WorkspaceRoot, new ValueBinder(resolver), resolver, redactor, options, runLog);
+
+        options.Observer?.RunStarted(runId, pipeline);
+        foreach (var (id, (status, _)) in restored)
+            options.Observer?.StepFinished(id, status, TimeSpan.Zero, "completed before resume");
+        runLog.Information("Run {RunId} of {Pipeline} started with {Steps} steps", runId, pipeline.Definition.Name, pipeline.Steps.Count);
+
+        var pending = pipeline.Steps.Where(s => !states.ContainsKey(s.Id)).ToList();
+        var running = new Dictionary<Task<StepStatus>, string>();
+        var parallelism = Math.Max(1, options.MaxParallelism);
+        while (pending.Count > 0 || running.Count > 0)
+        {
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                foreach (var step in pending.ToList())
+                {
+                    if (running.Count >= parallelism) break;
+                    if (!step.DependsOn.All(states.ContainsKey)) continue;
+                    pending.Remove(step);
+                    running[Task.Run(() => execution.RunStepAsync(step, states, outputs, cancellationToken), CancellationToken.None)] = step.Id;
+                }
+            }
+            if (running.Count == 0) break;
+            var finished = await Task.WhenAny(running.Keys).ConfigureAwait(false);
+            states[running[finished]] = await finished.ConfigureAwait(false);
+            running.Remove(finished);
+        }
+
+        var failedStep = pipeline.Steps.FirstOrDefault(s => states.GetValueOrDefault(s.Id) == StepStatus.Failed && !s.Definition.ContinueOnError);
+        var runStatus = cancellationToken.IsCancellationRequested ? RunStatus.Cancelled
+            : failedStep is not null ? RunStatus.Failed
+            : RunStatus.Succeeded;
+        var error = runStatus switch
+        {
+            RunStatus.Cancelled => "cancelled",
+            RunStatus.Failed => $"step '{failedStep!.Id}' failed",
+            _ => null,
+        };
+        store.FinishRun(runId, runStatus, error);
+        if (runStatus != RunStatus.Cancelled) store.Artifacts.ClearStaging(runId);
+        runLog.Information("Run {RunId} {Status}", runId, StatusText.Of(runStatus));
+        options.Observer?.RunFinished(runId, runStatus);
+        return new RunResult(runId, runStatus, pipeline.Steps.ToDictionary(s => s.Id, s => states.GetValueOrDefault(s.Id, StepStatus.Pending)), error);
+    }
+
+    private static string NewRunId() =>
+        $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
+
+    public static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    /// <summary>The per-step part of a run: skip rules, condition, binding, cache, attempts.</summary>
+    private sealed class StepExecution(
+        PipelineStore store,
+        string runId,
+        string workspaceRoot,
+        ValueBinder binder,
+        IReferenceResolver resolver,
+        SecretRedactor redactor,
+        RunOptions options,
+        ILogger runLog)
+    {
+        public async Task<StepStatus> RunStepAsync(
+            PlannedStep step, ConcurrentDictionary<string, StepStatus> states, ConcurrentDictionary<string, object> outputs, CancellationToken cancellationToken)
+        {
+            var started = DateTime.UtcNow;
+            var clock = Stopwatch.StartNew();
+            var stepLog = runLog.ForContext("Step", step.Id).ForContext("StepType", step.Descriptor.TypeName);
+
+            StepStatus Finish(StepStatus status, string? message, int attempts = 0, string? cacheKey = null, string? inputsJson = null)
+            {
+                message = redactor.RedactNullable(message);
+                store.UpsertStepRun(Record(step, status, started, clock.Elapsed, attempts, cacheKey, inputsJson, null, null, message));
+                Report(stepLog, step.Id, status, clock.Elapsed, message);
+                return status;
+            }
+
+            var blocker = step.DependsOn.FirstOrDefault(d => states[d] is not (StepStatus.Succeeded or StepStatus.Cached));
+            if (blocker is not null)
+                return Finish(StepStatus.Skipped, $"'{blocker}' {StatusText.Of(states[blocker])}");
+
+            if (step.Definition.If is { } condition)
+            {
+                object? value;
+                try { value = ExpressionEvaluator.Evaluate(condition, resolver.Resolve); }
+                catch (ExpressionEvaluationException e) { return Finish(StepStatus.Failed, $"if: {e.Message}"); }
+                if (value is not bool run) return Finish(StepStatus.Failed, $"if: gives {ExpressionEvaluator.Describe(value)}, not true or false");
+                if (!run) return Finish(StepStatus.Skipped, $"condition is false: {condition.Text}");
+            }
+
+            var diagnostics = new List<Diagnostic>();
+            object inputs;
+            try
+            {
+                inputs = binder.BindObject(step.Definition.With, ValueType.Of(step.Descriptor.InputType), step.Definition.Node.Location, diagnostics);
+            }
+            catch (Exception e) when (e is BindingException or IOException)
+            {
+                return Finish(StepStatus.Failed, e.Message);
+            }
+            if (diagnostics.Count > 0) return Finish(StepStatus.Failed, string.Join("; ", diagnostics));
+
+            var inputsJson = CacheKey.InputsJson(inputs, step.Descriptor.InputType, redactor);
+            var cacheKey = CacheKey.Compute(step.Descriptor, inputsJson);
+            var inputArtifacts = ArtifactCollector.Collect(inputs, step.Descriptor.InputType).Select(a => a.Artifact).ToList();
+
+            if (!options.Force && store.FindCached(cacheKey) is { } hit)
+            {
+                var restored = JsonSerializer.Deserialize(hit.OutputsJson!, step.Descriptor.OutputType, CacheKey.Json)!;
+                var record = Record(step, StepStatus.Cached, started, clock.Elapsed, 0, cacheKey, inputsJson, hit.OutputsJson, hit.CachedFromRun ?? hit.RunId,
+                    $"reused the result of run {hit.CachedFromRun ?? hit.RunId}");
+                store.CompleteStepRun(record, store.OutputArtifacts(hit.RunId, hit.StepId), inputArtifacts);
+                outputs[step.Id] = restored;
+                Report(stepLog, step.Id, StepStatus.Cached, clock.Elapsed, record.Message);
+                return StepStatus.Cached;
+            }
+
+            store.UpsertStepRun(Record(step, StepStatus.Running, started, TimeSpan.Zero, 0, cacheKey, inputsJson, null, null, null));
+            var retry = step.Definition.Retry ?? Model.RetryPolicy.None;
+            var timeout = step.Definition.Timeout ?? options.DefaultStepTimeout;
+            for (var attempt = 1; ; attempt++)
+            {
+                var context = new StepContext(runId, step.Id, workspaceRoot, store.Artifacts, stepLog.ForContext("Attempt", attempt), options.Observer);
+                using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                try
+                {
+                    await Task.Delay(retry.DelayBeforeAttempt(attempt), cancellationToken).ConfigureAwait(false);
+                    options.Observer?.StepStarted(step.Id, attempt);
+                    stepLog.Information("Step {Step} ({StepType}) attempt {Attempt} started", step.Id, step.Descriptor.TypeName, attempt);
+                    timeoutSource.CancelAfter(timeout);
+                    var instance = step.Descriptor.CreateInstance();
+                    // WaitAsync frees the run even from a step that ignores its token; its context is closed below.
+                    var result = await instance.ExecuteAsync(inputs, context, timeoutSource.Token).WaitAsync(timeoutSource.Token).ConfigureAwait(false);
+                    context.Close();
+                    var produced = ArtifactCollector.Collect(result, step.Descriptor.OutputType);
+                    var foreign = produced.FirstOrDefault(p => !store.Artifacts.IsPresent(p.Artifact) && !inputArtifacts.Contains(p.Artifact));
+                    if (foreign.Artifact is not null)
+                        throw new InvalidOperationException($"output '{foreign.Name}' is an artifact the step never committed");
+                    var outputsJson = redactor.Redact(JsonSerializer.Serialize(result, step.Descriptor.OutputType, CacheKey.Json));
+                    var record = Record(step, StepStatus.Succeeded, started, clock.Elapsed, attempt, cacheKey, inputsJson, outputsJson, null, null);
+                    store.CompleteStepRun(record, produced.Where(p => store.Artifacts.IsPresent(p.Artifact)).ToList(), inputArtifacts);
+                    store.Artifacts.ClearStaging(runId, step.Id);
+                    outputs[step.Id] = result;
+                    Report(stepLog, step.Id, StepStatus.Succeeded, clock.Elapsed, null);
+                    return StepStatus.Succeeded;
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    context.Close();
+                    store.Artifacts.ClearStaging(runId, step.Id);
+                    return Finish(StepStatus.Cancelled, "cancelled", attempt, cacheKey, inputsJson);
+                }
+                catch (Exception e)
+                {
+                    context.Close();
+                    store.Artifacts.ClearStaging(runId, step.Id);
+                    var message = timeoutSource.IsCancellationRequested
+                        ? $"timed out after {Model.DurationText.Format(timeout)}"
+                        : Describe(e);
+                    if (attempt >= retry.MaxAttempts)
+                        return Finish(StepStatus.Failed, retry.MaxAttempts > 1 ? $"{message} (after {attempt} attempts)" : message, attempt, cacheKey, inputsJson);
+                    stepLog.Warning("Step {Step} attempt {Attempt} failed: {Error}; retrying in {Delay}",
+                        step.Id, attempt, redactor.Redact(message), Model.DurationText.Format(retry.DelayBeforeAttempt(attempt + 1)));
+                }
+            }
+        }
+
+        private static string Describe(Exception e) => e switch
+        {
+            StepInputException input => $"input '{input.Input}': {input.Message}",
+            _ => e.Message,
+        };
+
+        private void Report(ILogger stepLog, string stepId, StepStatus status, TimeSpan duration, string? message)
+        {
+            if (status == StepStatus.Failed)
+                stepLog.Error("Step {Step} failed after {DurationMs:0} ms: {Error}", stepId, duration.TotalMilliseconds, message);
+            else
+                stepLog.Information("Step {Step} {Status} in {DurationMs:0} ms {Message}", stepId, StatusText.Of(status), duration.TotalMilliseconds, message ?? "");
+            options.Observer?.StepFinished(stepId, status, duration, message);
+        }
+
+        private StepRunRecord Record(PlannedStep step, StepStatus status, DateTime started, TimeSpan elapsed, int attempts,
+            string? cacheKey, string? inputsJson, string? outputsJson, string? cachedFrom, string? message) =>
+            new(runId, step.Id, step.Descriptor.TypeName, step.Descriptor.Version, status, cacheKey, cachedFrom, attempts, started,
+                status == StepStatus.Running ? null : DateTime.UtcNow, status == StepStatus.Running ? null : elapsed.TotalMilliseconds,
+                inputsJson, outputsJson, message);
+    }
+}

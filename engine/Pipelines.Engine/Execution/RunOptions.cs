@@ -1,0 +1,20 @@
+namespace Pipelines.Engine.Execution;
+
+/// <summary>How to run a pipeline.</summary>
+public sealed record RunOptions
+{
+    /// <summary>Rerun every step even when an identical earlier result exists.</summary>
+    public bool Force { get; init; }
+
+    /// <summary>How many steps may run at once.</summary>
+    public int MaxParallelism { get; init; } = System.Environment.ProcessorCount;
+
+    /// <summary>Timeout for steps that declare none.</summary>
+    public TimeSpan DefaultStepTimeout { get; init; } = TimeSpan.FromHours(1);
+
+    public IReadOnlyDictionary<string, string> ParameterOverrides { get; init; } = new Dictionary<string, string>();
+
+    public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
+
+    public IRunObserver? Observer { get; init; }
+}

@@ -1,0 +1,54 @@
+using Pipelines.Abstractions;
+using Pipelines.Engine.Storage;
+using Serilog;
+
+namespace Pipelines.Engine.Execution;
+
+/// <summary>
+/// What one attempt of one step sees of the engine. Once the attempt is over (finished, timed out or
+/// abandoned) the context is closed, so a step that ignored cancellation cannot slip a late file in.
+/// </summary>
+internal sealed class StepContext(
+    string runId,
+    string stepId,
+    string workspaceRoot,
+    ArtifactStore artifacts,
+    ILogger log,
+    IRunObserver? observer) : IStepContext
+{
+    private readonly List<Artifact> _committed = [];
+    private volatile bool _closed;
+
+    public string RunId { get; } = runId;
+    public string StepId { get; } = stepId;
+    public string WorkspaceRoot { get; } = workspaceRoot;
+    public ILogger Log { get; } = log;
+
+    public IReadOnlyList<Artifact> Committed => _committed;
+
+    public StagedArtifact StageArtifact(string kind, string format)
+    {
+        ThrowIfClosed();
+        return artifacts.Stage(RunId, StepId, kind, format);
+    }
+
+    public Artifact CommitArtifact(StagedArtifact staged)
+    {
+        ThrowIfClosed();
+        var artifact = artifacts.Commit(staged);
+        lock (_committed) _committed.Add(artifact);
+        return artifact;
+    }
+
+    public string OpenArtifact(Artifact artifact) => artifacts.OpenVerified(artifact, WorkspaceRoot);
+
+    public void ReportProgress(double fraction, string? message = null) =>
+        observer?.StepProgress(StepId, Math.Clamp(fraction, 0, 1), message);
+
+    public void Close() => _closed = true;
+
+    private void ThrowIfClosed()
+    {
+        if (_closed) throw new OperationCanceledException($"step '{StepId}' attempt is over; its late output is discarded");
+    }
+}

@@ -1,0 +1,22 @@
+using Pipelines.Engine.Yaml;
+
+namespace Pipelines.Engine.Model;
+
+/// <summary>A parsed pipeline file: structure checked, step types and references not yet.</summary>
+public sealed class PipelineDefinition
+{
+    public required string File { get; init; }
+    public required string Name { get; init; }
+    public required string? Description { get; init; }
+
+    /// <summary>Declared parameters and their default values, in file order.</summary>
+    public required IReadOnlyList<KeyValuePair<YamlScalar, YamlNode>> Params { get; init; }
+
+    public required IReadOnlyList<StepDefinition> Steps { get; init; }
+    public required YamlMapping Root { get; init; }
+
+    /// <summary>The exact text the definition was read from; stored with each run so resume sees the same pipeline.</summary>
+    public required string SourceText { get; init; }
+
+    public StepDefinition? FindStep(string id) => Steps.FirstOrDefault(s => s.Id == id);
+}

@@ -1,0 +1,20 @@
+using Pipelines.Engine.Expressions;
+using Pipelines.Engine.Yaml;
+
+namespace Pipelines.Engine.Model;
+
+/// <summary>One entry of a pipeline's <c>steps:</c> list, as written (inputs not yet bound).</summary>
+public sealed class StepDefinition
+{
+    public required string Id { get; init; }
+    public required YamlScalar IdNode { get; init; }
+    public required string Uses { get; init; }
+    public required YamlScalar UsesNode { get; init; }
+    public required YamlMapping? With { get; init; }
+    public required IReadOnlyList<YamlScalar> Needs { get; init; }
+    public required Template? If { get; init; }
+    public required TimeSpan? Timeout { get; init; }
+    public required RetryPolicy? Retry { get; init; }
+    public required bool ContinueOnError { get; init; }
+    public required YamlMapping Node { get; init; }
+}

@@ -1,0 +1,80 @@
+using System.Security.Cryptography;
+using Pipelines.Abstractions;
+
+namespace Pipelines.Engine.Storage;
+
+/// <summary>
+/// Content-addressed files: an artifact's path is derived from the SHA-256 of its bytes, so identical results
+/// share one file, a file is never referenced under two names, and any change on disk is detectable.
+/// A file enters the store by an atomic rename from staging, so a crash leaves either the whole file or none.
+/// </summary>
+public sealed class ArtifactStore(StoreLayout layout)
+{
+    public StagedArtifact Stage(string runId, string stepId, string kind, string format)
+    {
+        var directory = Path.Combine(layout.StagingDirectory, runId, stepId);
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, $"{Guid.NewGuid():N}.{format}");
+        return new StagedArtifact(kind, format, path);
+    }
+
+    public Artifact Commit(StagedArtifact staged)
+    {
+        if (!File.Exists(staged.Path))
+            throw new InvalidOperationException($"staged {staged.Kind} file {staged.Path} was never written");
+        var sha = HashFile(staged.Path);
+        var target = layout.ArtifactPath(sha, staged.Format);
+        var bytes = new FileInfo(staged.Path).Length;
+        if (File.Exists(target) && HashFile(target) == sha)
+        {
+            File.Delete(staged.Path);
+        }
+        else
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Move(staged.Path, target, overwrite: true);
+            // Stored artifacts are immutable; read-only permissions make accidental edits less likely.
+            if (!OperatingSystem.IsWindows())
+                File.SetUnixFileMode(target, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        }
+        return new Artifact(sha, staged.Kind, staged.Format, bytes, layout.RelativeArtifactPath(sha, staged.Format));
+    }
+
+    /// <summary>Returns the artifact's absolute path after checking its bytes still hash to its identity.</summary>
+    public string OpenVerified(Artifact artifact, string? workspaceRoot = null)
+    {
+        var path = FullPath(artifact, workspaceRoot);
+        if (!File.Exists(path))
+            throw new ArtifactIntegrityException($"{artifact.Kind} artifact {artifact.ShortId} is missing: {path}");
+        var actual = HashFile(path);
+        if (actual != artifact.Sha256)
+            throw new ArtifactIntegrityException(
+                $"{artifact.Kind} artifact {artifact.ShortId} was altered on disk: {path} hashes to {actual[..12]}, expected {artifact.Sha256[..12]}");
+        return path;
+    }
+
+    /// <summary>A cheap presence check (size only), used to decide whether a cached result is still usable.</summary>
+    public bool IsPresent(Artifact artifact)
+    {
+        var info = new FileInfo(layout.ArtifactPath(artifact.Sha256, artifact.Format));
+        return info.Exists && info.Length == artifact.Bytes;
+    }
+
+    public string FullPath(Artifact artifact, string? workspaceRoot = null) =>
+        artifact.Kind == "source" && workspaceRoot is not null
+            ? Path.Combine(workspaceRoot, artifact.StorePath)
+            : layout.ArtifactPath(artifact.Sha256, artifact.Format);
+
+    /// <summary>Removes a run's leftover staging files (from a crash or a failed step).</summary>
+    public void ClearStaging(string runId, string? stepId = null)
+    {
+        var directory = stepId is null ? Path.Combine(layout.StagingDirectory, runId) : Path.Combine(layout.StagingDirectory, runId, stepId);
+        if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+    }
+
+    public static string HashFile(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+}

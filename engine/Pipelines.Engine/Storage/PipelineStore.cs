@@ -1,0 +1,243 @@
+using System.Diagnostics;
+using Pipelines.Abstractions;
+using Pipelines.DuckDb;
+
+namespace Pipelines.Engine.Storage;
+
+/// <summary>
+/// The durable record of runs, step runs, artifacts and lineage, in one DuckDB file. DuckDB lets one process
+/// write a file at a time; a second process waits for the lock up to a configurable time and then gets a clear
+/// <see cref="StoreLockedException"/> — never a half-written store. Within a process, access is serialised.
+/// </summary>
+public sealed class PipelineStore : IDisposable
+{
+    private readonly DuckDbDatabase _database;
+    private readonly DuckDbConnection _connection;
+    private readonly Lock _gate = new();
+
+    public StoreLayout Layout { get; }
+    public ArtifactStore Artifacts { get; }
+
+    private PipelineStore(StoreLayout layout, DuckDbDatabase database)
+    {
+        Layout = layout;
+        Artifacts = new ArtifactStore(layout);
+        _database = database;
+        _connection = database.Connect();
+    }
+
+    /// <summary>Opens (creating and migrating if needed) the store, waiting up to <paramref name="lockTimeout"/> for another writer.</summary>
+    public static PipelineStore Open(string root, TimeSpan lockTimeout)
+    {
+        var layout = new StoreLayout(root);
+        layout.EnsureDirectories();
+        var stopwatch = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                var store = new PipelineStore(layout, DuckDbDatabase.Open(layout.DatabasePath));
+                store.Migrate();
+                return store;
+            }
+            catch (DuckDbException e) when (IsLockConflict(e))
+            {
+                if (stopwatch.Elapsed >= lockTimeout)
+                    throw new StoreLockedException(
+                        $"the store {layout.DatabasePath} is in use by another pipelines process (waited {lockTimeout.TotalSeconds:0.#}s): {e.Message}", e);
+                Thread.Sleep(TimeSpan.FromMilliseconds(200));
+            }
+        }
+    }
+
+    private static bool IsLockConflict(DuckDbException e) =>
+        e.Message.Contains("lock", StringComparison.OrdinalIgnoreCase);
+
+    public int SchemaVersion => Locked(() => (int)_connection.Scalar<long>("SELECT coalesce(max(version), 0) FROM schema_migrations"));
+
+    private void Migrate()
+    {
+        _connection.Execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)");
+        var current = (int)_connection.Scalar<long>("SELECT coalesce(max(version), 0) FROM schema_migrations");
+        foreach (var migration in StoreMigrations.All.Where(m => m.Version > current).OrderBy(m => m.Version))
+        {
+            using var transaction = _connection.BeginTransaction();
+            _connection.Execute(migration.Sql);
+            _connection.ExecuteNonQuery("INSERT INTO schema_migrations VALUES (?, ?, ?)", migration.Version, migration.Description, DateTime.UtcNow);
+            transaction.Commit();
+        }
+    }
+
+    public void InsertRun(RunRecord run) => Locked(() => _connection.ExecuteNonQuery(
+        "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        run.RunId, run.Pipeline, run.PipelineFile, run.PipelineSha256, run.PipelineText, run.ParamsJson, run.GitCommit, run.GitDirty,
+        StatusText.Of(run.Status), run.StartedAt, run.FinishedAt, run.Host, run.Pid, run.Forced, run.Resumes, run.Error));
+
+    public void FinishRun(string runId, RunStatus status, string? error) => Locked(() => _connection.ExecuteNonQuery(
+        "UPDATE runs SET status = ?, finished_at = ?, error = ? WHERE run_id = ?", StatusText.Of(status), DateTime.UtcNow, error, runId));
+
+    /// <summary>Marks a run as running again for <c>resume</c>, by this process.</summary>
+    public void ReopenRun(string runId) => Locked(() => _connection.ExecuteNonQuery(
+        "UPDATE runs SET status = 'running', finished_at = NULL, error = NULL, resumes = resumes + 1, pid = ?, host = ? WHERE run_id = ?",
+        Environment.ProcessId, Environment.MachineName, runId));
+
+    public RunRecord? FindRun(string runIdOrPrefix) => Locked(() =>
+    {
+        using var result = _connection.Query("SELECT * FROM runs WHERE run_id = ? OR starts_with(run_id, ?) ORDER BY started_at DESC LIMIT 2", runIdOrPrefix, runIdOrPrefix);
+        var rows = result.ReadAllRows();
+        if (rows.Count > 1 && (string)rows[0][0]! != runIdOrPrefix)
+            throw new ArgumentException($"run id prefix '{runIdOrPrefix}' matches more than one run; give more characters");
+        return rows.Count == 0 ? null : ReadRun(rows[0]);
+    });
+
+    public IReadOnlyList<RunRecord> ListRuns(int limit, string? pipeline = null) => Locked(() =>
+    {
+        using var result = pipeline is null
+            ? _connection.Query("SELECT * FROM runs ORDER BY started_at DESC LIMIT ?", limit)
+            : _connection.Query("SELECT * FROM runs WHERE pipeline = ? ORDER BY started_at DESC LIMIT ?", pipeline, limit);
+        return result.ReadAllRows().Select(ReadRun).ToList();
+    });
+
+    public void UpsertStepRun(StepRunRecord step) => Locked(() =>
+    {
+        using var transaction = _connection.BeginTransaction();
+        WriteStepRun(step);
+        transaction.Commit();
+    });
+
+    /// <summary>
+    /// Records a finished step in one transaction: its row, the artifacts it produced (first producer wins),
+    /// which output each artifact is, and lineage edges from every input artifact to every output artifact.
+    /// </summary>
+    public void CompleteStepRun(StepRunRecord step, IReadOnlyList<(string Output, Artifact Artifact)> outputs, IReadOnlyList<Artifact> inputs) => Locked(() =>
+    {
+        using var transaction = _connection.BeginTransaction();
+        foreach (var source in inputs.Where(a => a.Kind == "source"))
+            InsertArtifact(source, isSource: true, null, null);
+        foreach (var (output, artifact) in outputs)
+        {
+            InsertArtifact(artifact, isSource: false, step.RunId, step.StepId);
+            _connection.ExecuteNonQuery("INSERT OR REPLACE INTO step_outputs VALUES (?, ?, ?, ?)", step.RunId, step.StepId, output, artifact.Sha256);
+            if (step.Status == StepStatus.Cached) continue;
+            foreach (var parent in inputs.Where(i => i.Sha256 != artifact.Sha256).DistinctBy(i => i.Sha256))
+                _connection.ExecuteNonQuery("INSERT OR IGNORE INTO lineage VALUES (?, ?, ?, ?)", parent.Sha256, artifact.Sha256, step.RunId, step.StepId);
+        }
+        WriteStepRun(step);
+        transaction.Commit();
+    });
+
+    private void InsertArtifact(Artifact artifact, bool isSource, string? runId, string? stepId) =>
+        _connection.ExecuteNonQuery("INSERT OR IGNORE INTO artifacts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            artifact.Sha256, artifact.Kind, artifact.Format, artifact.Bytes, artifact.StorePath, isSource, DateTime.UtcNow, runId, stepId);
+
+    private void WriteStepRun(StepRunRecord s) => _connection.ExecuteNonQuery(
+        "INSERT OR REPLACE INTO step_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        s.RunId, s.StepId, s.StepType, s.StepVersion, StatusText.Of(s.Status), s.CacheKey, s.CachedFromRun, s.Attempts,
+        s.StartedAt, s.FinishedAt, s.DurationMs, s.InputsJson, s.OutputsJson, s.Message);
+
+    public IReadOnlyList<StepRunRecord> StepRuns(string runId) => Locked(() =>
+    {
+        using var result = _connection.Query("SELECT * FROM step_runs WHERE run_id = ? ORDER BY started_at NULLS LAST, step_id", runId);
+        return result.ReadAllRows().Select(ReadStepRun).ToList();
+    });
+
+    /// <summary>The newest successful step run with this cache key whose output artifacts are all still present.</summary>
+    public StepRunRecord? FindCached(string cacheKey) => Locked(() =>
+    {
+        using var result = _connection.Query(
+            "SELECT * FROM step_runs WHERE cache_key = ? AND status IN ('succeeded', 'cached') ORDER BY finished_at DESC LIMIT 5", cacheKey);
+        foreach (var row in result.ReadAllRows())
+        {
+            var candidate = ReadStepRun(row);
+            var outputs = OutputArtifactsUnlocked(candidate.RunId, candidate.StepId);
+            if (outputs.All(o => Artifacts.IsPresent(o.Artifact))) return candidate;
+        }
+        return null;
+    });
+
+    public IReadOnlyList<(string Output, Artifact Artifact)> OutputArtifacts(string runId, string stepId) =>
+        Locked(() => OutputArtifactsUnlocked(runId, stepId));
+
+    private List<(string Output, Artifact Artifact)> OutputArtifactsUnlocked(string runId, string stepId)
+    {
+        using var result = _connection.Query(
+            "SELECT o.output, a.sha256, a.kind, a.format, a.bytes, a.store_path FROM step_outputs o JOIN artifacts a USING (sha256) WHERE o.run_id = ? AND o.step_id = ? ORDER BY o.output",
+            runId, stepId);
+        return result.ReadAllRows().Select(r => ((string)r[0]!, ReadArtifact(r, 1))).ToList();
+    }
+
+    public IReadOnlyList<ArtifactRecord> FindArtifacts(string shaPrefix) => Locked(() =>
+    {
+        using var result = _connection.Query(
+            "SELECT sha256, kind, format, bytes, store_path, is_source, created_at, produced_by_run, produced_by_step FROM artifacts WHERE starts_with(sha256, ?) ORDER BY created_at",
+            shaPrefix.ToLowerInvariant());
+        return result.ReadAllRows().Select(r => new ArtifactRecord(ReadArtifact(r, 0), (bool)r[5]!, (DateTime)r[6]!, (string?)r[7], (string?)r[8])).ToList();
+    });
+
+    public IReadOnlyList<ArtifactRecord> ArtifactsOfRun(string runId) => Locked(() =>
+    {
+        using var result = _connection.Query(
+            "SELECT DISTINCT a.sha256, a.kind, a.format, a.bytes, a.store_path, a.is_source, a.created_at, a.produced_by_run, a.produced_by_step, o.step_id, o.output " +
+            "FROM step_outputs o JOIN artifacts a USING (sha256) WHERE o.run_id = ? ORDER BY o.step_id, o.output", runId);
+        return result.ReadAllRows().Select(r => new ArtifactRecord(ReadArtifact(r, 0), (bool)r[5]!, (DateTime)r[6]!, (string?)r[7], (string?)r[8])).ToList();
+    });
+
+    /// <summary>Every edge reachable upstream (what it was made from) or downstream (what was made from it).</summary>
+    public IReadOnlyList<LineageEdge> Lineage(string sha256, bool upstream) => Locked(() =>
+    {
+        var (from, to) = upstream ? ("child_sha256", "parent_sha256") : ("parent_sha256", "child_sha256");
+        using var result = _connection.Query($"""
+            WITH RECURSIVE walk(parent_sha256, child_sha256, run_id, step_id, depth) AS (
+                SELECT parent_sha256, child_sha256, run_id, step_id, 1 FROM lineage WHERE {from} = ?
+                UNION
+                SELECT l.parent_sha256, l.child_sha256, l.run_id, l.step_id, w.depth + 1
+                FROM lineage l JOIN walk w ON l.{from} = w.{to}
+                WHERE w.depth < 100
+            )
+            SELECT parent_sha256, child_sha256, run_id, step_id, min(depth) FROM walk
+            GROUP BY ALL ORDER BY min(depth), parent_sha256, child_sha256
+            """, sha256);
+        return result.ReadAllRows().Select(r => new LineageEdge((string)r[0]!, (string)r[1]!, (string)r[2]!, (string)r[3]!, Convert.ToInt32(r[4]))).ToList();
+    });
+
+    /// <summary>Counts for health checks and tests: rows per table.</summary>
+    public long Count(string table) => Locked(() => _connection.Scalar<long>($"SELECT count(*) FROM {table}"));
+
+    /// <summary>Every artifact row, for consistency checks (each row has its file; no file under two rows).</summary>
+    public IReadOnlyList<Artifact> AllArtifacts() => Locked(() =>
+    {
+        using var result = _connection.Query("SELECT sha256, kind, format, bytes, store_path FROM artifacts ORDER BY sha256");
+        return result.ReadAllRows().Select(r => ReadArtifact(r, 0)).ToList();
+    });
+
+    private static Artifact ReadArtifact(object?[] row, int offset) =>
+        new((string)row[offset]!, (string)row[offset + 1]!, (string)row[offset + 2]!, Convert.ToInt64(row[offset + 3]), (string)row[offset + 4]!);
+
+    private static RunRecord ReadRun(object?[] r) => new(
+        (string)r[0]!, (string)r[1]!, (string)r[2]!, (string)r[3]!, (string)r[4]!, (string)r[5]!, (string?)r[6], (bool?)r[7],
+        StatusText.ParseRun((string)r[8]!), (DateTime)r[9]!, (DateTime?)r[10], (string?)r[11], r[12] is null ? null : Convert.ToInt32(r[12]),
+        (bool)r[13]!, Convert.ToInt32(r[14]), (string?)r[15]);
+
+    private static StepRunRecord ReadStepRun(object?[] r) => new(
+        (string)r[0]!, (string)r[1]!, (string)r[2]!, Convert.ToInt32(r[3]), StatusText.ParseStep((string)r[4]!), (string?)r[5], (string?)r[6],
+        Convert.ToInt32(r[7]), (DateTime?)r[8], (DateTime?)r[9], r[10] is null ? null : Convert.ToDouble(r[10]), (string?)r[11], (string?)r[12], (string?)r[13]);
+
+    private T Locked<T>(Func<T> action)
+    {
+        lock (_gate) return action();
+    }
+
+    private void Locked(Action action)
+    {
+        lock (_gate) action();
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _connection.Dispose();
+            _database.Dispose();
+        }
+    }
+}

@@ -1,0 +1,3 @@
+namespace Pipelines.Engine.Storage;
+
+public enum RunStatus { Running, Succeeded, Failed, Cancelled }
