@@ -56,6 +56,13 @@ public sealed unsafe class DuckDbResult : IDisposable
         var handle = new DataChunkHandle(NativeMethods.FetchChunk(*_handle.Pointer));
         if (handle.IsInvalid)
         {
+            // A null chunk means either the end or a failure while producing rows; DuckDB records the latter.
+            var error = NativeMethods.ReadUtf8(NativeMethods.ResultError(_handle.Pointer));
+            if (!string.IsNullOrEmpty(error))
+            {
+                throw new DuckDbException(error, (DuckDbErrorType)NativeMethods.ResultErrorType(_handle.Pointer));
+            }
+
             chunk = null;
             return false;
         }

@@ -95,6 +95,33 @@ public sealed class AppenderTests
     }
 
     [Fact]
+    public void NarrowWideAndZonedColumnsAcceptLosslessValues()
+    {
+        using var db = new TestDatabase();
+        db.Connection.Execute("CREATE TABLE t (a TINYINT, b UINTEGER, c FLOAT, d HUGEINT, e TIMESTAMPTZ, f DOUBLE, g DECIMAL(4,1))");
+        var zoned = new DateTime(2022, 3, 4, 5, 6, 7, DateTimeKind.Utc);
+        using (var appender = db.Connection.CreateAppender("t"))
+        {
+            appender.Append(-128L).Append(4_294_967_295L).Append(0.5).Append(Int128.MinValue).Append(zoned).Append(3L).Append(-999.9m);
+            appender.EndRow();
+        }
+
+        var row = db.Connection.Query("SELECT * FROM t").ReadAllRows().Single();
+        Assert.Equal(new object[] { -128L, 4_294_967_295L, 0.5, Int128.MinValue, zoned, 3.0, -999.9m }, row);
+        Assert.Equal("-170141183460469231731687303715884105728", db.Connection.Scalar<string>("SELECT d::VARCHAR FROM t"));
+    }
+
+    [Fact]
+    public void DecimalWithMoreDigitsThanTheColumnIsRejected()
+    {
+        using var db = new TestDatabase();
+        db.Connection.Execute("CREATE TABLE t (m DECIMAL(4,1))");
+        using var appender = db.Connection.CreateAppender("t");
+        var error = Assert.Throws<DuckDbException>(() => appender.Append(1000m));
+        Assert.Contains("DECIMAL(4,1)", error.Message);
+    }
+
+    [Fact]
     public void FlushMakesRowsVisibleBeforeClose()
     {
         using var db = new TestDatabase();

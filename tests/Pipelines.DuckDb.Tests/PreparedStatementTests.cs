@@ -140,6 +140,17 @@ public sealed class PreparedStatementTests
     }
 
     [Fact]
+    public void WideIntegersDatesAndFloatsBindByRuntimeType()
+    {
+        using var db = new TestDatabase();
+        var row = db.Connection.Query(
+            "SELECT $1::VARCHAR, $2::VARCHAR, $3::VARCHAR, $4::VARCHAR, typeof($5)",
+            Int128.MaxValue, ulong.MaxValue, new DateOnly(1999, 12, 31), (short)-5, 1.5f).ReadAllRows().Single();
+
+        Assert.Equal(new object[] { "170141183460469231731687303715884105727", "18446744073709551615", "1999-12-31", "-5", "FLOAT" }, row);
+    }
+
+    [Fact]
     public void StatementRunsRepeatedlyWithNewBindings()
     {
         using var db = new TestDatabase();
