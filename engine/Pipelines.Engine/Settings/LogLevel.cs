@@ -1,0 +1,3 @@
+namespace Pipelines.Engine.Settings;
+
+public enum LogLevel { Verbose, Debug, Information, Warning, Error }

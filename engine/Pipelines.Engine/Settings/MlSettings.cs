@@ -1,0 +1,18 @@
+using Pipelines.Abstractions;
+
+namespace Pipelines.Engine.Settings;
+
+/// <summary>The workspace-wide settings in <c>ml.yaml</c>; every key has a default, so the file may be empty of sections.</summary>
+public sealed record MlSettings
+{
+    public const string FileName = "ml.yaml";
+
+    [Input("Where runs, artifacts and logs are stored.")]
+    public StoreSettings Store { get; init; } = new();
+
+    [Input("How the engine runs steps.")]
+    public EngineSettings Engine { get; init; } = new();
+
+    [Input("Structured logging.")]
+    public LoggingSettings Logging { get; init; } = new();
+}

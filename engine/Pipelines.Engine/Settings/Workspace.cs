@@ -1,0 +1,41 @@
+using Pipelines.Engine.Binding;
+using Pipelines.Engine.Diagnostics;
+using Pipelines.Engine.Yaml;
+using ValueType = Pipelines.Engine.Catalog.ValueType;
+
+namespace Pipelines.Engine.Settings;
+
+/// <summary>
+/// The directory that holds <c>ml.yaml</c>: pipeline paths are relative to it and nothing outside it may be
+/// read. Found by walking up from where the command runs, as git finds its repository.
+/// </summary>
+public sealed class Workspace
+{
+    public required string Root { get; init; }
+    public required MlSettings Settings { get; init; }
+
+    public string StorePath => Path.GetFullPath(Path.Combine(Root, Settings.Store.Path));
+
+    public static Workspace Discover(string startDirectory)
+    {
+        var directory = new DirectoryInfo(Path.GetFullPath(startDirectory));
+        for (var d = directory; d is not null; d = d.Parent)
+        {
+            var file = Path.Combine(d.FullName, MlSettings.FileName);
+            if (File.Exists(file)) return new Workspace { Root = d.FullName, Settings = LoadSettings(file) };
+        }
+        return new Workspace { Root = directory.FullName, Settings = new MlSettings() };
+    }
+
+    public static MlSettings LoadSettings(string file)
+    {
+        var root = YamlFileLoader.LoadFile(file);
+        if (root is not YamlMapping mapping)
+            throw new PipelineValidationException(new Diagnostic(root.Location, DiagnosticCodes.WrongType, $"{MlSettings.FileName} is a mapping of sections"));
+        var diagnostics = new List<Diagnostic>();
+        var binder = new ValueBinder(new SettingsResolver(Path.GetDirectoryName(Path.GetFullPath(file))!));
+        var settings = (MlSettings)binder.BindObject(mapping, ValueType.Of(typeof(MlSettings)), mapping.Location, diagnostics);
+        if (diagnostics.Count > 0) throw new PipelineValidationException(diagnostics);
+        return settings;
+    }
+}

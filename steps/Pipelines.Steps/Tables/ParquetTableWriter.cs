@@ -1,0 +1,32 @@
+using Pipelines.Abstractions;
+using Pipelines.DuckDb;
+
+namespace Pipelines.Steps.Tables;
+
+/// <summary>
+/// Writes the result of a DuckDB query as a table artifact. Parquet keeps types, compresses well and is read
+/// back by DuckDB without parsing, so downstream SQL steps stay fast.
+/// </summary>
+public static class ParquetTableWriter
+{
+    public static TableOutputs Write(DuckDbConnection connection, string selectSql, IStepContext context, string input)
+    {
+        var staged = context.StageArtifact("table", "parquet");
+        try
+        {
+            connection.Execute($"COPY ({selectSql}) TO {SqlText.Literal(staged.Path)} (FORMAT parquet, COMPRESSION zstd)");
+        }
+        catch (DuckDbException e)
+        {
+            throw new StepInputException(input, e.Message);
+        }
+        var source = $"read_parquet({SqlText.Literal(staged.Path)})";
+        var rows = connection.Scalar<long>($"SELECT count(*) FROM {source}");
+        using var described = connection.Query($"SELECT column_name FROM (DESCRIBE SELECT * FROM {source})");
+        var columns = described.ReadAllRows().Select(r => (string)r[0]!).ToList();
+        return new TableOutputs { Table = context.CommitArtifact(staged), Rows = rows, Columns = columns };
+    }
+
+    /// <summary>An in-memory DuckDB for one step's work; nothing is shared with the store's database.</summary>
+    public static DuckDbDatabase OpenScratch() => DuckDbDatabase.Open(":memory:");
+}
