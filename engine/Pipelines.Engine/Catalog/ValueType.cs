@@ -53,7 +53,7 @@ public sealed class ValueType
             if ((definition == typeof(IReadOnlyDictionary<,>) || definition == typeof(Dictionary<,>)) && args[0] == typeof(string))
                 return new(ValueKind.Map, type, Of(args[1]));
         }
-        if (type.IsClass && type.GetProperties().Any(p => p.GetCustomAttribute<InputAttribute>() is not null))
+        if (type.IsClass && type.GetProperties().Any(p => p.GetCustomAttribute<InputAttribute>() is not null || p.GetCustomAttribute<OutputAttribute>() is not null))
             return new(ValueKind.Object, type);
         throw new InvalidOperationException($"type {type.Name} cannot be used as a step input or output");
     }

@@ -72,7 +72,8 @@ public sealed class PipelineRunner(PipelineStore store, StepCatalog catalog, ILo
         IReadOnlyDictionary<string, (StepStatus Status, object Outputs)> restored,
         CancellationToken cancellationToken)
     {
-        var runLog = log.ForContext("RunId", runId).ForContext("Pipeline", pipeline.Definition.Name);
+        var redactor = new SecretRedactor();
+        var runLog = log.ForContext(redactor).ForContext("RunId", runId).ForContext("Pipeline", pipeline.Definition.Name);
         var states = new ConcurrentDictionary<string, StepStatus>();
         var outputs = new ConcurrentDictionary<string, object>();
         foreach (var (id, (status, value)) in restored)
@@ -80,7 +81,6 @@ public sealed class PipelineRunner(PipelineStore store, StepCatalog catalog, ILo
             states[id] = status;
             outputs[id] = value;
         }
-        var redactor = new SecretRedactor();
         var resolver = new RunResolver(pipeline.Definition, catalog, pipeline.Parameters, options.Environment, pipeline.WorkspaceRoot,
             id => outputs.GetValueOrDefault(id), redactor);
         var execution = new StepExecution(store, runId, pipeline.WorkspaceRoot, new ValueBinder(resolver), resolver, redactor, options, runLog);

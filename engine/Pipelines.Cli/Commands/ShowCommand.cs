@@ -1,0 +1,50 @@
+using System.CommandLine;
+using Pipelines.Cli.Output;
+using Pipelines.Engine.Storage;
+using Spectre.Console;
+
+namespace Pipelines.Cli.Commands;
+
+public static class ShowCommand
+{
+    public static Command Create(Func<ParseResult, CliContext> contextFor)
+    {
+        var runId = new Argument<string>("run") { Description = "Run id or a unique prefix." };
+        var command = new Command("show", "Show one run: where it came from, each step's outcome, and the artifacts it produced.") { runId };
+        command.SetAction((parse, _) =>
+        {
+            var context = contextFor(parse);
+            return CommandGuard.RunAsync(context, () =>
+            {
+                using var store = context.OpenStore();
+                var run = store.FindRun(parse.GetValue(runId)!) ?? throw new ArgumentException($"no run '{parse.GetValue(runId)}' in the store");
+                var console = Consoles.For(context.Output);
+                var facts = new Grid().AddColumn().AddColumn();
+                void Fact(string name, string? value) => facts.AddRow(new Markup($"[bold]{name}[/]"), new Markup(Markup.Escape(value ?? "-")));
+                Fact("run", run.RunId);
+                Fact("pipeline", $"{run.Pipeline} ({run.PipelineFile}, sha256 {run.PipelineSha256[..12]})");
+                Fact("status", StatusText.Of(run.Status) + (run.Error is null ? "" : $": {run.Error}"));
+                Fact("started", $"{run.StartedAt:yyyy-MM-dd HH:mm:ss} UTC" + (run.FinishedAt is { } f ? $", took {Durations.Format(f - run.StartedAt)}" : ""));
+                Fact("git commit", run.GitCommit is null ? null : run.GitCommit + (run.GitDirty == true ? " (pipeline file modified)" : ""));
+                Fact("parameters", run.ParamsJson == "{}" ? "defaults" : run.ParamsJson);
+                Fact("host", $"{run.Host} pid {run.Pid}" + (run.Resumes > 0 ? $", resumed {run.Resumes}x" : "") + (run.Forced ? ", forced" : ""));
+                console.Write(facts);
+
+                var steps = new Table().AddColumns("step", "type", "status", "attempts", "time", "note");
+                foreach (var step in store.StepRuns(run.RunId))
+                    steps.AddRow(Markup.Escape(step.StepId), Markup.Escape(step.StepType), $"{ConsoleRunObserver.Symbol(step.Status)} {StatusText.Of(step.Status)}",
+                        step.Attempts.ToString(), step.DurationMs is { } ms ? Durations.Format(TimeSpan.FromMilliseconds(ms)) : "",
+                        Markup.Escape(step.Message ?? ""));
+                console.Write(steps);
+
+                var artifacts = new Table().AddColumns("artifact", "kind", "format", "size", "produced by");
+                foreach (var a in store.ArtifactsOfRun(run.RunId))
+                    artifacts.AddRow(a.Artifact.ShortId, a.Artifact.Kind, a.Artifact.Format, Durations.Bytes(a.Artifact.Bytes),
+                        Markup.Escape($"{a.ProducedByStep} in {a.ProducedByRun}"));
+                console.Write(artifacts);
+                return Task.FromResult(ExitCodes.Success);
+            });
+        });
+        return command;
+    }
+}
