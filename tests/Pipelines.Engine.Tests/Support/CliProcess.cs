@@ -1,0 +1,35 @@
+using System.Diagnostics;
+
+namespace Pipelines.Engine.Tests.Support;
+
+/// <summary>Starts the real <c>pipelines</c> program as a separate process, for kill and concurrency tests.</summary>
+public static class CliProcess
+{
+    public static Process Start(string workspace, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = workspace,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "pipelines.dll"));
+        start.ArgumentList.Add("-C");
+        start.ArgumentList.Add(workspace);
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        return Process.Start(start)!;
+    }
+
+    public static (int ExitCode, string Output, string Error) Run(string workspace, TimeSpan timeout, params string[] args)
+    {
+        using var process = Start(workspace, args);
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"pipelines {string.Join(' ', args)} did not finish within {timeout}");
+        }
+        return (process.ExitCode, output.Result, error.Result);
+    }
+}
