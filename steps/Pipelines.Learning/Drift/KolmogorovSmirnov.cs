@@ -4,10 +4,10 @@ namespace Pipelines.Learning.Drift;
 
 /// <summary>
 /// Two-sample Kolmogorov–Smirnov test. Both samples are sorted once (O((n+m) log(n+m))) and walked together.
-/// The p-value is asymptotic: Q_KS(sqrt(en) * D), with Q_KS the Kolmogorov distribution's survival function and
-/// en = n*m/(n+m). SciPy's <c>ks_2samp(method='asymp')</c> (SciPy 1.5 and later) instead evaluates the finite-n
-/// one-sample distribution at round(en), which converges to the same value as en grows; for small en the
-/// limiting distribution gives the larger, more conservative p-value.
+/// The p-value is SciPy's <c>ks_2samp(method='asymp')</c>: the survival function of the one-sample statistic's
+/// distribution (<see cref="KolmogorovSmirnovDistribution"/>) at D for the effective sample size
+/// en = n*m/(n+m), rounded half to even (at least 1). As en grows this tends to the Kolmogorov limit
+/// Q_KS(sqrt(en) * D), available as <see cref="KolmogorovSurvival"/>.
 /// </summary>
 public static class KolmogorovSmirnov
 {
@@ -26,7 +26,8 @@ public static class KolmogorovSmirnov
         double n = a.Length;
         double m = b.Length;
         double effective = n * m / (n + m);
-        return new KolmogorovSmirnovResult(d, KolmogorovSurvival(Math.Sqrt(effective) * d), effective);
+        int roundedSize = (int)Math.Max(1.0, Math.Round(effective, MidpointRounding.ToEven));
+        return new KolmogorovSmirnovResult(d, KolmogorovSmirnovDistribution.Survival(roundedSize, d), effective);
     }
 
     /// <summary>Largest |F_a(x) - F_b(x)| over all x, for two ascending samples.</summary>

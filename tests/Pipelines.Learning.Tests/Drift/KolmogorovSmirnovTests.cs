@@ -23,11 +23,32 @@ public class KolmogorovSmirnovTests
     {
         // a = {1,2,3,4}, b = {3,4,5,6,7}
         // x=1: 1/4 - 0 = .25; x=2: .5 - 0 = .5; x=3: .75 - .2 = .55; x=4: 1 - .4 = .6; then the gap shrinks
-        // D = 0.6; en = 4*5/9 = 2.2222; sqrt(en) * D = 0.894427; Q(0.894427) = 0.4004710362
+        // D = 0.6; en = 4*5/9 = 2.22, rounded to 2. For n x >= n - 1 (here 1.2 >= 1) Ruben–Gambino give
+        // P(D_n >= x) = 2 (1 - x)^n = 2 * 0.4^2 = 0.32
         var result = KolmogorovSmirnov.TwoSample([1, 2, 3, 4], [3, 4, 5, 6, 7]);
         Assert.Equal(0.6, result.Statistic, 12);
         Assert.Equal(20.0 / 9.0, result.EffectiveSampleSize, 12);
-        Assert.Equal(0.4004710362, result.PValue, 9);
+        Assert.Equal(0.32, result.PValue, 12);
+    }
+
+    [Fact]
+    public void P_value_matches_scipy_asymptotic_two_sample_reference()
+    {
+        // SciPy's test suite (TestKSTwoSamples.testLargeBoth): x = linspace(1, 200, 10000) - delta,
+        // y = linspace(2, 200, 11000), delta = 1/(n1 n2 4); ks_2samp(x, y, mode='asymp') gives
+        // D = 563/110000 and p = 0.9990660108966576.
+        const int n1 = 10000;
+        const int n2 = 11000;
+        double delta = 1.0 / n1 / n2 / 2 / 2;
+        var x = new double[n1];
+        var y = new double[n2];
+        for (int i = 0; i < n1; i++)
+            x[i] = 1.0 + i * (199.0 / (n1 - 1)) - delta;
+        for (int i = 0; i < n2; i++)
+            y[i] = 2.0 + i * (198.0 / (n2 - 1));
+        var result = KolmogorovSmirnov.TwoSample(x, y);
+        Assert.Equal(563.0 / 110000.0, result.Statistic, 14);
+        Assert.Equal(0.9990660108966576, result.PValue, 12);
     }
 
     [Fact]
