@@ -53,6 +53,8 @@ public static class PopulationStabilityIndex
         InputGuard.SameLength(expected, nameof(expected), actual, nameof(actual));
         InputGuard.Probabilities(expected, nameof(expected));
         InputGuard.Probabilities(actual, nameof(actual));
+        CheckSumsToOne(expected, nameof(expected));
+        CheckSumsToOne(actual, nameof(actual));
         CheckEpsilon(epsilon);
         double psi = 0.0;
         for (int b = 0; b < expected.Length; b++)
@@ -94,6 +96,15 @@ public static class PopulationStabilityIndex
                 high = middle;
         }
         return low;
+    }
+
+    private static void CheckSumsToOne(ReadOnlySpan<double> proportions, string name)
+    {
+        double sum = 0.0;
+        foreach (double p in proportions)
+            sum += p;
+        if (Math.Abs(sum - 1.0) > 1e-6)
+            throw new ArgumentException($"proportions sum to {sum}, not 1", name);
     }
 
     private static void CheckEpsilon(double epsilon)

@@ -84,7 +84,10 @@ public static class TradingMetrics
         return worst;
     }
 
-    /// <summary>Geometric annualised return: (prod(1 + r))^(periodsPerYear / n) - 1.</summary>
+    /// <summary>
+    /// Geometric annualised return: (prod(1 + r))^(periodsPerYear / n) - 1. Equity at or below zero (a total
+    /// loss, possible with leverage) gives -1.
+    /// </summary>
     public static double AnnualisedReturn(ReadOnlySpan<double> periodReturns, double periodsPerYear)
     {
         CheckReturns(periodReturns, nameof(periodReturns), minimumLength: 1);

@@ -67,5 +67,7 @@ public class PopulationStabilityIndexTests
             Assert.Throws<ArgumentOutOfRangeException>(() => PopulationStabilityIndex.Compute([1.0, 2.0], [1.0], 1)).ParamName);
         Assert.Equal("actual",
             Assert.Throws<ArgumentException>(() => PopulationStabilityIndex.FromProportions([0.5, 0.5], [0.5])).ParamName);
+        Assert.Equal("actual",
+            Assert.Throws<ArgumentException>(() => PopulationStabilityIndex.FromProportions([0.5, 0.5], [0.5, 0.4])).ParamName);
     }
 }
