@@ -6,10 +6,13 @@ namespace Pipelines.Learning.Validation;
 /// [trainEnd + gap, trainEnd + gap + test), t0 being the first timestamp. Windows are laid while the test
 /// window starts at or before the last timestamp, so the final test window may be cut short by the end of the
 /// data; windows whose train or test part holds no row are skipped. Timestamps must be non-decreasing.
+/// When <c>Anchored</c> is set, every training window starts at t0 instead (an expanding window whose first
+/// training span is <c>TrainSpan</c>).
 /// </summary>
 public sealed class TimeWalkForwardSplitter
 {
-    public TimeWalkForwardSplitter(TimeSpan trainSpan, TimeSpan testSpan, TimeSpan step, TimeSpan gap = default)
+    public TimeWalkForwardSplitter(TimeSpan trainSpan, TimeSpan testSpan, TimeSpan step, TimeSpan gap = default,
+        bool anchored = false)
     {
         if (trainSpan <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(trainSpan), trainSpan, "must be positive");
@@ -23,6 +26,7 @@ public sealed class TimeWalkForwardSplitter
         TestSpan = testSpan;
         Step = step;
         Gap = gap;
+        Anchored = anchored;
     }
 
     public TimeSpan TrainSpan { get; }
@@ -32,6 +36,8 @@ public sealed class TimeWalkForwardSplitter
     public TimeSpan Step { get; }
 
     public TimeSpan Gap { get; }
+
+    public bool Anchored { get; }
 
     public IReadOnlyList<Fold> Split(ReadOnlySpan<DateTime> timestamps)
     {
@@ -55,7 +61,7 @@ public sealed class TimeWalkForwardSplitter
             if (testStart > last)
                 break;
             DateTime testEnd = testStart + TestSpan;
-            int trainFrom = LowerBound(timestamps, trainStart);
+            int trainFrom = Anchored ? 0 : LowerBound(timestamps, trainStart);
             int trainTo = LowerBound(timestamps, trainEnd);
             int testFrom = LowerBound(timestamps, testStart);
             int testTo = LowerBound(timestamps, testEnd);

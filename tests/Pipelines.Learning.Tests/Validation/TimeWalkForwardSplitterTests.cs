@@ -27,6 +27,24 @@ public class TimeWalkForwardSplitterTests
     }
 
     [Fact]
+    public void Anchored_windows_keep_every_earlier_row()
+    {
+        var days = new DateTime[100];
+        for (int i = 0; i < days.Length; i++)
+            days[i] = Origin.AddDays(i);
+        var folds = new TimeWalkForwardSplitter(TimeSpan.FromDays(50), TimeSpan.FromDays(10), TimeSpan.FromDays(10),
+            anchored: true).Split(days);
+        // test windows start on days 50, 60, 70, 80, 90; training always starts on day 0
+        Assert.Equal(5, folds.Count);
+        for (int k = 0; k < folds.Count; k++)
+        {
+            Assert.Equal(0, folds[k].Train[0]);
+            Assert.Equal(50 + 10 * k, folds[k].Train.Length);
+            Assert.Equal(50 + 10 * k, folds[k].Test[0]);
+        }
+    }
+
+    [Fact]
     public void Irregular_timestamps_never_train_on_the_future()
     {
         var random = new Random(9);
@@ -44,10 +62,11 @@ public class TimeWalkForwardSplitterTests
             var test = TimeSpan.FromHours(random.Next(1, 200));
             var step = TimeSpan.FromHours(random.Next(1, 200));
             var gap = TimeSpan.FromHours(random.Next(0, 48));
+            bool anchored = random.Next(2) == 1;
             IReadOnlyList<Fold> folds;
             try
             {
-                folds = new TimeWalkForwardSplitter(train, test, step, gap).Split(stamps);
+                folds = new TimeWalkForwardSplitter(train, test, step, gap, anchored).Split(stamps);
             }
             catch (ArgumentException error)
             {
@@ -63,7 +82,10 @@ public class TimeWalkForwardSplitterTests
                 DateTime lastTrain = stamps[fold.Train[^1]];
                 DateTime firstTest = stamps[fold.Test[0]];
                 Assert.True(lastTrain < firstTest, "a training row is not earlier than the test rows");
-                Assert.True(stamps[fold.Train[^1]] - stamps[fold.Train[0]] < train, "training window wider than its span");
+                if (anchored)
+                    Assert.Equal(0, fold.Train[0]);
+                else
+                    Assert.True(stamps[fold.Train[^1]] - stamps[fold.Train[0]] < train, "training window wider than its span");
                 Assert.True(stamps[fold.Test[^1]] - stamps[fold.Test[0]] < test, "test window wider than its span");
                 Assert.True(firstTest - lastTrain > gap, "gap between train and test not respected");
             }
