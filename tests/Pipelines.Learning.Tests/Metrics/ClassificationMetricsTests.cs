@@ -117,6 +117,42 @@ public class ClassificationMetricsTests
     }
 
     [Fact]
+    public void Average_precision_equals_a_threshold_by_threshold_oracle()
+    {
+        // Oracle: for each distinct score t (descending), classify score >= t as positive, read precision and
+        // recall off the counts, and add (recall step) * precision.
+        var random = new Random(17);
+        for (int round = 0; round < 30; round++)
+        {
+            int n = random.Next(2, 50);
+            int[] labels = Enumerable.Range(0, n).Select(_ => random.Next(2)).ToArray();
+            labels[0] = 1;
+            double[] scores = Enumerable.Range(0, n).Select(_ => random.Next(8) / 7.0).ToArray();
+            int positives = labels.Sum();
+            double expected = 0.0;
+            double previousRecall = 0.0;
+            foreach (double t in scores.Distinct().OrderDescending())
+            {
+                int selected = scores.Count(s => s >= t);
+                int hits = Enumerable.Range(0, n).Count(i => scores[i] >= t && labels[i] == 1);
+                double recall = (double)hits / positives;
+                expected += (recall - previousRecall) * hits / selected;
+                previousRecall = recall;
+            }
+            Assert.Equal(expected, ClassificationMetrics.AveragePrecision(labels, scores), 12);
+        }
+    }
+
+    [Fact]
+    public void Roc_auc_is_unchanged_by_a_monotone_rescaling_of_scores()
+    {
+        int[] labels = [0, 1, 1, 0, 1, 0, 0, 1];
+        double[] scores = [0.1, 0.7, 0.4, 0.4, 0.9, 0.2, 0.65, 0.3];
+        double[] logits = scores.Select(p => Math.Log(p / (1 - p))).ToArray();
+        Assert.Equal(ClassificationMetrics.RocAuc(labels, scores), ClassificationMetrics.RocAuc(labels, logits), 12);
+    }
+
+    [Fact]
     public void Binary_log_loss_matches_scikit_learn_documentation_example()
     {
         // sklearn log_loss docs: ["spam","ham","ham","spam"], [[.1,.9],[.9,.1],[.8,.2],[.35,.65]] -> 0.21616

@@ -56,6 +56,23 @@ public class StudyTests
     }
 
     [Fact]
+    public void Tpe_beats_random_search_on_a_mixed_integer_log_and_categorical_space()
+    {
+        // optimum: depth 7, learning rate 0.01, booster "b"; each term is 0 there
+        var space = new SearchSpace().AddInt("depth", 1, 12).AddLogFloat("lr", 1e-4, 1).AddCategorical("booster", "a", "b", "c");
+        static double Objective(Trial t) =>
+            Math.Abs(t.GetInt("depth") - 7) + Math.Abs(Math.Log10(t.GetDouble("lr")) + 2) + (t.GetCategory("booster") == "b" ? 0 : 1);
+        double tpeTotal = 0.0;
+        double randomTotal = 0.0;
+        for (int seed = 1; seed <= 8; seed++)
+        {
+            tpeTotal += new Study(space, StudyDirection.Minimize, new TpeSampler(seed)).Optimize(Objective, 60).Value!.Value;
+            randomTotal += new Study(space, StudyDirection.Minimize, new RandomSampler(seed)).Optimize(Objective, 60).Value!.Value;
+        }
+        Assert.True(tpeTotal < 0.75 * randomTotal, $"TPE mean {tpeTotal / 8} vs random mean {randomTotal / 8}");
+    }
+
+    [Fact]
     public void Maximisation_prefers_larger_values()
     {
         var study = new Study(Plane(), StudyDirection.Maximize, new TpeSampler(3));
