@@ -1,0 +1,7 @@
+namespace Pipelines.Learning.Tuning;
+
+public enum StudyDirection
+{
+    Minimize,
+    Maximize,
+}

@@ -1,0 +1,9 @@
+namespace Pipelines.Learning.Tuning;
+
+public enum TrialState
+{
+    Running,
+    Complete,
+    Pruned,
+    Failed,
+}
