@@ -5,7 +5,9 @@ namespace Pipelines.Engine.Tests.Support;
 /// <summary>Starts the real <c>pipelines</c> program as a separate process, for kill and concurrency tests.</summary>
 public static class CliProcess
 {
-    public static Process Start(string workspace, params string[] args)
+    public static Process Start(string workspace, params string[] args) => Start(workspace, new Dictionary<string, string>(), args);
+
+    public static Process Start(string workspace, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -17,12 +19,17 @@ public static class CliProcess
         start.ArgumentList.Add("-C");
         start.ArgumentList.Add(workspace);
         foreach (var arg in args) start.ArgumentList.Add(arg);
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         return Process.Start(start)!;
     }
 
-    public static (int ExitCode, string Output, string Error) Run(string workspace, TimeSpan timeout, params string[] args)
+    public static (int ExitCode, string Output, string Error) Run(string workspace, TimeSpan timeout, params string[] args) =>
+        Run(workspace, new Dictionary<string, string>(), timeout, args);
+
+    public static (int ExitCode, string Output, string Error) Run(
+        string workspace, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, params string[] args)
     {
-        using var process = Start(workspace, args);
+        using var process = Start(workspace, environment, args);
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(timeout))
