@@ -28,6 +28,7 @@ public static class PipelinesCli
             ShowCommand.Create(ContextFor),
             LineageCommand.Create(ContextFor),
             StepsCommand.Create(ContextFor),
+            BenchCommand.Create(ContextFor),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

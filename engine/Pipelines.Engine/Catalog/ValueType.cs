@@ -32,7 +32,12 @@ public sealed class ValueType
             Properties = PropertyDescriptor.ForType(clrType);
     }
 
-    public static ValueType Of(Type type)
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, ValueType> Known = new();
+
+    /// <summary>The description of a CLR type; built once per type by reflection, then shared.</summary>
+    public static ValueType Of(Type type) => Known.GetOrAdd(type, Describe);
+
+    private static ValueType Describe(Type type)
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
         if (type == typeof(string)) return new(ValueKind.String, type);

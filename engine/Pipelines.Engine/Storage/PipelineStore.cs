@@ -9,11 +9,27 @@ namespace Pipelines.Engine.Storage;
 /// write a file at a time; a second process waits for the lock up to a configurable time and then gets a clear
 /// <see cref="StoreLockedException"/> — never a half-written store. Within a process, access is serialised.
 /// </summary>
+/// <remarks>
+/// Step records are written with group commit: rows queue up and are appended together, through DuckDB's
+/// appender, in one transaction at most <see cref="CommitInterval"/> later or at once before any read, so a
+/// commit (and its fsync) is paid per batch rather than per step. A crash loses at most that interval of step
+/// records, never consistency: each batch is atomic, and a step whose record was lost runs again on resume.
+/// </remarks>
 public sealed class PipelineStore : IDisposable
 {
+    public static readonly TimeSpan CommitInterval = TimeSpan.FromMilliseconds(20);
+
     private readonly DuckDbDatabase _database;
     private readonly DuckDbConnection _connection;
-    private readonly Lock _gate = new();
+    private readonly Lock _gate = new();        // guards the connection and everything read through it
+    private readonly Lock _queueGate = new();   // guards only the queue, so queuing never waits for a commit's fsync
+    private readonly Dictionary<string, DuckDbPreparedStatement> _statements = new(StringComparer.Ordinal);
+    private readonly PendingRows _pending = new();
+    private readonly HashSet<string> _knownCacheKeys = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _knownArtifacts = new(StringComparer.Ordinal);
+    private long _nextSequence;
+    private readonly Timer _committer;
+    private Exception? _commitFailure;
 
     public StoreLayout Layout { get; }
     public ArtifactStore Artifacts { get; }
@@ -24,6 +40,7 @@ public sealed class PipelineStore : IDisposable
         Artifacts = new ArtifactStore(layout);
         _database = database;
         _connection = database.Connect();
+        _committer = new Timer(_ => CommitPending(), null, CommitInterval, CommitInterval);
     }
 
     /// <summary>Opens (creating and migrating if needed) the store, waiting up to <paramref name="lockTimeout"/> for another writer.</summary>
@@ -38,6 +55,7 @@ public sealed class PipelineStore : IDisposable
             {
                 var store = new PipelineStore(layout, DuckDbDatabase.Open(layout.DatabasePath));
                 store.Migrate();
+                store.LoadCacheKeys();
                 return store;
             }
             catch (DuckDbException e) when (IsLockConflict(e))
@@ -68,16 +86,25 @@ public sealed class PipelineStore : IDisposable
         }
     }
 
-    public void InsertRun(RunRecord run) => Locked(() => _connection.ExecuteNonQuery(
+    private void LoadCacheKeys()
+    {
+        using (var keys = _connection.Query("SELECT DISTINCT cache_key FROM step_runs WHERE cache_key IS NOT NULL AND status IN ('succeeded', 'cached')"))
+            foreach (var row in keys.ReadAllRows()) _knownCacheKeys.Add((string)row[0]!);
+        using (var artifacts = _connection.Query("SELECT sha256 FROM artifacts"))
+            foreach (var row in artifacts.ReadAllRows()) _knownArtifacts.Add((string)row[0]!);
+        _nextSequence = _connection.Scalar<long>("SELECT coalesce(max(seq), 0) + 1 FROM step_events");
+    }
+
+    public void InsertRun(RunRecord run) => Locked(() => Execute(
         "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         run.RunId, run.Pipeline, run.PipelineFile, run.PipelineSha256, run.PipelineText, run.ParamsJson, run.GitCommit, run.GitDirty,
         StatusText.Of(run.Status), run.StartedAt, run.FinishedAt, run.Host, run.Pid, run.Forced, run.Resumes, run.Error));
 
-    public void FinishRun(string runId, RunStatus status, string? error) => Locked(() => _connection.ExecuteNonQuery(
+    public void FinishRun(string runId, RunStatus status, string? error) => Locked(() => Execute(
         "UPDATE runs SET status = ?, finished_at = ?, error = ? WHERE run_id = ?", StatusText.Of(status), DateTime.UtcNow, error, runId));
 
     /// <summary>Marks a run as running again for <c>resume</c>, by this process.</summary>
-    public void ReopenRun(string runId) => Locked(() => _connection.ExecuteNonQuery(
+    public void ReopenRun(string runId) => Locked(() => Execute(
         "UPDATE runs SET status = 'running', finished_at = NULL, error = NULL, resumes = resumes + 1, pid = ?, host = ? WHERE run_id = ?",
         Environment.ProcessId, Environment.MachineName, runId));
 
@@ -98,42 +125,51 @@ public sealed class PipelineStore : IDisposable
         return result.ReadAllRows().Select(ReadRun).ToList();
     });
 
-    public void UpsertStepRun(StepRunRecord step) => Locked(() =>
+    public void UpsertStepRun(StepRunRecord step)
     {
-        using var transaction = _connection.BeginTransaction();
-        WriteStepRun(step);
-        transaction.Commit();
-    });
+        lock (_queueGate)
+        {
+            ThrowIfCommitFailed();
+            QueueStepEvent(step);
+        }
+    }
 
     /// <summary>
-    /// Records a finished step in one transaction: its row, the artifacts it produced (first producer wins),
+    /// Records a finished step in the next batch: its row, the artifacts it produced (first producer wins),
     /// which output each artifact is, and lineage edges from every input artifact to every output artifact.
     /// </summary>
-    public void CompleteStepRun(StepRunRecord step, IReadOnlyList<(string Output, Artifact Artifact)> outputs, IReadOnlyList<Artifact> inputs) => Locked(() =>
+    public void CompleteStepRun(StepRunRecord step, IReadOnlyList<(string Output, Artifact Artifact)> outputs, IReadOnlyList<Artifact> inputs)
     {
-        using var transaction = _connection.BeginTransaction();
-        foreach (var source in inputs.Where(a => a.Kind == "source"))
-            InsertArtifact(source, isSource: true, null, null);
-        foreach (var (output, artifact) in outputs)
+        lock (_queueGate)
         {
-            InsertArtifact(artifact, isSource: false, step.RunId, step.StepId);
-            _connection.ExecuteNonQuery("INSERT OR REPLACE INTO step_outputs VALUES (?, ?, ?, ?)", step.RunId, step.StepId, output, artifact.Sha256);
-            if (step.Status == StepStatus.Cached) continue;
-            foreach (var parent in inputs.Where(i => i.Sha256 != artifact.Sha256).DistinctBy(i => i.Sha256))
-                _connection.ExecuteNonQuery("INSERT OR IGNORE INTO lineage VALUES (?, ?, ?, ?)", parent.Sha256, artifact.Sha256, step.RunId, step.StepId);
+            ThrowIfCommitFailed();
+            var now = DateTime.UtcNow;
+            foreach (var source in inputs.Where(a => a.Kind == "source"))
+                QueueArtifact(source, isSource: true, null, null, now);
+            foreach (var (output, artifact) in outputs)
+            {
+                QueueArtifact(artifact, isSource: false, step.RunId, step.StepId, now);
+                _pending.StepOutputs.Add([step.RunId, step.StepId, output, artifact.Sha256]);
+                if (step.Status == StepStatus.Cached) continue;
+                foreach (var parent in inputs.Where(i => i.Sha256 != artifact.Sha256).DistinctBy(i => i.Sha256))
+                    _pending.Lineage.Add([parent.Sha256, artifact.Sha256, step.RunId, step.StepId]);
+            }
+            QueueStepEvent(step);
+            if (step.CacheKey is not null && step.Status is StepStatus.Succeeded or StepStatus.Cached) _knownCacheKeys.Add(step.CacheKey);
         }
-        WriteStepRun(step);
-        transaction.Commit();
-    });
+    }
 
-    private void InsertArtifact(Artifact artifact, bool isSource, string? runId, string? stepId) =>
-        _connection.ExecuteNonQuery("INSERT OR IGNORE INTO artifacts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            artifact.Sha256, artifact.Kind, artifact.Format, artifact.Bytes, artifact.StorePath, isSource, DateTime.UtcNow, runId, stepId);
+    private void QueueArtifact(Artifact artifact, bool isSource, string? runId, string? stepId, DateTime now)
+    {
+        if (_knownArtifacts.Add(artifact.Sha256))
+            _pending.Artifacts.Add([artifact.Sha256, artifact.Kind, artifact.Format, artifact.Bytes, artifact.StorePath, isSource, now, runId, stepId]);
+    }
 
-    private void WriteStepRun(StepRunRecord s) => _connection.ExecuteNonQuery(
-        "INSERT OR REPLACE INTO step_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        s.RunId, s.StepId, s.StepType, s.StepVersion, StatusText.Of(s.Status), s.CacheKey, s.CachedFromRun, s.Attempts,
-        s.StartedAt, s.FinishedAt, s.DurationMs, s.InputsJson, s.OutputsJson, s.Message);
+    private void QueueStepEvent(StepRunRecord s) => _pending.StepEvents.Add(
+    [
+        _nextSequence++, s.RunId, s.StepId, s.StepType, s.StepVersion, StatusText.Of(s.Status), s.CacheKey, s.CachedFromRun, s.Attempts,
+        s.StartedAt, s.FinishedAt, s.DurationMs, s.InputsJson, s.OutputsJson, s.Message,
+    ]);
 
     public IReadOnlyList<StepRunRecord> StepRuns(string runId) => Locked(() =>
     {
@@ -142,7 +178,15 @@ public sealed class PipelineStore : IDisposable
     });
 
     /// <summary>The newest successful step run with this cache key whose output artifacts are all still present.</summary>
-    public StepRunRecord? FindCached(string cacheKey) => Locked(() =>
+    public StepRunRecord? FindCached(string cacheKey)
+    {
+        // Most keys of a changed pipeline are new; the in-memory set answers those without a query (or a commit).
+        lock (_queueGate)
+            if (!_knownCacheKeys.Contains(cacheKey)) return null;
+        return Locked(() => FindCachedUnlocked(cacheKey));
+    }
+
+    private StepRunRecord? FindCachedUnlocked(string cacheKey)
     {
         using var result = _connection.Query(
             "SELECT * FROM step_runs WHERE cache_key = ? AND status IN ('succeeded', 'cached') ORDER BY finished_at DESC LIMIT 5", cacheKey);
@@ -153,7 +197,7 @@ public sealed class PipelineStore : IDisposable
             if (outputs.All(o => Artifacts.IsPresent(o.Artifact))) return candidate;
         }
         return null;
-    });
+    }
 
     public IReadOnlyList<(string Output, Artifact Artifact)> OutputArtifacts(string runId, string stepId) =>
         Locked(() => OutputArtifactsUnlocked(runId, stepId));
@@ -222,20 +266,98 @@ public sealed class PipelineStore : IDisposable
         (string)r[0]!, (string)r[1]!, (string)r[2]!, Convert.ToInt32(r[3]), StatusText.ParseStep((string)r[4]!), (string?)r[5], (string?)r[6],
         Convert.ToInt32(r[7]), (DateTime?)r[8], (DateTime?)r[9], r[10] is null ? null : Convert.ToDouble(r[10]), (string?)r[11], (string?)r[12], (string?)r[13]);
 
+    /// <summary>Commits every queued write now; called before reads, at the end of a run and on dispose.</summary>
+    public void Flush() => Locked(() => { });
+
+    private void CommitPending()
+    {
+        lock (_gate)
+        {
+            if (_commitFailure is not null) return;
+            try
+            {
+                CommitPendingUnlocked();
+            }
+            catch (Exception e)
+            {
+                // Raised on the timer thread: keep it for the next caller instead of losing it.
+                Volatile.Write(ref _commitFailure, e);
+            }
+        }
+    }
+
+    /// <summary>Appends the queued rows in one transaction; the caller holds <see cref="_gate"/>.</summary>
+    private void CommitPendingUnlocked()
+    {
+        PendingRows batch;
+        lock (_queueGate)
+        {
+            if (_pending.IsEmpty) return;
+            batch = _pending.TakeAll();
+        }
+        using var transaction = _connection.BeginTransaction();
+        Append("step_events", batch.StepEvents);
+        Append("artifacts", batch.Artifacts);
+        Append("step_outputs", batch.StepOutputs);
+        Append("lineage", batch.Lineage);
+        transaction.Commit();
+    }
+
+    private void Append(string table, List<object?[]> rows)
+    {
+        if (rows.Count == 0) return;
+        using var appender = _connection.CreateAppender(table);
+        foreach (var row in rows)
+        {
+            foreach (var value in row) appender.AppendValue(value);
+            appender.EndRow();
+        }
+    }
+
+    private void ThrowIfCommitFailed()
+    {
+        if (Volatile.Read(ref _commitFailure) is { } failure)
+            throw new InvalidOperationException($"writing step records to {Layout.DatabasePath} failed: {failure.Message}", failure);
+    }
+
+    /// <summary>Runs a statement through a cached prepared statement: parsing and planning are paid once per SQL text.</summary>
+    private long Execute(string sql, params object?[] args)
+    {
+        if (!_statements.TryGetValue(sql, out var statement))
+            _statements[sql] = statement = _connection.Prepare(sql);
+        statement.ClearBindings();
+        statement.BindAll(args);
+        return statement.ExecuteNonQuery();
+    }
+
     private T Locked<T>(Func<T> action)
     {
-        lock (_gate) return action();
+        lock (_gate)
+        {
+            ThrowIfCommitFailed();
+            CommitPendingUnlocked();
+            return action();
+        }
     }
 
     private void Locked(Action action)
     {
-        lock (_gate) action();
+        lock (_gate)
+        {
+            ThrowIfCommitFailed();
+            CommitPendingUnlocked();
+            action();
+        }
     }
 
     public void Dispose()
     {
+        _committer.Dispose();
         lock (_gate)
         {
+            if (_commitFailure is null) CommitPendingUnlocked();
+            foreach (var statement in _statements.Values) statement.Dispose();
+            _statements.Clear();
             _connection.Dispose();
             _database.Dispose();
         }

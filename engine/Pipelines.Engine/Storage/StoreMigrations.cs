@@ -1,7 +1,9 @@
 namespace Pipelines.Engine.Storage;
 
 /// <summary>
-/// The store's schema history. Never edit a released migration: add a new one, so every existing store
+/// The store's schema history. Step records are append-only (a step's state is its newest event), because
+/// DuckDB appends rows in bulk cheaply but updates single keyed rows slowly; uniqueness of artifacts is kept
+/// by the writer, which knows every stored hash. Never edit a released migration: add a new one, so every existing store
 /// upgrades the same way.
 /// </summary>
 public static class StoreMigrations
@@ -27,7 +29,8 @@ public static class StoreMigrations
                 resumes         INTEGER NOT NULL,
                 error           VARCHAR
             );
-            CREATE TABLE step_runs (
+            CREATE TABLE step_events (
+                seq             BIGINT NOT NULL,
                 run_id          VARCHAR NOT NULL,
                 step_id         VARCHAR NOT NULL,
                 step_type       VARCHAR NOT NULL,
@@ -41,12 +44,13 @@ public static class StoreMigrations
                 duration_ms     DOUBLE,
                 inputs_json     VARCHAR,
                 outputs_json    VARCHAR,
-                message         VARCHAR,
-                PRIMARY KEY (run_id, step_id)
+                message         VARCHAR
             );
-            CREATE INDEX step_runs_cache_key ON step_runs (cache_key);
+            CREATE VIEW step_runs AS
+                SELECT * EXCLUDE (seq) FROM step_events
+                QUALIFY row_number() OVER (PARTITION BY run_id, step_id ORDER BY seq DESC) = 1;
             CREATE TABLE artifacts (
-                sha256           VARCHAR PRIMARY KEY,
+                sha256           VARCHAR NOT NULL,
                 kind             VARCHAR NOT NULL,
                 format           VARCHAR NOT NULL,
                 bytes            BIGINT NOT NULL,
@@ -60,15 +64,13 @@ public static class StoreMigrations
                 run_id   VARCHAR NOT NULL,
                 step_id  VARCHAR NOT NULL,
                 output   VARCHAR NOT NULL,
-                sha256   VARCHAR NOT NULL,
-                PRIMARY KEY (run_id, step_id, output)
+                sha256   VARCHAR NOT NULL
             );
             CREATE TABLE lineage (
                 parent_sha256 VARCHAR NOT NULL,
                 child_sha256  VARCHAR NOT NULL,
                 run_id        VARCHAR NOT NULL,
-                step_id       VARCHAR NOT NULL,
-                PRIMARY KEY (parent_sha256, child_sha256, run_id, step_id)
+                step_id       VARCHAR NOT NULL
             );
             """),
     ];

@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Text;
+using Pipelines.DuckDb;
+using Pipelines.Engine.Catalog;
+using Pipelines.Engine.Execution;
+using Pipelines.Engine.Parsing;
+using Pipelines.Engine.Planning;
+using Pipelines.Engine.Storage;
+using Serilog.Core;
+
+namespace Pipelines.Cli.Bench;
+
+/// <summary>
+/// Measures the engine's own cost and the DuckDB binding's throughput, the figures docs/benchmarks.md reports.
+/// Each figure is the best of a few repetitions, as these machines are shared and noisy.
+/// </summary>
+public static class EngineBenchmark
+{
+    public sealed record Result(int Steps, double UsPerStep, double AppenderRowsPerSecond, double ReadValuesPerSecond);
+
+    public static Result Run(int steps, int seed, int repetitions = 3)
+    {
+        var usPerStep = Enumerable.Range(0, repetitions).Min(_ => MeasureEngine(steps, seed));
+        var appender = Enumerable.Range(0, repetitions).Max(_ => MeasureAppender(1_000_000));
+        var reading = Enumerable.Range(0, repetitions).Max(_ => MeasureChunkReading(2_000_000));
+        return new Result(steps, usPerStep, appender, reading);
+    }
+
+    /// <summary>A random DAG: each step depends on up to two earlier ones, through their artifacts.</summary>
+    public static string GeneratePipeline(int steps, int seed)
+    {
+        var random = new Random(seed);
+        var text = new StringBuilder("name: engine-bench\nsteps:\n");
+        for (var i = 0; i < steps; i++)
+        {
+            var parents = i == 0 ? [] : Enumerable.Range(0, random.Next(0, 3)).Select(_ => random.Next(0, i)).Distinct().ToArray();
+            var after = string.Join(", ", parents.Select(p => $"\"${{{{ steps.s{p}.outputs.marker }}}}\""));
+            text.Append($"  - id: s{i}\n    uses: bench/noop\n    with: {{ tag: t{i}-{seed}, after: [{after}] }}\n");
+        }
+        return text.ToString();
+    }
+
+    /// <summary>Plan + execute a generated DAG with lineage written to a fresh DuckDB store; microseconds per step.</summary>
+    public static double MeasureEngine(int steps, int seed)
+    {
+        var root = Directory.CreateTempSubdirectory("pipelines-bench-");
+        try
+        {
+            var catalog = new StepCatalog().Add(typeof(NoOpStep));
+            var yaml = GeneratePipeline(steps, seed);
+            var file = Path.Combine(root.FullName, "bench.yaml");
+            File.WriteAllText(file, yaml);
+            using var store = PipelineStore.Open(Path.Combine(root.FullName, ".pipelines"), TimeSpan.Zero);
+            var runner = new PipelineRunner(store, catalog, Logger.None);
+            var clock = Stopwatch.StartNew();
+            var pipeline = PipelineCompiler.Compile(PipelineParser.ParseText(file, yaml), catalog, root.FullName);
+            var result = runner.RunAsync(pipeline, new RunOptions { MaxParallelism = Environment.ProcessorCount }, CancellationToken.None).GetAwaiter().GetResult();
+            clock.Stop();
+            if (result.Status != RunStatus.Succeeded) throw new InvalidOperationException($"benchmark run {result.Status}: {result.Error}");
+            if (store.Count("lineage") == 0) throw new InvalidOperationException("benchmark run wrote no lineage");
+            return clock.Elapsed.TotalMicroseconds / steps;
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>Rows per second appending a 5-column row (BIGINT, DOUBLE, DOUBLE, VARCHAR, TIMESTAMP).</summary>
+    public static double MeasureAppender(int rows)
+    {
+        using var database = DuckDbDatabase.Open(":memory:");
+        using var connection = database.Connect();
+        connection.Execute("CREATE TABLE ticks (id BIGINT, price DOUBLE, size DOUBLE, symbol VARCHAR, ts TIMESTAMP)");
+        var start = new DateTime(2023, 3, 1, 0, 0, 0, DateTimeKind.Utc);
+        var clock = Stopwatch.StartNew();
+        using (var appender = connection.CreateAppender("ticks"))
+        {
+            for (var i = 0; i < rows; i++)
+            {
+                appender.Append((long)i).Append(23_000.0 + i % 1000).Append(0.001 * (i % 97)).Append("BTCUSDT").Append(start.AddTicks(i * 10L));
+                appender.EndRow();
+            }
+        }
+        clock.Stop();
+        var count = connection.Scalar<long>("SELECT count(*) FROM ticks");
+        if (count != rows) throw new InvalidOperationException($"appended {count} rows, expected {rows}");
+        return rows / clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Values per second read through data chunks (two BIGINT and two DOUBLE columns).</summary>
+    public static double MeasureChunkReading(int rows)
+    {
+        using var database = DuckDbDatabase.Open(":memory:");
+        using var connection = database.Connect();
+        connection.Execute($"CREATE TABLE t AS SELECT i AS a, i * 2 AS b, (i * 0.5)::DOUBLE AS c, (i * 0.25)::DOUBLE AS d FROM range({rows}) r(i)");
+        using var result = connection.Query("SELECT a, b, c, d FROM t");
+        var clock = Stopwatch.StartNew();
+        long integers = 0;
+        double doubles = 0;
+        long values = 0;
+        foreach (var chunk in result.Chunks())
+        {
+            foreach (var v in chunk.GetColumn(0).GetInt64s()) integers += v;
+            foreach (var v in chunk.GetColumn(1).GetInt64s()) integers += v;
+            foreach (var v in chunk.GetColumn(2).GetDoubles()) doubles += v;
+            foreach (var v in chunk.GetColumn(3).GetDoubles()) doubles += v;
+            values += 4L * chunk.RowCount;
+        }
+        clock.Stop();
+        var n = (long)rows;
+        var triangle = n * (n - 1) / 2;
+        if (values != 4 * n || integers != 3 * triangle || Math.Abs(doubles - 0.75 * triangle) > 1e-6 * triangle)
+            throw new InvalidOperationException("chunk reading returned wrong values");
+        return values / clock.Elapsed.TotalSeconds;
+    }
+}

@@ -1,0 +1,47 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Pipelines.Cli.Bench;
+
+namespace Pipelines.Cli.Commands;
+
+public static class BenchCommand
+{
+    public static Command Create(Func<ParseResult, CliContext> contextFor)
+    {
+        var steps = new Option<int>("--steps") { Description = "Steps in the generated DAG.", DefaultValueFactory = _ => 1000 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the generated DAG.", DefaultValueFactory = _ => 42 };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of text." };
+        var engine = new Command("engine", "Engine overhead per step on a generated DAG of no-op steps (plan + execute + lineage in DuckDB), and the DuckDB binding's appender and chunk-reading throughput.")
+        {
+            steps, seed, json,
+        };
+        engine.SetAction((parse, _) =>
+        {
+            var context = contextFor(parse);
+            return CommandGuard.RunAsync(context, () =>
+            {
+                var count = parse.GetValue(steps);
+                if (count < 1) throw new ArgumentException("--steps must be at least 1");
+                var result = EngineBenchmark.Run(count, parse.GetValue(seed));
+                if (parse.GetValue(json))
+                {
+                    context.Output.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+                    {
+                        ["steps"] = result.Steps,
+                        ["us_per_step"] = Math.Round(result.UsPerStep, 1),
+                        ["appender_rows_per_s"] = Math.Round(result.AppenderRowsPerSecond),
+                        ["read_values_per_s"] = Math.Round(result.ReadValuesPerSecond),
+                    }));
+                }
+                else
+                {
+                    context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"engine: {result.UsPerStep:0.0} us/step over {result.Steps} steps; appender: {result.AppenderRowsPerSecond:N0} rows/s; chunk reading: {result.ReadValuesPerSecond:N0} values/s"));
+                }
+                return Task.FromResult(ExitCodes.Success);
+            });
+        });
+        return new Command("bench", "Reproduce the figures in docs/benchmarks.md.") { engine };
+    }
+}

@@ -1,0 +1,23 @@
+namespace Pipelines.Engine.Storage;
+
+/// <summary>Rows waiting for the store's next group commit, by table, in column order.</summary>
+internal sealed class PendingRows
+{
+    public List<object?[]> StepEvents { get; private set; } = [];
+    public List<object?[]> Artifacts { get; private set; } = [];
+    public List<object?[]> StepOutputs { get; private set; } = [];
+    public List<object?[]> Lineage { get; private set; } = [];
+
+    public bool IsEmpty => StepEvents.Count == 0 && Artifacts.Count == 0 && StepOutputs.Count == 0 && Lineage.Count == 0;
+
+    /// <summary>Hands over everything queued and starts empty again.</summary>
+    public PendingRows TakeAll()
+    {
+        var taken = new PendingRows { StepEvents = StepEvents, Artifacts = Artifacts, StepOutputs = StepOutputs, Lineage = Lineage };
+        StepEvents = [];
+        Artifacts = [];
+        StepOutputs = [];
+        Lineage = [];
+        return taken;
+    }
+}
