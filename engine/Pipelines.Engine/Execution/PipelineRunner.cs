@@ -223,7 +223,6 @@ public sealed class PipelineRunner(PipelineStore store, StepCatalog catalog, ILo
                     var outputsJson = redactor.Redact(JsonSerializer.Serialize(result, step.Descriptor.OutputType, CacheKey.Json));
                     var record = Record(step, StepStatus.Succeeded, started, clock.Elapsed, attempt, cacheKey, inputsJson, outputsJson, null, null);
                     store.CompleteStepRun(record, produced.Where(p => store.Artifacts.IsPresent(p.Artifact)).ToList(), inputArtifacts);
-                    store.Artifacts.ClearStaging(runId, step.Id);
                     outputs[step.Id] = result;
                     Report(stepLog, step.Id, StepStatus.Succeeded, clock.Elapsed, null);
                     return StepStatus.Succeeded;

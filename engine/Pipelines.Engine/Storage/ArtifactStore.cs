@@ -12,9 +12,10 @@ public sealed class ArtifactStore(StoreLayout layout)
 {
     public StagedArtifact Stage(string runId, string stepId, string kind, string format)
     {
-        var directory = Path.Combine(layout.StagingDirectory, runId, stepId);
+        // One directory per run; the step id in the file name lets a failed step's leftovers be found.
+        var directory = Path.Combine(layout.StagingDirectory, runId);
         Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, $"{Guid.NewGuid():N}.{format}");
+        var path = Path.Combine(directory, $"{stepId}.{Guid.NewGuid():N}.{format}");
         return new StagedArtifact(kind, format, path);
     }
 
@@ -68,8 +69,15 @@ public sealed class ArtifactStore(StoreLayout layout)
     /// <summary>Removes a run's leftover staging files (from a crash or a failed step).</summary>
     public void ClearStaging(string runId, string? stepId = null)
     {
-        var directory = stepId is null ? Path.Combine(layout.StagingDirectory, runId) : Path.Combine(layout.StagingDirectory, runId, stepId);
-        if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+        var directory = Path.Combine(layout.StagingDirectory, runId);
+        if (!Directory.Exists(directory)) return;
+        if (stepId is null)
+        {
+            Directory.Delete(directory, recursive: true);
+            return;
+        }
+        foreach (var file in Directory.EnumerateFiles(directory, $"{stepId}.*"))
+            File.Delete(file);
     }
 
     public static string HashFile(string path)
