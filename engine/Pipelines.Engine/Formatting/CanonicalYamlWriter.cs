@@ -34,6 +34,14 @@ public static class CanonicalYamlWriter
         return string.Join('\n', lines) + "\n";
     }
 
+    /// <summary>The items of a <c>steps:</c> list in canonical form, unindented; for examples in documentation.</summary>
+    internal static string WriteStepList(YamlSequence steps)
+    {
+        var lines = new List<string>();
+        WriteSequenceItems(lines, steps, 0, stepList: true);
+        return string.Join('\n', lines) + "\n";
+    }
+
     private static IEnumerable<KeyValuePair<YamlScalar, YamlNode>> Ordered(List<KeyValuePair<YamlScalar, YamlNode>> entries, string[] order)
     {
         // Known keys in the documented order; anything else (the parser would report it) after them, as written.

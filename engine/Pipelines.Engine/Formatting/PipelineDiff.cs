@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Pipelines.Engine.Documentation;
 using Pipelines.Engine.Model;
 using Pipelines.Engine.Planning;
 using Pipelines.Engine.Yaml;
@@ -147,7 +148,7 @@ public static class PipelineDiff
                 return;
             }
             lines.Add($"- input {Code(name)} {what}:");
-            var fence = Fence(diff);
+            var fence = MarkdownText.Fence(diff);
             lines.Add("  " + fence + "diff");
             lines.AddRange(diff.Select(l => "  " + l));
             lines.Add("  " + fence);
@@ -262,25 +263,5 @@ public static class PipelineDiff
 
     private static string Bool(bool value) => value ? "true" : "false";
 
-    /// <summary>Inline code that survives backticks in the text, as CommonMark allows: a longer fence and padding.</summary>
-    private static string Code(string text)
-    {
-        var longest = LongestBacktickRun(text);
-        if (longest == 0) return "`" + text + "`";
-        var fence = new string('`', longest + 1);
-        return fence + " " + text + " " + fence;
-    }
-
-    private static string Fence(IEnumerable<string> lines) => new('`', Math.Max(3, lines.Max(LongestBacktickRun) + 1));
-
-    private static int LongestBacktickRun(string text)
-    {
-        int longest = 0, run = 0;
-        foreach (var c in text)
-        {
-            run = c == '`' ? run + 1 : 0;
-            longest = Math.Max(longest, run);
-        }
-        return longest;
-    }
+    private static string Code(string text) => MarkdownText.Code(text);
 }
