@@ -26,19 +26,21 @@ public static class CanonicalYamlWriter
         ArgumentNullException.ThrowIfNull(root);
         if (string.IsNullOrWhiteSpace(schemaPath) || schemaPath.Contains('\n'))
             throw new ArgumentException("the schema path is a single non-empty line", nameof(schemaPath));
-        var lines = new List<string> { $"# {SchemaCommentPrefix} $schema={schemaPath.Trim()}" };
+        var lines = new Output { $"# {SchemaCommentPrefix} $schema={schemaPath.Trim()}" };
         AddComments(lines, root.LeadingComments, 0);
         if (root.TrailingComment is not null) AddComments(lines, [root.TrailingComment], 0);
         foreach (var (key, value) in Ordered(root.Entries, PipelineParser.RootKeys))
             WriteEntry(lines, key, value, 0, stepList: key.Value == "steps");
+        AddComments(lines, [], 0);
         return string.Join('\n', lines) + "\n";
     }
 
     /// <summary>The items of a <c>steps:</c> list in canonical form, unindented; for examples in documentation.</summary>
     internal static string WriteStepList(YamlSequence steps)
     {
-        var lines = new List<string>();
+        var lines = new Output();
         WriteSequenceItems(lines, steps, 0, stepList: true);
+        AddComments(lines, [], 0);
         return string.Join('\n', lines) + "\n";
     }
 
@@ -52,14 +54,15 @@ public static class CanonicalYamlWriter
             if (Array.IndexOf(order, entry.Key.Value) < 0) yield return entry;
     }
 
-    private static void WriteEntry(List<string> lines, YamlScalar key, YamlNode value, int indent, bool stepList)
+    private static void WriteEntry(Output lines, YamlScalar key, YamlNode value, int indent, bool stepList)
     {
         var pad = new string(' ', indent);
-        var keyText = YamlScalarText.Inline(key, inFlow: false);
+        // An empty plain key (YAML's null key) has no one-line spelling; '~' is the same null.
+        var keyText = key is { IsQuoted: false, Value: "" } ? "~" : YamlScalarText.Inline(key, inFlow: false);
         var comments = new List<string>(key.LeadingComments);
         // A block list's or mapping's own comments were written under its key, above the first item.
         var inner = value.LeadingComments;
-        if (value is YamlScalar || value is YamlSequence s && FlowText(s, pad.Length + keyText.Length + 2) is not null || value is YamlMapping { Entries.Count: 0 })
+        if (IsWrittenOnKeyLine(value, pad.Length + keyText.Length + 2))
         {
             comments.AddRange(value.LeadingComments);
             inner = [];
@@ -74,19 +77,30 @@ public static class CanonicalYamlWriter
                 AddComments(lines, comments, indent);
                 WriteLiteralBlock(lines, pad + keyText + ": ", scalar.Value, indent + IndentStep);
                 return;
+            case YamlScalar { IsQuoted: false, Value: "" } empty:
+                // YAML reports an empty value only when it meets the next token, so the comments it carries
+                // were written after it, above whatever follows; they are put back there.
+                AddComments(lines, key.LeadingComments, indent);
+                lines.Deferred.AddRange(empty.LeadingComments);
+                trailing.Add(empty.TrailingComment);
+                lines.Add(WithComment(pad + keyText + ":", trailing));
+                return;
             case YamlScalar scalar:
             {
                 AddComments(lines, comments, indent);
                 var text = YamlScalarText.Inline(scalar, inFlow: false);
                 trailing.Add(scalar.TrailingComment);
-                lines.Add(WithComment(pad + keyText + ":" + (text.Length > 0 ? " " + text : ""), trailing));
+                lines.Add(WithComment(pad + keyText + ": " + text, trailing));
                 return;
             }
-            case YamlSequence sequence when FlowText(sequence, pad.Length + keyText.Length + 2) is { } flow:
+            case YamlSequence sequence when IsWrittenOnKeyLine(sequence, pad.Length + keyText.Length + 2):
+            {
+                var flow = FlowText(sequence, pad.Length + keyText.Length + 2)!;
                 AddComments(lines, comments, indent);
                 trailing.Add(sequence.TrailingComment);
                 lines.Add(WithComment(pad + keyText + ": " + flow, trailing));
                 return;
+            }
             case YamlSequence sequence:
                 AddComments(lines, comments, indent);
                 trailing.Add(sequence.TrailingComment);
@@ -112,7 +126,7 @@ public static class CanonicalYamlWriter
         }
     }
 
-    private static void WriteSequenceItems(List<string> lines, YamlSequence sequence, int indent, bool stepList)
+    private static void WriteSequenceItems(Output lines, YamlSequence sequence, int indent, bool stepList)
     {
         var pad = new string(' ', indent);
         for (var i = 0; i < sequence.Items.Count; i++)
@@ -127,13 +141,16 @@ public static class CanonicalYamlWriter
                     AddComments(lines, comments, indent);
                     WriteLiteralBlock(lines, pad + "- ", scalar.Value, indent + IndentStep);
                     break;
-                case YamlScalar scalar:
-                {
-                    AddComments(lines, comments, indent);
-                    var text = YamlScalarText.Inline(scalar, inFlow: false);
-                    lines.Add(WithComment(pad + "-" + (text.Length > 0 ? " " + text : ""), [scalar.TrailingComment]));
+                case YamlScalar { IsQuoted: false, Value: "" } empty:
+                    AddComments(lines, [], indent);
+                    // A comment after a bare dash would be read as the previous line's; it goes below instead.
+                    lines.Deferred.AddRange(empty.LeadingComments.Concat(LineComments([empty.TrailingComment])));
+                    lines.Add(pad + "-");
                     break;
-                }
+                case YamlScalar scalar:
+                    AddComments(lines, comments, indent);
+                    lines.Add(WithComment(pad + "- " + YamlScalarText.Inline(scalar, inFlow: false), [scalar.TrailingComment]));
+                    break;
                 case YamlSequence nested when FlowText(nested, indent + 2) is { } flow:
                     AddComments(lines, comments, indent);
                     lines.Add(WithComment(pad + "- " + flow, [nested.TrailingComment]));
@@ -149,22 +166,18 @@ public static class CanonicalYamlWriter
                     break;
                 case YamlMapping mapping:
                 {
-                    var entries = Ordered(mapping.Entries, stepList ? PipelineParser.StepKeys : []).ToList();
-                    // Comments above the first key belong above the dash: that is where a reader sees them.
-                    var (firstKey, firstValue) = entries[0];
-                    comments.AddRange(firstKey.LeadingComments);
-                    comments.AddRange(firstValue.LeadingComments);
                     comments.AddRange(LineComments([mapping.TrailingComment]));
                     AddComments(lines, comments, indent);
                     var start = lines.Count;
                     var childIndent = indent + IndentStep;
-                    foreach (var (k, v) in entries)
-                    {
-                        if (ReferenceEquals(k, firstKey))
-                            WriteEntry(lines, (YamlScalar)WithoutLeadingComments(k), WithoutLeadingComments(v), childIndent, stepList: false);
-                        else WriteEntry(lines, k, v, childIndent, stepList: false);
-                    }
-                    lines[start] = pad + "- " + lines[start][childIndent..];
+                    foreach (var (k, v) in Ordered(mapping.Entries, stepList ? PipelineParser.StepKeys : []))
+                        WriteEntry(lines, k, v, childIndent, stepList: false);
+                    // Comments written above the first key belong above the dash, which shares the key's line.
+                    var commentPrefix = new string(' ', childIndent) + "#";
+                    var first = start;
+                    for (; lines[first].StartsWith(commentPrefix, StringComparison.Ordinal); first++)
+                        lines[first] = pad + lines[first][childIndent..];
+                    lines[first] = pad + "- " + lines[first][childIndent..];
                     break;
                 }
                 default:
@@ -191,10 +204,19 @@ public static class CanonicalYamlWriter
         return column + text.Length <= MaxLineWidth ? text : null;
     }
 
+    /// <summary>
+    /// Whether a mapping value is written on its key's line (a scalar, a flow list, an empty mapping); if so its
+    /// own comments go above the key, otherwise under it, above the first item, where they are read back from.
+    /// A list that carries comments of its own was written under its key, and stays there.
+    /// </summary>
+    private static bool IsWrittenOnKeyLine(YamlNode value, int column) =>
+        value is YamlScalar or YamlMapping { Entries.Count: 0 }
+        || value is YamlSequence sequence && (sequence.Items.Count == 0 || sequence.LeadingComments.Count == 0 && FlowText(sequence, column) is not null);
+
     private static bool IsLiteralBlock(YamlScalar scalar, bool allowIndentIndicator) =>
         YamlScalarText.CanUseLiteralBlock(scalar.Value, allowIndentIndicator);
 
-    private static void WriteLiteralBlock(List<string> lines, string header, string text, int contentIndent)
+    private static void WriteLiteralBlock(Output lines, string header, string text, int contentIndent)
     {
         var chomp = text.EndsWith('\n') ? "" : "-";
         var indicator = YamlScalarText.NeedsIndentIndicator(text) ? IndentStep.ToString(System.Globalization.CultureInfo.InvariantCulture) : "";
@@ -211,10 +233,12 @@ public static class CanonicalYamlWriter
             if (comment is not null) yield return comment;
     }
 
-    private static void AddComments(List<string> lines, IEnumerable<string> comments, int indent)
+    private static void AddComments(Output lines, IEnumerable<string> comments, int indent)
     {
         var pad = new string(' ', indent);
-        foreach (var comment in comments)
+        var pending = lines.Deferred.ToList();
+        lines.Deferred.Clear();
+        foreach (var comment in pending.Concat(comments))
         {
             if (IsSchemaComment(comment)) continue;
             lines.Add(comment.Length == 0 ? pad + "#" : pad + "# " + comment);
@@ -230,17 +254,9 @@ public static class CanonicalYamlWriter
     private static bool IsSchemaComment(string? comment) =>
         comment is not null && comment.TrimStart().StartsWith(SchemaCommentPrefix, StringComparison.Ordinal);
 
-    private static YamlNode WithoutLeadingComments(YamlNode node)
+    /// <summary>Lines written so far, and comments waiting to be written above the next line.</summary>
+    private sealed class Output : List<string>
     {
-        if (node.LeadingComments.Count == 0) return node;
-        YamlNode copy = node switch
-        {
-            YamlScalar s => new YamlScalar(s.Location, s.Value, s.IsQuoted),
-            YamlSequence q => new YamlSequence(q.Location, q.Items, q.IsFlow),
-            YamlMapping m => new YamlMapping(m.Location, m.Entries, m.IsFlow),
-            _ => throw new ArgumentException($"cannot write a {node.KindName} node", nameof(node)),
-        };
-        copy.TrailingComment = node.TrailingComment;
-        return copy;
+        public List<string> Deferred { get; } = [];
     }
 }
