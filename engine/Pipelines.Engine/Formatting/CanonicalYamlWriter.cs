@@ -35,6 +35,14 @@ public static class CanonicalYamlWriter
         return string.Join('\n', lines) + "\n";
     }
 
+    /// <summary>The schema path to write into <paramref name="pipelineFile"/>: relative to its directory, with '/' separators.</summary>
+    public static string RelativeSchemaPath(string pipelineFile, string schemaFile)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(pipelineFile))
+            ?? throw new ArgumentException($"'{pipelineFile}' has no directory", nameof(pipelineFile));
+        return Path.GetRelativePath(directory, Path.GetFullPath(schemaFile)).Replace('\\', '/');
+    }
+
     /// <summary>The items of a <c>steps:</c> list in canonical form, unindented; for examples in documentation.</summary>
     internal static string WriteStepList(YamlSequence steps)
     {

@@ -57,8 +57,8 @@ public static class PipelineDiff
 
         foreach (var (old, changed, details) in stepDetails)
         {
-            var title = old.Id == changed.Id ? Code(changed.Id) : $"{Code(changed.Id)} (was {Code(old.Id)})";
-            builder.Append("\n#### ").Append(title).Append(' ').Append('(').Append(Code(changed.Uses)).Append(")\n\n");
+            var was = old.Id == changed.Id ? "" : $", was {Code(old.Id)}";
+            builder.Append("\n#### ").Append(Code(changed.Id)).Append(" (").Append(Code(changed.Uses)).Append(was).Append(")\n\n");
             foreach (var line in details) builder.Append(line).Append('\n');
         }
 

@@ -356,4 +356,12 @@ public class CanonicalYamlWriterTests
         Assert.Throws<ArgumentException>(() => CanonicalYamlWriter.Write(root, "a\nb"));
         Assert.Throws<ArgumentException>(() => CanonicalYamlWriter.Write(root, " "));
     }
+
+    [Fact]
+    public void SchemaPathIsRelativeToThePipelineFile()
+    {
+        Assert.Equal("../schemas/pipeline.schema.json", CanonicalYamlWriter.RelativeSchemaPath("/w/pipelines/a.yaml", "/w/schemas/pipeline.schema.json"));
+        Assert.Equal("schemas/pipeline.schema.json", CanonicalYamlWriter.RelativeSchemaPath("/w/a.yaml", "/w/schemas/pipeline.schema.json"));
+        Assert.Equal("../../schemas/pipeline.schema.json", CanonicalYamlWriter.RelativeSchemaPath("/w/p/q/a.yaml", "/w/schemas/pipeline.schema.json"));
+    }
 }

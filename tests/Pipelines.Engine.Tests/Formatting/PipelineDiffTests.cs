@@ -1,5 +1,6 @@
 using Pipelines.Engine.Formatting;
 using Pipelines.Engine.Parsing;
+using Pipelines.Engine.Planning;
 
 namespace Pipelines.Engine.Tests.Formatting;
 
@@ -8,10 +9,7 @@ public class PipelineDiffTests
     private static string Explain(string before, string after) =>
         PipelineDiff.Explain(PipelineParser.ParseText("before.yaml", before), PipelineParser.ParseText("after.yaml", after));
 
-    [Fact]
-    public void ExplainsParametersAddedRemovedRenamedStepsAndWhatReruns()
-    {
-        var before = """
+    private const string ManyChangesBefore = """
             name: demo
             params:
               symbol: BTCUSDT
@@ -40,7 +38,8 @@ public class PipelineDiffTests
                 uses: ingest/csv
                 with: { path: c.csv }
             """;
-        var after = """
+
+    private const string ManyChangesAfter = """
             name: demo
             params:
               symbol: ETHUSDT
@@ -69,6 +68,10 @@ public class PipelineDiffTests
                 needs: [bars]
                 with: { path: d.csv }
             """;
+
+    [Fact]
+    public void ExplainsParametersAddedRemovedRenamedStepsAndWhatReruns()
+    {
         var expected = """
             **demo**: 1 step added, 1 step removed, 1 step renamed, 1 step changed, 1 parameter added, 1 parameter removed, 1 parameter changed.
 
@@ -95,6 +98,48 @@ public class PipelineDiffTests
             - Rerun because an upstream step reruns (reused if its output is unchanged): `report` (after `features`)
             - Reused from the cache: `bars`, `more` (renamed from `other`)
             - No longer run: `old`
+
+            """;
+        Assert.Equal(expected, Explain(ManyChangesBefore, ManyChangesAfter));
+    }
+
+    [Fact]
+    public void CompiledDependenciesGiveTheSameExplanation()
+    {
+        var workspace = Directory.CreateTempSubdirectory("pipelines-diff-").FullName;
+        try
+        {
+            foreach (var file in new[] { "a.csv", "b.csv", "d.csv" }) File.WriteAllText(Path.Combine(workspace, file), "x\n1\n");
+            var before = PipelineParser.ParseText("before.yaml", ManyChangesBefore);
+            var after = PipelineParser.ParseText("after.yaml", ManyChangesAfter);
+            var compiled = PipelineCompiler.Compile(after, Schema.TestCatalog.Create(), workspace, environment: _ => null);
+            Assert.Equal(PipelineDiff.Explain(before, after), PipelineDiff.Explain(before, after, compiled));
+        }
+        finally
+        {
+            Directory.Delete(workspace, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void ARenamedStepWithOtherChangesListsThemUnderItsNewName()
+    {
+        var before = "name: demo\nsteps:\n  - id: a\n    uses: ingest/csv\n    with: { path: a.csv }\n";
+        var after = "name: demo\nsteps:\n  - id: b\n    uses: ingest/csv\n    timeout: 1m\n    with: { path: a.csv }\n";
+        var expected = """
+            **demo**: 1 step renamed.
+
+            ### Steps
+
+            - `a` renamed to `b` (same `uses` and `with`)
+
+            #### `b` (`ingest/csv`, was `a`)
+
+            - `timeout`: none → `1m`
+
+            ### Effect on the next run
+
+            - Reused from the cache: `b` (renamed from `a`)
 
             """;
         Assert.Equal(expected, Explain(before, after));
