@@ -173,7 +173,7 @@ public static class PipelineDiff
         {
             // The cache key is the step type, its version and its resolved inputs: only these force a rerun.
             if (old.Uses != changed.Uses) reasons[changed.Id] = "`uses` changed";
-            else if (!YamlValues.Equal(old.With, changed.With, rewrite)) reasons[changed.Id] = "`with` changed";
+            else if (!YamlValues.SameInputs(old.With, changed.With, rewrite)) reasons[changed.Id] = "`with` changed";
             else
             {
                 var read = StepReferences.In(changed)

@@ -24,7 +24,7 @@ internal sealed class StepMatching
         var renamed = new List<(StepDefinition, StepDefinition)>();
         foreach (var old in removed.ToList())
         {
-            var match = added.FirstOrDefault(s => s.Uses == old.Uses && YamlValues.Equal(old.With, s.With));
+            var match = added.FirstOrDefault(s => s.Uses == old.Uses && YamlValues.SameInputs(old.With, s.With));
             if (match is null) continue;
             renamed.Add((old, match));
             added.Remove(match);

@@ -20,6 +20,19 @@ internal static class YamlValues
         _ => false,
     };
 
+    /// <summary>
+    /// Whether two <c>with:</c> mappings give a step the same inputs: absent and empty are the same, and the
+    /// order of the input names does not matter (they bind to properties), though order inside a value does.
+    /// </summary>
+    public static bool SameInputs(YamlMapping? a, YamlMapping? b, Func<string, string>? rewriteOld = null)
+    {
+        var left = a?.Entries ?? [];
+        if (left.Count != (b?.Entries.Count ?? 0)) return false;
+        foreach (var (key, value) in left)
+            if (b!.Get(key.Value) is not { } other || !Equal(value, other, rewriteOld)) return false;
+        return true;
+    }
+
     /// <summary>One-line YAML flow text of a value, e.g. <c>{ bars: ${{ steps.a.outputs.table }}, n: 5 }</c>.</summary>
     public static string Compact(YamlNode node)
     {

@@ -304,4 +304,16 @@ public class PipelineDiffTests
         Assert.Equal([" a", "-b", " c", "+e", " d"], LineDiff.Unified("a\nb\nc\nd\n", "a\nc\ne\nd\n"));
         Assert.Equal(["+x"], LineDiff.Unified("", "x"));
     }
+
+    [Fact]
+    public void ReorderedOrEmptiedInputsAreNoChangeButReorderedMapEntriesAre()
+    {
+        var before = "name: demo\nsteps:\n  - id: a\n    uses: ingest/csv\n    with: { path: a.csv, header: true, types: { x: INT, y: INT } }\n  - id: b\n    uses: ingest/csv\n";
+        var reordered = "name: demo\nsteps:\n  - id: a\n    uses: ingest/csv\n    with: { header: true, path: a.csv, types: { x: INT, y: INT } }\n  - id: b\n    uses: ingest/csv\n    with: {}\n";
+        Assert.Equal("**demo**: no changes.\n", Explain(before, reordered));
+
+        // A map input keeps its order into the step (and its cache key), so reordering its entries is a change.
+        var mapReordered = "name: demo\nsteps:\n  - id: a\n    uses: ingest/csv\n    with: { path: a.csv, header: true, types: { y: INT, x: INT } }\n  - id: b\n    uses: ingest/csv\n";
+        Assert.Contains("- Rerun because their inputs changed: `a` (`with` changed)\n", Explain(before, mapReordered));
+    }
 }
