@@ -1,6 +1,9 @@
+using Pipelines.Engine.Diagnostics;
 using Pipelines.Engine.Model;
 using Pipelines.Engine.Parsing;
 using Pipelines.Engine.Yaml;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Tokens;
 
 namespace Pipelines.Engine.Formatting;
 
@@ -16,6 +19,20 @@ public static class CanonicalYamlWriter
     public const int MaxLineWidth = 100;
     public const string SchemaCommentPrefix = "yaml-language-server:";
     private const int IndentStep = 2;
+
+    /// <summary>
+    /// Formats a pipeline file's text: what <c>pipelines fmt</c> writes back. Unlike <see cref="Write(YamlMapping, string)"/>
+    /// it also keeps the comments after the last value, which belong to no node of the tree.
+    /// </summary>
+    public static string Format(string fileName, string text, string schemaPath)
+    {
+        if (YamlFileLoader.LoadText(fileName, text) is not YamlMapping root)
+            throw new PipelineValidationException(new Diagnostic(new SourceLocation(fileName, 1, 1), DiagnosticCodes.WrongType,
+                "a pipeline file is a mapping with 'name' and 'steps'"));
+        var formatted = Write(root, schemaPath);
+        var closing = ClosingComments(text);
+        return closing.Count == 0 ? formatted : formatted + string.Join("", closing.Select(c => c.Length == 0 ? "#\n" : "# " + c + "\n"));
+    }
 
     public static string Write(PipelineDefinition definition, string schemaPath) => Write(definition.Root, schemaPath);
 
@@ -41,6 +58,35 @@ public static class CanonicalYamlWriter
         var directory = Path.GetDirectoryName(Path.GetFullPath(pipelineFile))
             ?? throw new ArgumentException($"'{pipelineFile}' has no directory", nameof(pipelineFile));
         return Path.GetRelativePath(directory, Path.GetFullPath(schemaFile)).Replace('\\', '/');
+    }
+
+    /// <summary>
+    /// Whole-line comments after the last value of the document. The loader attaches a comment to the node that
+    /// follows it, and none follows these; only after an empty value (which YAML reports late) do they land in the tree.
+    /// </summary>
+    private static List<string> ClosingComments(string text)
+    {
+        var closing = new List<string>();
+        var lastContentIsEmptyNode = false;
+        var scanner = new Scanner(new StringReader(text), skipComments: false);
+        while (scanner.MoveNext())
+        {
+            switch (scanner.Current)
+            {
+                case Comment { IsInline: false } comment:
+                    closing.Add(comment.Value.Trim());
+                    break;
+                case Comment or BlockEnd or DocumentEnd or StreamEnd:
+                    break;
+                case var token:
+                    closing.Clear();
+                    lastContentIsEmptyNode = token is Value or BlockEntry;
+                    break;
+            }
+        }
+        if (lastContentIsEmptyNode) closing.Clear();
+        closing.RemoveAll(IsSchemaComment);
+        return closing;
     }
 
     /// <summary>The items of a <c>steps:</c> list in canonical form, unindented; for examples in documentation.</summary>

@@ -364,4 +364,32 @@ public class CanonicalYamlWriterTests
         Assert.Equal("schemas/pipeline.schema.json", CanonicalYamlWriter.RelativeSchemaPath("/w/a.yaml", "/w/schemas/pipeline.schema.json"));
         Assert.Equal("../../schemas/pipeline.schema.json", CanonicalYamlWriter.RelativeSchemaPath("/w/p/q/a.yaml", "/w/schemas/pipeline.schema.json"));
     }
+
+    [Theory]
+    [InlineData("      path: a.csv\n", "      path: a.csv\n")]
+    [InlineData("      columns: [a, b]\n", "      columns: [a, b]\n")]
+    [InlineData("      sql: |\n        SELECT 1\n", "      sql: |\n        SELECT 1\n")]
+    public void FormatKeepsTheCommentsAfterTheLastValue(string lastEntry, string writtenLastEntry)
+    {
+        var input = "name: demo\nsteps:\n  - id: a\n    uses: ingest/csv\n    with:\n" + lastEntry + "# Closing remarks.\n\n  # More.\n";
+        var output = CanonicalYamlWriter.Format("p.yaml", input, Schema);
+        Assert.EndsWith(writtenLastEntry + "# Closing remarks.\n# More.\n", output);
+        Assert.Equal(output, CanonicalYamlWriter.Format("p.yaml", output, Schema));
+    }
+
+    [Fact]
+    public void FormatDoesNotRepeatCommentsThatFollowAnEmptyLastValue()
+    {
+        var input = "name: demo\nsteps:\n  - id: a\n    uses: ingest/csv\n    with:\n# Closing remarks.\n";
+        var output = CanonicalYamlWriter.Format("p.yaml", input, Schema);
+        Assert.Equal(SchemaLine + "name: demo\nsteps:\n  - id: a\n    uses: ingest/csv\n    with:\n# Closing remarks.\n", output);
+        Assert.Equal(output, CanonicalYamlWriter.Format("p.yaml", output, Schema));
+    }
+
+    [Fact]
+    public void FormatRejectsAFileThatIsNotAMapping()
+    {
+        var error = Assert.Throws<Pipelines.Engine.Diagnostics.PipelineValidationException>(() => CanonicalYamlWriter.Format("p.yaml", "- a\n", Schema));
+        Assert.Contains("p.yaml", error.Message);
+    }
 }
