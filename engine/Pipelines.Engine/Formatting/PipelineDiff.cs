@@ -63,7 +63,7 @@ public static class PipelineDiff
         }
 
         if (summary.Count > 0)
-            Section(builder, "Effect on the next run", NextRun(before, after, afterCompiled, parameters, matching));
+            Section(builder, "Effect on the next run", NextRun(after, afterCompiled, parameters, matching));
         return builder.ToString();
     }
 
@@ -162,7 +162,7 @@ public static class PipelineDiff
         });
     }
 
-    private static List<string> NextRun(PipelineDefinition before, PipelineDefinition after, CompiledPipeline? compiled,
+    private static List<string> NextRun(PipelineDefinition after, CompiledPipeline? compiled,
         List<ParameterChange> parameters, StepMatching matching)
     {
         var changedParameters = parameters.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
