@@ -1,0 +1,3 @@
+namespace Pipelines.Engine.Tests.Schema;
+
+public enum KindsSide { LongOnly, ShortOnly, Both }
