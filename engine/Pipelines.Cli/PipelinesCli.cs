@@ -28,6 +28,10 @@ public static class PipelinesCli
             ShowCommand.Create(ContextFor),
             LineageCommand.Create(ContextFor),
             StepsCommand.Create(ContextFor),
+            DescribeCommand.Create(ContextFor),
+            FmtCommand.Create(ContextFor),
+            DiffCommand.Create(ContextFor),
+            SchemaCommand.Create(ContextFor),
             BenchCommand.Create(ContextFor),
         };
         var parse = root.Parse(args);
