@@ -34,6 +34,9 @@ public sealed class DenseDataset
     /// <summary>All cells, row after row.</summary>
     public ReadOnlySpan<double> Values => _values;
 
+    /// <summary>The backing array itself, for readers in this library that must not copy large data.</summary>
+    internal double[] RawValues => _values;
+
     public ReadOnlySpan<double> Row(int row)
     {
         if ((uint)row >= (uint)RowCount) throw new ArgumentOutOfRangeException(nameof(row), row, $"Row must be in 0..{RowCount - 1}.");
