@@ -1,0 +1,77 @@
+using Pipelines.Learning.Tests.Data;
+using Pipelines.Learning.Trees;
+
+namespace Pipelines.Learning.Tests.Trees;
+
+public sealed class LightGbmCommandLineTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("gbdt-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Theory]
+    [InlineData("binary")]
+    [InlineData("regression")]
+    [InlineData("multiclass")]
+    public void Predict_writes_LightGBMs_predict_layout(string kind)
+    {
+        string model = Fixtures.LightGbm($"model-{kind}.txt");
+        string data = Fixtures.LightGbm($"test-{kind}.csv");
+        foreach (var (file, raw, contrib, tolerance) in new[] { ($"predict-{kind}.txt", false, false, 1e-12), ($"raw-{kind}.txt", true, false, 1e-12), ($"contrib-{kind}.txt", false, true, 1e-9) })
+        {
+            string output = Path.Combine(_directory, file);
+            Assert.Equal(1000, LightGbmCommandLine.Predict(model, data, output, raw, contrib));
+            var expected = Fixtures.ReadTable(file);
+            var actual = File.ReadAllLines(output).Select(l => l.Split('\t').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray()).ToArray();
+            Assert.Equal(expected.Length, actual.Length);
+            for (int r = 0; r < expected.Length; r++)
+            {
+                Assert.Equal(expected[r].Length, actual[r].Length);
+                for (int i = 0; i < expected[r].Length; i++) Fixtures.AssertClose(expected[r][i], actual[r][i], tolerance, $"{file} row {r} value {i}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Train_saves_a_model_that_predicts_like_the_returned_one()
+    {
+        string modelPath = Path.Combine(_directory, "model.txt");
+        var log = new StringWriter();
+        var parameters = new Dictionary<string, string> { ["num_class"] = "3", ["num_trees"] = "30", ["num_leaves"] = "7", ["early_stopping_rounds"] = "5" };
+        var model = LightGbmCommandLine.Train(Fixtures.LightGbm("train-multiclass.csv"), "label", "multiclass", parameters,
+            Fixtures.LightGbm("test-multiclass.csv"), modelPath, log);
+        Assert.Contains("valid multi_logloss", log.ToString());
+        Assert.Contains("Saved the model", log.ToString());
+        var loaded = LightGbmModelReader.Load(modelPath);
+        Assert.Equal(model.Trees.Count, loaded.Trees.Count);
+
+        string predictions = Path.Combine(_directory, "predictions.txt");
+        LightGbmCommandLine.Predict(modelPath, Fixtures.LightGbm("test-multiclass.csv"), predictions, rawScore: false, contrib: false);
+        var test = Fixtures.ReadCsv("test-multiclass.csv");
+        var lines = File.ReadAllLines(predictions);
+        var expected = new double[3];
+        for (int r = 0; r < test.RowCount; r++)
+        {
+            model.Predict(test.Row(r), expected);
+            var actual = lines[r].Split('\t').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            Assert.Equal(expected, actual);
+        }
+    }
+
+    [Fact]
+    public void Conflicting_objectives_and_missing_columns_are_reported()
+    {
+        string modelPath = Path.Combine(_directory, "model.txt");
+        var conflict = Assert.Throws<ArgumentException>(() => LightGbmCommandLine.Train(Fixtures.LightGbm("train-binary.csv"), "label", "binary",
+            new Dictionary<string, string> { ["objective"] = "regression" }, null, modelPath, TextWriter.Null));
+        Assert.Contains("disagree", conflict.Message);
+        var noLabel = Assert.Throws<FormatException>(() => LightGbmCommandLine.Train(Fixtures.LightGbm("train-binary.csv"), "target", "binary",
+            new Dictionary<string, string>(), null, modelPath, TextWriter.Null));
+        Assert.Contains("'target'", noLabel.Message);
+        var noClasses = Assert.Throws<ArgumentException>(() => LightGbmCommandLine.Train(Fixtures.LightGbm("train-multiclass.csv"), "label", "multiclass",
+            new Dictionary<string, string>(), null, modelPath, TextWriter.Null));
+        Assert.Contains("num_class", noClasses.Message);
+        Assert.Throws<ArgumentException>(() => LightGbmCommandLine.Predict(Fixtures.LightGbm("model-binary.txt"), Fixtures.LightGbm("test-binary.csv"),
+            Path.Combine(_directory, "p.txt"), rawScore: true, contrib: true));
+    }
+}
