@@ -15,12 +15,18 @@ public static class CsvDatasetReader
     public static DenseDataset Read(string path, string? labelColumn, IReadOnlyList<string>? featureColumns = null, char separator = ',')
     {
         ArgumentNullException.ThrowIfNull(path);
+        // Knowing the row count up front lets the values go straight into one exact array (no growth copies,
+        // which would double the peak memory on large files).
+        int lines = CountLines(path);
         using var reader = new StreamReader(path);
-        return Read(reader, path, labelColumn, featureColumns, separator);
+        return Read(reader, path, labelColumn, featureColumns, separator, Math.Max(0, lines - 1));
     }
 
     /// <summary>Reads CSV text from <paramref name="reader"/>; <paramref name="sourceName"/> names it in errors.</summary>
     public static DenseDataset Read(TextReader reader, string sourceName, string? labelColumn, IReadOnlyList<string>? featureColumns = null, char separator = ',')
+        => Read(reader, sourceName, labelColumn, featureColumns, separator, 1024);
+
+    private static DenseDataset Read(TextReader reader, string sourceName, string? labelColumn, IReadOnlyList<string>? featureColumns, char separator, int expectedRows)
     {
         ArgumentNullException.ThrowIfNull(reader);
         string? header = reader.ReadLine();
@@ -62,9 +68,11 @@ public static class CsvDatasetReader
         Array.Fill(slotOfColumn, -1);
         for (int f = 0; f < featureIndex.Length; f++) slotOfColumn[featureIndex[f]] = f;
 
-        var values = new List<double>(1024);
-        var labels = labelIndex >= 0 ? new List<double>(1024) : null;
-        var row = new double[featureIndex.Length];
+        int width = featureIndex.Length;
+        int capacity = Math.Max(1, expectedRows);
+        var values = new double[(long)capacity * width];
+        var labels = labelIndex >= 0 ? new double[capacity] : null;
+        var row = new double[width];
         int lineNumber = 1;
         int rows = 0;
         string? line;
@@ -94,11 +102,37 @@ public static class CsvDatasetReader
             }
             if (column != columns.Length)
                 throw new FormatException($"{sourceName}:{lineNumber}:{column}: the row has {column} cells but the header has {columns.Length} columns.");
-            values.AddRange(row);
-            labels?.Add(label);
+            if (rows == capacity)
+            {
+                capacity = checked(capacity * 2);
+                Array.Resize(ref values, capacity * width);
+                if (labels is not null) Array.Resize(ref labels, capacity);
+            }
+            row.CopyTo(values, (long)rows * width);
+            if (labels is not null) labels[rows] = label;
             rows++;
         }
-        return new DenseDataset(values.ToArray(), rows, featureNames, labels?.ToArray());
+        if (rows != capacity)
+        {
+            Array.Resize(ref values, rows * width);
+            if (labels is not null) Array.Resize(ref labels, rows);
+        }
+        return new DenseDataset(values, rows, featureNames, labels);
+    }
+
+    private static int CountLines(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        var buffer = new byte[1 << 16];
+        int lines = 0;
+        int read;
+        byte last = (byte)'\n';
+        while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            lines += buffer.AsSpan(0, read).Count((byte)'\n');
+            last = buffer[read - 1];
+        }
+        return last == (byte)'\n' ? lines : lines + 1;
     }
 
     private static double ParseCell(ReadOnlySpan<char> cell, string sourceName, int line, int column, string columnName)

@@ -85,16 +85,18 @@ internal sealed class FeatureBinMapper
         return BinOf(value);
     }
 
+    // Branch-free lower bound (first bound >= value): binning every cell of a large table is dominated by
+    // mispredicted branches in a classic binary search.
     private int BinOf(double value)
     {
         double[] bounds = UpperBounds;
         int low = 0;
-        int high = bounds.Length - 1;
-        while (low < high)
+        int length = bounds.Length;
+        while (length > 1)
         {
-            int mid = (low + high) >> 1;
-            if (value <= bounds[mid]) high = mid;
-            else low = mid + 1;
+            int half = length >> 1;
+            low = value > bounds[low + half - 1] ? low + half : low;
+            length -= half;
         }
         return low;
     }

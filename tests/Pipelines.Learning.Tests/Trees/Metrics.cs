@@ -25,7 +25,7 @@ internal static class Metrics
             i = j;
         }
         int negatives = labels.Length - positives;
-        return (rankSumPositive - positives * (positives + 1) / 2.0) / ((double)positives * negatives);
+        return (rankSumPositive - (double)positives * (positives + 1) / 2.0) / ((double)positives * negatives);
     }
 
     public static double LogLoss(double[] labels, double[] probabilities) =>
