@@ -59,7 +59,19 @@ public sealed class DecisionTree
             MaxSplitFeature = Math.Max(MaxSplitFeature, splitFeature[node]);
         }
         Depth = CheckStructure();
+        _nodes = new SplitNode[internals];
+        _children = new int[2 * internals];
+        for (int node = 0; node < internals; node++)
+        {
+            _nodes[node] = new SplitNode(splitFeature[node], threshold[node], GetMissingType(decisionType[node]));
+            _children[2 * node] = leftChild[node];
+            _children[2 * node + 1] = rightChild[node];
+        }
     }
+
+    // What prediction reads per node, packed together instead of spread over five arrays.
+    private readonly SplitNode[] _nodes;
+    private readonly int[] _children;
 
     public int NumLeaves => LeafValue.Length;
 
@@ -105,9 +117,22 @@ public sealed class DecisionTree
     /// <summary>Index of the leaf a row falls in. The row must hold every feature the tree splits on.</summary>
     public int GetLeaf(ReadOnlySpan<double> features)
     {
-        if (LeafValue.Length == 1) return 0;
+        SplitNode[] nodes = _nodes;
+        if (nodes.Length == 0) return 0;
+        int[] children = _children;
         int node = 0;
-        while (node >= 0) node = NextNode(features[SplitFeature[node]], node);
+        while (node >= 0)
+        {
+            ref readonly SplitNode split = ref nodes[node];
+            double value = features[split.Feature];
+            if (double.IsNaN(value) || split.Missing == MissingType.Zero)
+            {
+                node = NextNode(value, node);
+                continue;
+            }
+            // Left/right as an index rather than a branch: the direction is unpredictable, the index is not a jump.
+            node = children[2 * node + (value <= split.Threshold ? 0 : 1)];
+        }
         return ~node;
     }
 
@@ -181,4 +206,6 @@ public sealed class DecisionTree
         if (unreachedLeaf >= 0) throw new ArgumentException($"Leaf {unreachedLeaf} is not reachable from the root.");
         return depth;
     }
+
+    private readonly record struct SplitNode(int Feature, double Threshold, MissingType Missing);
 }

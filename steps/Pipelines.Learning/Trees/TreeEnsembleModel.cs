@@ -71,7 +71,17 @@ public sealed class TreeEnsembleModel
         output[..TreesPerIteration].Clear();
         int perIteration = TreesPerIteration;
         DecisionTree[] trees = _trees;
-        for (int t = 0; t < trees.Length; t++) output[t % perIteration] += trees[t].Predict(features);
+        if (perIteration == 1)
+        {
+            double sum = 0.0;
+            for (int t = 0; t < trees.Length; t++) sum += trees[t].Predict(features);
+            output[0] = sum;
+            return;
+        }
+        for (int t = 0; t < trees.Length; t += perIteration)
+        {
+            for (int k = 0; k < perIteration; k++) output[k] += trees[t + k].Predict(features);
+        }
     }
 
     /// <summary>Predictions per class (probabilities for classification).</summary>
