@@ -36,18 +36,18 @@ public sealed class DecisionTree
         RequireLength(leafWeight, leaves, nameof(leafWeight));
         RequireLength(leafCount, leaves, nameof(leafCount));
 
-        SplitFeature = splitFeature;
-        SplitGain = splitGain;
-        Threshold = threshold;
-        DecisionType = decisionType;
-        LeftChild = leftChild;
-        RightChild = rightChild;
-        LeafValue = leafValue;
-        LeafWeight = leafWeight;
-        LeafCount = leafCount;
-        InternalValue = internalValue;
-        InternalWeight = internalWeight;
-        InternalCount = internalCount;
+        _splitFeature = (int[])splitFeature.Clone();
+        _splitGain = (double[])splitGain.Clone();
+        _threshold = (double[])threshold.Clone();
+        _decisionType = (byte[])decisionType.Clone();
+        _leftChild = (int[])leftChild.Clone();
+        _rightChild = (int[])rightChild.Clone();
+        _leafValue = (double[])leafValue.Clone();
+        _leafWeight = (double[])leafWeight.Clone();
+        _leafCount = (int[])leafCount.Clone();
+        _internalValue = (double[])internalValue.Clone();
+        _internalWeight = (double[])internalWeight.Clone();
+        _internalCount = (int[])internalCount.Clone();
         Shrinkage = shrinkage;
         for (int node = 0; node < internals; node++)
         {
@@ -73,7 +73,21 @@ public sealed class DecisionTree
     private readonly SplitNode[] _nodes;
     private readonly int[] _children;
 
-    public int NumLeaves => LeafValue.Length;
+    // Copies of the constructor's arrays, so a tree cannot change after its prediction caches are built.
+    private readonly int[] _splitFeature;
+    private readonly double[] _splitGain;
+    private readonly double[] _threshold;
+    private readonly byte[] _decisionType;
+    private readonly int[] _leftChild;
+    private readonly int[] _rightChild;
+    private readonly double[] _leafValue;
+    private readonly double[] _leafWeight;
+    private readonly int[] _leafCount;
+    private readonly double[] _internalValue;
+    private readonly double[] _internalWeight;
+    private readonly int[] _internalCount;
+
+    public int NumLeaves => _leafValue.Length;
 
     /// <summary>Edges on the longest root-to-leaf path (0 for a single leaf).</summary>
     public int Depth { get; }
@@ -81,18 +95,18 @@ public sealed class DecisionTree
     /// <summary>Largest feature index used by a split, or -1 for a single leaf.</summary>
     public int MaxSplitFeature { get; } = -1;
 
-    public int[] SplitFeature { get; }
-    public double[] SplitGain { get; }
-    public double[] Threshold { get; }
-    public byte[] DecisionType { get; }
-    public int[] LeftChild { get; }
-    public int[] RightChild { get; }
-    public double[] LeafValue { get; }
-    public double[] LeafWeight { get; }
-    public int[] LeafCount { get; }
-    public double[] InternalValue { get; }
-    public double[] InternalWeight { get; }
-    public int[] InternalCount { get; }
+    public ReadOnlySpan<int> SplitFeature => _splitFeature;
+    public ReadOnlySpan<double> SplitGain => _splitGain;
+    public ReadOnlySpan<double> Threshold => _threshold;
+    public ReadOnlySpan<byte> DecisionType => _decisionType;
+    public ReadOnlySpan<int> LeftChild => _leftChild;
+    public ReadOnlySpan<int> RightChild => _rightChild;
+    public ReadOnlySpan<double> LeafValue => _leafValue;
+    public ReadOnlySpan<double> LeafWeight => _leafWeight;
+    public ReadOnlySpan<int> LeafCount => _leafCount;
+    public ReadOnlySpan<double> InternalValue => _internalValue;
+    public ReadOnlySpan<double> InternalWeight => _internalWeight;
+    public ReadOnlySpan<int> InternalCount => _internalCount;
     public double Shrinkage { get; }
 
     public static MissingType GetMissingType(byte decisionType) => (MissingType)((decisionType >> 2) & 3);
@@ -136,7 +150,7 @@ public sealed class DecisionTree
         return ~node;
     }
 
-    public double Predict(ReadOnlySpan<double> features) => LeafValue[GetLeaf(features)];
+    public double Predict(ReadOnlySpan<double> features) => _leafValue[GetLeaf(features)];
 
     /// <summary>Mean output over the training rows, weighting leaves by their counts (SHAP's base value).</summary>
     public double ExpectedValue()
@@ -154,12 +168,12 @@ public sealed class DecisionTree
     /// <summary>A copy with <paramref name="bias"/> added to every leaf and internal value and shrinkage reset to 1.</summary>
     public DecisionTree WithBias(double bias)
     {
-        var leafValue = (double[])LeafValue.Clone();
-        var internalValue = (double[])InternalValue.Clone();
+        var leafValue = (double[])_leafValue.Clone();
+        var internalValue = (double[])_internalValue.Clone();
         for (int i = 0; i < leafValue.Length; i++) leafValue[i] += bias;
         for (int i = 0; i < internalValue.Length; i++) internalValue[i] += bias;
-        return new DecisionTree(SplitFeature, SplitGain, Threshold, DecisionType, LeftChild, RightChild, leafValue, LeafWeight, LeafCount,
-            internalValue, InternalWeight, InternalCount, 1.0);
+        return new DecisionTree(_splitFeature, _splitGain, _threshold, _decisionType, _leftChild, _rightChild, leafValue, _leafWeight, _leafCount,
+            internalValue, _internalWeight, _internalCount, 1.0);
     }
 
     private static void RequireLength<T>(T[] array, int length, string name)

@@ -59,7 +59,13 @@ public static class LightGbmModelWriter
         AppendInts(text, "split_feature", tree.SplitFeature);
         AppendDoubles(text, "split_gain", tree.SplitGain);
         AppendDoubles(text, "threshold", tree.Threshold);
-        AppendInts(text, "decision_type", tree.DecisionType.Select(d => (int)d).ToArray());
+        text.Append("decision_type=");
+        for (int i = 0; i < tree.DecisionType.Length; i++)
+        {
+            if (i > 0) text.Append(' ');
+            text.Append(tree.DecisionType[i].ToString(CultureInfo.InvariantCulture));
+        }
+        text.Append('\n');
         AppendInts(text, "left_child", tree.LeftChild);
         AppendInts(text, "right_child", tree.RightChild);
         AppendDoubles(text, "leaf_value", tree.LeafValue);
@@ -74,7 +80,7 @@ public static class LightGbmModelWriter
         return text.ToString();
     }
 
-    private static void AppendInts(StringBuilder text, string key, int[] values)
+    private static void AppendInts(StringBuilder text, string key, ReadOnlySpan<int> values)
     {
         text.Append(key).Append('=');
         for (int i = 0; i < values.Length; i++)
@@ -85,7 +91,7 @@ public static class LightGbmModelWriter
         text.Append('\n');
     }
 
-    private static void AppendDoubles(StringBuilder text, string key, double[] values)
+    private static void AppendDoubles(StringBuilder text, string key, ReadOnlySpan<double> values)
     {
         text.Append(key).Append('=');
         for (int i = 0; i < values.Length; i++)

@@ -29,7 +29,7 @@ public sealed class TreeEnsembleModel
                 throw new ArgumentException($"Tree {t} splits on feature {trees[t].MaxSplitFeature}, but the model has {featureNames.Count} features.", nameof(trees));
         }
         _trees = trees.ToArray();
-        Trees = _trees;
+        Trees = Array.AsReadOnly(_trees);
         Objective = objective;
         FeatureNames = featureNames;
         FeatureInfos = featureInfos ?? Enumerable.Repeat("none", featureNames.Count).ToArray();
