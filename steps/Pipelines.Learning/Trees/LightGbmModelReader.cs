@@ -32,6 +32,8 @@ public static class LightGbmModelReader
         {
             var line = lines[index];
             if (line.Text.Length == 0) continue;
+            if (line.Text == "average_output")
+                throw Error(sourceName, line.Number, "'average_output' (random forest) models are not supported");
             int eq = line.Text.IndexOf('=');
             if (eq <= 0) throw Error(sourceName, line.Number, $"expected key=value in the header, found '{Shorten(line.Text)}'");
             header[line.Text[..eq]] = (line.Text[(eq + 1)..], line.Number);

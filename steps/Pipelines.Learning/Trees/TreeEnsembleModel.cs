@@ -91,14 +91,18 @@ public sealed class TreeEnsembleModel
         Objective.Transform(output[..TreesPerIteration]);
     }
 
-    /// <summary>Per-feature importance over all trees.</summary>
+    /// <summary>Per-feature importance over all trees: split counts or total split gain.</summary>
     public double[] FeatureImportance(FeatureImportanceType type)
     {
         var importance = new double[FeatureCount];
         foreach (var tree in Trees)
         {
+            // As LightGBM counts: only splits with positive gain.
             for (int node = 0; node < tree.NumLeaves - 1; node++)
-                importance[tree.SplitFeature[node]] += type == FeatureImportanceType.Split ? 1.0 : tree.SplitGain[node];
+            {
+                if (tree.SplitGain[node] > 0)
+                    importance[tree.SplitFeature[node]] += type == FeatureImportanceType.Split ? 1.0 : tree.SplitGain[node];
+            }
         }
         return importance;
     }

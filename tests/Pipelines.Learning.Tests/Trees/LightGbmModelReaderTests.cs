@@ -118,6 +118,16 @@ public sealed class LightGbmModelReaderTests
         var error4 = Assert.Throws<ModelFormatException>(() => LightGbmModelReader.Parse(badObjective, "m.txt"));
         Assert.Contains("m.txt:7:", error4.Message);
 
+        string forest = text.Replace("objective=binary sigmoid:1\n", "objective=binary sigmoid:1\naverage_output\n");
+        var error6 = Assert.Throws<ModelFormatException>(() => LightGbmModelReader.Parse(forest, "m.txt"));
+        Assert.Contains("m.txt:8:", error6.Message);
+        Assert.Contains("average_output", error6.Message);
+
+        string wrongSize = text.Replace("tree_sizes=1720 ", "tree_sizes=1721 ");
+        var error7 = Assert.Throws<ModelFormatException>(() => LightGbmModelReader.Parse(wrongSize, "m.txt"));
+        Assert.Contains("m.txt:10:", error7.Message);
+        Assert.Contains("entry 0 says 1721 bytes but the Tree=0 block spans 1720", error7.Message);
+
         string badChild = text.Replace("left_child=2 3 8 6 13 11 -2 -6 -1 -10 12 -3 -5 -4", "left_child=2 3 8 6 13 11 -2 -6 -1 -10 12 -3 -5 -40");
         var error5 = Assert.Throws<ModelFormatException>(() => LightGbmModelReader.Parse(badChild, "m.txt"));
         Assert.Contains("Tree=0", error5.Message);
