@@ -9,6 +9,8 @@ namespace Pipelines.Learning.Trees;
 internal sealed class TreeGrower
 {
     private const int GatherBlock = 16_384;
+    private const int PartitionBlockRows = 65_536;
+    private const int PartitionBlocks = 16;
 
     private readonly BinnedDataset _data;
     private readonly GbdtParameters _parameters;
@@ -17,6 +19,8 @@ internal sealed class TreeGrower
 
     private readonly int[] _indices;
     private readonly int[] _scratch;
+    private readonly int[] _rightScratch;
+    private readonly int[] _blockLeft = new int[PartitionBlocks];
     private readonly double[] _ordered;
     private readonly List<double[]> _histograms = new();
     private readonly List<int[]> _histogramCounts = new();
@@ -57,6 +61,7 @@ internal sealed class TreeGrower
         int rows = data.RowCount;
         _indices = new int[rows];
         _scratch = new int[rows];
+        _rightScratch = new int[rows];
         _ordered = new double[2 * rows];
         _leafBegin = new int[_maxLeaves];
         _leafRows = new int[_maxLeaves];
@@ -235,24 +240,78 @@ internal sealed class TreeGrower
         if (splitLarger) FindBestSplit(larger);
     }
 
-    // Stable partition of a leaf's rows: left rows stay in front in order, right rows follow in order.
+    // Stable partition of a leaf's rows: left rows stay in front in order, right rows follow in order. Large
+    // leaves are cut into blocks partitioned in parallel into the scratch buffer, then copied to their final
+    // places; the result is the same as a sequential pass.
     private int Partition(int begin, int count, int feature, int thresholdBin, bool defaultLeft, FeatureBinMapper mapper)
     {
         byte[] bins = _data.Bins[feature];
         int nanBin = mapper.HasNaNBin ? mapper.NaNBin : -1;
-        int left = begin;
+        int blocks = Math.Min(PartitionBlocks, (count + PartitionBlockRows - 1) / PartitionBlockRows);
+        if (blocks <= 1)
+        {
+            int left = PartitionBlock(bins, begin, count, thresholdBin, defaultLeft, nanBin, begin, 0);
+            Array.Copy(_scratch, 0, _indices, begin + left, count - left);
+            return left;
+        }
+
+        int perBlock = (count + blocks - 1) / blocks;
+        Parallel.For(0, blocks, _parallel, b =>
+        {
+            int start = b * perBlock;
+            int rows = Math.Min(count, start + perBlock) - start;
+            // Left rows of the block go to the front of its scratch slice, right rows to the back of it.
+            _blockLeft[b] = PartitionBlock(bins, begin + start, rows, thresholdBin, defaultLeft, nanBin, -1, start);
+        });
+        int totalLeft = 0;
+        for (int b = 0; b < blocks; b++) totalLeft += _blockLeft[b];
+        Parallel.For(0, blocks, _parallel, b =>
+        {
+            int start = b * perBlock;
+            int rows = Math.Min(count, start + perBlock) - start;
+            int leftBefore = 0;
+            int rightBefore = 0;
+            for (int other = 0; other < b; other++)
+            {
+                int otherRows = Math.Min(count, (other + 1) * perBlock) - other * perBlock;
+                leftBefore += _blockLeft[other];
+                rightBefore += otherRows - _blockLeft[other];
+            }
+            int left = _blockLeft[b];
+            Array.Copy(_scratch, start, _indices, begin + leftBefore, left);
+            Array.Copy(_scratch, start + left, _indices, begin + totalLeft + rightBefore, rows - left);
+        });
+        return totalLeft;
+    }
+
+    // Partitions _indices[begin..begin+count). With leftTarget >= 0, left rows are written back to _indices from
+    // leftTarget and right rows to _scratch from scratchStart; otherwise both go to _scratch from scratchStart,
+    // left rows first, right rows after them. Returns the number of left rows.
+    private int PartitionBlock(byte[] bins, int begin, int count, int thresholdBin, bool defaultLeft, int nanBin, int leftTarget, int scratchStart)
+    {
+        int left = 0;
         int right = 0;
         int end = begin + count;
+        if (leftTarget >= 0)
+        {
+            for (int i = begin; i < end; i++)
+            {
+                int row = _indices[i];
+                int bin = bins[row];
+                if (bin == nanBin ? defaultLeft : bin <= thresholdBin) _indices[leftTarget + left++] = row;
+                else _scratch[scratchStart + right++] = row;
+            }
+            return left;
+        }
         for (int i = begin; i < end; i++)
         {
             int row = _indices[i];
             int bin = bins[row];
-            bool goesLeft = bin == nanBin ? defaultLeft : bin <= thresholdBin;
-            if (goesLeft) _indices[left++] = row;
-            else _scratch[right++] = row;
+            if (bin == nanBin ? defaultLeft : bin <= thresholdBin) _scratch[scratchStart + left++] = row;
+            else _rightScratch[scratchStart + right++] = row;
         }
-        Array.Copy(_scratch, 0, _indices, left, right);
-        return left - begin;
+        Array.Copy(_rightScratch, scratchStart, _scratch, scratchStart + left, right);
+        return left;
     }
 
     private int AcquireHistogram()

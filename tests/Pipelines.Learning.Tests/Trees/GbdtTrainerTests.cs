@@ -267,4 +267,21 @@ public sealed class GbdtTrainerTests
         var values = data.Values.Slice(start * data.FeatureCount, count * data.FeatureCount).ToArray();
         return new DenseDataset(values, count, data.FeatureNames, data.RequireLabels()[start..(start + count)]);
     }
+
+    [Fact]
+    public void Leaf_counts_agree_with_routing_the_training_rows_on_a_large_set()
+    {
+        // 150,000 rows: large enough that rows are partitioned and histogrammed block-parallel.
+        var train = SyntheticDataGenerator.Generate(SyntheticTask.Binary, 150_000, 8, 11);
+        var settings = new GbdtParameters { Objective = TrainingObjective.Binary, NumIterations = 3, NumLeaves = 15, NumThreads = 2 };
+        var model = new GbdtTrainer(settings).Train(train);
+        foreach (var tree in model.Trees)
+        {
+            var routed = new int[tree.NumLeaves];
+            for (int r = 0; r < train.RowCount; r++) routed[tree.GetLeaf(train.Row(r))]++;
+            Assert.Equal(tree.LeafCount.ToArray(), routed);
+        }
+        var single = new GbdtTrainer(settings with { NumThreads = 1 }).Train(train);
+        Assert.Equal(LightGbmModelWriter.ToText(single), LightGbmModelWriter.ToText(model));
+    }
 }
