@@ -1,3 +1,5 @@
+using Pipelines.Learning.Data;
+
 namespace Pipelines.Learning.Trees;
 
 /// <summary>
@@ -89,6 +91,26 @@ public sealed class TreeEnsembleModel
     {
         PredictRaw(features, output);
         Objective.Transform(output[..TreesPerIteration]);
+    }
+
+    /// <summary>
+    /// Predictions (or raw scores) for every row of <paramref name="data"/>, row after row:
+    /// entry row * TreesPerIteration + class. The data's features must be the model's, in its order.
+    /// </summary>
+    public double[] PredictAll(DenseDataset data, bool rawScore = false)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (!data.FeatureNames.SequenceEqual(FeatureNames))
+            throw new ArgumentException($"The data's features ({string.Join(", ", data.FeatureNames)}) are not the model's ({string.Join(", ", FeatureNames)}).", nameof(data));
+        int outputs = TreesPerIteration;
+        var result = new double[data.RowCount * outputs];
+        Parallel.For(0, data.RowCount, row =>
+        {
+            var output = result.AsSpan(row * outputs, outputs);
+            if (rawScore) PredictRaw(data.Row(row), output);
+            else Predict(data.Row(row), output);
+        });
+        return result;
     }
 
     /// <summary>Per-feature importance over all trees: split counts or total split gain.</summary>

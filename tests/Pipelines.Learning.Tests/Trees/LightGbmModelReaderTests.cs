@@ -133,4 +133,26 @@ public sealed class LightGbmModelReaderTests
         Assert.Contains("Tree=0", error5.Message);
         Assert.Contains("leaf 39", error5.Message);
     }
+
+    [Fact]
+    public void Batch_prediction_matches_LightGBM_and_single_rows_allocate_nothing()
+    {
+        var model = LightGbmModelReader.Load(Fixtures.LightGbm("model-multiclass.txt"));
+        var test = Fixtures.ReadCsv("test-multiclass.csv");
+        var expected = Fixtures.ReadTable("predict-multiclass.txt");
+        var all = model.PredictAll(test);
+        for (int r = 0; r < test.RowCount; r++)
+        {
+            for (int k = 0; k < 3; k++) Fixtures.AssertClose(expected[r][k], all[r * 3 + k], 1e-12, $"row {r} class {k}");
+        }
+
+        var output = new double[3];
+        model.Predict(test.Row(0), output);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int r = 0; r < test.RowCount; r++) model.Predict(test.Row(r), output);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+
+        var renamed = new Pipelines.Learning.Data.DenseDataset(test.Values.ToArray(), test.RowCount, new[] { "a", "b", "c", "d", "e", "f", "g", "h" }, null);
+        Assert.Throws<ArgumentException>(() => model.PredictAll(renamed));
+    }
 }
