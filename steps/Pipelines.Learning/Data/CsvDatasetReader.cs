@@ -33,7 +33,12 @@ public static class CsvDatasetReader
         if (header is null || header.Trim().Length == 0)
             throw new FormatException($"{sourceName}:1: the file is empty; a header line naming the columns is required.");
         string[] columns = header.Split(separator);
-        for (int c = 0; c < columns.Length; c++) columns[c] = columns[c].Trim();
+        for (int c = 0; c < columns.Length; c++)
+        {
+            // Spreadsheet exports often quote header names; the data cells are plain numbers.
+            string name = columns[c].Trim();
+            columns[c] = name.Length >= 2 && name[0] == '"' && name[^1] == '"' ? name[1..^1] : name;
+        }
         var columnIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int c = 0; c < columns.Length; c++)
         {

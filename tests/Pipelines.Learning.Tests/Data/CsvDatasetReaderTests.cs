@@ -10,7 +10,7 @@ public sealed class CsvDatasetReaderTests
     [Fact]
     public void Reads_features_labels_and_missing_values()
     {
-        var data = Read("a,y,b\n1.5,0,nan\n,1,NaN\n-2e-3,1,NA\n");
+        var data = Read("a,\"y\",b\n1.5,0,nan\n,1,NaN\n-2e-3,1,NA\n");
         Assert.Equal(new[] { "a", "b" }, data.FeatureNames);
         Assert.Equal(3, data.RowCount);
         Assert.Equal(new double[] { 0, 1, 1 }, data.Labels);

@@ -77,7 +77,11 @@ public sealed class GbdtTrainerTests
     {
         var train = Fixtures.ReadCsv("train-binary.csv");
         var settings = FixtureSettings(TrainingObjective.Binary) with { NumIterations = 15, BaggingFraction = 0.7, BaggingFreq = 2, FeatureFraction = 0.6, Seed = 5 };
-        string first = LightGbmModelWriter.ToText(new GbdtTrainer(settings with { NumThreads = 1 }).Train(train));
+        var model = new GbdtTrainer(settings with { NumThreads = 1 }).Train(train);
+        // Bagging grows each tree on 70% of the 5,000 rows; feature fraction lets a tree use round(0.6 * 8) = 5 features.
+        Assert.All(model.Trees, t => Assert.Equal(3500, t.InternalCount[0]));
+        Assert.All(model.Trees, t => Assert.True(t.SplitFeature.ToArray().Distinct().Count() <= 5));
+        string first = LightGbmModelWriter.ToText(model);
         string second = LightGbmModelWriter.ToText(new GbdtTrainer(settings with { NumThreads = 2 }).Train(train));
         Assert.Equal(first, second);
         string otherSeed = LightGbmModelWriter.ToText(new GbdtTrainer(settings with { Seed = 6 }).Train(train));
