@@ -9,6 +9,9 @@ namespace Pipelines.Learning.Trees;
 /// </summary>
 public sealed class TreeShapExplainer
 {
+    /// <summary>Deepest tree the explainer accepts; recursion and scratch space grow with depth.</summary>
+    public const int MaxSupportedDepth = 2048;
+
     private readonly TreeEnsembleModel _model;
     private readonly DecisionTree[] _trees;
     private readonly PathElement[] _path;
@@ -26,6 +29,8 @@ public sealed class TreeShapExplainer
                 throw new ArgumentException($"Tree {t} has no training counts (internal_count), which TreeSHAP needs as cover.", nameof(model));
         }
         int depth = model.MaxDepth;
+        if (depth > MaxSupportedDepth)
+            throw new ArgumentException($"The model has a tree of depth {depth}; TreeSHAP here supports depth up to {MaxSupportedDepth} (its scratch path grows with depth squared).", nameof(model));
         // Each recursion level copies the path it extends, so level d uses d+1 elements: sum over d = (D+1)(D+2)/2.
         _path = new PathElement[(depth + 1) * (depth + 2) / 2 + depth + 2];
         _expected = model.ExpectedValues();

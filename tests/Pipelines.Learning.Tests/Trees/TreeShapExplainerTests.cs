@@ -98,6 +98,21 @@ public sealed class TreeShapExplainerTests
         Assert.Equal(0, Array.IndexOf(mean, mean.Max()));
     }
 
+    [Fact]
+    public void Overly_deep_trees_are_refused_with_the_reason()
+    {
+        // A chain: node i sends x <= i left to leaf i and the rest right to node i + 1.
+        int internals = TreeShapExplainer.MaxSupportedDepth + 1;
+        var left = Enumerable.Range(0, internals).Select(i => ~i).ToArray();
+        var right = Enumerable.Range(0, internals).Select(i => i + 1 < internals ? i + 1 : ~internals).ToArray();
+        var tree = new DecisionTree(new int[internals], new double[internals], Enumerable.Range(0, internals).Select(i => (double)i).ToArray(),
+            new byte[internals], left, right, new double[internals + 1], new double[internals + 1], Enumerable.Repeat(1, internals + 1).ToArray(),
+            new double[internals], new double[internals], Enumerable.Range(0, internals).Select(i => internals + 1 - i).ToArray(), 1);
+        var model = new TreeEnsembleModel(new[] { tree }, ModelObjective.Regression(), new[] { "x" });
+        var error = Assert.Throws<ArgumentException>(() => new TreeShapExplainer(model));
+        Assert.Contains($"depth {internals}", error.Message);
+    }
+
     // v(S): follow the row where the split feature is in S, otherwise average both children by training counts.
     private static double Expectation(DecisionTree tree, int child, double[] row, int subset)
     {
