@@ -63,7 +63,7 @@ public static class CsvDatasetReader
             featureNames = featureColumns.ToArray();
             for (int f = 0; f < featureColumns.Count; f++)
             {
-                if (!columnIndex.TryGetValue(featureColumns[f], out featureIndex[f]))
+                if (!columnIndex.TryGetValue(featureColumns[f], out featureIndex[f]) && !TryFindWithUnderscores(columns, featureColumns[f], out featureIndex[f]))
                     throw new FormatException($"{sourceName}:1: the feature column '{featureColumns[f]}' is not in the header.");
             }
         }
@@ -138,6 +138,24 @@ public static class CsvDatasetReader
             last = buffer[read - 1];
         }
         return last == (byte)'\n' ? lines : lines + 1;
+    }
+
+    // Models store whitespace in feature names as '_' (their names line is space-separated), so a column
+    // "Volume USDT" is the model's feature "Volume_USDT"; accept it when exactly one column matches that way.
+    private static bool TryFindWithUnderscores(string[] columns, string wanted, out int index)
+    {
+        index = -1;
+        for (int c = 0; c < columns.Length; c++)
+        {
+            if (columns[c].Length != wanted.Length) continue;
+            bool same = true;
+            for (int i = 0; i < wanted.Length && same; i++)
+                same = columns[c][i] == wanted[i] || (wanted[i] == '_' && char.IsWhiteSpace(columns[c][i]));
+            if (!same) continue;
+            if (index >= 0) return false;
+            index = c;
+        }
+        return index >= 0;
     }
 
     private static double ParseCell(ReadOnlySpan<char> cell, string sourceName, int line, int column, string columnName)

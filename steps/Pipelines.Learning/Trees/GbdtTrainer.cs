@@ -33,6 +33,11 @@ public sealed class GbdtTrainer
         if (train.RowCount == 0) throw new ArgumentException("The training data has no rows.", nameof(train));
         if (train.FeatureCount == 0) throw new ArgumentException("The training data has no feature columns.", nameof(train));
         double[] labels = train.Labels ?? throw new ArgumentException("The training data has no labels.", nameof(train));
+        string[] featureNames = LightGbmFeatureNames.NormalizeAll(train.FeatureNames);
+        for (int f = 0; f < featureNames.Length; f++)
+        {
+            if (featureNames[f] != train.FeatureNames[f]) log?.WriteLine($"Feature '{train.FeatureNames[f]}' is named '{featureNames[f]}' in the model (names there are space-separated).");
+        }
         var loss = LossFunction.Create(p);
         loss.CheckLabels(labels, "training data", training: true);
         double[]? validLabels = null;
@@ -146,7 +151,7 @@ public sealed class GbdtTrainer
             var mapper = binned.Mappers[f];
             infos[f] = mapper.IsTrivial ? "none" : "[" + LightGbmNumberFormat.Format(mapper.Min) + ":" + LightGbmNumberFormat.Format(mapper.Max) + "]";
         }
-        return new TreeEnsembleModel(trees, loss.ModelObjective, train.FeatureNames.ToArray(), infos, p.ToModelParameters());
+        return new TreeEnsembleModel(trees, loss.ModelObjective, featureNames, infos, p.ToModelParameters());
     }
 
     // An ordered sample of exactly round(fraction * rows) rows (selection sampling), at least one.

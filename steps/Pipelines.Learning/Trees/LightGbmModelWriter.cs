@@ -19,6 +19,7 @@ public static class LightGbmModelWriter
     public static string ToText(TreeEnsembleModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
+        LightGbmFeatureNames.Check(model.FeatureNames);
         var blocks = new string[model.Trees.Count];
         for (int t = 0; t < blocks.Length; t++)
             blocks[t] = "Tree=" + t.ToString(CultureInfo.InvariantCulture) + "\n" + TreeText(model.Trees[t]) + "\n";

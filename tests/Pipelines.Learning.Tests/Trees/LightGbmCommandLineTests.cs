@@ -74,4 +74,38 @@ public sealed class LightGbmCommandLineTests : IDisposable
         Assert.Throws<ArgumentException>(() => LightGbmCommandLine.Predict(Fixtures.LightGbm("model-binary.txt"), Fixtures.LightGbm("test-binary.csv"),
             Path.Combine(_directory, "p.txt"), rawScore: true, contrib: true));
     }
+
+    [Fact]
+    public void Feature_names_with_spaces_survive_training_saving_and_prediction()
+    {
+        string data = Path.Combine(_directory, "spaced.csv");
+        var lines = new List<string> { "label,Volume USDT,close" };
+        for (int i = 0; i < 200; i++) lines.Add($"{(i % 2 == 0 ? 1 : 0)},{(i % 2 == 0 ? 10 + i % 7 : i % 7)},{i % 13}");
+        File.WriteAllLines(data, lines);
+        string modelPath = Path.Combine(_directory, "spaced-model.txt");
+        var log = new StringWriter();
+        var model = LightGbmCommandLine.Train(data, "label", "binary", new Dictionary<string, string> { ["num_iterations"] = "5", ["min_data_in_leaf"] = "5" }, null, modelPath, log);
+        Assert.Equal(new[] { "Volume_USDT", "close" }, model.FeatureNames);
+        Assert.Contains("'Volume USDT' is named 'Volume_USDT'", log.ToString());
+        Assert.Contains("feature_names=Volume_USDT close\n", File.ReadAllText(modelPath));
+
+        string output = Path.Combine(_directory, "spaced-predictions.txt");
+        Assert.Equal(200, LightGbmCommandLine.Predict(modelPath, data, output, rawScore: false, contrib: false));
+        var predictions = File.ReadAllLines(output).Select(l => double.Parse(l, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Assert.True(predictions[0] > 0.5 && predictions[1] < 0.5, $"{predictions[0]} {predictions[1]}");
+    }
+
+    [Fact]
+    public void Names_the_model_format_cannot_hold_are_rejected()
+    {
+        var data = new Pipelines.Learning.Data.DenseDataset(new double[] { 1, 2, 3, 4 }, 4, new[] { "a:b" }, new double[] { 0, 1, 0, 1 });
+        var error = Assert.Throws<ArgumentException>(() => new GbdtTrainer(new GbdtParameters { Objective = TrainingObjective.Binary }).Train(data));
+        Assert.Contains("'a:b'", error.Message);
+
+        var tree = new DecisionTree(Array.Empty<int>(), Array.Empty<double>(), Array.Empty<double>(), Array.Empty<byte>(), Array.Empty<int>(), Array.Empty<int>(),
+            new[] { 1.0 }, new[] { 1.0 }, new[] { 1 }, Array.Empty<double>(), Array.Empty<double>(), Array.Empty<int>(), 1);
+        var model = new TreeEnsembleModel(new[] { tree }, ModelObjective.Regression(), new[] { "two words" });
+        var writeError = Assert.Throws<ArgumentException>(() => LightGbmModelWriter.ToText(model));
+        Assert.Contains("'two words'", writeError.Message);
+    }
 }
