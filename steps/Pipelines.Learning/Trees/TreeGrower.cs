@@ -423,7 +423,6 @@ internal sealed class TreeGrower
         var counts = _histogramCounts[slot].AsSpan(first, mapper.BinCount);
         double parentGain = LeafGain(sumGradient, sumHessian);
         var best = SplitCandidate.None;
-        best.Feature = -1;
         int valueBins = mapper.ValueBinCount;
 
         // Missing values (if any) on the right; a feature without missing values keeps LightGBM's default_left.
