@@ -1,0 +1,532 @@
+namespace Pipelines.Learning.Trees;
+
+/// <summary>
+/// Grows one regression tree leaf-wise on gradient histograms (LightGBM's serial tree learner): always split
+/// the leaf with the largest gain; build the histogram of the smaller child and get the larger one by
+/// subtracting it from the parent's. Histograms are built feature by feature in parallel, each feature by one
+/// thread in row order, so the tree does not depend on the thread count. Buffers are reused across trees.
+/// </summary>
+internal sealed class TreeGrower
+{
+    private const int GatherBlock = 16_384;
+    private const int PartitionBlockRows = 65_536;
+    private const int PartitionBlocks = 16;
+
+    private readonly BinnedDataset _data;
+    private readonly GbdtParameters _parameters;
+    private readonly ParallelOptions _parallel;
+    private readonly int _maxLeaves;
+
+    private readonly int[] _indices;
+    private readonly int[] _scratch;
+    private readonly int[] _rightScratch;
+    private readonly int[] _blockLeft = new int[PartitionBlocks];
+    private readonly double[] _ordered;
+    private readonly List<double[]> _histograms = new();
+    private readonly List<int[]> _histogramCounts = new();
+    private int _usedHistograms;
+
+    private readonly int[] _leafBegin;
+    private readonly int[] _leafRows;
+    private readonly int[] _leafDepth;
+    private readonly int[] _leafParent;
+    private readonly int[] _leafHistogram;
+    private readonly double[] _leafGradient;
+    private readonly double[] _leafHessian;
+    private readonly SplitCandidate[] _leafBest;
+    private readonly SplitCandidate[] _featureBest;
+
+    private readonly int[] _splitFeature;
+    private readonly double[] _splitGain;
+    private readonly int[] _thresholdBin;
+    private readonly bool[] _defaultLeft;
+    private readonly int[] _leftChild;
+    private readonly int[] _rightChild;
+    private readonly double[] _internalValue;
+    private readonly double[] _internalWeight;
+    private readonly int[] _internalCount;
+
+    private int[] _activeFeatures = Array.Empty<int>();
+    private double[] _gradients = Array.Empty<double>();
+    private double[] _hessians = Array.Empty<double>();
+    private int _offset;
+    private int _leaves;
+
+    public TreeGrower(BinnedDataset data, GbdtParameters parameters, ParallelOptions parallel)
+    {
+        _data = data;
+        _parameters = parameters;
+        _parallel = parallel;
+        _maxLeaves = parameters.NumLeaves;
+        int rows = data.RowCount;
+        _indices = new int[rows];
+        _scratch = new int[rows];
+        _rightScratch = new int[rows];
+        _ordered = new double[2 * rows];
+        _leafBegin = new int[_maxLeaves];
+        _leafRows = new int[_maxLeaves];
+        _leafDepth = new int[_maxLeaves];
+        _leafParent = new int[_maxLeaves];
+        _leafHistogram = new int[_maxLeaves];
+        _leafGradient = new double[_maxLeaves];
+        _leafHessian = new double[_maxLeaves];
+        _leafBest = new SplitCandidate[_maxLeaves];
+        _featureBest = new SplitCandidate[data.FeatureCount];
+        _splitFeature = new int[_maxLeaves - 1];
+        _splitGain = new double[_maxLeaves - 1];
+        _thresholdBin = new int[_maxLeaves - 1];
+        _defaultLeft = new bool[_maxLeaves - 1];
+        _leftChild = new int[_maxLeaves - 1];
+        _rightChild = new int[_maxLeaves - 1];
+        _internalValue = new double[_maxLeaves - 1];
+        _internalWeight = new double[_maxLeaves - 1];
+        _internalCount = new int[_maxLeaves - 1];
+    }
+
+    /// <summary>Leaves of the last grown tree.</summary>
+    public int LeafCount => _leaves;
+
+    /// <summary>
+    /// Grows a tree on gradients[offset + row] / hessians[offset + row] of the rows in <paramref name="rows"/>
+    /// (ascending; all rows when null), splitting only on <paramref name="features"/>. Leaf values are scaled
+    /// by the learning rate.
+    /// </summary>
+    public DecisionTree Grow(double[] gradients, double[] hessians, int offset, int[]? rows, int rowCount, int[] features)
+    {
+        _gradients = gradients;
+        _hessians = hessians;
+        _offset = offset;
+        _activeFeatures = features;
+        _usedHistograms = 0;
+
+        if (rows is null)
+        {
+            for (int i = 0; i < rowCount; i++) _indices[i] = i;
+        }
+        else
+        {
+            Array.Copy(rows, _indices, rowCount);
+        }
+        _leaves = 1;
+        _leafBegin[0] = 0;
+        _leafRows[0] = rowCount;
+        _leafDepth[0] = 0;
+        _leafParent[0] = -1;
+        double sumGradient = 0;
+        double sumHessian = 0;
+        for (int i = 0; i < rowCount; i++)
+        {
+            int row = _indices[i];
+            sumGradient += gradients[offset + row];
+            sumHessian += hessians[offset + row];
+        }
+        _leafGradient[0] = sumGradient;
+        _leafHessian[0] = sumHessian;
+        _leafHistogram[0] = -1;
+        _leafBest[0] = SplitCandidate.None;
+        if (CanSplit(0))
+        {
+            _leafHistogram[0] = AcquireHistogram();
+            BuildHistogram(0, _leafHistogram[0]);
+            FindBestSplit(0);
+        }
+
+        while (_leaves < _maxLeaves)
+        {
+            int best = -1;
+            for (int leaf = 0; leaf < _leaves; leaf++)
+            {
+                if (_leafBest[leaf].IsValid && (best < 0 || _leafBest[leaf].Gain > _leafBest[best].Gain)) best = leaf;
+            }
+            if (best < 0) break;
+            Split(best);
+        }
+        return BuildTree();
+    }
+
+    /// <summary>Adds each grown row's leaf value to scores[offset + row].</summary>
+    public void AddLeafValues(DecisionTree tree, double[] scores, int offset)
+    {
+        Parallel.For(0, _leaves, _parallel, leaf =>
+        {
+            double value = tree.LeafValue[leaf];
+            int end = _leafBegin[leaf] + _leafRows[leaf];
+            for (int i = _leafBegin[leaf]; i < end; i++) scores[offset + _indices[i]] += value;
+        });
+    }
+
+    /// <summary>The leaf of the last grown tree that a training row falls in, read from its bins.</summary>
+    public int LeafOfRow(int row)
+    {
+        if (_leaves == 1) return 0;
+        int node = 0;
+        while (node >= 0)
+        {
+            int feature = _splitFeature[node];
+            var mapper = _data.Mappers[feature];
+            int bin = _data.Bins[feature][row];
+            bool left = mapper.HasNaNBin && bin == mapper.NaNBin ? _defaultLeft[node] : bin <= _thresholdBin[node];
+            node = left ? _leftChild[node] : _rightChild[node];
+        }
+        return ~node;
+    }
+
+    private bool CanSplit(int leaf) =>
+        _leafRows[leaf] >= 2 * _parameters.MinDataInLeaf
+        && _leafHessian[leaf] >= 2 * _parameters.MinSumHessianInLeaf
+        && (_parameters.MaxDepth <= 0 || _leafDepth[leaf] < _parameters.MaxDepth);
+
+    private void Split(int leaf)
+    {
+        var split = _leafBest[leaf];
+        int node = _leaves - 1;
+        int newLeaf = _leaves;
+        var mapper = _data.Mappers[split.Feature];
+        double rate = _parameters.LearningRate;
+
+        _splitFeature[node] = split.Feature;
+        _splitGain[node] = split.Gain;
+        _thresholdBin[node] = split.ThresholdBin;
+        _defaultLeft[node] = split.DefaultLeft;
+        _internalValue[node] = LeafOutput(_leafGradient[leaf], _leafHessian[leaf]) * rate;
+        _internalWeight[node] = _leafHessian[leaf];
+        _internalCount[node] = _leafRows[leaf];
+        int parent = _leafParent[leaf];
+        if (parent >= 0)
+        {
+            if (_leftChild[parent] == ~leaf) _leftChild[parent] = node;
+            else _rightChild[parent] = node;
+        }
+        _leftChild[node] = ~leaf;
+        _rightChild[node] = ~newLeaf;
+        _leafParent[leaf] = node;
+        _leafParent[newLeaf] = node;
+
+        int leftCount = Partition(_leafBegin[leaf], _leafRows[leaf], split.Feature, split.ThresholdBin, split.DefaultLeft, mapper);
+        if (leftCount != split.LeftCount)
+            throw new InvalidOperationException($"Partition put {leftCount} rows left but the histogram counted {split.LeftCount}.");
+        _leafBegin[newLeaf] = _leafBegin[leaf] + leftCount;
+        _leafRows[newLeaf] = split.RightCount;
+        _leafRows[leaf] = leftCount;
+        _leafDepth[leaf]++;
+        _leafDepth[newLeaf] = _leafDepth[leaf];
+        _leafGradient[leaf] = split.LeftGradient;
+        _leafHessian[leaf] = split.LeftHessian;
+        _leafGradient[newLeaf] = split.RightGradient;
+        _leafHessian[newLeaf] = split.RightHessian;
+        _leaves++;
+
+        int parentHistogram = _leafHistogram[leaf];
+        int smaller = leftCount <= split.RightCount ? leaf : newLeaf;
+        int larger = smaller == leaf ? newLeaf : leaf;
+        bool splitSmaller = CanSplit(smaller);
+        bool splitLarger = CanSplit(larger);
+        _leafHistogram[leaf] = -1;
+        _leafHistogram[newLeaf] = -1;
+        if (splitSmaller || splitLarger)
+        {
+            int smallerHistogram = AcquireHistogram();
+            BuildHistogram(smaller, smallerHistogram);
+            _leafHistogram[smaller] = smallerHistogram;
+            if (splitLarger)
+            {
+                Subtract(parentHistogram, smallerHistogram);
+                _leafHistogram[larger] = parentHistogram;
+            }
+        }
+        _leafBest[smaller] = SplitCandidate.None;
+        _leafBest[larger] = SplitCandidate.None;
+        if (splitSmaller) FindBestSplit(smaller);
+        if (splitLarger) FindBestSplit(larger);
+    }
+
+    // Stable partition of a leaf's rows: left rows stay in front in order, right rows follow in order. Large
+    // leaves are cut into blocks partitioned in parallel into the scratch buffer, then copied to their final
+    // places; the result is the same as a sequential pass.
+    private int Partition(int begin, int count, int feature, int thresholdBin, bool defaultLeft, FeatureBinMapper mapper)
+    {
+        byte[] bins = _data.Bins[feature];
+        int nanBin = mapper.HasNaNBin ? mapper.NaNBin : -1;
+        int blocks = Math.Min(PartitionBlocks, (count + PartitionBlockRows - 1) / PartitionBlockRows);
+        if (blocks <= 1)
+        {
+            int left = PartitionBlock(bins, begin, count, thresholdBin, defaultLeft, nanBin, begin, 0);
+            Array.Copy(_scratch, 0, _indices, begin + left, count - left);
+            return left;
+        }
+
+        int perBlock = (count + blocks - 1) / blocks;
+        Parallel.For(0, blocks, _parallel, b =>
+        {
+            int start = b * perBlock;
+            int rows = Math.Min(count, start + perBlock) - start;
+            // Left rows of the block go to the front of its scratch slice, right rows to the back of it.
+            _blockLeft[b] = PartitionBlock(bins, begin + start, rows, thresholdBin, defaultLeft, nanBin, -1, start);
+        });
+        int totalLeft = 0;
+        for (int b = 0; b < blocks; b++) totalLeft += _blockLeft[b];
+        Parallel.For(0, blocks, _parallel, b =>
+        {
+            int start = b * perBlock;
+            int rows = Math.Min(count, start + perBlock) - start;
+            int leftBefore = 0;
+            int rightBefore = 0;
+            for (int other = 0; other < b; other++)
+            {
+                int otherRows = Math.Min(count, (other + 1) * perBlock) - other * perBlock;
+                leftBefore += _blockLeft[other];
+                rightBefore += otherRows - _blockLeft[other];
+            }
+            int left = _blockLeft[b];
+            Array.Copy(_scratch, start, _indices, begin + leftBefore, left);
+            Array.Copy(_scratch, start + left, _indices, begin + totalLeft + rightBefore, rows - left);
+        });
+        return totalLeft;
+    }
+
+    // Partitions _indices[begin..begin+count). With leftTarget >= 0, left rows are written back to _indices from
+    // leftTarget and right rows to _scratch from scratchStart; otherwise both go to _scratch from scratchStart,
+    // left rows first, right rows after them. Returns the number of left rows.
+    private int PartitionBlock(byte[] bins, int begin, int count, int thresholdBin, bool defaultLeft, int nanBin, int leftTarget, int scratchStart)
+    {
+        int left = 0;
+        int right = 0;
+        int end = begin + count;
+        if (leftTarget >= 0)
+        {
+            for (int i = begin; i < end; i++)
+            {
+                int row = _indices[i];
+                int bin = bins[row];
+                if (bin == nanBin ? defaultLeft : bin <= thresholdBin) _indices[leftTarget + left++] = row;
+                else _scratch[scratchStart + right++] = row;
+            }
+            return left;
+        }
+        for (int i = begin; i < end; i++)
+        {
+            int row = _indices[i];
+            int bin = bins[row];
+            if (bin == nanBin ? defaultLeft : bin <= thresholdBin) _scratch[scratchStart + left++] = row;
+            else _rightScratch[scratchStart + right++] = row;
+        }
+        Array.Copy(_rightScratch, scratchStart, _scratch, scratchStart + left, right);
+        return left;
+    }
+
+    private int AcquireHistogram()
+    {
+        if (_usedHistograms == _histograms.Count)
+        {
+            int bins = _data.BinOffsets[^1];
+            _histograms.Add(new double[2 * bins]);
+            _histogramCounts.Add(new int[bins]);
+        }
+        return _usedHistograms++;
+    }
+
+    private void BuildHistogram(int leaf, int slot)
+    {
+        int begin = _leafBegin[leaf];
+        int count = _leafRows[leaf];
+        double[] gradients = _gradients;
+        double[] hessians = _hessians;
+        int offset = _offset;
+        // Gradients in leaf order, so each feature pass reads them sequentially.
+        int blocks = (count + GatherBlock - 1) / GatherBlock;
+        Parallel.For(0, blocks, _parallel, b =>
+        {
+            int end = Math.Min(count, (b + 1) * GatherBlock);
+            for (int i = b * GatherBlock; i < end; i++)
+            {
+                int row = _indices[begin + i];
+                _ordered[2 * i] = gradients[offset + row];
+                _ordered[2 * i + 1] = hessians[offset + row];
+            }
+        });
+
+        double[] histogram = _histograms[slot];
+        int[] counts = _histogramCounts[slot];
+        Parallel.For(0, _activeFeatures.Length, _parallel, a =>
+        {
+            int feature = _activeFeatures[a];
+            int first = _data.BinOffsets[feature];
+            int binCount = _data.Mappers[feature].BinCount;
+            histogram.AsSpan(2 * first, 2 * binCount).Clear();
+            counts.AsSpan(first, binCount).Clear();
+            byte[] bins = _data.Bins[feature];
+            AccumulateHistogram(bins, begin, count, histogram, counts, first);
+        });
+    }
+
+    // The hottest loop of training: one pass over a leaf's rows per feature. Pointers avoid bounds checks;
+    // every index is in range by construction (bins < BinCount, rows < RowCount, i < count).
+    private unsafe void AccumulateHistogram(byte[] bins, int begin, int count, double[] histogram, int[] counts, int first)
+    {
+        if (count == 0) return;
+        fixed (byte* binColumn = bins)
+        fixed (int* indices = &_indices[begin])
+        fixed (double* ordered = _ordered)
+        fixed (double* sums = &histogram[2 * first])
+        fixed (int* binRows = &counts[first])
+        {
+            for (int i = 0; i < count; i++)
+            {
+                int bin = binColumn[indices[i]];
+                sums[2 * bin] += ordered[2 * i];
+                sums[2 * bin + 1] += ordered[2 * i + 1];
+                binRows[bin]++;
+            }
+        }
+    }
+
+    private void Subtract(int parentSlot, int childSlot)
+    {
+        double[] parent = _histograms[parentSlot];
+        double[] child = _histograms[childSlot];
+        int[] parentCounts = _histogramCounts[parentSlot];
+        int[] childCounts = _histogramCounts[childSlot];
+        foreach (int feature in _activeFeatures)
+        {
+            int first = _data.BinOffsets[feature];
+            int last = _data.BinOffsets[feature + 1];
+            for (int bin = first; bin < last; bin++)
+            {
+                parent[2 * bin] -= child[2 * bin];
+                parent[2 * bin + 1] -= child[2 * bin + 1];
+                parentCounts[bin] -= childCounts[bin];
+            }
+        }
+    }
+
+    private void FindBestSplit(int leaf)
+    {
+        int slot = _leafHistogram[leaf];
+        double sumGradient = _leafGradient[leaf];
+        double sumHessian = _leafHessian[leaf];
+        int rows = _leafRows[leaf];
+        Parallel.For(0, _activeFeatures.Length, _parallel, a =>
+            _featureBest[a] = ScanFeature(_activeFeatures[a], slot, sumGradient, sumHessian, rows));
+        var best = SplitCandidate.None;
+        for (int a = 0; a < _activeFeatures.Length; a++)
+        {
+            if (_featureBest[a].IsValid && _featureBest[a].Gain > best.Gain) best = _featureBest[a];
+        }
+        _leafBest[leaf] = best;
+    }
+
+    private SplitCandidate ScanFeature(int feature, int slot, double sumGradient, double sumHessian, int rows)
+    {
+        var mapper = _data.Mappers[feature];
+        int first = _data.BinOffsets[feature];
+        var sums = _histograms[slot].AsSpan(2 * first, 2 * mapper.BinCount);
+        var counts = _histogramCounts[slot].AsSpan(first, mapper.BinCount);
+        double parentGain = LeafGain(sumGradient, sumHessian);
+        var best = SplitCandidate.None;
+        int valueBins = mapper.ValueBinCount;
+
+        // Missing values (if any) on the right; a feature without missing values keeps LightGBM's default_left.
+        double leftGradient = 0;
+        double leftHessian = 0;
+        int leftCount = 0;
+        for (int t = 0; t < valueBins - 1; t++)
+        {
+            leftGradient += sums[2 * t];
+            leftHessian += sums[2 * t + 1];
+            leftCount += counts[t];
+            if (rows - leftCount < _parameters.MinDataInLeaf) break;
+            Consider(ref best, feature, t, !mapper.HasNaNBin, parentGain, leftGradient, leftHessian, leftCount, sumGradient, sumHessian, rows);
+        }
+
+        // Missing values on the left, when this leaf has any.
+        if (mapper.HasNaNBin && counts[mapper.NaNBin] > 0)
+        {
+            leftGradient = sums[2 * mapper.NaNBin];
+            leftHessian = sums[2 * mapper.NaNBin + 1];
+            leftCount = counts[mapper.NaNBin];
+            for (int t = 0; t < valueBins - 1; t++)
+            {
+                leftGradient += sums[2 * t];
+                leftHessian += sums[2 * t + 1];
+                leftCount += counts[t];
+                if (rows - leftCount < _parameters.MinDataInLeaf) break;
+                Consider(ref best, feature, t, true, parentGain, leftGradient, leftHessian, leftCount, sumGradient, sumHessian, rows);
+            }
+        }
+        return best;
+    }
+
+    private void Consider(ref SplitCandidate best, int feature, int thresholdBin, bool defaultLeft, double parentGain,
+        double leftGradient, double leftHessian, int leftCount, double sumGradient, double sumHessian, int rows)
+    {
+        int rightCount = rows - leftCount;
+        double rightGradient = sumGradient - leftGradient;
+        double rightHessian = sumHessian - leftHessian;
+        if (leftCount < _parameters.MinDataInLeaf || rightCount < _parameters.MinDataInLeaf) return;
+        if (leftHessian < _parameters.MinSumHessianInLeaf || rightHessian < _parameters.MinSumHessianInLeaf) return;
+        double leftGain = LeafGain(leftGradient, leftHessian);
+        double rightGain = LeafGain(rightGradient, rightHessian);
+        double gain = leftGain + rightGain - parentGain;
+        // The relative floor keeps rounding noise (e.g. a constant target's near-zero gradients) from splitting.
+        if (gain <= _parameters.MinGainToSplit || gain <= 1e-10 * (leftGain + rightGain) || gain <= best.Gain) return;
+        best = new SplitCandidate
+        {
+            Feature = feature,
+            ThresholdBin = thresholdBin,
+            DefaultLeft = defaultLeft,
+            Gain = gain,
+            LeftGradient = leftGradient,
+            LeftHessian = leftHessian,
+            LeftCount = leftCount,
+            RightGradient = rightGradient,
+            RightHessian = rightHessian,
+            RightCount = rightCount,
+        };
+    }
+
+    private double ThresholdL1(double gradient)
+    {
+        double l1 = _parameters.LambdaL1;
+        if (l1 == 0) return gradient;
+        double magnitude = Math.Max(0.0, Math.Abs(gradient) - l1);
+        return Math.Sign(gradient) * magnitude;
+    }
+
+    private double LeafGain(double gradient, double hessian)
+    {
+        double g = ThresholdL1(gradient);
+        return g * g / (hessian + _parameters.LambdaL2);
+    }
+
+    private double LeafOutput(double gradient, double hessian)
+    {
+        double denominator = hessian + _parameters.LambdaL2;
+        return denominator > 0 ? -ThresholdL1(gradient) / denominator : 0.0;
+    }
+
+    private DecisionTree BuildTree()
+    {
+        int internals = _leaves - 1;
+        double rate = _parameters.LearningRate;
+        var threshold = new double[internals];
+        var decision = new byte[internals];
+        for (int node = 0; node < internals; node++)
+        {
+            var mapper = _data.Mappers[_splitFeature[node]];
+            threshold[node] = mapper.UpperBounds[_thresholdBin[node]];
+            decision[node] = DecisionTree.MakeDecisionType(_defaultLeft[node], mapper.HasNaNBin ? MissingType.NaN : MissingType.None);
+        }
+        var leafValue = new double[_leaves];
+        var leafWeight = new double[_leaves];
+        var leafCount = new int[_leaves];
+        for (int leaf = 0; leaf < _leaves; leaf++)
+        {
+            leafValue[leaf] = LeafOutput(_leafGradient[leaf], _leafHessian[leaf]) * rate;
+            leafWeight[leaf] = _leafHessian[leaf];
+            leafCount[leaf] = _leafRows[leaf];
+        }
+        return new DecisionTree(
+            _splitFeature[..internals], _splitGain[..internals], threshold, decision, _leftChild[..internals], _rightChild[..internals],
+            leafValue, leafWeight, leafCount, _internalValue[..internals], _internalWeight[..internals], _internalCount[..internals], rate);
+    }
+}
