@@ -13,6 +13,47 @@ public sealed unsafe class DuckDbConnection : IDisposable
 
     internal DuckDbConnection(ConnectionHandle handle) => _handle = handle;
 
+    /// <summary>
+    /// Asks the statement running on this connection to stop; it then fails with an interrupt error. The one
+    /// member that may be called from another thread, which is how a cancelled step stops a long query.
+    /// </summary>
+    public void Interrupt() => NativeMethods.Interrupt(Handle);
+
+    /// <summary>
+    /// Runs statements like <see cref="Execute(string)"/>, stopping them when <paramref name="cancellationToken"/>
+    /// fires: the query is interrupted and <see cref="OperationCanceledException"/> is thrown.
+    /// </summary>
+    /// <remarks>
+    /// DuckDB clears a connection's interrupt flag when a statement starts, so an interrupt that lands just before
+    /// the statement begins would be lost; the interrupt is therefore repeated until the statement has returned.
+    /// </remarks>
+    public void Execute(string sql, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var finished = 0;
+        using var registration = cancellationToken.Register(() => Task.Run(() =>
+        {
+            while (Volatile.Read(ref finished) == 0)
+            {
+                Interrupt();
+                Thread.Sleep(20);
+            }
+        }));
+        try
+        {
+            Execute(sql);
+        }
+        catch (DuckDbException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("the statement was interrupted", cancellationToken);
+        }
+        finally
+        {
+            Volatile.Write(ref finished, 1);
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
     /// <summary>Runs one or more ';'-separated statements (migrations, DDL), discarding any rows.</summary>
     public void Execute(string sql)
     {

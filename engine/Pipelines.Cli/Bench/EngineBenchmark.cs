@@ -18,9 +18,9 @@ public static class EngineBenchmark
 {
     public sealed record Result(int Steps, double UsPerStep, double AppenderRowsPerSecond, double ReadValuesPerSecond);
 
-    public static Result Run(int steps, int seed, int repetitions = 3)
+    public static Result Run(int steps, int seed, string? directory = null, int repetitions = 3)
     {
-        var usPerStep = Enumerable.Range(0, repetitions).Min(_ => MeasureEngine(steps, seed));
+        var usPerStep = Enumerable.Range(0, repetitions).Min(_ => MeasureEngine(steps, seed, directory));
         var appender = Enumerable.Range(0, repetitions).Max(_ => MeasureAppender(1_000_000));
         var reading = Enumerable.Range(0, repetitions).Max(_ => MeasureChunkReading(2_000_000));
         return new Result(steps, usPerStep, appender, reading);
@@ -40,10 +40,15 @@ public static class EngineBenchmark
         return text.ToString();
     }
 
-    /// <summary>Plan + execute a generated DAG with lineage written to a fresh DuckDB store; microseconds per step.</summary>
-    public static double MeasureEngine(int steps, int seed)
+    /// <summary>
+    /// Plan + execute a generated DAG with lineage written to a fresh DuckDB store under <paramref name="directory"/>
+    /// (the system temp directory by default); microseconds per step, including each step's artifact file.
+    /// </summary>
+    public static double MeasureEngine(int steps, int seed, string? directory = null)
     {
-        var root = Directory.CreateTempSubdirectory("pipelines-bench-");
+        var root = directory is null
+            ? Directory.CreateTempSubdirectory("pipelines-bench-")
+            : Directory.CreateDirectory(Path.Combine(directory, $"pipelines-bench-{Guid.NewGuid():N}"));
         try
         {
             var catalog = new StepCatalog().Add(typeof(NoOpStep));

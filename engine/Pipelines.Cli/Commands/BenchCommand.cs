@@ -12,9 +12,10 @@ public static class BenchCommand
         var steps = new Option<int>("--steps") { Description = "Steps in the generated DAG.", DefaultValueFactory = _ => 1000 };
         var seed = new Option<int>("--seed") { Description = "Seed of the generated DAG.", DefaultValueFactory = _ => 42 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of text." };
+        var directory = new Option<string?>("--dir") { Description = "Where the benchmark's temporary store lives (default: the system temp directory); compare a disk with /dev/shm to separate file-system cost from the engine's." };
         var engine = new Command("engine", "Engine overhead per step on a generated DAG of no-op steps (plan + execute + lineage in DuckDB), and the DuckDB binding's appender and chunk-reading throughput.")
         {
-            steps, seed, json,
+            steps, seed, json, directory,
         };
         engine.SetAction((parse, _) =>
         {
@@ -23,7 +24,7 @@ public static class BenchCommand
             {
                 var count = parse.GetValue(steps);
                 if (count < 1) throw new ArgumentException("--steps must be at least 1");
-                var result = EngineBenchmark.Run(count, parse.GetValue(seed));
+                var result = EngineBenchmark.Run(count, parse.GetValue(seed), parse.GetValue(directory));
                 if (parse.GetValue(json))
                 {
                     context.Output.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>

@@ -90,25 +90,32 @@ public sealed class PipelineRunner(PipelineStore store, StepCatalog catalog, ILo
             options.Observer?.StepFinished(id, status, TimeSpan.Zero, "completed before resume");
         runLog.Information("Run {RunId} of {Pipeline} started with {Steps} steps", runId, pipeline.Definition.Name, pipeline.Steps.Count);
 
-        var pending = pipeline.Steps.Where(s => !states.ContainsKey(s.Id)).ToList();
+        // Each step waits on a count of unfinished dependencies; finishing a step releases its dependents, so
+        // scheduling costs O(edges) for the whole run rather than a scan of every pending step per completion.
+        var waitingOn = new Dictionary<string, int>();
+        var dependents = pipeline.Steps.ToDictionary(s => s.Id, _ => new List<PlannedStep>());
+        foreach (var step in pipeline.Steps.Where(s => !states.ContainsKey(s.Id)))
+        {
+            waitingOn[step.Id] = step.DependsOn.Count(d => !states.ContainsKey(d));
+            foreach (var dependency in step.DependsOn) dependents[dependency].Add(step);
+        }
+        var ready = new Queue<PlannedStep>(pipeline.Steps.Where(s => waitingOn.TryGetValue(s.Id, out var n) && n == 0));
         var running = new Dictionary<Task<StepStatus>, string>();
         var parallelism = Math.Max(1, options.MaxParallelism);
-        while (pending.Count > 0 || running.Count > 0)
+        while (ready.Count > 0 || running.Count > 0)
         {
-            if (!cancellationToken.IsCancellationRequested)
+            while (!cancellationToken.IsCancellationRequested && ready.Count > 0 && running.Count < parallelism)
             {
-                foreach (var step in pending.ToList())
-                {
-                    if (running.Count >= parallelism) break;
-                    if (!step.DependsOn.All(states.ContainsKey)) continue;
-                    pending.Remove(step);
-                    running[Task.Run(() => execution.RunStepAsync(step, states, outputs, cancellationToken), CancellationToken.None)] = step.Id;
-                }
+                var step = ready.Dequeue();
+                running[Task.Run(() => execution.RunStepAsync(step, states, outputs, cancellationToken), CancellationToken.None)] = step.Id;
             }
             if (running.Count == 0) break;
             var finished = await Task.WhenAny(running.Keys).ConfigureAwait(false);
-            states[running[finished]] = await finished.ConfigureAwait(false);
+            var finishedId = running[finished];
+            states[finishedId] = await finished.ConfigureAwait(false);
             running.Remove(finished);
+            foreach (var dependent in dependents[finishedId])
+                if (--waitingOn[dependent.Id] == 0) ready.Enqueue(dependent);
         }
 
         var failedStep = pipeline.Steps.FirstOrDefault(s => states.GetValueOrDefault(s.Id) == StepStatus.Failed && !s.Definition.ContinueOnError);
@@ -217,12 +224,12 @@ public sealed class PipelineRunner(PipelineStore store, StepCatalog catalog, ILo
                     var result = await instance.ExecuteAsync(inputs, context, timeoutSource.Token).WaitAsync(timeoutSource.Token).ConfigureAwait(false);
                     context.Close();
                     var produced = ArtifactCollector.Collect(result, step.Descriptor.OutputType);
-                    var foreign = produced.FirstOrDefault(p => !store.Artifacts.IsPresent(p.Artifact) && !inputArtifacts.Contains(p.Artifact));
+                    var foreign = produced.FirstOrDefault(p => !context.Committed.Contains(p.Artifact) && !inputArtifacts.Contains(p.Artifact));
                     if (foreign.Artifact is not null)
                         throw new InvalidOperationException($"output '{foreign.Name}' is an artifact the step never committed");
                     var outputsJson = redactor.Redact(JsonSerializer.Serialize(result, step.Descriptor.OutputType, CacheKey.Json));
                     var record = Record(step, StepStatus.Succeeded, started, clock.Elapsed, attempt, cacheKey, inputsJson, outputsJson, null, null);
-                    store.CompleteStepRun(record, produced.Where(p => store.Artifacts.IsPresent(p.Artifact)).ToList(), inputArtifacts);
+                    store.CompleteStepRun(record, produced.Where(p => context.Committed.Contains(p.Artifact)).ToList(), inputArtifacts);
                     outputs[step.Id] = result;
                     Report(stepLog, step.Id, StepStatus.Succeeded, clock.Elapsed, null);
                     return StepStatus.Succeeded;

@@ -18,5 +18,12 @@ public sealed class PipelineDefinition
     /// <summary>The exact text the definition was read from; stored with each run so resume sees the same pipeline.</summary>
     public required string SourceText { get; init; }
 
-    public StepDefinition? FindStep(string id) => Steps.FirstOrDefault(s => s.Id == id);
+    private Dictionary<string, StepDefinition>? _byId;
+
+    public StepDefinition? FindStep(string id)
+    {
+        // Built on first use: large generated pipelines look steps up by id many times while compiling.
+        _byId ??= Steps.DistinctBy(s => s.Id).ToDictionary(s => s.Id, StringComparer.Ordinal);
+        return _byId.GetValueOrDefault(id);
+    }
 }

@@ -10,6 +10,8 @@ namespace Pipelines.Engine.Storage;
 /// </summary>
 public sealed class ArtifactStore(StoreLayout layout)
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _shards = new(StringComparer.Ordinal);
+
     public StagedArtifact Stage(string runId, string stepId, string kind, string format)
     {
         // One directory per run; the step id in the file name lets a failed step's leftovers be found.
@@ -26,17 +28,22 @@ public sealed class ArtifactStore(StoreLayout layout)
         var sha = HashFile(staged.Path);
         var target = layout.ArtifactPath(sha, staged.Format);
         var bytes = new FileInfo(staged.Path).Length;
-        if (File.Exists(target) && HashFile(target) == sha)
+        var shard = Path.GetDirectoryName(target)!;
+        if (_shards.TryAdd(shard, true)) Directory.CreateDirectory(shard);
+        if (!OperatingSystem.IsWindows())
         {
-            File.Delete(staged.Path);
-        }
-        else
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Move(staged.Path, target, overwrite: true);
             // Stored artifacts are immutable; read-only permissions make accidental edits less likely.
-            if (!OperatingSystem.IsWindows())
-                File.SetUnixFileMode(target, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            File.SetUnixFileMode(staged.Path, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        }
+        try
+        {
+            File.Move(staged.Path, target, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(target))
+        {
+            // Same content already stored (or a damaged copy under its name): keep one intact file.
+            if (HashFile(target) == sha) File.Delete(staged.Path);
+            else File.Move(staged.Path, target, overwrite: true);
         }
         return new Artifact(sha, staged.Kind, staged.Format, bytes, layout.RelativeArtifactPath(sha, staged.Format));
     }

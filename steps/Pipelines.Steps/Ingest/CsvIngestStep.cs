@@ -29,8 +29,7 @@ public sealed partial class CsvIngestStep : Step<CsvIngestInputs, TableOutputs>
 
         using var database = ParquetTableWriter.OpenScratch();
         using var connection = database.Connect();
-        cancellationToken.ThrowIfCancellationRequested();
-        var outputs = ParquetTableWriter.Write(connection, select, context, "path");
+        var outputs = ParquetTableWriter.Write(connection, select, context, "path", cancellationToken);
         context.Log.Information("Read {Rows} rows with columns {Columns} from {Path}", outputs.Rows, outputs.Columns, inputs.Path.Relative);
         return Task.FromResult(outputs);
     }

@@ -9,12 +9,13 @@ namespace Pipelines.Steps.Tables;
 /// </summary>
 public static class ParquetTableWriter
 {
-    public static TableOutputs Write(DuckDbConnection connection, string selectSql, IStepContext context, string input)
+    public static TableOutputs Write(DuckDbConnection connection, string selectSql, IStepContext context, string input, CancellationToken cancellationToken)
     {
         var staged = context.StageArtifact("table", "parquet");
         try
         {
-            connection.Execute($"COPY ({selectSql}) TO {SqlText.Literal(staged.Path)} (FORMAT parquet, COMPRESSION zstd)");
+            // A cancelled or timed-out step interrupts its query instead of leaving it running in the background.
+            connection.Execute($"COPY ({selectSql}) TO {SqlText.Literal(staged.Path)} (FORMAT parquet, COMPRESSION zstd)", cancellationToken);
         }
         catch (DuckDbException e)
         {

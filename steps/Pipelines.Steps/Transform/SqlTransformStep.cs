@@ -42,8 +42,7 @@ public sealed partial class SqlTransformStep : Step<SqlTransformInputs, TableOut
         {
             throw new StepInputException("sql", e.Message);
         }
-        cancellationToken.ThrowIfCancellationRequested();
-        var outputs = ParquetTableWriter.Write(connection, sql, context, "sql");
+        var outputs = ParquetTableWriter.Write(connection, sql, context, "sql", cancellationToken);
         context.Log.Information("SQL produced {Rows} rows with columns {Columns}", outputs.Rows, outputs.Columns);
         return Task.FromResult(outputs);
     }

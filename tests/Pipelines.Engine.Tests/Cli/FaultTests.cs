@@ -35,7 +35,25 @@ public sealed class FaultTests : IDisposable
             """);
     }
 
-    public void Dispose() => _workspace.Dispose();
+    private readonly List<Process> _started = [];
+
+    /// <summary>Starts a run that is killed when the test ends, so a failed assertion never leaves it crunching.</summary>
+    private Process Start(long rows, params string[] args)
+    {
+        var process = CliProcess.Start(_workspace.Root, Rows(rows), args);
+        _started.Add(process);
+        return process;
+    }
+
+    public void Dispose()
+    {
+        foreach (var process in _started)
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            process.Dispose();
+        }
+        _workspace.Dispose();
+    }
 
     private static Dictionary<string, string> Rows(long rows) => new() { ["CRUNCH_ROWS"] = rows.ToString() };
 
@@ -63,7 +81,7 @@ public sealed class FaultTests : IDisposable
     [Fact]
     public void A_run_killed_mid_step_is_resumed_without_redoing_completed_steps()
     {
-        using var victim = CliProcess.Start(_workspace.Root, Rows(50_000_000_000), "run", _pipeline);
+        var victim = Start(50_000_000_000, "run", _pipeline);
         WaitForStepStart("crunch", victim);
         victim.Kill(); // SIGKILL: no chance to clean up
         victim.WaitForExit();
@@ -100,7 +118,7 @@ public sealed class FaultTests : IDisposable
     [Fact]
     public void A_second_run_on_a_busy_store_waits_or_fails_clearly()
     {
-        using var first = CliProcess.Start(_workspace.Root, Rows(500_000_000), "run", _pipeline);
+        var first = Start(500_000_000, "run", _pipeline);
         WaitForStepStart("crunch", first);
 
         var impatient = CliProcess.Run(_workspace.Root, Rows(10), TimeSpan.FromMinutes(1), "run", _pipeline, "--wait", "500ms");
@@ -117,6 +135,24 @@ public sealed class FaultTests : IDisposable
         Assert.Equal(2, runs.Count);
         Assert.All(runs, r => Assert.Equal(RunStatus.Succeeded, r.Status));
         AssertConsistent(store);
+    }
+
+    [Fact]
+    public void Ctrl_c_stops_the_query_records_the_run_as_cancelled_and_exits_130()
+    {
+        var run = Start(50_000_000_000, "run", _pipeline);
+        WaitForStepStart("crunch", run);
+        using (var signal = Process.Start("kill", ["-INT", run.Id.ToString()])) signal.WaitForExit();
+        Assert.True(run.WaitForExit(TimeSpan.FromSeconds(30)), "the run did not stop after SIGINT");
+        Assert.Equal(130, run.ExitCode);
+
+        using var store = PipelineStore.Open(_workspace.StoreRoot, TimeSpan.FromSeconds(10));
+        var record = store.ListRuns(1).Single();
+        Assert.Equal(RunStatus.Cancelled, record.Status);
+        var steps = store.StepRuns(record.RunId);
+        Assert.Equal(StepStatus.Succeeded, steps.Single(s => s.StepId == "data").Status);
+        Assert.Equal(StepStatus.Cancelled, steps.Single(s => s.StepId == "crunch").Status);
+        Assert.DoesNotContain(steps, s => s.StepId == "report" && s.Status != StepStatus.Skipped);
     }
 
     /// <summary>No artifact row without its intact file; no file under two rows.</summary>
