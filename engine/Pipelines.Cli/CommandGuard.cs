@@ -29,7 +29,8 @@ public static class CommandGuard
             context.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.IntegrityError;
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FileNotFoundException or DirectoryNotFoundException)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or InvalidDataException
+                                       or FileNotFoundException or DirectoryNotFoundException)
         {
             context.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.InvalidInput;
