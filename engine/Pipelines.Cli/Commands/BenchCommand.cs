@@ -43,6 +43,38 @@ public static class BenchCommand
                 return Task.FromResult(ExitCodes.Success);
             });
         });
-        return new Command("bench", "Reproduce the figures in docs/benchmarks.md.") { engine };
+        var trainRows = new Option<int>("--rows") { Description = "Training rows of the synthetic binary set (LightGBM's anchor uses 1,000,000).", DefaultValueFactory = _ => 1_000_000 };
+        var testRows = new Option<int>("--test-rows") { Description = "Test rows (seed 43).", DefaultValueFactory = _ => 200_000 };
+        var learningJson = new Option<bool>("--json") { Description = "Print one JSON object instead of text." };
+        var learning = new Command("learning", "Training time, peak memory and test AUC against LightGBM's anchor; prediction, TreeSHAP, ADWIN and KS costs.")
+        {
+            trainRows, testRows, learningJson,
+        };
+        learning.SetAction((parse, _) =>
+        {
+            var context = contextFor(parse);
+            return CommandGuard.RunAsync(context, () =>
+            {
+                var r = LearningBenchmark.Run(parse.GetValue(trainRows), parse.GetValue(testRows));
+                var figures = new Dictionary<string, object>
+                {
+                    ["train_rows"] = r.TrainRows,
+                    ["train_seconds"] = Math.Round(r.TrainSeconds, 2),
+                    ["peak_working_set_mb"] = Math.Round(r.PeakWorkingSetMb),
+                    ["test_auc"] = Math.Round(r.TestAuc, 6),
+                    ["test_logloss"] = Math.Round(r.TestLogLoss, 6),
+                    ["predict_ns_per_row"] = Math.Round(r.PredictNsPerRow),
+                    ["shap_p50_us"] = Math.Round(r.ShapP50Us, 1),
+                    ["shap_p95_us"] = Math.Round(r.ShapP95Us, 1),
+                    ["adwin_ns_per_update"] = Math.Round(r.AdwinNsPerUpdate, 1),
+                    ["ks_2x100k_ms"] = Math.Round(r.Ks2x100kMs, 1),
+                };
+                context.Output.WriteLine(parse.GetValue(learningJson)
+                    ? JsonSerializer.Serialize(figures)
+                    : string.Join(Environment.NewLine, figures.Select(f => $"{f.Key,-22} {Convert.ToString(f.Value, CultureInfo.InvariantCulture)}")));
+                return Task.FromResult(ExitCodes.Success);
+            });
+        });
+        return new Command("bench", "Reproduce the figures in docs/benchmarks.md.") { engine, learning };
     }
 }

@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using Pipelines.Learning.Data;
+using Pipelines.Learning.Drift;
+using Pipelines.Learning.Metrics;
+using Pipelines.Learning.Trees;
+
+namespace Pipelines.Cli.Bench;
+
+/// <summary>
+/// The learning core's figures for docs/benchmarks.md, on the synthetic stream of tests/fixtures/lightgbm/README.md
+/// so they compare with LightGBM's own anchor (binary, 20 features, train seed 42, test seed 43, 100 trees,
+/// 31 leaves, 255 bins, learning rate 0.1, both cores).
+/// </summary>
+public static class LearningBenchmark
+{
+    public sealed record Result(
+        int TrainRows,
+        double TrainSeconds,
+        double PeakWorkingSetMb,
+        double TestAuc,
+        double TestLogLoss,
+        double PredictNsPerRow,
+        double ShapP50Us,
+        double ShapP95Us,
+        double AdwinNsPerUpdate,
+        double Ks2x100kMs);
+
+    public static Result Run(int trainRows, int testRows)
+    {
+        var train = SyntheticDataGenerator.Generate(SyntheticTask.Binary, trainRows, 20, 42);
+        var test = SyntheticDataGenerator.Generate(SyntheticTask.Binary, testRows, 20, 43);
+        var parameters = new GbdtParameters
+        {
+            Objective = TrainingObjective.Binary, NumIterations = 100, NumLeaves = 31, LearningRate = 0.1, MinDataInLeaf = 20, MaxBin = 255,
+            NumThreads = 2, Seed = 1, Verbosity = -1,
+        };
+        var clock = Stopwatch.StartNew();
+        var model = new GbdtTrainer(parameters).Train(train);
+        var trainSeconds = clock.Elapsed.TotalSeconds;
+        var peak = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
+
+        var probabilities = model.PredictAll(test);
+        var labels = test.RequireLabels().Select(l => (int)l).ToArray();
+        var auc = ClassificationMetrics.RocAuc(labels, probabilities);
+        var logLoss = ClassificationMetrics.LogLoss(labels, probabilities);
+
+        var shap = MeasureShap(model, test);
+        return new Result(trainRows, trainSeconds, peak, auc, logLoss, MeasurePrediction(), shap.P50, shap.P95, MeasureAdwin(), MeasureKs());
+    }
+
+    /// <summary>Interpreted single-row raw prediction of a 200-tree, 31-leaf binary model, ns per row.</summary>
+    public static double MeasurePrediction()
+    {
+        var data = SyntheticDataGenerator.Generate(SyntheticTask.Binary, 50_000, 20, 7);
+        var model = new GbdtTrainer(new GbdtParameters
+        {
+            Objective = TrainingObjective.Binary, NumIterations = 200, NumLeaves = 31, MinDataInLeaf = 20, NumThreads = 2, Seed = 1, Verbosity = -1,
+        }).Train(data);
+        Span<double> output = stackalloc double[1];
+        var rows = Math.Min(data.RowCount, 20_000);
+        double best = double.MaxValue, sink = 0;
+        for (var repetition = 0; repetition < 5; repetition++)
+        {
+            var clock = Stopwatch.StartNew();
+            for (var i = 0; i < rows; i++)
+            {
+                model.PredictRaw(data.Row(i), output);
+                sink += output[0];
+            }
+            best = Math.Min(best, clock.Elapsed.TotalNanoseconds / rows);
+        }
+        return double.IsNaN(sink) ? double.NaN : best;
+    }
+
+    /// <summary>TreeSHAP latency per row on the trained 100-tree, 31-leaf, 20-feature model: p50 and p95 in µs.</summary>
+    public static (double P50, double P95) MeasureShap(TreeEnsembleModel model, DenseDataset rows)
+    {
+        var explainer = new TreeShapExplainer(model);
+        var contributions = new double[(model.FeatureCount + 1) * model.TreesPerIteration];
+        var count = Math.Min(rows.RowCount, 2_000);
+        var samples = new double[count];
+        for (var i = 0; i < 50; i++) explainer.Explain(rows.Row(i), contributions);
+        for (var i = 0; i < count; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            explainer.Explain(rows.Row(i), contributions);
+            samples[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+        }
+        Array.Sort(samples);
+        return (samples[count / 2], samples[(int)(count * 0.95)]);
+    }
+
+    /// <summary>ADWIN (delta 0.002) over 10 million values of a stationary stream, ns per update.</summary>
+    public static double MeasureAdwin()
+    {
+        var random = new Random(5);
+        var values = new double[1 << 20];
+        for (var i = 0; i < values.Length; i++) values[i] = random.NextDouble();
+        var adwin = new Adwin(0.002);
+        const int updates = 10_000_000;
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < updates; i++) adwin.Update(values[i & (values.Length - 1)]);
+        return clock.Elapsed.TotalNanoseconds / updates;
+    }
+
+    /// <summary>Two-sample Kolmogorov–Smirnov (statistic and p-value) on 2 x 100,000 values, best of 5, ms.</summary>
+    public static double MeasureKs()
+    {
+        var random = new Random(11);
+        var a = new double[100_000];
+        var b = new double[100_000];
+        for (var i = 0; i < a.Length; i++)
+        {
+            a[i] = random.NextDouble();
+            b[i] = random.NextDouble() * 1.01;
+        }
+        var best = double.MaxValue;
+        for (var repetition = 0; repetition < 5; repetition++)
+        {
+            var clock = Stopwatch.StartNew();
+            KolmogorovSmirnov.TwoSample(a, b);
+            best = Math.Min(best, clock.Elapsed.TotalMilliseconds);
+        }
+        return best;
+    }
+}
