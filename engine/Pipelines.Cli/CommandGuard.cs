@@ -29,6 +29,11 @@ public static class CommandGuard
             context.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.IntegrityError;
         }
+        catch (Pipelines.DuckDb.DuckDbException e)
+        {
+            context.Error.WriteLine($"error: DuckDB: {e.Message}");
+            return ExitCodes.Failed;
+        }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or InvalidDataException
                                        or FileNotFoundException or DirectoryNotFoundException)
         {

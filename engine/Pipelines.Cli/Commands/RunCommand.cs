@@ -60,8 +60,10 @@ public static class RunCommand
         var result = await observer.DisplayAsync(() => run(options with { Observer = observer }));
         var counts = result.Steps.Values.GroupBy(s => s).OrderBy(g => g.Key).Select(g => $"{g.Count()} {StatusText.Of(g.Key)}");
         context.Output.WriteLine($"run {result.RunId} {StatusText.Of(result.Status)}: {string.Join(", ", counts)}");
+        foreach (var (step, message) in observer.Failures)
+            context.Output.WriteLine($"  {step} failed: {message}");
         if (result.Status != RunStatus.Succeeded)
-            context.Output.WriteLine($"details: pipelines show {result.RunId}" + (result.Status == RunStatus.Succeeded ? "" : $"; continue: pipelines resume {result.RunId}"));
+            context.Output.WriteLine($"details: pipelines show {result.RunId}; continue: pipelines resume {result.RunId}");
         return result.Status switch
         {
             RunStatus.Succeeded => ExitCodes.Success,

@@ -27,6 +27,9 @@ public sealed class ConsoleRunObserver(IAnsiConsole console, bool interactive) :
 
     public bool Interactive => interactive;
 
+    /// <summary>Failed steps and their full messages, printed after the run (the live table truncates notes).</summary>
+    public List<(string Step, string Message)> Failures { get; } = [];
+
     /// <summary>Runs <paramref name="body"/> inside a live display when interactive.</summary>
     public async Task<T> DisplayAsync<T>(Func<Task<T>> body)
     {
@@ -84,6 +87,7 @@ public sealed class ConsoleRunObserver(IAnsiConsole console, bool interactive) :
             row.Status = status;
             row.Duration = duration;
             row.Note = message ?? "";
+            if (status == StepStatus.Failed && interactive) Failures.Add((stepId, row.Note));
             if (!interactive)
                 console.MarkupLineInterpolated($"  {Symbol(status)} {stepId,-24} {StatusText.Of(status),-9} {Time(duration),8}  {row.Note}");
             Render();
