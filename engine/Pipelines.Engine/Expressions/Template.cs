@@ -39,7 +39,8 @@ public sealed class Template
                 break;
             }
             if (open > position) parts.Add(text[position..open]);
-            var close = FindClose(text, open + 3);
+            var close = FindClose(text, open + 3, out var openString);
+            if (close < 0 && openString >= 0) throw new ExpressionSyntaxException(openString, "unterminated string literal");
             if (close < 0) throw new ExpressionSyntaxException(open, "'${{' has no matching '}}'");
             parts.Add(ExpressionParser.Parse(text[(open + 3)..close], open + 3));
             position = close + 2;
@@ -50,13 +51,14 @@ public sealed class Template
         return new Template(text, parts);
     }
 
-    private static int FindClose(string text, int from)
+    /// <summary>Finds the '}}' closing an expression, skipping quoted literals; reports a literal left open.</summary>
+    private static int FindClose(string text, int from, out int openString)
     {
-        var inString = false;
-        for (var i = from; i < text.Length - 1; i++)
+        openString = -1;
+        for (var i = from; i < text.Length; i++)
         {
-            if (text[i] == '\'') inString = !inString;
-            else if (!inString && text[i] == '}' && text[i + 1] == '}') return i;
+            if (text[i] == '\'') openString = openString < 0 ? i : -1;
+            else if (openString < 0 && i + 1 < text.Length && text[i] == '}' && text[i + 1] == '}') return i;
         }
         return -1;
     }
