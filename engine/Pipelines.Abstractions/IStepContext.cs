@@ -23,6 +23,9 @@ public interface IStepContext
     /// <summary>Returns the absolute path of an artifact after verifying its SHA-256; throws if altered.</summary>
     string OpenArtifact(Artifact artifact);
 
+    /// <summary>The model registry of this workspace's store; transitions are attributed to this run and step.</summary>
+    IModelRegistry Registry { get; }
+
     /// <summary>Reports progress in [0, 1] for display.</summary>
     void ReportProgress(double fraction, string? message = null);
 }

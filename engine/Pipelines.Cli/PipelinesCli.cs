@@ -32,6 +32,7 @@ public static class PipelinesCli
             FmtCommand.Create(ContextFor),
             DiffCommand.Create(ContextFor),
             SchemaCommand.Create(ContextFor),
+            ModelsCommand.Create(ContextFor),
             MlCommand.Create(ContextFor),
             BenchCommand.Create(ContextFor),
         };

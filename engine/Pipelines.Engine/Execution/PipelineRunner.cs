@@ -34,7 +34,7 @@ public sealed class PipelineRunner(PipelineStore store, StepCatalog catalog, ILo
             Sha256(definition.SourceText), definition.SourceText,
             JsonSerializer.Serialize(options.ParameterOverrides), git.Commit, git.Dirty, RunStatus.Running, DateTime.UtcNow, null,
             Environment.MachineName, Environment.ProcessId, options.Force, 0, null));
-        return await ExecuteAsync(runId, pipeline, options, new Dictionary<string, (StepStatus, object)>(), cancellationToken).ConfigureAwait(false);
+        return await ExecuteAsync(runId, git.Commit, pipeline, options, new Dictionary<string, (StepStatus, object)>(), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -62,11 +62,12 @@ public sealed class PipelineRunner(PipelineStore store, StepCatalog catalog, ILo
         store.ReopenRun(run.RunId);
         log.Information("Resuming run {RunId} of {Pipeline}: {Completed} of {Total} steps already complete",
             run.RunId, run.Pipeline, restored.Count, pipeline.Steps.Count);
-        return await ExecuteAsync(run.RunId, pipeline, options with { Force = options.Force || run.Forced }, restored, cancellationToken).ConfigureAwait(false);
+        return await ExecuteAsync(run.RunId, run.GitCommit, pipeline, options with { Force = options.Force || run.Forced }, restored, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<RunResult> ExecuteAsync(
         string runId,
+        string? gitCommit,
         CompiledPipeline pipeline,
         RunOptions options,
         IReadOnlyDictionary<string, (StepStatus Status, object Outputs)> restored,
@@ -83,7 +84,7 @@ public sealed class PipelineRunner(PipelineStore store, StepCatalog catalog, ILo
         }
         var resolver = new RunResolver(pipeline.Definition, catalog, pipeline.Parameters, options.Environment, pipeline.WorkspaceRoot,
             id => outputs.GetValueOrDefault(id), redactor);
-        var execution = new StepExecution(store, runId, pipeline.WorkspaceRoot, new ValueBinder(resolver), resolver, redactor, options, runLog);
+        var execution = new StepExecution(store, runId, gitCommit, pipeline.WorkspaceRoot, new ValueBinder(resolver), resolver, redactor, options, runLog);
 
         options.Observer?.RunStarted(runId, pipeline);
         foreach (var (id, (status, _)) in restored)
@@ -99,14 +100,18 @@ public sealed class PipelineRunner(PipelineStore store, StepCatalog catalog, ILo
             waitingOn[step.Id] = step.DependsOn.Count(d => !states.ContainsKey(d));
             foreach (var dependency in step.DependsOn) dependents[dependency].Add(step);
         }
-        var ready = new Queue<PlannedStep>(pipeline.Steps.Where(s => waitingOn.TryGetValue(s.Id, out var n) && n == 0));
+        var ready = new List<PlannedStep>(pipeline.Steps.Where(s => waitingOn.TryGetValue(s.Id, out var n) && n == 0));
         var running = new Dictionary<Task<StepStatus>, string>();
         var parallelism = Math.Max(1, options.MaxParallelism);
         while (ready.Count > 0 || running.Count > 0)
         {
             while (!cancellationToken.IsCancellationRequested && ready.Count > 0 && running.Count < parallelism)
             {
-                var step = ready.Dequeue();
+                // Prefer a step whose dependencies are already on disk; otherwise commit them first.
+                var index = ready.FindIndex(s => store.IsDurable(DependencyMark(s)));
+                var step = ready[index < 0 ? 0 : index];
+                ready.RemoveAt(index < 0 ? 0 : index);
+                store.EnsureDurable(DependencyMark(step));
                 running[Task.Run(() => execution.RunStepAsync(step, states, outputs, cancellationToken), CancellationToken.None)] = step.Id;
             }
             if (running.Count == 0) break;
@@ -115,8 +120,10 @@ public sealed class PipelineRunner(PipelineStore store, StepCatalog catalog, ILo
             states[finishedId] = await finished.ConfigureAwait(false);
             running.Remove(finished);
             foreach (var dependent in dependents[finishedId])
-                if (--waitingOn[dependent.Id] == 0) ready.Enqueue(dependent);
+                if (--waitingOn[dependent.Id] == 0) ready.Add(dependent);
         }
+
+        long DependencyMark(PlannedStep step) => step.DependsOn.Count == 0 ? 0 : step.DependsOn.Max(d => execution.Recorded.GetValueOrDefault(d));
 
         var failedStep = pipeline.Steps.FirstOrDefault(s => states.GetValueOrDefault(s.Id) == StepStatus.Failed && !s.Definition.ContinueOnError);
         var runStatus = cancellationToken.IsCancellationRequested ? RunStatus.Cancelled
@@ -144,6 +151,7 @@ public sealed class PipelineRunner(PipelineStore store, StepCatalog catalog, ILo
     private sealed class StepExecution(
         PipelineStore store,
         string runId,
+        string? gitCommit,
         string workspaceRoot,
         ValueBinder binder,
         IReferenceResolver resolver,
@@ -151,6 +159,9 @@ public sealed class PipelineRunner(PipelineStore store, StepCatalog catalog, ILo
         RunOptions options,
         ILogger runLog)
     {
+        /// <summary>Sequence number of each step's final record, so dependents can wait for it to be durable.</summary>
+        public ConcurrentDictionary<string, long> Recorded { get; } = new();
+
         public async Task<StepStatus> RunStepAsync(
             PlannedStep step, ConcurrentDictionary<string, StepStatus> states, ConcurrentDictionary<string, object> outputs, CancellationToken cancellationToken)
         {
@@ -161,7 +172,7 @@ public sealed class PipelineRunner(PipelineStore store, StepCatalog catalog, ILo
             StepStatus Finish(StepStatus status, string? message, int attempts = 0, string? cacheKey = null, string? inputsJson = null)
             {
                 message = redactor.RedactNullable(message);
-                store.UpsertStepRun(Record(step, status, started, clock.Elapsed, attempts, cacheKey, inputsJson, null, null, message));
+                Recorded[step.Id] = store.UpsertStepRun(Record(step, status, started, clock.Elapsed, attempts, cacheKey, inputsJson, null, null, message));
                 Report(stepLog, step.Id, status, clock.Elapsed, message);
                 return status;
             }
@@ -200,7 +211,7 @@ public sealed class PipelineRunner(PipelineStore store, StepCatalog catalog, ILo
                 var restored = JsonSerializer.Deserialize(hit.OutputsJson!, step.Descriptor.OutputType, CacheKey.Json)!;
                 var record = Record(step, StepStatus.Cached, started, clock.Elapsed, 0, cacheKey, inputsJson, hit.OutputsJson, hit.CachedFromRun ?? hit.RunId,
                     $"reused the result of run {hit.CachedFromRun ?? hit.RunId}");
-                store.CompleteStepRun(record, store.OutputArtifacts(hit.RunId, hit.StepId), inputArtifacts);
+                Recorded[step.Id] = store.CompleteStepRun(record, store.OutputArtifacts(hit.RunId, hit.StepId), inputArtifacts);
                 outputs[step.Id] = restored;
                 Report(stepLog, step.Id, StepStatus.Cached, clock.Elapsed, record.Message);
                 return StepStatus.Cached;
@@ -211,7 +222,8 @@ public sealed class PipelineRunner(PipelineStore store, StepCatalog catalog, ILo
             var timeout = step.Definition.Timeout ?? options.DefaultStepTimeout;
             for (var attempt = 1; ; attempt++)
             {
-                var context = new StepContext(runId, step.Id, workspaceRoot, store.Artifacts, stepLog.ForContext("Attempt", attempt), options.Observer);
+                var registry = new ModelRegistry(store, RegistryActor.Step(runId, step.Id, gitCommit), options.RegistryMaxVersions);
+                var context = new StepContext(runId, step.Id, workspaceRoot, store.Artifacts, registry, stepLog.ForContext("Attempt", attempt), options.Observer);
                 using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 try
                 {
@@ -224,12 +236,14 @@ public sealed class PipelineRunner(PipelineStore store, StepCatalog catalog, ILo
                     var result = await instance.ExecuteAsync(inputs, context, timeoutSource.Token).WaitAsync(timeoutSource.Token).ConfigureAwait(false);
                     context.Close();
                     var produced = ArtifactCollector.Collect(result, step.Descriptor.OutputType);
-                    var foreign = produced.FirstOrDefault(p => !context.Committed.Contains(p.Artifact) && !inputArtifacts.Contains(p.Artifact));
+                    // An output artifact is one the step committed, one of its inputs, or one already in the store.
+                    var foreign = produced.FirstOrDefault(p =>
+                        !context.Committed.Contains(p.Artifact) && !inputArtifacts.Contains(p.Artifact) && !store.IsKnownArtifact(p.Artifact.Sha256));
                     if (foreign.Artifact is not null)
                         throw new InvalidOperationException($"output '{foreign.Name}' is an artifact the step never committed");
                     var outputsJson = redactor.Redact(JsonSerializer.Serialize(result, step.Descriptor.OutputType, CacheKey.Json));
                     var record = Record(step, StepStatus.Succeeded, started, clock.Elapsed, attempt, cacheKey, inputsJson, outputsJson, null, null);
-                    store.CompleteStepRun(record, produced.Where(p => context.Committed.Contains(p.Artifact)).ToList(), inputArtifacts);
+                    Recorded[step.Id] = store.CompleteStepRun(record, produced, inputArtifacts, context.Committed);
                     outputs[step.Id] = result;
                     Report(stepLog, step.Id, StepStatus.Succeeded, clock.Elapsed, null);
                     return StepStatus.Succeeded;

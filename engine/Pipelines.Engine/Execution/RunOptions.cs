@@ -12,6 +12,9 @@ public sealed record RunOptions
     /// <summary>Timeout for steps that declare none.</summary>
     public TimeSpan DefaultStepTimeout { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>Versions the registry keeps per model (ml.yaml registry.max_versions).</summary>
+    public int RegistryMaxVersions { get; init; } = 20;
+
     public IReadOnlyDictionary<string, string> ParameterOverrides { get; init; } = new Dictionary<string, string>();
 
     public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;

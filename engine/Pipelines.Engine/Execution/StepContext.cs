@@ -13,6 +13,7 @@ internal sealed class StepContext(
     string stepId,
     string workspaceRoot,
     ArtifactStore artifacts,
+    IModelRegistry registry,
     ILogger log,
     IRunObserver? observer) : IStepContext
 {
@@ -23,6 +24,7 @@ internal sealed class StepContext(
     public string StepId { get; } = stepId;
     public string WorkspaceRoot { get; } = workspaceRoot;
     public ILogger Log { get; } = log;
+    public IModelRegistry Registry { get; } = registry;
 
     public IReadOnlyList<Artifact> Committed => _committed;
 

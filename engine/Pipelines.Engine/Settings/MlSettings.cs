@@ -13,6 +13,9 @@ public sealed record MlSettings
     [Input("How the engine runs steps.")]
     public EngineSettings Engine { get; init; } = new();
 
+    [Input("The model registry.")]
+    public RegistrySettings Registry { get; init; } = new();
+
     [Input("Structured logging.")]
     public LoggingSettings Logging { get; init; } = new();
 }

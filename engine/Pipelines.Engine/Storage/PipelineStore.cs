@@ -14,6 +14,8 @@ namespace Pipelines.Engine.Storage;
 /// appender, in one transaction at most <see cref="CommitInterval"/> later or at once before any read, so a
 /// commit (and its fsync) is paid per batch rather than per step. A crash loses at most that interval of step
 /// records, never consistency: each batch is atomic, and a step whose record was lost runs again on resume.
+/// The runner makes a step's record durable before starting anything that depends on it
+/// (<see cref="EnsureDurable"/>), so what resume redoes is never something whose results were used.
 /// </remarks>
 public sealed class PipelineStore : IDisposable
 {
@@ -28,6 +30,7 @@ public sealed class PipelineStore : IDisposable
     private readonly HashSet<string> _knownCacheKeys = new(StringComparer.Ordinal);
     private readonly HashSet<string> _knownArtifacts = new(StringComparer.Ordinal);
     private long _nextSequence;
+    private long _durableSequence;
     private readonly Timer _committer;
     private Exception? _commitFailure;
 
@@ -125,20 +128,37 @@ public sealed class PipelineStore : IDisposable
         return result.ReadAllRows().Select(ReadRun).ToList();
     });
 
-    public void UpsertStepRun(StepRunRecord step)
+    /// <summary>Queues a step event; returns its sequence number, for <see cref="EnsureDurable"/>.</summary>
+    public long UpsertStepRun(StepRunRecord step)
     {
         lock (_queueGate)
         {
             ThrowIfCommitFailed();
-            QueueStepEvent(step);
+            return QueueStepEvent(step);
         }
     }
 
     /// <summary>
-    /// Records a finished step in the next batch: its row, the artifacts it produced (first producer wins),
-    /// which output each artifact is, and lineage edges from every input artifact to every output artifact.
+    /// Returns once every step event up to <paramref name="sequence"/> is committed, committing now if needed.
+    /// The runner calls it before starting a step, so a completed step is on disk before anything that
+    /// depends on it starts: a crash never makes resume redo a step whose results were already used.
     /// </summary>
-    public void CompleteStepRun(StepRunRecord step, IReadOnlyList<(string Output, Artifact Artifact)> outputs, IReadOnlyList<Artifact> inputs)
+    public void EnsureDurable(long sequence)
+    {
+        if (IsDurable(sequence)) return;
+        Flush();
+    }
+
+    public bool IsDurable(long sequence) => Interlocked.Read(ref _durableSequence) >= sequence;
+
+    /// <summary>
+    /// Records a finished step in the next batch: its row, the artifacts it produced (first producer wins),
+    /// which output each artifact is, and lineage edges from every input artifact to every output the step
+    /// made itself (<paramref name="madeHere"/>; all outputs when null). An output that merely passes on an
+    /// existing artifact, such as a promoted model, gets no new edges.
+    /// </summary>
+    public long CompleteStepRun(StepRunRecord step, IReadOnlyList<(string Output, Artifact Artifact)> outputs, IReadOnlyList<Artifact> inputs,
+        IReadOnlyCollection<Artifact>? madeHere = null)
     {
         lock (_queueGate)
         {
@@ -150,13 +170,19 @@ public sealed class PipelineStore : IDisposable
             {
                 QueueArtifact(artifact, isSource: false, step.RunId, step.StepId, now);
                 _pending.StepOutputs.Add([step.RunId, step.StepId, output, artifact.Sha256]);
-                if (step.Status == StepStatus.Cached) continue;
+                if (step.Status == StepStatus.Cached || (madeHere is not null && !madeHere.Contains(artifact))) continue;
                 foreach (var parent in inputs.Where(i => i.Sha256 != artifact.Sha256).DistinctBy(i => i.Sha256))
                     _pending.Lineage.Add([parent.Sha256, artifact.Sha256, step.RunId, step.StepId]);
             }
-            QueueStepEvent(step);
             if (step.CacheKey is not null && step.Status is StepStatus.Succeeded or StepStatus.Cached) _knownCacheKeys.Add(step.CacheKey);
+            return QueueStepEvent(step);
         }
+    }
+
+    /// <summary>Whether the store holds a row for this artifact (or one is queued).</summary>
+    public bool IsKnownArtifact(string sha256)
+    {
+        lock (_queueGate) return _knownArtifacts.Contains(sha256);
     }
 
     private void QueueArtifact(Artifact artifact, bool isSource, string? runId, string? stepId, DateTime now)
@@ -165,11 +191,16 @@ public sealed class PipelineStore : IDisposable
             _pending.Artifacts.Add([artifact.Sha256, artifact.Kind, artifact.Format, artifact.Bytes, artifact.StorePath, isSource, now, runId, stepId]);
     }
 
-    private void QueueStepEvent(StepRunRecord s) => _pending.StepEvents.Add(
-    [
-        _nextSequence++, s.RunId, s.StepId, s.StepType, s.StepVersion, StatusText.Of(s.Status), s.CacheKey, s.CachedFromRun, s.Attempts,
-        s.StartedAt, s.FinishedAt, s.DurationMs, s.InputsJson, s.OutputsJson, s.Message,
-    ]);
+    private long QueueStepEvent(StepRunRecord s)
+    {
+        var sequence = _nextSequence++;
+        _pending.StepEvents.Add(
+        [
+            sequence, s.RunId, s.StepId, s.StepType, s.StepVersion, StatusText.Of(s.Status), s.CacheKey, s.CachedFromRun, s.Attempts,
+            s.StartedAt, s.FinishedAt, s.DurationMs, s.InputsJson, s.OutputsJson, s.Message,
+        ]);
+        return sequence;
+    }
 
     public IReadOnlyList<StepRunRecord> StepRuns(string runId) => Locked(() =>
     {
@@ -244,6 +275,18 @@ public sealed class PipelineStore : IDisposable
         return result.ReadAllRows().Select(r => new LineageEdge((string)r[0]!, (string)r[1]!, (string)r[2]!, (string)r[3]!, Convert.ToInt32(r[4]))).ToList();
     });
 
+    /// <summary>Runs <paramref name="work"/> in one transaction on the store's connection, after queued step records.</summary>
+    internal T InTransaction<T>(Func<DuckDbConnection, T> work) => Locked(() =>
+    {
+        using var transaction = _connection.BeginTransaction();
+        var result = work(_connection);
+        transaction.Commit();
+        return result;
+    });
+
+    /// <summary>Runs a read on the store's connection, after queued step records.</summary>
+    internal T Read<T>(Func<DuckDbConnection, T> work) => Locked(() => work(_connection));
+
     /// <summary>Counts for health checks and tests: rows per table.</summary>
     public long Count(string table) => Locked(() => _connection.Scalar<long>($"SELECT count(*) FROM {table}"));
 
@@ -301,6 +344,8 @@ public sealed class PipelineStore : IDisposable
         Append("step_outputs", batch.StepOutputs);
         Append("lineage", batch.Lineage);
         transaction.Commit();
+        if (batch.StepEvents.Count > 0)
+            Interlocked.Exchange(ref _durableSequence, batch.StepEvents.Max(row => (long)row[0]!));
     }
 
     private void Append(string table, List<object?[]> rows)

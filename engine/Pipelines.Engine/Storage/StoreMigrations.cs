@@ -73,5 +73,47 @@ public static class StoreMigrations
                 step_id       VARCHAR NOT NULL
             );
             """),
+        new(2, "model registry: models, versions, aliases and the audit of transitions", """
+            CREATE TABLE models (
+                name        VARCHAR PRIMARY KEY,
+                created_at  TIMESTAMP NOT NULL
+            );
+            CREATE TABLE model_versions (
+                name                 VARCHAR NOT NULL,
+                version              INTEGER NOT NULL,
+                artifact_sha256      VARCHAR NOT NULL,
+                stage                VARCHAR NOT NULL,
+                metrics_json         VARCHAR,
+                training_data_sha256 VARCHAR,
+                run_id               VARCHAR,
+                step_id              VARCHAR,
+                git_commit           VARCHAR,
+                created_at           TIMESTAMP NOT NULL,
+                PRIMARY KEY (name, version)
+            );
+            CREATE TABLE model_aliases (
+                name        VARCHAR NOT NULL,
+                alias       VARCHAR NOT NULL,
+                version     INTEGER NOT NULL,
+                updated_at  TIMESTAMP NOT NULL,
+                PRIMARY KEY (name, alias)
+            );
+            CREATE TABLE model_transitions (
+                seq              BIGINT NOT NULL,
+                name             VARCHAR NOT NULL,
+                version          INTEGER NOT NULL,
+                action           VARCHAR NOT NULL,
+                from_stage       VARCHAR,
+                to_stage         VARCHAR,
+                alias            VARCHAR,
+                previous_version INTEGER,
+                reason           VARCHAR,
+                run_id           VARCHAR,
+                step_id          VARCHAR,
+                git_commit       VARCHAR,
+                actor            VARCHAR NOT NULL,
+                changed_at       TIMESTAMP NOT NULL
+            );
+            """),
     ];
 }

@@ -1,3 +1,4 @@
+using Pipelines.Cli;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Pipelines.Engine.Model;
@@ -55,7 +56,7 @@ public class JsonSchemaGeneratorTests
     {
         var catalog = TestCatalog.Create();
         var names = catalog.All.Select(d => d.TypeName).ToArray();
-        Assert.Equal(["ingest/csv", "test/kinds", "transform/sql"], names);
+        Assert.Equal(StepCatalogFactory.Create().All.Select(d => d.TypeName).Append("test/kinds").Order(StringComparer.Ordinal), names);
         Assert.Equal(names, Strings(Step.GetProperty("properties").GetProperty("uses").GetProperty("enum")));
         foreach (var descriptor in catalog.All)
         {
@@ -143,7 +144,7 @@ public class JsonSchemaGeneratorTests
     {
         Assert.False(Settings.GetProperty("additionalProperties").GetBoolean());
         var sections = Settings.GetProperty("properties");
-        Assert.Equal(["store", "engine", "logging"], Keys(sections));
+        Assert.Equal(["store", "engine", "registry", "logging"], Keys(sections));
         foreach (var section in sections.EnumerateObject())
             Assert.False(section.Value.GetProperty("additionalProperties").GetBoolean());
         // Defaults from the settings records: .pipelines, 30 seconds, one hour, Information, JSON file on.

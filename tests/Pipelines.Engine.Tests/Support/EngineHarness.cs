@@ -11,7 +11,9 @@ namespace Pipelines.Engine.Tests.Support;
 public sealed class EngineHarness : IDisposable
 {
     public TestWorkspace Workspace { get; } = new();
-    public StepCatalog Catalog { get; } = new StepCatalog().AddAssembly(typeof(EmitStep).Assembly);
+    public StepCatalog Catalog { get; } = new StepCatalog()
+        .AddAssembly(typeof(EmitStep).Assembly)
+        .AddAssembly(typeof(Pipelines.Steps.Registry.RegisterModelStep).Assembly);
     public CollectingSink Logs { get; } = new();
     public Dictionary<string, string> Environment { get; } = new();
     private PipelineStore? _store;
@@ -40,6 +42,10 @@ public sealed class EngineHarness : IDisposable
 
     public RunResult Run(string yaml, bool force = false, int parallelism = 4, CancellationToken cancellation = default) =>
         Runner().RunAsync(Compile(yaml), Options(force, parallelism), cancellation).GetAwaiter().GetResult();
+
+    /// <summary>The messages of a run's failed steps, for assertion output.</summary>
+    public string Failures(RunResult result) =>
+        string.Join("; ", Store.StepRuns(result.RunId).Where(s => s.Status == StepStatus.Failed).Select(s => $"{s.StepId}: {s.Message}"));
 
     public void Dispose()
     {

@@ -124,3 +124,14 @@ public sealed class FlagStep : Step<FlagInputs, FlagOutputs>
     public override Task<FlagOutputs> ExecuteAsync(FlagInputs inputs, IStepContext context, CancellationToken cancellationToken) =>
         Task.FromResult(new FlagOutputs { Value = inputs.Value });
 }
+
+[Step("test/model", "Test", "Fake model", Description = "Writes its text as a model artifact.")]
+public sealed class FakeModelStep : Step<TextInputs, TextOutputs>
+{
+    public override Task<TextOutputs> ExecuteAsync(TextInputs inputs, IStepContext context, CancellationToken cancellationToken)
+    {
+        var staged = context.StageArtifact("model", "txt");
+        File.WriteAllText(staged.Path, inputs.Text);
+        return Task.FromResult(new TextOutputs { File = context.CommitArtifact(staged), Text = inputs.Text });
+    }
+}
