@@ -95,7 +95,8 @@ public sealed class FaultTests : IDisposable
             runId = run.RunId;
             var steps = store.StepRuns(runId);
             Assert.Equal(StepStatus.Succeeded, steps.Single(s => s.StepId == "data").Status);
-            Assert.Equal(StepStatus.Running, steps.Single(s => s.StepId == "crunch").Status);
+            // The interrupted step is recorded as running, or not at all if it was killed within the commit interval.
+            Assert.DoesNotContain(steps, s => s.StepId == "crunch" && s.Status != StepStatus.Running);
             dataFinished = steps.Single(s => s.StepId == "data").FinishedAt;
         }
 
