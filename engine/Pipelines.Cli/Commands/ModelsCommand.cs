@@ -119,5 +119,19 @@ public static class ModelsCommand
         return command;
     }
 
-    private static string Shorten(string? json) => json is null ? "" : json.Length <= 60 ? json : json[..57] + "...";
+    /// <summary>The holdout metrics of a train step's metrics JSON, compactly; other JSON shortened.</summary>
+    private static string Shorten(string? json)
+    {
+        if (json is null) return "";
+        try
+        {
+            if (System.Text.Json.Nodes.JsonNode.Parse(json)?["holdout"] is System.Text.Json.Nodes.JsonObject holdout)
+                return string.Join(" ", holdout.Select(m => $"{m.Key}={m.Value?.GetValue<double>().ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)}"));
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // Not a train step's metrics: fall through to the shortened text.
+        }
+        return json.Length <= 60 ? json : json[..57] + "...";
+    }
 }

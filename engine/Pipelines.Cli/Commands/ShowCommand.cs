@@ -30,21 +30,41 @@ public static class ShowCommand
                 Fact("host", $"{run.Host} pid {run.Pid}" + (run.Resumes > 0 ? $", resumed {run.Resumes}x" : "") + (run.Forced ? ", forced" : ""));
                 console.Write(facts);
 
-                var steps = new Table().AddColumns("step", "type", "status", "attempts", "time", "note");
+                var steps = new Table().AddColumns("step", "type", "status", "attempts", "time", "outputs", "note");
                 foreach (var step in store.StepRuns(run.RunId))
                     steps.AddRow(Markup.Escape(step.StepId), Markup.Escape(step.StepType), $"{ConsoleRunObserver.Symbol(step.Status)} {StatusText.Of(step.Status)}",
                         step.Attempts.ToString(), step.DurationMs is { } ms ? Durations.Format(TimeSpan.FromMilliseconds(ms)) : "",
-                        Markup.Escape(step.Message ?? ""));
+                        Markup.Escape(ScalarOutputs(step.OutputsJson)), Markup.Escape(step.Message ?? ""));
                 console.Write(steps);
 
-                var artifacts = new Table().AddColumns("artifact", "kind", "format", "size", "produced by");
-                foreach (var a in store.ArtifactsOfRun(run.RunId))
-                    artifacts.AddRow(a.Artifact.ShortId, a.Artifact.Kind, a.Artifact.Format, Durations.Bytes(a.Artifact.Bytes),
-                        Markup.Escape($"{a.ProducedByStep} in {a.ProducedByRun}"));
+                var artifacts = new Table().AddColumns("step", "output", "artifact", "kind", "format", "size");
+                foreach (var step in store.StepRuns(run.RunId))
+                    foreach (var (output, artifact) in store.OutputArtifacts(run.RunId, step.StepId))
+                        artifacts.AddRow(Markup.Escape(step.StepId), Markup.Escape(output), artifact.ShortId, artifact.Kind, artifact.Format, Durations.Bytes(artifact.Bytes));
                 console.Write(artifacts);
                 return Task.FromResult(ExitCodes.Success);
             });
         });
         return command;
+    }
+
+    /// <summary>A step's plain outputs (numbers, flags, texts, short lists) as name=value lines; artifacts are listed below.</summary>
+    private static string ScalarOutputs(string? outputsJson)
+    {
+        if (outputsJson is null || System.Text.Json.Nodes.JsonNode.Parse(outputsJson) is not System.Text.Json.Nodes.JsonObject outputs) return "";
+        var lines = new List<string>();
+        foreach (var (name, value) in outputs)
+        {
+            switch (value)
+            {
+                case System.Text.Json.Nodes.JsonValue scalar:
+                    lines.Add($"{Engine.Catalog.NameConvention.ToSnakeCase(name)}={scalar}");
+                    break;
+                case System.Text.Json.Nodes.JsonArray list when list.All(i => i is System.Text.Json.Nodes.JsonValue):
+                    lines.Add($"{Engine.Catalog.NameConvention.ToSnakeCase(name)}: " + string.Join("; ", list.Select(i => i!.ToString())));
+                    break;
+            }
+        }
+        return string.Join(Environment.NewLine, lines);
     }
 }

@@ -249,14 +249,6 @@ public sealed class PipelineStore : IDisposable
         return result.ReadAllRows().Select(r => new ArtifactRecord(ReadArtifact(r, 0), (bool)r[5]!, (DateTime)r[6]!, (string?)r[7], (string?)r[8])).ToList();
     });
 
-    public IReadOnlyList<ArtifactRecord> ArtifactsOfRun(string runId) => Locked(() =>
-    {
-        using var result = _connection.Query(
-            "SELECT DISTINCT a.sha256, a.kind, a.format, a.bytes, a.store_path, a.is_source, a.created_at, a.produced_by_run, a.produced_by_step, o.step_id, o.output " +
-            "FROM step_outputs o JOIN artifacts a USING (sha256) WHERE o.run_id = ? ORDER BY o.step_id, o.output", runId);
-        return result.ReadAllRows().Select(r => new ArtifactRecord(ReadArtifact(r, 0), (bool)r[5]!, (DateTime)r[6]!, (string?)r[7], (string?)r[8])).ToList();
-    });
-
     /// <summary>Every edge reachable upstream (what it was made from) or downstream (what was made from it).</summary>
     public IReadOnlyList<LineageEdge> Lineage(string sha256, bool upstream) => Locked(() =>
     {

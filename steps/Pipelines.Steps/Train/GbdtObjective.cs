@@ -1,0 +1,3 @@
+namespace Pipelines.Steps.Train;
+
+public enum GbdtObjective { Binary, Multiclass, Regression }

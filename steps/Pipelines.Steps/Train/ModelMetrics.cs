@@ -1,0 +1,50 @@
+using Pipelines.Learning.Metrics;
+
+namespace Pipelines.Steps.Train;
+
+/// <summary>The metrics reported for each objective, by the names gates refer to.</summary>
+public static class ModelMetrics
+{
+    public static IReadOnlyDictionary<string, double> Compute(GbdtObjective objective, double[] labels, double[] predictions, int classes)
+    {
+        switch (objective)
+        {
+            case GbdtObjective.Binary:
+            {
+                var actual = labels.Select(l => (int)l).ToArray();
+                var predicted = predictions.Select(p => p >= 0.5 ? 1 : 0).ToArray();
+                return new Dictionary<string, double>
+                {
+                    ["auc"] = ClassificationMetrics.RocAuc(actual, predictions),
+                    ["pr_auc"] = ClassificationMetrics.AveragePrecision(actual, predictions),
+                    ["logloss"] = ClassificationMetrics.LogLoss(actual, predictions),
+                    ["brier"] = ClassificationMetrics.BrierScore(actual, predictions),
+                    ["ece"] = ClassificationMetrics.ExpectedCalibrationError(actual, predictions),
+                    ["accuracy"] = ClassificationMetrics.Accuracy(actual, predicted),
+                    ["precision"] = ClassificationMetrics.Precision(actual, predicted),
+                    ["recall"] = ClassificationMetrics.Recall(actual, predicted),
+                    ["f1"] = ClassificationMetrics.F1(actual, predicted),
+                };
+            }
+            case GbdtObjective.Multiclass:
+            {
+                var actual = labels.Select(l => (int)l).ToArray();
+                var predicted = Enumerable.Range(0, labels.Length)
+                    .Select(i => Enumerable.Range(0, classes).MaxBy(c => predictions[i * classes + c])).ToArray();
+                return new Dictionary<string, double>
+                {
+                    ["accuracy"] = ClassificationMetrics.Accuracy(actual, predicted),
+                    ["macro_f1"] = ClassificationMetrics.MacroF1(actual, predicted, classes),
+                    ["logloss"] = ClassificationMetrics.LogLoss(actual, predictions, classes),
+                };
+            }
+            default:
+                return new Dictionary<string, double>
+                {
+                    ["rmse"] = RegressionMetrics.RootMeanSquaredError(labels, predictions),
+                    ["mae"] = RegressionMetrics.MeanAbsoluteError(labels, predictions),
+                    ["r2"] = RegressionMetrics.RSquared(labels, predictions),
+                };
+        }
+    }
+}

@@ -1,0 +1,24 @@
+using Pipelines.Abstractions;
+
+namespace Pipelines.Steps.Train;
+
+public sealed record TrainGbdtOutputs
+{
+    [Output("The model, in LightGBM's model.txt format.")]
+    public required Artifact Model { get; init; }
+
+    [Output("Holdout (and walk-forward) metrics, hyperparameters, classes, row counts, training-data hash (JSON).")]
+    public required Artifact Metrics { get; init; }
+
+    [Output("Split-count and gain importance per feature (JSON).")]
+    public required Artifact Importance { get; init; }
+
+    [Output("The holdout rows' labels and predictions (Parquet), for gates and significance tests.")]
+    public required Artifact Holdout { get; init; }
+
+    [Output("Feature columns, in model order.")]
+    public required IReadOnlyList<string> Features { get; init; }
+
+    [Output("The headline holdout score: AUC (binary), accuracy (multiclass) or RMSE (regression).")]
+    public required double Score { get; init; }
+}

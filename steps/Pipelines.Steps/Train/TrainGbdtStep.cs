@@ -1,0 +1,176 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Pipelines.Abstractions;
+using Pipelines.DuckDb;
+using Pipelines.Learning.Data;
+using Pipelines.Learning.Trees;
+using Pipelines.Learning.Validation;
+using Pipelines.Steps.Tables;
+
+namespace Pipelines.Steps.Train;
+
+/// <summary>
+/// Trains LightGBM-style gradient-boosted trees on a table, evaluating on the latest rows held out by time
+/// (and optionally walk-forward folds over the training part), and stores the model with everything a
+/// reviewer or a gate needs: metrics, importance, hyperparameters, holdout predictions and data hash.
+/// </summary>
+[Step("train/gbdt", "Train", "Train GBDT",
+    Description = "Train a LightGBM-style gradient-boosted tree model (binary, multiclass or regression) on a table, hold out the latest rows by time for metrics, optionally walk forward over the rest, and store model.txt, metrics, importance and holdout predictions.")]
+public sealed class TrainGbdtStep : Step<TrainGbdtInputs, TrainGbdtOutputs>
+{
+    public override Task<TrainGbdtOutputs> ExecuteAsync(TrainGbdtInputs inputs, IStepContext context, CancellationToken cancellationToken)
+    {
+        if (inputs.TestFraction is <= 0 or >= 1) throw new StepInputException("test_fraction", "must be between 0 and 1 (exclusive)");
+        if (inputs.Gap < 0) throw new StepInputException("gap", "must not be negative");
+        if (inputs.Folds is < 0 or 1) throw new StepInputException("folds", "0 for none, or at least 2");
+
+        var path = context.OpenArtifact(inputs.Input);
+        using var database = ParquetTableWriter.OpenScratch();
+        using var connection = database.Connect();
+        var table = TrainingTable.Load(connection, path, inputs);
+
+        var defaults = new GbdtParameters
+        {
+            Objective = inputs.Objective switch
+            {
+                GbdtObjective.Binary => TrainingObjective.Binary,
+                GbdtObjective.Multiclass => TrainingObjective.Multiclass,
+                _ => TrainingObjective.Regression,
+            },
+            NumClass = inputs.Objective == GbdtObjective.Multiclass ? table.Classes.Count : 1,
+            Verbosity = -1,
+        };
+        GbdtParameters parameters;
+        try
+        {
+            parameters = GbdtParameters.Parse(inputs.Params, defaults);
+        }
+        catch (ArgumentException e)
+        {
+            throw new StepInputException("params", e.Message);
+        }
+
+        var holdoutRows = (int)Math.Ceiling(table.Rows * inputs.TestFraction);
+        var trainRows = table.Rows - holdoutRows - inputs.Gap;
+        if (trainRows < 2 * parameters.MinDataInLeaf)
+            throw new StepInputException("input", $"only {trainRows} training rows after holding out {holdoutRows} and a gap of {inputs.Gap}; need at least {2 * parameters.MinDataInLeaf}");
+        var train = table.Slice(0, trainRows);
+        var holdout = table.Slice(table.Rows - holdoutRows, holdoutRows);
+
+        context.Log.Information("Training {Objective} GBDT on {Rows} rows x {Features} features", inputs.Objective, trainRows, table.Features.Count);
+        var trainer = new GbdtTrainer(parameters);
+        var model = trainer.Train(train);
+        cancellationToken.ThrowIfCancellationRequested();
+        var predictions = model.PredictAll(holdout);
+        var holdoutMetrics = ModelMetrics.Compute(inputs.Objective, holdout.RequireLabels(), predictions, table.Classes.Count);
+
+        var walkForward = inputs.Folds >= 2 ? WalkForward(train, parameters, inputs, table.Classes.Count, cancellationToken) : null;
+
+        var modelFile = context.StageArtifact("model", "txt");
+        LightGbmModelWriter.Save(model, modelFile.Path);
+        var modelArtifact = context.CommitArtifact(modelFile);
+
+        var metrics = new JsonObject
+        {
+            ["objective"] = inputs.Objective.ToString().ToLowerInvariant(),
+            ["target"] = inputs.Target,
+            ["classes"] = new JsonArray(table.Classes.Select(c => (JsonNode)c).ToArray()),
+            ["features"] = new JsonArray(table.Features.Select(f => (JsonNode)f).ToArray()),
+            ["rows"] = new JsonObject { ["train"] = trainRows, ["gap"] = inputs.Gap, ["holdout"] = holdoutRows, ["dropped_unlabelled"] = table.DroppedRows },
+            ["training_data_sha256"] = inputs.Input.Sha256,
+            ["model_sha256"] = modelArtifact.Sha256,
+            ["parameters"] = new JsonObject(parameters.ToModelParameters().Select(p => new KeyValuePair<string, JsonNode?>(p.Key, p.Value))),
+            ["trees"] = model.Trees.Count,
+            ["holdout"] = ToJson(holdoutMetrics),
+        };
+        if (walkForward is not null) metrics["walk_forward"] = walkForward;
+        var metricsArtifact = WriteJson(context, "metrics", metrics);
+
+        var split = model.FeatureImportance(FeatureImportanceType.Split);
+        var gain = model.FeatureImportance(FeatureImportanceType.Gain);
+        var importance = new JsonArray(table.Features.Select((f, i) => (JsonNode)new JsonObject
+        {
+            ["feature"] = f, ["split"] = split[i], ["gain"] = gain[i],
+        }).OrderByDescending(n => (double)n!["gain"]!).ToArray());
+        var importanceArtifact = WriteJson(context, "importance", importance);
+
+        var holdoutArtifact = WriteHoldout(connection, context, holdout.RequireLabels(), predictions, model.TreesPerIteration);
+        var score = inputs.Objective switch
+        {
+            GbdtObjective.Binary => holdoutMetrics["auc"],
+            GbdtObjective.Multiclass => holdoutMetrics["accuracy"],
+            _ => holdoutMetrics["rmse"],
+        };
+        context.Log.Information("Holdout metrics {Metrics}", metrics["holdout"]!.ToJsonString());
+        return Task.FromResult(new TrainGbdtOutputs
+        {
+            Model = modelArtifact, Metrics = metricsArtifact, Importance = importanceArtifact, Holdout = holdoutArtifact,
+            Features = table.Features, Score = score,
+        });
+    }
+
+    private static JsonObject WalkForward(DenseDataset train, GbdtParameters parameters, TrainGbdtInputs inputs, int classes, CancellationToken cancellationToken)
+    {
+        var folds = new ExpandingWindowSplitter(inputs.Folds, 0, inputs.Gap).Split(train.RowCount);
+        var perFold = new JsonArray();
+        var sums = new Dictionary<string, double>();
+        foreach (var fold in folds)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var model = new GbdtTrainer(parameters).Train(Subset(train, fold.Train));
+            var test = Subset(train, fold.Test);
+            var metrics = ModelMetrics.Compute(inputs.Objective, test.RequireLabels(), model.PredictAll(test), classes);
+            perFold.Add(ToJson(metrics));
+            foreach (var (name, value) in metrics) sums[name] = sums.GetValueOrDefault(name) + value;
+        }
+        return new JsonObject
+        {
+            ["folds"] = folds.Count,
+            ["mean"] = ToJson(sums.ToDictionary(s => s.Key, s => s.Value / folds.Count)),
+            ["per_fold"] = perFold,
+        };
+    }
+
+    private static DenseDataset Subset(DenseDataset data, int[] rows)
+    {
+        var width = data.FeatureCount;
+        var values = new double[rows.Length * width];
+        var labels = new double[rows.Length];
+        var source = data.RequireLabels();
+        for (var i = 0; i < rows.Length; i++)
+        {
+            data.Row(rows[i]).CopyTo(values.AsSpan(i * width, width));
+            labels[i] = source[rows[i]];
+        }
+        return new DenseDataset(values, rows.Length, data.FeatureNames, labels);
+    }
+
+    private static JsonObject ToJson(IReadOnlyDictionary<string, double> metrics) =>
+        new(metrics.Select(m => new KeyValuePair<string, JsonNode?>(m.Key, double.IsFinite(m.Value) ? Math.Round(m.Value, 10) : null)));
+
+    private static Artifact WriteJson(IStepContext context, string kind, JsonNode node)
+    {
+        var staged = context.StageArtifact(kind, "json");
+        File.WriteAllText(staged.Path, node.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        return context.CommitArtifact(staged);
+    }
+
+    private static Artifact WriteHoldout(DuckDbConnection connection, IStepContext context, double[] labels, double[] predictions, int outputs)
+    {
+        var columns = outputs == 1 ? "prediction DOUBLE" : string.Join(", ", Enumerable.Range(0, outputs).Select(c => $"p{c} DOUBLE"));
+        connection.Execute($"CREATE TABLE holdout (row_index BIGINT, label DOUBLE, {columns})");
+        using (var appender = connection.CreateAppender("holdout"))
+        {
+            for (var i = 0; i < labels.Length; i++)
+            {
+                appender.Append((long)i).Append(labels[i]);
+                for (var c = 0; c < outputs; c++) appender.Append(predictions[i * outputs + c]);
+                appender.EndRow();
+            }
+        }
+        var staged = context.StageArtifact("table", "parquet");
+        connection.Execute($"COPY holdout TO {SqlText.Literal(staged.Path)} (FORMAT parquet)");
+        return context.CommitArtifact(staged);
+    }
+}

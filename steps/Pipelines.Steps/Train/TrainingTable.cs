@@ -1,0 +1,92 @@
+using System.Globalization;
+using Pipelines.Abstractions;
+using Pipelines.DuckDb;
+using Pipelines.Learning.Data;
+using Pipelines.Steps.Tables;
+
+namespace Pipelines.Steps.Train;
+
+/// <summary>
+/// A table turned into features and labels for training: unlabelled rows dropped (labels that look ahead are
+/// empty at the end), class labels mapped to 0..k-1 in a recorded order, row order kept (it is time order).
+/// </summary>
+internal sealed class TrainingTable
+{
+    public required IReadOnlyList<string> Features { get; init; }
+    public required IReadOnlyList<string> Classes { get; init; }
+    public required double[] Values { get; init; }
+    public required double[] Labels { get; init; }
+    public required int Rows { get; init; }
+    public required int DroppedRows { get; init; }
+
+    public DenseDataset Slice(int start, int count) =>
+        new(Values.AsSpan(start * Features.Count, count * Features.Count).ToArray(), count, Features, Labels.AsSpan(start, count).ToArray());
+
+    public static TrainingTable Load(DuckDbConnection connection, string path, TrainGbdtInputs inputs)
+    {
+        var schema = TableReader.Describe(connection, path);
+        var names = schema.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        if (!names.Contains(inputs.Target))
+            throw new StepInputException("target", $"column '{inputs.Target}' is not in the table; columns: {string.Join(", ", names)}");
+        foreach (var excluded in inputs.Exclude.Where(e => !names.Contains(e)))
+            throw new StepInputException("exclude", $"column '{excluded}' is not in the table");
+
+        IReadOnlyList<string> features;
+        if (inputs.Features is { Count: > 0 } chosen)
+        {
+            var missing = chosen.FirstOrDefault(f => !names.Contains(f));
+            if (missing is not null) throw new StepInputException("features", $"column '{missing}' is not in the table");
+            var textual = chosen.FirstOrDefault(f => !TableReader.IsNumeric(schema.First(c => c.Name == f).Type));
+            if (textual is not null) throw new StepInputException("features", $"column '{textual}' is not numeric");
+            if (chosen.Contains(inputs.Target)) throw new StepInputException("features", "the target cannot also be a feature");
+            features = chosen;
+        }
+        else
+        {
+            features = schema.Where(c => c.Name != inputs.Target && !inputs.Exclude.Contains(c.Name) && TableReader.IsNumeric(c.Type)).Select(c => c.Name).ToList();
+            if (features.Count == 0) throw new StepInputException("features", "the table has no numeric feature columns");
+        }
+
+        var rawLabels = TableReader.ReadText(connection, path, inputs.Target);
+        var (labels, classes) = MapLabels(rawLabels, inputs.Objective);
+        var values = TableReader.ReadNumeric(connection, path, features, out var rows);
+
+        var keep = Enumerable.Range(0, rows).Where(r => !double.IsNaN(labels[r])).ToArray();
+        if (keep.Length == 0) throw new StepInputException("target", $"column '{inputs.Target}' has no values");
+        var width = features.Count;
+        var keptValues = new double[keep.Length * width];
+        var keptLabels = new double[keep.Length];
+        for (var i = 0; i < keep.Length; i++)
+        {
+            Array.Copy(values, (long)keep[i] * width, keptValues, (long)i * width, width);
+            keptLabels[i] = labels[keep[i]];
+        }
+        return new TrainingTable
+        {
+            Features = features, Classes = classes, Values = keptValues, Labels = keptLabels, Rows = keep.Length, DroppedRows = rows - keep.Length,
+        };
+    }
+
+    /// <summary>Regression labels are numbers; class labels are numbers or names, ordered numerically or by name.</summary>
+    private static (double[] Labels, IReadOnlyList<string> Classes) MapLabels(string?[] raw, GbdtObjective objective)
+    {
+        if (objective == GbdtObjective.Regression)
+        {
+            var numbers = raw.Select(v => v is null ? double.NaN
+                : double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d
+                : throw new StepInputException("target", $"regression needs numeric labels, found '{v}'")).ToArray();
+            return (numbers, []);
+        }
+        var distinct = raw.Where(v => v is not null).Distinct(StringComparer.Ordinal).Cast<string>().ToList();
+        var numeric = distinct.All(v => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
+        var classes = numeric
+            ? distinct.OrderBy(v => double.Parse(v, CultureInfo.InvariantCulture)).ToList()
+            : distinct.Order(StringComparer.Ordinal).ToList();
+        if (objective == GbdtObjective.Binary && classes.Count != 2)
+            throw new StepInputException("target", $"binary needs exactly two label values, found {classes.Count}: {string.Join(", ", classes.Take(5))}");
+        if (objective == GbdtObjective.Multiclass && classes.Count < 2)
+            throw new StepInputException("target", $"multiclass needs at least two classes, found {classes.Count}");
+        var index = classes.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => (double)p.i, StringComparer.Ordinal);
+        return (raw.Select(v => v is null ? double.NaN : index[v]).ToArray(), classes);
+    }
+}

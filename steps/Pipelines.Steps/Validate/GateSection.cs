@@ -1,0 +1,3 @@
+namespace Pipelines.Steps.Validate;
+
+public enum GateSection { Holdout, WalkForward }

@@ -1,0 +1,61 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Pipelines.Abstractions;
+
+namespace Pipelines.Steps.Validate;
+
+/// <summary>
+/// Judges a trained model against declared thresholds and says why, requirement by requirement, so the
+/// decision to promote (or not) can be read in the run record rather than reconstructed.
+/// </summary>
+[Step("validate/gate", "Validate", "Validation gate",
+    Description = "Check a model's metrics against declared thresholds (e.g. auc >= 0.55, max_drawdown <= 0.12); outputs passed and a readable reason per requirement.")]
+public sealed class GateStep : Step<GateInputs, GateOutputs>
+{
+    public override Task<GateOutputs> ExecuteAsync(GateInputs inputs, IStepContext context, CancellationToken cancellationToken)
+    {
+        if (inputs.Require.Count == 0) throw new StepInputException("require", "declare at least one requirement");
+        JsonNode root;
+        try
+        {
+            root = JsonNode.Parse(File.ReadAllText(context.OpenArtifact(inputs.Metrics)))!;
+        }
+        catch (JsonException e)
+        {
+            throw new StepInputException("metrics", $"metrics artifact {inputs.Metrics.ShortId} is not JSON: {e.Message}");
+        }
+        var section = inputs.Section == GateSection.Holdout ? root["holdout"] : root["walk_forward"]?["mean"];
+        if (section is not JsonObject values)
+            throw new StepInputException("section", $"the metrics have no {(inputs.Section == GateSection.Holdout ? "holdout" : "walk_forward")} results");
+
+        var reasons = new List<string>();
+        var checks = new JsonArray();
+        var passed = true;
+        foreach (var requirement in inputs.Require)
+        {
+            if (requirement.Min is null && requirement.Max is null)
+                throw new StepInputException("require", $"requirement on '{requirement.Metric}' has neither min nor max");
+            if (!values.TryGetPropertyValue(requirement.Metric, out var node) || node is null)
+                throw new StepInputException("require", $"metric '{requirement.Metric}' is not reported; available: {string.Join(", ", values.Select(v => v.Key))}");
+            var value = node.GetValue<double>();
+            var ok = (requirement.Min is not { } min || value >= min) && (requirement.Max is not { } max || value <= max);
+            passed &= ok;
+            var bound = string.Join(" and ", new[]
+            {
+                requirement.Min is { } lo ? string.Create(CultureInfo.InvariantCulture, $">= {lo}") : null,
+                requirement.Max is { } hi ? string.Create(CultureInfo.InvariantCulture, $"<= {hi}") : null,
+            }.Where(b => b is not null));
+            reasons.Add(string.Create(CultureInfo.InvariantCulture, $"{requirement.Metric} = {value:0.######} {(ok ? "meets" : "FAILS")} {bound}"));
+            checks.Add(new JsonObject
+            {
+                ["metric"] = requirement.Metric, ["value"] = value, ["min"] = requirement.Min, ["max"] = requirement.Max, ["passed"] = ok,
+            });
+        }
+        var report = new JsonObject { ["passed"] = passed, ["section"] = inputs.Section.ToString(), ["requirements"] = checks, ["metrics_sha256"] = inputs.Metrics.Sha256 };
+        var staged = context.StageArtifact("report", "json");
+        File.WriteAllText(staged.Path, report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        foreach (var reason in reasons) context.Log.Information("Gate: {Reason}", reason);
+        return Task.FromResult(new GateOutputs { Passed = passed, Reasons = reasons, Report = context.CommitArtifact(staged) });
+    }
+}

@@ -1,0 +1,85 @@
+using System.Text.Json.Nodes;
+using Pipelines.Engine.Storage;
+using Pipelines.Engine.Tests.Support;
+
+namespace Pipelines.Engine.Tests.Cli;
+
+/// <summary>
+/// The shipped toxicity pipeline as a user runs it: ingest, SQL features and labels, train, gate, register,
+/// promote — then the questions a user asks of the CLI: which data and commit produced the champion, and why
+/// a candidate was not promoted.
+/// </summary>
+public sealed class ModelLifecyclePipelineTests : IDisposable
+{
+    private readonly TestWorkspace _workspace = new();
+    private readonly string _pipeline;
+
+    public ModelLifecyclePipelineTests()
+    {
+        var samples = Directory.CreateDirectory(Path.Combine(_workspace.Root, "samples")).FullName;
+        File.Copy(RepositoryPaths.SampleBars, Path.Combine(samples, Path.GetFileName(RepositoryPaths.SampleBars)));
+        _pipeline = _workspace.Write("pipelines/toxicity.yaml", File.ReadAllText(Path.Combine(RepositoryPaths.Root, "pipelines", "toxicity.yaml")));
+    }
+
+    public void Dispose() => _workspace.Dispose();
+
+    private CliRun Cli(params string[] args) => CliRun.Invoke(["-C", _workspace.Root, .. args]);
+
+    [Fact]
+    public void Trains_gates_registers_and_promotes_a_champion_traceable_to_its_data()
+    {
+        var run = Cli("run", _pipeline, "--param", "iterations=30");
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+
+        using (var store = PipelineStore.Open(_workspace.StoreRoot, TimeSpan.FromSeconds(5)))
+        {
+            var runId = store.ListRuns(1).Single().RunId;
+            var registry = new ModelRegistry(store, RegistryActor.Person(), 20);
+            var champion = registry.Find("toxicity", "champion");
+            Assert.NotNull(champion);
+            Assert.Equal(runId, champion.RunId);
+            Assert.Equal(ModelRegistry.Stages.Production, champion.Stage);
+
+            // The metrics say what was learned and on what: three regimes, the features table's hash.
+            var metrics = JsonNode.Parse(champion.MetricsJson!)!;
+            Assert.Equal(["HIGH", "LOW", "MID"], metrics["classes"]!.AsArray().Select(c => (string)c!));
+            Assert.Equal(champion.TrainingDataSha256, (string)metrics["training_data_sha256"]!);
+            Assert.InRange((double)metrics["holdout"]!["accuracy"]!, 0.45, 1.0);
+
+            // Lineage: the model was made from the features table, which was made from the bundled CSV.
+            var upstream = store.Lineage(champion.Model.Sha256, upstream: true);
+            Assert.Contains(upstream, e => e.ParentSha256 == champion.TrainingDataSha256 && e.StepId == "train");
+            Assert.Contains(upstream, e => store.FindArtifacts(e.ParentSha256).Single().Artifact.StorePath.EndsWith("btcusdt-1m-2023-03-01-to-21.csv", StringComparison.Ordinal));
+        }
+
+        var show = Cli("models", "show", "toxicity");
+        Assert.Equal(0, show.ExitCode);
+        Assert.Contains("champion", show.Output);
+        Assert.Contains("passed the validation gate", show.Output);
+    }
+
+    [Fact]
+    public void A_candidate_that_fails_the_gate_is_not_promoted_and_the_run_says_why()
+    {
+        var strict = _workspace.Write("pipelines/strict.yaml", File.ReadAllText(_pipeline).Replace("min: 0.45", "min: 0.99"));
+        var run = Cli("run", strict, "--param", "iterations=10");
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        Assert.Contains("promote", run.Output);
+        Assert.Contains("condition is false", run.Output);
+
+        var runId = run.Output.Split(' ', '\n').First(w => w.StartsWith("20", StringComparison.Ordinal) && w.Count(c => c == '-') == 2);
+        var show = Cli("show", runId);
+        Assert.Contains("passed=false", show.Output);
+        Assert.Contains("FAILS >= 0.99", show.Output);
+        Assert.DoesNotContain("champion", Cli("models", "list").Output.Split('\n').First(l => l.Contains("toxicity")).Split('│')[3]);
+    }
+
+    [Fact]
+    public void Bad_training_inputs_fail_the_step_with_the_reason()
+    {
+        var broken = _workspace.Write("pipelines/broken.yaml", File.ReadAllText(_pipeline).Replace("target: regime_next", "target: regime_nxt"));
+        var run = Cli("run", broken, "--param", "iterations=5");
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("input 'target': column 'regime_nxt' is not in the table", run.Output);
+    }
+}
