@@ -53,7 +53,9 @@ public sealed class InspectionCommandTests : IDisposable
         var runId = runs.Output.Split(' ', '│').First(w => w.StartsWith("20", StringComparison.Ordinal) && w.Count(c => c == '-') == 2);
 
         var show = CliRun.Invoke("-C", _workspace.Root, "show", runId);
-        var totalArtifact = show.Output.Split('\n').First(l => l.Contains("total in")).Split('│', StringSplitOptions.TrimEntries)[1];
+        // The artifacts table: step | output | artifact | kind | format | size.
+        var totalArtifact = show.Output.Split('\n').Select(l => l.Split('│', StringSplitOptions.TrimEntries))
+            .First(cells => cells.Length > 4 && cells[1] == "total" && cells[2] == "table")[3];
 
         var lineage = CliRun.Invoke("-C", _workspace.Root, "lineage", totalArtifact);
         Assert.Equal(0, lineage.ExitCode);
