@@ -26,6 +26,12 @@ public interface IStepContext
     /// <summary>The model registry of this workspace's store; transitions are attributed to this run and step.</summary>
     IModelRegistry Registry { get; }
 
+    /// <summary>Drift findings recorded in the store with this run and step.</summary>
+    IDriftLog Drift { get; }
+
+    /// <summary>An artifact the store knows, by its SHA-256 (e.g. a model's training data); null when unknown.</summary>
+    Artifact? FindArtifact(string sha256);
+
     /// <summary>Reports progress in [0, 1] for display.</summary>
     void ReportProgress(double fraction, string? message = null);
 }

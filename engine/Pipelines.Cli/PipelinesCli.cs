@@ -33,6 +33,7 @@ public static class PipelinesCli
             DiffCommand.Create(ContextFor),
             SchemaCommand.Create(ContextFor),
             ModelsCommand.Create(ContextFor),
+            DriftCommand.Create(ContextFor),
             MlCommand.Create(ContextFor),
             BenchCommand.Create(ContextFor),
         };

@@ -14,6 +14,8 @@ internal sealed class StepContext(
     string workspaceRoot,
     ArtifactStore artifacts,
     IModelRegistry registry,
+    IDriftLog drift,
+    Func<string, Artifact?> findArtifact,
     ILogger log,
     IRunObserver? observer) : IStepContext
 {
@@ -25,6 +27,9 @@ internal sealed class StepContext(
     public string WorkspaceRoot { get; } = workspaceRoot;
     public ILogger Log { get; } = log;
     public IModelRegistry Registry { get; } = registry;
+    public IDriftLog Drift { get; } = drift;
+
+    public Artifact? FindArtifact(string sha256) => findArtifact(sha256);
 
     public IReadOnlyList<Artifact> Committed => _committed;
 

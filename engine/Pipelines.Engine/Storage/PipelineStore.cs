@@ -241,6 +241,9 @@ public sealed class PipelineStore : IDisposable
         return result.ReadAllRows().Select(r => ((string)r[0]!, ReadArtifact(r, 1))).ToList();
     }
 
+    public Artifact? FindArtifact(string sha256) =>
+        FindArtifacts(sha256).Select(r => r.Artifact).FirstOrDefault(a => a.Sha256 == sha256);
+
     public IReadOnlyList<ArtifactRecord> FindArtifacts(string shaPrefix) => Locked(() =>
     {
         using var result = _connection.Query(
@@ -278,6 +281,15 @@ public sealed class PipelineStore : IDisposable
 
     /// <summary>Runs a read on the store's connection, after queued step records.</summary>
     internal T Read<T>(Func<DuckDbConnection, T> work) => Locked(() => work(_connection));
+
+    public IReadOnlyList<DriftEventRecord> DriftEvents(string? model, int limit) => Locked(() =>
+    {
+        using var result = model is null
+            ? _connection.Query("SELECT * FROM drift_events ORDER BY detected_at DESC LIMIT ?", limit)
+            : _connection.Query("SELECT * FROM drift_events WHERE model = ? ORDER BY detected_at DESC LIMIT ?", model, limit);
+        return result.ReadAllRows().Select(r => new DriftEventRecord((string)r[0]!, (string)r[1]!, (string)r[2]!, (string)r[3]!, (string)r[4]!,
+            r[5] is null ? null : Convert.ToDouble(r[5]), (string)r[6]!, (string?)r[7], (DateTime)r[8]!)).ToList();
+    });
 
     /// <summary>Counts for health checks and tests: rows per table.</summary>
     public long Count(string table) => Locked(() => _connection.Scalar<long>($"SELECT count(*) FROM {table}"));

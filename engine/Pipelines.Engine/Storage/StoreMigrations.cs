@@ -115,5 +115,18 @@ public static class StoreMigrations
                 changed_at       TIMESTAMP NOT NULL
             );
             """),
+        new(3, "drift events", """
+            CREATE TABLE drift_events (
+                run_id       VARCHAR NOT NULL,
+                step_id      VARCHAR NOT NULL,
+                model        VARCHAR NOT NULL,
+                feature      VARCHAR NOT NULL,
+                statistic    VARCHAR NOT NULL,
+                value        DOUBLE,
+                severity     VARCHAR NOT NULL,
+                detail       VARCHAR,
+                detected_at  TIMESTAMP NOT NULL
+            );
+            """),
     ];
 }

@@ -13,12 +13,14 @@ public sealed class ModelLifecyclePipelineTests : IDisposable
 {
     private readonly TestWorkspace _workspace = new();
     private readonly string _pipeline;
+    private readonly string _retrain;
 
     public ModelLifecyclePipelineTests()
     {
         var samples = Directory.CreateDirectory(Path.Combine(_workspace.Root, "samples")).FullName;
         File.Copy(RepositoryPaths.SampleBars, Path.Combine(samples, Path.GetFileName(RepositoryPaths.SampleBars)));
         _pipeline = _workspace.Write("pipelines/toxicity.yaml", File.ReadAllText(Path.Combine(RepositoryPaths.Root, "pipelines", "toxicity.yaml")));
+        _retrain = _workspace.Write("pipelines/retrain-on-drift.yaml", File.ReadAllText(Path.Combine(RepositoryPaths.Root, "pipelines", "retrain-on-drift.yaml")));
     }
 
     public void Dispose() => _workspace.Dispose();
@@ -72,6 +74,34 @@ public sealed class ModelLifecyclePipelineTests : IDisposable
         Assert.Contains("passed=false", show.Output);
         Assert.Contains("FAILS >= 0.99", show.Output);
         Assert.DoesNotContain("champion", Cli("models", "list").Output.Split('\n').First(l => l.Contains("toxicity")).Split('│')[3]);
+    }
+
+    [Fact]
+    public void The_banking_stress_drifts_away_from_the_champion_and_triggers_a_retrain()
+    {
+        Assert.Equal(0, Cli("run", _pipeline, "--param", "iterations=20").ExitCode);
+        var run = Cli("run", _retrain, "--param", "iterations=20");
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        Assert.Matches(@"✓ retrain\s+succeeded", run.Output);
+
+        using (var store = PipelineStore.Open(_workspace.StoreRoot, TimeSpan.FromSeconds(5)))
+        {
+            var runId = store.ListRuns(1).Single().RunId;
+            var events = store.DriftEvents("toxicity", 100);
+            Assert.NotEmpty(events);
+            Assert.All(events, e => Assert.Equal(runId, e.RunId));
+            // Volatility is what changed in March 2023: the rolling volatility feature must be among the worst.
+            Assert.Contains(events, e => e.Feature == "std_30" && e.Severity is "HIGH" or "CRITICAL");
+
+            var registry = new ModelRegistry(store, RegistryActor.Person(), 20);
+            var champion = registry.Find("toxicity", "champion")!;
+            Assert.Equal(2, champion.Version);
+            Assert.Equal(runId, champion.RunId);
+            Assert.Equal(ModelRegistry.Stages.Retired, registry.Find("toxicity", "1")!.Stage);
+        }
+        var drift = Cli("drift", "--model", "toxicity");
+        Assert.Equal(0, drift.ExitCode);
+        Assert.Contains("std_30", drift.Output);
     }
 
     [Fact]

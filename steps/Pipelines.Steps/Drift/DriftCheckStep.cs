@@ -1,0 +1,204 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Pipelines.Abstractions;
+using Pipelines.Learning.Data;
+using Pipelines.Learning.Drift;
+using Pipelines.Learning.Trees;
+using Pipelines.Steps.Tables;
+
+namespace Pipelines.Steps.Drift;
+
+/// <summary>
+/// Compares recent data with what the champion was trained on: per feature KS, PSI, Wasserstein and
+/// Jensen–Shannon with a severity, the drift of the model's predictions, and (with labels) of its error.
+/// Findings go to the store's drift events; <c>retrain</c> feeds an <c>if:</c>.
+/// </summary>
+[Step("drift/check", "Monitor", "Drift check",
+    Description = "Compare a recent table with the champion's training data: per-feature KS, PSI, Wasserstein and Jensen-Shannon with LOW/MEDIUM/HIGH/CRITICAL severities, prediction drift and performance drift; records drift events and outputs retrain.")]
+public sealed class DriftCheckStep : Step<DriftCheckInputs, DriftCheckOutputs>
+{
+    public override Task<DriftCheckOutputs> ExecuteAsync(DriftCheckInputs inputs, IStepContext context, CancellationToken cancellationToken)
+    {
+        if (inputs.Bins < 2) throw new StepInputException("bins", "needs at least 2 bins");
+        if (!(inputs.PsiMedium <= inputs.PsiHigh && inputs.PsiHigh <= inputs.PsiCritical))
+            throw new StepInputException("psi_high", "PSI thresholds must satisfy psi_medium <= psi_high <= psi_critical");
+
+        var version = inputs.Model is null ? null
+            : context.Registry.Find(inputs.Model, inputs.Alias) ?? throw new StepInputException("model", $"model '{inputs.Model}' has no '{inputs.Alias}'");
+        var modelMetrics = version?.MetricsJson is null ? null : JsonNode.Parse(version.MetricsJson);
+        var reference = inputs.Reference
+            ?? (version?.TrainingDataSha256 is { } sha ? context.FindArtifact(sha) : null)
+            ?? throw new StepInputException("reference", "give a reference table, or a model whose training data is recorded");
+
+        using var database = ParquetTableWriter.OpenScratch();
+        using var connection = database.Connect();
+        var referencePath = context.OpenArtifact(reference);
+        var currentPath = context.OpenArtifact(inputs.Current);
+        var referenceColumns = TableReader.Describe(connection, referencePath);
+        var currentColumns = TableReader.Describe(connection, currentPath).ToDictionary(c => c.Name, c => c.Type);
+        var features = inputs.Features
+            ?? modelMetrics?["features"]?.AsArray().Select(f => (string)f!).ToList()
+            ?? referenceColumns.Where(c => TableReader.IsNumeric(c.Type) && currentColumns.TryGetValue(c.Name, out var t) && TableReader.IsNumeric(t)).Select(c => c.Name).ToList();
+        var missing = features.FirstOrDefault(f => !currentColumns.ContainsKey(f) || referenceColumns.All(c => c.Name != f));
+        if (missing is not null) throw new StepInputException("features", $"column '{missing}' is not in both tables");
+        if (features.Count == 0) throw new StepInputException("features", "no feature columns to compare");
+
+        var referenceValues = TableReader.ReadNumeric(connection, referencePath, features, out var referenceRows);
+        var currentValues = TableReader.ReadNumeric(connection, currentPath, features, out var currentRows);
+        if (referenceRows < inputs.Bins || currentRows < inputs.Bins)
+            throw new StepInputException("current", $"too few rows to compare ({referenceRows} reference, {currentRows} current; need at least {inputs.Bins})");
+
+        var psiThresholds = new DriftSeverityThresholds(inputs.PsiMedium, inputs.PsiHigh, inputs.PsiCritical);
+        var modelName = inputs.Model ?? "";
+        var events = new List<DriftEvent>();
+        var summary = new List<string>();
+        var perFeature = new JsonArray();
+        var drifted = new List<string>();
+        var worst = DriftSeverity.Low;
+        for (var f = 0; f < features.Count; f++)
+        {
+            var a = Column(referenceValues, features.Count, f);
+            var b = Column(currentValues, features.Count, f);
+            if (a.Length < inputs.Bins || b.Length < inputs.Bins) continue;
+            var ks = KolmogorovSmirnov.TwoSample(a, b);
+            var psi = PopulationStabilityIndex.Compute(a, b, inputs.Bins);
+            var wasserstein = Wasserstein.Distance(a, b);
+            var js = JensenShannon.Distance(a, b, inputs.Bins);
+            var severity = Max(psiThresholds.Classify(psi), DriftSeverityThresholds.KolmogorovSmirnovStatistic.Classify(ks, inputs.KsSignificance));
+            worst = Max(worst, severity);
+            if (severity >= DriftSeverity.High) drifted.Add(features[f]);
+            perFeature.Add(new JsonObject
+            {
+                ["feature"] = features[f], ["psi"] = psi, ["ks_statistic"] = ks.Statistic, ["ks_p_value"] = ks.PValue,
+                ["wasserstein"] = wasserstein, ["jensen_shannon"] = js, ["severity"] = Name(severity),
+            });
+            if (severity >= DriftSeverity.Medium)
+            {
+                var detail = string.Create(CultureInfo.InvariantCulture, $"{features[f]}: PSI {psi:0.###}, KS {ks.Statistic:0.###} (p {ks.PValue:0.###}) → {Name(severity)}");
+                events.Add(new DriftEvent(modelName, features[f], "psi", psi, Name(severity), detail));
+                summary.Add(detail);
+            }
+        }
+
+        JsonNode? prediction = null;
+        JsonNode? performance = null;
+        var performanceDrift = false;
+        if (version is not null)
+        {
+            var model = LightGbmModelReader.Load(context.OpenArtifact(version.Model));
+            var order = model.FeatureNames.Select(n => features.ToList().IndexOf(n)).ToArray();
+            if (order.Any(i => i < 0))
+                throw new StepInputException("features", $"the model needs features {string.Join(", ", model.FeatureNames)}; check only a subset with features:, or include them all");
+            var referencePredictions = Predict(model, referenceValues, referenceRows, features.Count, order);
+            var currentPredictions = Predict(model, currentValues, currentRows, features.Count, order);
+            var predictionPsi = Enumerable.Range(0, model.TreesPerIteration)
+                .Max(c => PopulationStabilityIndex.Compute(Column(referencePredictions, model.TreesPerIteration, c), Column(currentPredictions, model.TreesPerIteration, c), inputs.Bins));
+            var predictionSeverity = psiThresholds.Classify(predictionPsi);
+            worst = Max(worst, predictionSeverity);
+            prediction = new JsonObject { ["psi"] = predictionPsi, ["severity"] = Name(predictionSeverity) };
+            if (predictionSeverity >= DriftSeverity.Medium)
+            {
+                var detail = string.Create(CultureInfo.InvariantCulture, $"predictions: PSI {predictionPsi:0.###} → {Name(predictionSeverity)}");
+                events.Add(new DriftEvent(modelName, "prediction", "psi", predictionPsi, Name(predictionSeverity), detail));
+                summary.Add(detail);
+            }
+
+            if (inputs.Target is { } target && modelMetrics is not null)
+            {
+                if (!currentColumns.ContainsKey(target)) throw new StepInputException("target", $"column '{target}' is not in the current table");
+                var (referenceError, currentError) = Errors(modelMetrics, TableReader.ReadText(connection, currentPath, target), currentPredictions, model.TreesPerIteration);
+                var increase = referenceError > 0 ? currentError / referenceError - 1 : 0;
+                performanceDrift = increase > inputs.PerformanceDrift;
+                performance = new JsonObject { ["holdout_error"] = referenceError, ["current_error"] = currentError, ["increase"] = increase, ["drift"] = performanceDrift };
+                var detail = string.Create(CultureInfo.InvariantCulture,
+                    $"error {currentError:0.####} vs holdout {referenceError:0.####} ({increase:+0.#%;-0.#%}) {(performanceDrift ? $"exceeds +{inputs.PerformanceDrift:0%}" : "within bounds")}");
+                summary.Add(detail);
+                if (performanceDrift)
+                {
+                    worst = Max(worst, DriftSeverity.High);
+                    events.Add(new DriftEvent(modelName, "performance", "error_increase", increase, Name(DriftSeverity.High), detail));
+                }
+            }
+        }
+
+        var fraction = (double)drifted.Count / features.Count;
+        var retrain = fraction > inputs.RetrainFraction || worst == DriftSeverity.Critical || performanceDrift;
+        summary.Add(string.Create(CultureInfo.InvariantCulture,
+            $"{drifted.Count} of {features.Count} features drifted ({fraction:0%}); worst {Name(worst)}; {(retrain ? "retrain" : "no retrain")}"));
+        context.Drift.Record(events);
+
+        var report = new JsonObject
+        {
+            ["model"] = inputs.Model, ["version"] = version?.Version, ["reference_sha256"] = reference.Sha256, ["current_sha256"] = inputs.Current.Sha256,
+            ["reference_rows"] = referenceRows, ["current_rows"] = currentRows, ["features"] = perFeature, ["prediction"] = prediction,
+            ["performance"] = performance, ["drifted"] = new JsonArray(drifted.Select(d => (JsonNode)d).ToArray()), ["severity"] = Name(worst), ["retrain"] = retrain,
+        };
+        var staged = context.StageArtifact("report", "json");
+        File.WriteAllText(staged.Path, report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        foreach (var line in summary) context.Log.Information("Drift: {Finding}", line);
+        return Task.FromResult(new DriftCheckOutputs
+        {
+            Retrain = retrain, Drifted = drifted, Severity = Name(worst), Summary = summary, Report = context.CommitArtifact(staged),
+        });
+    }
+
+    /// <summary>The finite values of one column of a row-major block.</summary>
+    private static double[] Column(double[] values, int width, int column)
+    {
+        var rows = values.Length / width;
+        var result = new List<double>(rows);
+        for (var r = 0; r < rows; r++)
+        {
+            var v = values[r * width + column];
+            if (double.IsFinite(v)) result.Add(v);
+        }
+        return result.ToArray();
+    }
+
+    private static double[] Predict(TreeEnsembleModel model, double[] values, int rows, int width, int[] order)
+    {
+        var outputs = model.TreesPerIteration;
+        var result = new double[rows * outputs];
+        var row = new double[order.Length];
+        for (var r = 0; r < rows; r++)
+        {
+            for (var i = 0; i < order.Length; i++) row[i] = values[r * width + order[i]];
+            model.Predict(row, result.AsSpan(r * outputs, outputs));
+        }
+        return result;
+    }
+
+    /// <summary>Holdout error from the training metrics, and the same error on the current labelled rows.</summary>
+    private static (double Reference, double Current) Errors(JsonNode metrics, string?[] labels, double[] predictions, int outputs)
+    {
+        var holdout = metrics["holdout"]!;
+        if ((string?)metrics["objective"] == "regression")
+        {
+            double sum = 0;
+            var n = 0;
+            for (var i = 0; i < labels.Length; i++)
+            {
+                if (labels[i] is null || !double.TryParse(labels[i], NumberStyles.Float, CultureInfo.InvariantCulture, out var y)) continue;
+                sum += (predictions[i] - y) * (predictions[i] - y);
+                n++;
+            }
+            return ((double)holdout["rmse"]!, n == 0 ? double.NaN : Math.Sqrt(sum / n));
+        }
+        var classes = metrics["classes"]!.AsArray().Select(c => (string)c!).ToList();
+        int wrong = 0, total = 0;
+        for (var i = 0; i < labels.Length; i++)
+        {
+            var actual = labels[i] is null ? -1 : classes.IndexOf(labels[i]!);
+            if (actual < 0) continue;
+            var predicted = outputs == 1 ? (predictions[i] >= 0.5 ? 1 : 0) : Enumerable.Range(0, outputs).MaxBy(c => predictions[i * outputs + c]);
+            wrong += predicted == actual ? 0 : 1;
+            total++;
+        }
+        return (1 - (double)holdout["accuracy"]!, total == 0 ? double.NaN : (double)wrong / total);
+    }
+
+    private static DriftSeverity Max(DriftSeverity a, DriftSeverity b) => a > b ? a : b;
+
+    private static string Name(DriftSeverity severity) => severity.ToString().ToUpperInvariant();
+}
