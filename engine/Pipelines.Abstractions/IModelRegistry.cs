@@ -6,7 +6,10 @@ namespace Pipelines.Abstractions;
 /// </summary>
 public interface IModelRegistry
 {
-    /// <summary>Registers a new version (stage "staged") and applies the retention limit to old unaliased versions.</summary>
+    /// <summary>
+    /// Registers a new version (stage "staged") and applies the retention limit to old unaliased versions; a model
+    /// file that is already registered under the name returns its existing version.
+    /// </summary>
     ModelVersion Register(string name, Artifact model, string? metricsJson, string? trainingDataSha256, string reason);
 
     /// <summary>The version an alias points at, or a version by number ("3"); null when there is none.</summary>

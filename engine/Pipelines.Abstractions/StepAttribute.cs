@@ -14,4 +14,10 @@ public sealed class StepAttribute(string typeName, string category, string displ
 
     /// <summary>Bumped when a change to the step alters what it produces, so cached results are not reused.</summary>
     public int Version { get; init; } = 1;
+
+    /// <summary>
+    /// False for steps whose effect or result depends on more than their inputs — they change the registry,
+    /// or read it — so an earlier result must never stand in for running them.
+    /// </summary>
+    public bool Cacheable { get; init; } = true;
 }

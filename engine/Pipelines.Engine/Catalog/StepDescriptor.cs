@@ -14,6 +14,9 @@ public sealed class StepDescriptor
     public required string DisplayName { get; init; }
     public required string Description { get; init; }
     public required int Version { get; init; }
+
+    /// <summary>Whether an earlier identical run of the step may be reused (see <see cref="StepAttribute.Cacheable"/>).</summary>
+    public required bool Cacheable { get; init; }
     public required Type StepClass { get; init; }
     public required Type InputType { get; init; }
     public required Type OutputType { get; init; }
@@ -42,6 +45,7 @@ public sealed class StepDescriptor
             DisplayName = attribute.DisplayName,
             Description = attribute.Description,
             Version = attribute.Version,
+            Cacheable = attribute.Cacheable,
             StepClass = stepClass,
             InputType = args[0],
             OutputType = args[1],

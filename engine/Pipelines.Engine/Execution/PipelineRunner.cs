@@ -206,7 +206,7 @@ public sealed class PipelineRunner(PipelineStore store, StepCatalog catalog, ILo
             var cacheKey = CacheKey.Compute(step.Descriptor, inputsJson);
             var inputArtifacts = ArtifactCollector.Collect(inputs, step.Descriptor.InputType).Select(a => a.Artifact).ToList();
 
-            if (!options.Force && store.FindCached(cacheKey) is { } hit)
+            if (!options.Force && step.Descriptor.Cacheable && store.FindCached(cacheKey) is { } hit)
             {
                 var restored = JsonSerializer.Deserialize(hit.OutputsJson!, step.Descriptor.OutputType, CacheKey.Json)!;
                 var record = Record(step, StepStatus.Cached, started, clock.Elapsed, 0, cacheKey, inputsJson, hit.OutputsJson, hit.CachedFromRun ?? hit.RunId,

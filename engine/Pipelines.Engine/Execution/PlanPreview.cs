@@ -42,9 +42,10 @@ public static class PlanPreview
                 var inputs = binder.BindObject(step.Definition.With, ValueType.Of(step.Descriptor.InputType), step.Definition.Node.Location, diagnostics);
                 if (diagnostics.Count > 0) throw new PipelineValidationException(diagnostics);
                 var key = CacheKey.Compute(step.Descriptor, CacheKey.InputsJson(inputs, step.Descriptor.InputType, redactor));
-                var hit = options.Force ? null : store?.FindCached(key);
+                var hit = options.Force || !step.Descriptor.Cacheable ? null : store?.FindCached(key);
                 if (hit is null)
-                    result.Add(Decide(PlanAction.Run, options.Force ? "--force" : "no earlier result for these inputs", key));
+                    result.Add(Decide(PlanAction.Run,
+                        options.Force ? "--force" : !step.Descriptor.Cacheable ? "always runs (uses the registry)" : "no earlier result for these inputs", key));
                 else
                 {
                     outputs[step.Id] = JsonSerializer.Deserialize(hit.OutputsJson!, step.Descriptor.OutputType, CacheKey.Json)!;

@@ -32,6 +32,9 @@ public sealed partial class ModelRegistry(PipelineStore store, RegistryActor act
         if (model.Kind != "model") throw new ArgumentException($"only model artifacts can be registered, not a {model.Kind} artifact");
         return store.InTransaction(connection =>
         {
+            // Registering the same model file again is a no-op: rerunning a pipeline must not mint duplicate versions.
+            var existing = Rows(connection, "SELECT max(version) FROM model_versions WHERE name = ? AND artifact_sha256 = ?", name, model.Sha256)[0][0];
+            if (existing is not null) return Load(connection, name, Convert.ToInt32(existing))!;
             var now = DateTime.UtcNow;
             connection.ExecuteNonQuery("INSERT INTO models SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM models WHERE name = ?)", name, now, name);
             var version = (int)connection.Scalar<long>("SELECT coalesce(max(version), 0) + 1 FROM model_versions WHERE name = ?", name);

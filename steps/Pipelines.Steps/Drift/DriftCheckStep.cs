@@ -14,7 +14,7 @@ namespace Pipelines.Steps.Drift;
 /// Jensen–Shannon with a severity, the drift of the model's predictions, and (with labels) of its error.
 /// Findings go to the store's drift events; <c>retrain</c> feeds an <c>if:</c>.
 /// </summary>
-[Step("drift/check", "Monitor", "Drift check",
+[Step("drift/check", "Monitor", "Drift check", Cacheable = false,
     Description = "Compare a recent table with the champion's training data: per-feature KS, PSI, Wasserstein and Jensen-Shannon with LOW/MEDIUM/HIGH/CRITICAL severities, prediction drift and performance drift; records drift events and outputs retrain.")]
 public sealed class DriftCheckStep : Step<DriftCheckInputs, DriftCheckOutputs>
 {

@@ -2,7 +2,7 @@ using Pipelines.Abstractions;
 
 namespace Pipelines.Steps.Registry;
 
-[Step("registry/promote", "Registry", "Promote model",
+[Step("registry/promote", "Registry", "Promote model", Cacheable = false,
     Description = "Point an alias (champion by default) at a registered version, atomically: the previous champion is retired and the change is audited with this run and commit.")]
 public sealed class PromoteModelStep : Step<PromoteModelInputs, ModelVersionOutputs>
 {

@@ -2,7 +2,7 @@ using Pipelines.Abstractions;
 
 namespace Pipelines.Steps.Registry;
 
-[Step("registry/register", "Registry", "Register model",
+[Step("registry/register", "Registry", "Register model", Cacheable = false,
     Description = "Register a model artifact as a new version (stage staged) with its metrics and training-data hash; old unaliased versions beyond registry.max_versions are pruned.")]
 public sealed class RegisterModelStep : Step<RegisterModelInputs, ModelVersionOutputs>
 {

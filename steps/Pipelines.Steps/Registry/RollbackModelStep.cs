@@ -2,7 +2,7 @@ using Pipelines.Abstractions;
 
 namespace Pipelines.Steps.Registry;
 
-[Step("registry/rollback", "Registry", "Roll back model",
+[Step("registry/rollback", "Registry", "Roll back model", Cacheable = false,
     Description = "Point an alias (champion by default) back at the version it named before its last promotion; audited.")]
 public sealed class RollbackModelStep : Step<RollbackModelInputs, ModelVersionOutputs>
 {

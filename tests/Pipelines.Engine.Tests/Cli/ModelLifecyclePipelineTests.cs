@@ -52,6 +52,16 @@ public sealed class ModelLifecyclePipelineTests : IDisposable
             var upstream = store.Lineage(champion.Model.Sha256, upstream: true);
             Assert.Contains(upstream, e => e.ParentSha256 == champion.TrainingDataSha256 && e.StepId == "train");
             Assert.Contains(upstream, e => store.FindArtifacts(e.ParentSha256).Single().Artifact.StorePath.EndsWith("btcusdt-1m-2023-03-01-to-21.csv", StringComparison.Ordinal));
+
+            // Explained: a self-contained HTML report, and per decision the top 7 (all) features for each of the 3 classes.
+            var report = store.OutputArtifacts(runId, "explain").Single(o => o.Output == "report").Artifact;
+            var html = File.ReadAllText(store.Artifacts.OpenVerified(report));
+            Assert.Contains("<svg", html);
+            Assert.DoesNotContain("http://", html.Replace("http://www.w3.org/2000/svg", ""));
+            var decisions = store.OutputArtifacts(runId, "explain").Single(o => o.Output == "decisions").Artifact;
+            using var database = Pipelines.DuckDb.DuckDbDatabase.Open(":memory:");
+            using var connection = database.Connect();
+            Assert.Equal(2000L * 3 * 7, connection.Scalar<long>($"SELECT count(*) FROM read_parquet('{store.Artifacts.OpenVerified(decisions)}')"));
         }
 
         var show = Cli("models", "show", "toxicity");

@@ -56,6 +56,21 @@ public sealed class ModelRegistryTests : IDisposable
     }
 
     [Fact]
+    public void Rerunning_a_pipeline_neither_reuses_registry_steps_from_cache_nor_mints_duplicate_versions()
+    {
+        _h.Run(Lifecycle("model one"));
+        _h.Run(Lifecycle("model two"));
+        var again = _h.Run(Lifecycle("model one"));
+
+        Assert.Equal(StepStatus.Cached, again.Steps["train"]);
+        Assert.Equal(StepStatus.Succeeded, again.Steps["register"]);
+        Assert.Equal(StepStatus.Succeeded, again.Steps["promote"]);
+        var registry = new ModelRegistry(_h.Store, RegistryActor.Person(), 20);
+        Assert.Equal([1, 2], registry.Versions("toxicity").Select(v => v.Version));
+        Assert.Equal(1, registry.Find("toxicity", "champion")!.Version);
+    }
+
+    [Fact]
     public void Concurrent_promotions_never_leave_two_champions()
     {
         var registry = new ModelRegistry(_h.Store, RegistryActor.Person(), 50);

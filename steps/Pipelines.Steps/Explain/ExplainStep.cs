@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Pipelines.Abstractions;
+using Pipelines.Learning.Trees;
+using Pipelines.Steps.Tables;
+
+namespace Pipelines.Steps.Explain;
+
+/// <summary>
+/// Explains a registered model's decisions with exact TreeSHAP: which features drove each decision (top k),
+/// which matter overall and per group (e.g. per regime), with a report a person can read in a browser.
+/// </summary>
+[Step("explain/shap", "Explain", "Explain with SHAP", Cacheable = false,
+    Description = "Explain a registered model's decisions on a table with exact TreeSHAP: per-decision top-k contributions, global mean |SHAP| overall and by group, and an HTML report with SVG charts.")]
+public sealed class ExplainStep : Step<ExplainInputs, ExplainOutputs>
+{
+    public override Task<ExplainOutputs> ExecuteAsync(ExplainInputs inputs, IStepContext context, CancellationToken cancellationToken)
+    {
+        if (inputs.TopK < 1) throw new StepInputException("top_k", "must be at least 1");
+        if (inputs.MaxRows < 1) throw new StepInputException("max_rows", "must be at least 1");
+        var version = context.Registry.Find(inputs.Model, inputs.Alias)
+            ?? throw new StepInputException("model", $"model '{inputs.Model}' has no '{inputs.Alias}'");
+        var model = LightGbmModelReader.Load(context.OpenArtifact(version.Model));
+        var features = model.FeatureNames;
+        var classes = version.MetricsJson is null ? null
+            : JsonNode.Parse(version.MetricsJson)?["classes"]?.AsArray().Select(c => (string)c!).ToList();
+        string ClassName(int c) => classes is { Count: > 0 } && model.TreesPerIteration > 1 && c < classes.Count ? classes[c] : model.TreesPerIteration == 1 ? "score" : $"class {c}";
+
+        using var database = ParquetTableWriter.OpenScratch();
+        using var connection = database.Connect();
+        var path = context.OpenArtifact(inputs.Data);
+        var columns = TableReader.Describe(connection, path).Select(c => c.Name).ToHashSet();
+        var missing = features.FirstOrDefault(f => !columns.Contains(f));
+        if (missing is not null) throw new StepInputException("data", $"the table lacks the model's feature '{missing}'");
+        if (inputs.By is { } by && !columns.Contains(by)) throw new StepInputException("by", $"column '{by}' is not in the table");
+
+        var all = TableReader.ReadNumeric(connection, path, features.ToList(), out var totalRows);
+        var groups = inputs.By is null ? null : TableReader.ReadText(connection, path, inputs.By);
+        var first = Math.Max(0, totalRows - inputs.MaxRows);
+        var rows = totalRows - first;
+
+        var explainer = new TreeShapExplainer(model);
+        var width = features.Count + 1;
+        var outputs = model.TreesPerIteration;
+        var contributions = new double[explainer.ContributionLength];
+        var top = new FeatureContribution[Math.Min(inputs.TopK, features.Count)];
+        var totals = new double[outputs, features.Count];
+        var groupTotals = new Dictionary<string, (double[,] Sum, int Count)>();
+        connection.Execute("CREATE TABLE decisions (row_index BIGINT, class VARCHAR, rank INTEGER, feature VARCHAR, value DOUBLE, shap DOUBLE)");
+        using (var appender = connection.CreateAppender("decisions"))
+        {
+            for (var r = 0; r < rows; r++)
+            {
+                if (r % 256 == 0) cancellationToken.ThrowIfCancellationRequested();
+                var row = all.AsSpan((first + r) * features.Count, features.Count);
+                explainer.Explain(row, contributions);
+                var group = groups?[first + r] ?? "";
+                if (groups is not null && !groupTotals.ContainsKey(group)) groupTotals[group] = (new double[outputs, features.Count], 0);
+                for (var c = 0; c < outputs; c++)
+                {
+                    var values = contributions.AsSpan(c * width, features.Count);
+                    for (var f = 0; f < features.Count; f++)
+                    {
+                        totals[c, f] += Math.Abs(values[f]);
+                        if (groups is not null) groupTotals[group].Sum[c, f] += Math.Abs(values[f]);
+                    }
+                    var count = TreeShapExplainer.TopContributions(values, top.Length, top);
+                    for (var k = 0; k < count; k++)
+                    {
+                        appender.Append((long)(first + r)).Append(ClassName(c)).Append(k + 1).Append(features[top[k].Feature])
+                            .Append(row[top[k].Feature]).Append(top[k].Value);
+                        appender.EndRow();
+                    }
+                }
+                if (groups is not null) groupTotals[group] = (groupTotals[group].Sum, groupTotals[group].Count + 1);
+            }
+        }
+        var decisions = context.StageArtifact("explanations", "parquet");
+        connection.Execute($"COPY decisions TO {SqlText.Literal(decisions.Path)} (FORMAT parquet)");
+
+        var overall = Enumerable.Range(0, features.Count)
+            .Select(f => (Feature: features[f], Mean: Enumerable.Range(0, outputs).Sum(c => totals[c, f]) / Math.Max(1, rows)))
+            .OrderByDescending(x => x.Mean).ToList();
+        var global = new JsonObject
+        {
+            ["model"] = version.Name, ["version"] = version.Version, ["model_sha256"] = version.Model.Sha256, ["rows"] = rows,
+            ["expected_values"] = new JsonArray(explainer.ExpectedValues.Select(v => (JsonNode)v).ToArray()),
+            ["mean_abs_shap"] = new JsonArray(overall.Select(x => (JsonNode)new JsonObject { ["feature"] = x.Feature, ["value"] = x.Mean }).ToArray()),
+            ["by_class"] = new JsonObject(Enumerable.Range(0, outputs).Select(c => new KeyValuePair<string, JsonNode?>(ClassName(c),
+                new JsonObject(Enumerable.Range(0, features.Count).Select(f => new KeyValuePair<string, JsonNode?>(features[f], totals[c, f] / Math.Max(1, rows))))))),
+        };
+        if (groups is not null)
+            global["by_group"] = new JsonObject(groupTotals.OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new KeyValuePair<string, JsonNode?>(g.Key,
+                new JsonObject(Enumerable.Range(0, features.Count).Select(f => new KeyValuePair<string, JsonNode?>(features[f],
+                    Enumerable.Range(0, outputs).Sum(c => g.Value.Sum[c, f]) / Math.Max(1, g.Value.Count)))))));
+        var globalFile = context.StageArtifact("explanations", "json");
+        File.WriteAllText(globalFile.Path, global.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+
+        var report = context.StageArtifact("report", "html");
+        File.WriteAllText(report.Path, ShapReport.Html(version, overall, groupTotals.ToDictionary(g => g.Key,
+            g => (IReadOnlyList<(string, double)>)Enumerable.Range(0, features.Count)
+                .Select(f => (features[f], Enumerable.Range(0, outputs).Sum(c => g.Value.Sum[c, f]) / Math.Max(1, g.Value.Count))).ToList()),
+            inputs.By, rows));
+        context.Log.Information("Explained {Rows} decisions of {Model} v{Version}; top features {Top}", rows, version.Name, version.Version,
+            string.Join(", ", overall.Take(3).Select(o => o.Feature)));
+        return Task.FromResult(new ExplainOutputs
+        {
+            Global = context.CommitArtifact(globalFile), Decisions = context.CommitArtifact(decisions), Report = context.CommitArtifact(report),
+            TopFeatures = overall.Select(o => o.Feature).ToList(),
+        });
+    }
+}
