@@ -29,6 +29,9 @@ public interface IStepContext
     /// <summary>Drift findings recorded in the store with this run and step.</summary>
     IDriftLog Drift { get; }
 
+    /// <summary>Paired champion/challenger predictions recorded in the store with this run and step.</summary>
+    IShadowLog Shadow { get; }
+
     /// <summary>An artifact the store knows, by its SHA-256 (e.g. a model's training data); null when unknown.</summary>
     Artifact? FindArtifact(string sha256);
 

@@ -15,6 +15,7 @@ internal sealed class StepContext(
     ArtifactStore artifacts,
     IModelRegistry registry,
     IDriftLog drift,
+    IShadowLog shadow,
     Func<string, Artifact?> findArtifact,
     ILogger log,
     IRunObserver? observer) : IStepContext
@@ -28,6 +29,7 @@ internal sealed class StepContext(
     public ILogger Log { get; } = log;
     public IModelRegistry Registry { get; } = registry;
     public IDriftLog Drift { get; } = drift;
+    public IShadowLog Shadow { get; } = shadow;
 
     public Artifact? FindArtifact(string sha256) => findArtifact(sha256);
 

@@ -128,5 +128,20 @@ public static class StoreMigrations
                 detected_at  TIMESTAMP NOT NULL
             );
             """),
+        new(4, "shadow predictions", """
+            CREATE TABLE shadow_predictions (
+                run_id              VARCHAR NOT NULL,
+                step_id             VARCHAR NOT NULL,
+                model               VARCHAR NOT NULL,
+                champion_version    INTEGER NOT NULL,
+                challenger_version  INTEGER NOT NULL,
+                row_index           BIGINT NOT NULL,
+                champion            DOUBLE,
+                challenger          DOUBLE,
+                outcome             DOUBLE,
+                challenger_decides  BOOLEAN NOT NULL,
+                recorded_at         TIMESTAMP NOT NULL
+            );
+            """),
     ];
 }

@@ -108,10 +108,30 @@ public sealed class ModelLifecyclePipelineTests : IDisposable
             Assert.Equal(2, champion.Version);
             Assert.Equal(runId, champion.RunId);
             Assert.Equal(ModelRegistry.Stages.Retired, registry.Find("toxicity", "1")!.Stage);
+
+            // The shadow comparison recorded every paired decision with its outcome.
+            var paired = store.Read(c => c.Scalar<long>("SELECT count(*) FROM shadow_predictions WHERE run_id = ? AND outcome IS NOT NULL", runId));
+            Assert.True(paired >= 100, $"{paired} paired outcomes");
+            Assert.Contains(registry.Transitions("toxicity"), t => t.Action == "promote" && t.Alias == "challenger" && t.Version == 2);
         }
         var drift = Cli("drift", "--model", "toxicity");
         Assert.Equal(0, drift.ExitCode);
         Assert.Contains("std_30", drift.Output);
+    }
+
+    [Fact]
+    public void Without_enough_shadow_outcomes_the_challenger_is_not_promoted()
+    {
+        Assert.Equal(0, Cli("run", _pipeline, "--param", "iterations=20").ExitCode);
+        var patient = _workspace.Write("pipelines/patient.yaml", File.ReadAllText(_retrain).Replace("min_predictions: 100", "min_predictions: 1000000"));
+        var run = Cli("run", patient, "--param", "iterations=20");
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        Assert.Matches(@"– promote\s+skipped", run.Output);
+
+        var runId = run.Output.Split(' ', '\n').First(w => w.StartsWith("20", StringComparison.Ordinal) && w.Count(c => c == '-') == 2);
+        Assert.Contains("decision=insufficient", Cli("show", runId).Output);
+        using var store = PipelineStore.Open(_workspace.StoreRoot, TimeSpan.FromSeconds(5));
+        Assert.Equal(1, new ModelRegistry(store, RegistryActor.Person(), 20).Find("toxicity", "champion")!.Version);
     }
 
     [Fact]
