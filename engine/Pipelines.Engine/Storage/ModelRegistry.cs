@@ -102,6 +102,12 @@ public sealed partial class ModelRegistry(PipelineStore store, RegistryActor act
         };
         SetStage(connection, name, version, newStage);
         Audit(connection, name, version, action, target.Stage, newStage, alias, previous, reason);
+        if (alias == Champion && AliasVersion(connection, name, Challenger) == version)
+        {
+            // A challenger that wins is no longer challenging anything.
+            connection.ExecuteNonQuery("DELETE FROM model_aliases WHERE name = ? AND alias = ?", name, Challenger);
+            Audit(connection, name, version, "unalias", newStage, newStage, Challenger, null, "promoted to champion");
+        }
         if (alias == Champion && previous is { } demoted)
         {
             var before = Load(connection, name, demoted)!.Stage;

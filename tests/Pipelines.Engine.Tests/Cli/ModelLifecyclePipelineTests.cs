@@ -113,6 +113,7 @@ public sealed class ModelLifecyclePipelineTests : IDisposable
             var paired = store.Read(c => c.Scalar<long>("SELECT count(*) FROM shadow_predictions WHERE run_id = ? AND outcome IS NOT NULL", runId));
             Assert.True(paired >= 100, $"{paired} paired outcomes");
             Assert.Contains(registry.Transitions("toxicity"), t => t.Action == "promote" && t.Alias == "challenger" && t.Version == 2);
+            Assert.Equal(["champion"], champion.Aliases);
         }
         var drift = Cli("drift", "--model", "toxicity");
         Assert.Equal(0, drift.ExitCode);
@@ -132,6 +133,20 @@ public sealed class ModelLifecyclePipelineTests : IDisposable
         Assert.Contains("decision=insufficient", Cli("show", runId).Output);
         using var store = PipelineStore.Open(_workspace.StoreRoot, TimeSpan.FromSeconds(5));
         Assert.Equal(1, new ModelRegistry(store, RegistryActor.Person(), 20).Find("toxicity", "champion")!.Version);
+    }
+
+    [Theory]
+    [InlineData("fill-probability")]
+    [InlineData("calibration")]
+    public void The_other_shipped_model_pipelines_run_end_to_end(string name)
+    {
+        var pipeline = _workspace.Write($"pipelines/{name}.yaml", File.ReadAllText(Path.Combine(RepositoryPaths.Root, "pipelines", $"{name}.yaml")));
+        var run = Cli("run", pipeline, "--param", "iterations=20");
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        using var store = PipelineStore.Open(_workspace.StoreRoot, TimeSpan.FromSeconds(5));
+        var version = new ModelRegistry(store, RegistryActor.Person(), 20).Find(name, "1");
+        Assert.NotNull(version);
+        Assert.NotNull(version.MetricsJson);
     }
 
     [Fact]
