@@ -26,23 +26,7 @@ public static class ShapReport
         return html.ToString();
     }
 
-    /// <summary>Horizontal bars, longest first, scaled to the largest value.</summary>
-    private static string Bars(IReadOnlyList<(string Feature, double Mean)> values)
-    {
-        const int label = 160, bar = 420, height = 22;
-        var max = values.Count == 0 ? 1 : Math.Max(values.Max(v => v.Mean), 1e-12);
-        var svg = new StringBuilder();
-        svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{label + bar + 90}\" height=\"{values.Count * height + 10}\" role=\"img\">");
-        for (var i = 0; i < values.Count; i++)
-        {
-            var y = i * height + 5;
-            var w = values[i].Mean / max * bar;
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{label - 6}\" y=\"{y + 15}\" text-anchor=\"end\">{Encode(values[i].Feature)}</text>");
-            svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{label}\" y=\"{y + 3}\" width=\"{w:0.#}\" height=\"{height - 6}\" fill=\"#3b7dd8\"/>");
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{label + w + 6:0.#}\" y=\"{y + 15}\">{values[i].Mean:0.####}</text>");
-        }
-        return svg.Append("</svg>").ToString();
-    }
+    private static string Bars(IReadOnlyList<(string Feature, double Mean)> values) => Report.SvgCharts.Bars(values);
 
     private static string Encode(string text) => WebUtility.HtmlEncode(text);
 }

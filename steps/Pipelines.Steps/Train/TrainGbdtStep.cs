@@ -95,7 +95,8 @@ public sealed class TrainGbdtStep : Step<TrainGbdtInputs, TrainGbdtOutputs>
         }).OrderByDescending(n => (double)n!["gain"]!).ToArray());
         var importanceArtifact = WriteJson(context, "importance", importance);
 
-        var holdoutArtifact = WriteHoldout(connection, context, holdout.RequireLabels(), predictions, model.TreesPerIteration);
+        var holdoutArtifact = WriteHoldout(connection, context, table.SourceRows.AsSpan(table.Rows - holdoutRows).ToArray(), holdout.RequireLabels(),
+            predictions, model.TreesPerIteration);
         var score = inputs.Objective switch
         {
             GbdtObjective.Binary => holdoutMetrics["auc"],
@@ -156,15 +157,16 @@ public sealed class TrainGbdtStep : Step<TrainGbdtInputs, TrainGbdtOutputs>
         return context.CommitArtifact(staged);
     }
 
-    private static Artifact WriteHoldout(DuckDbConnection connection, IStepContext context, double[] labels, double[] predictions, int outputs)
+    /// <summary>Holdout rows: the row's index in the training table, its label (class index or value) and the predictions.</summary>
+    private static Artifact WriteHoldout(DuckDbConnection connection, IStepContext context, int[] sourceRows, double[] labels, double[] predictions, int outputs)
     {
         var columns = outputs == 1 ? "prediction DOUBLE" : string.Join(", ", Enumerable.Range(0, outputs).Select(c => $"p{c} DOUBLE"));
-        connection.Execute($"CREATE TABLE holdout (row_index BIGINT, label DOUBLE, {columns})");
+        connection.Execute($"CREATE TABLE holdout (source_row BIGINT, label DOUBLE, {columns})");
         using (var appender = connection.CreateAppender("holdout"))
         {
             for (var i = 0; i < labels.Length; i++)
             {
-                appender.Append((long)i).Append(labels[i]);
+                appender.Append((long)sourceRows[i]).Append(labels[i]);
                 for (var c = 0; c < outputs; c++) appender.Append(predictions[i * outputs + c]);
                 appender.EndRow();
             }

@@ -19,6 +19,9 @@ internal sealed class TrainingTable
     public required int Rows { get; init; }
     public required int DroppedRows { get; init; }
 
+    /// <summary>Each kept row's index in the source table, so results can be joined back to it.</summary>
+    public required int[] SourceRows { get; init; }
+
     public DenseDataset Slice(int start, int count) =>
         new(Values.AsSpan(start * Features.Count, count * Features.Count).ToArray(), count, Features, Labels.AsSpan(start, count).ToArray());
 
@@ -64,6 +67,7 @@ internal sealed class TrainingTable
         return new TrainingTable
         {
             Features = features, Classes = classes, Values = keptValues, Labels = keptLabels, Rows = keep.Length, DroppedRows = rows - keep.Length,
+            SourceRows = keep,
         };
     }
 

@@ -58,6 +58,9 @@ public sealed class ModelLifecyclePipelineTests : IDisposable
             var html = File.ReadAllText(store.Artifacts.OpenVerified(report));
             Assert.Contains("<svg", html);
             Assert.DoesNotContain("http://", html.Replace("http://www.w3.org/2000/svg", ""));
+            var runReport = File.ReadAllText(store.Artifacts.OpenVerified(store.OutputArtifacts(runId, "report").Single().Artifact));
+            foreach (var section in new[] { "Holdout metrics", "Gate", "Confusion matrix", "Equity curve of the signal", "What drives the decisions" })
+                Assert.Contains(section, runReport);
             var decisions = store.OutputArtifacts(runId, "explain").Single(o => o.Output == "decisions").Artifact;
             using var database = Pipelines.DuckDb.DuckDbDatabase.Open(":memory:");
             using var connection = database.Connect();

@@ -1,0 +1,193 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Pipelines.Abstractions;
+using Pipelines.Learning.Metrics;
+using Pipelines.Steps.Tables;
+
+namespace Pipelines.Steps.Report;
+
+/// <summary>
+/// One page a person would rather look at than read: the model's holdout metrics, the gate's verdict, a
+/// confusion matrix, ROC curve or predicted-vs-actual plot, the equity curve of the model's signal, the drift
+/// table and the SHAP summary — self-contained HTML with inline SVG.
+/// </summary>
+[Step("report/run", "Report", "Run report",
+    Description = "Make a self-contained HTML report of a training run: metrics, gate verdict, confusion matrix or ROC curve or predicted-vs-actual, equity curve of the signal, drift table and SHAP summary (inline SVG, no network assets).")]
+public sealed class RunReportStep : Step<RunReportInputs, RunReportOutputs>
+{
+    public override Task<RunReportOutputs> ExecuteAsync(RunReportInputs inputs, IStepContext context, CancellationToken cancellationToken)
+    {
+        if ((inputs.ReturnsColumn is null) != (inputs.Data is null))
+            throw new StepInputException("returns_column", "give data and returns_column together for the equity curve");
+        var metrics = ReadJson(context, inputs.Metrics, "metrics");
+        var objective = (string?)metrics["objective"] ?? "";
+        var classes = metrics["classes"]?.AsArray().Select(c => (string)c!).ToList() ?? [];
+
+        using var database = ParquetTableWriter.OpenScratch();
+        using var connection = database.Connect();
+        var holdoutPath = context.OpenArtifact(inputs.Holdout);
+        var holdoutColumns = TableReader.Describe(connection, holdoutPath).Select(c => c.Name).ToList();
+        var predictionColumns = holdoutColumns.Where(c => c == "prediction" || (c.Length > 1 && c[0] == 'p' && char.IsDigit(c[1]))).ToList();
+        if (!holdoutColumns.Contains("label") || !holdoutColumns.Contains("source_row") || predictionColumns.Count == 0)
+            throw new StepInputException("holdout", "expected a train step's holdout table (source_row, label, prediction or p0..pk)");
+        var block = TableReader.ReadNumeric(connection, holdoutPath, ["source_row", "label", .. predictionColumns], out var rows);
+        var width = 2 + predictionColumns.Count;
+        var sourceRows = Enumerable.Range(0, rows).Select(r => (int)block[r * width]).ToArray();
+        var labels = Enumerable.Range(0, rows).Select(r => block[r * width + 1]).ToArray();
+        var predictions = Enumerable.Range(0, rows).Select(r => block.AsSpan(r * width + 2, predictionColumns.Count).ToArray()).ToArray();
+
+        var html = new StringBuilder();
+        html.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>").Append(SvgCharts.Encode(inputs.Title))
+            .Append("</title><style>body{font-family:system-ui,sans-serif;margin:2rem;color:#222;max-width:64rem}h1{font-size:1.5rem}")
+            .Append("h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #ddd}table{border-collapse:collapse}td,th{padding:.25rem .6rem;border:1px solid #ddd;text-align:right}")
+            .Append("th{background:#f4f4f4}.ok{color:#17803d}.bad{color:#c62828}.meta{color:#666}svg text{font-size:11px}</style></head><body>");
+        html.Append("<h1>").Append(SvgCharts.Encode(inputs.Title)).Append("</h1><p class=\"meta\">")
+            .Append(SvgCharts.Encode(F($"{objective} model on {metrics["rows"]?["train"]} training rows, judged on the latest {rows} rows; training data {((string?)metrics["training_data_sha256"])?[..12]}, model {((string?)metrics["model_sha256"])?[..12]}; run {context.RunId}.")))
+            .Append("</p>");
+
+        html.Append("<h2>Holdout metrics</h2>").Append(MetricsTable(metrics));
+        if (inputs.Gate is not null) html.Append("<h2>Gate</h2>").Append(GateSection(ReadJson(context, inputs.Gate, "gate")));
+
+        if (objective == "regression")
+        {
+            var points = Enumerable.Range(0, rows).Where(i => i % Math.Max(1, rows / 1500) == 0).Select(i => (labels[i], predictions[i][0])).ToList();
+            html.Append("<h2>Predicted against actual</h2>").Append(SvgCharts.Scatter(points, "actual", "predicted"));
+        }
+        else
+        {
+            var classCount = Math.Max(2, predictionColumns.Count == 1 ? 2 : predictionColumns.Count);
+            var predicted = predictions.Select(p => p.Length == 1 ? (p[0] >= 0.5 ? 1 : 0) : Array.IndexOf(p, p.Max())).ToArray();
+            html.Append("<h2>Confusion matrix</h2>").Append(Confusion(labels.Select(l => (int)l).ToArray(), predicted, classCount, classes));
+            if (predictionColumns.Count == 1)
+                html.Append("<h2>ROC curve</h2>").Append(SvgCharts.Lines([("model", "#3b7dd8", Roc(labels, predictions.Select(p => p[0]).ToArray())),
+                    ("chance", "#bbb", [(0, 0), (1, 1)])], "false positive rate", "true positive rate", (0, 1), (0, 1)));
+        }
+
+        if (inputs.Data is not null)
+            html.Append("<h2>Equity curve of the signal</h2>").Append(Equity(connection, context, inputs, sourceRows, predictions, objective));
+        if (inputs.Drift is not null) html.Append("<h2>Drift</h2>").Append(DriftSection(ReadJson(context, inputs.Drift, "drift")));
+        if (inputs.Shap is not null)
+        {
+            var shap = ReadJson(context, inputs.Shap, "shap");
+            var bars = shap["mean_abs_shap"]?.AsArray().Select(n => ((string)n!["feature"]!, (double)n["value"]!)).ToList() ?? [];
+            html.Append("<h2>What drives the decisions (mean |SHAP|)</h2>").Append(SvgCharts.Bars(bars));
+        }
+        html.Append("</body></html>\n");
+
+        var staged = context.StageArtifact("report", "html");
+        File.WriteAllText(staged.Path, html.ToString());
+        return Task.FromResult(new RunReportOutputs { Report = context.CommitArtifact(staged) });
+    }
+
+    private static string MetricsTable(JsonNode metrics)
+    {
+        var holdout = metrics["holdout"]?.AsObject() ?? [];
+        var walk = metrics["walk_forward"]?["mean"]?.AsObject();
+        var html = new StringBuilder("<table><tr><th>metric</th><th>holdout</th>").Append(walk is null ? "" : "<th>walk-forward mean</th>").Append("</tr>");
+        foreach (var (name, value) in holdout)
+            html.Append(F($"<tr><th>{SvgCharts.Encode(name)}</th><td>{Number(value)}</td>")).Append(walk is null ? "" : F($"<td>{Number(walk[name])}</td>")).Append("</tr>");
+        return html.Append("</table>").ToString();
+    }
+
+    private static string GateSection(JsonNode gate)
+    {
+        var passed = (bool?)gate["passed"] == true;
+        var html = new StringBuilder(F($"<p class=\"{(passed ? "ok" : "bad")}\">{(passed ? "Passed" : "Did not pass")}</p><table><tr><th>metric</th><th>value</th><th>min</th><th>max</th><th>verdict</th></tr>"));
+        foreach (var r in gate["requirements"]?.AsArray() ?? [])
+            html.Append(F($"<tr><th>{SvgCharts.Encode((string)r!["metric"]!)}</th><td>{Number(r["value"])}</td><td>{Number(r["min"])}</td><td>{Number(r["max"])}</td><td class=\"{((bool)r["passed"]! ? "ok" : "bad")}\">{((bool)r["passed"]! ? "meets" : "fails")}</td></tr>"));
+        return html.Append("</table>").ToString();
+    }
+
+    private static string Confusion(int[] actual, int[] predicted, int classes, IReadOnlyList<string> names)
+    {
+        var matrix = ConfusionMatrix.Compute(actual, predicted, classes);
+        string Name(int c) => c < names.Count ? names[c] : c.ToString(CultureInfo.InvariantCulture);
+        var total = Math.Max(1, actual.Length);
+        var html = new StringBuilder("<table><tr><th>actual \\ predicted</th>");
+        for (var c = 0; c < classes; c++) html.Append("<th>").Append(SvgCharts.Encode(Name(c))).Append("</th>");
+        html.Append("</tr>");
+        for (var a = 0; a < classes; a++)
+        {
+            html.Append("<tr><th>").Append(SvgCharts.Encode(Name(a))).Append("</th>");
+            for (var p = 0; p < classes; p++)
+            {
+                var share = (double)matrix[a, p] / total;
+                html.Append(F($"<td style=\"background:rgba(59,125,216,{Math.Min(0.85, share * 3):0.##})\">{matrix[a, p]}</td>"));
+            }
+            html.Append("</tr>");
+        }
+        return html.Append("</table>").ToString();
+    }
+
+    /// <summary>ROC points from every distinct threshold, highest first.</summary>
+    private static IReadOnlyList<(double X, double Y)> Roc(double[] labels, double[] scores)
+    {
+        var order = Enumerable.Range(0, scores.Length).OrderByDescending(i => scores[i]).ToArray();
+        double positives = labels.Count(l => l >= 0.5), negatives = labels.Length - positives;
+        var points = new List<(double, double)> { (0, 0) };
+        double tp = 0, fp = 0;
+        for (var k = 0; k < order.Length; k++)
+        {
+            if (labels[order[k]] >= 0.5) tp++;
+            else fp++;
+            if (k + 1 == order.Length || scores[order[k + 1]] != scores[order[k]])
+                points.Add((negatives == 0 ? 0 : fp / negatives, positives == 0 ? 0 : tp / positives));
+        }
+        return points.Count > 1500 ? points.Where((_, i) => i % (points.Count / 1500 + 1) == 0 || i == points.Count - 1).ToList() : points;
+    }
+
+    private static string Equity(Pipelines.DuckDb.DuckDbConnection connection, IStepContext context, RunReportInputs inputs, int[] sourceRows, double[][] predictions, string objective)
+    {
+        var path = context.OpenArtifact(inputs.Data!);
+        if (TableReader.Describe(connection, path).All(c => c.Name != inputs.ReturnsColumn))
+            throw new StepInputException("returns_column", $"column '{inputs.ReturnsColumn}' is not in the data table");
+        var returnsAll = TableReader.ReadNumeric(connection, path, [inputs.ReturnsColumn!], out var rows);
+        if (sourceRows.Any(r => r >= rows)) throw new StepInputException("data", "the holdout's rows are not in this table; pass the table the model was trained on");
+        var classes = predictions[0].Length;
+        if (classes > 1 && inputs.SignalClass >= classes) throw new StepInputException("signal_class", $"must be below {classes}");
+        // Long (1) when the model leans to the signal class or predicts a gain, flat (0) otherwise; decided before the return it earns.
+        var signal = predictions.Select(p => objective == "regression" ? (p[0] > 0 ? 1.0 : 0.0)
+            : classes == 1 ? (p[0] >= 0.5 ? 1.0 : 0.0) : (p[inputs.SignalClass] > 1.0 / classes ? 1.0 : 0.0)).ToArray();
+        var returns = sourceRows.Select(r => double.IsFinite(returnsAll[r]) ? returnsAll[r] : 0.0).ToArray();
+        var strategy = TradingMetrics.StrategyReturns(signal, returns);
+        var performance = TradingMetrics.Evaluate(signal, returns, inputs.PeriodsPerYear);
+        var equity = new List<(double, double)>();
+        var hold = new List<(double, double)>();
+        double e = 1, h = 1;
+        for (var i = 0; i < strategy.Length; i++)
+        {
+            e *= 1 + strategy[i];
+            h *= 1 + returns[i];
+            if (i % Math.Max(1, strategy.Length / 800) == 0 || i == strategy.Length - 1) { equity.Add((i, e)); hold.Add((i, h)); }
+        }
+        return SvgCharts.Lines([("signal", "#3b7dd8", equity), ("buy and hold", "#999", hold)], "holdout period", "equity")
+            + F($"<table><tr><th>Sharpe</th><th>Sortino</th><th>max drawdown</th><th>annualised return</th><th>win rate</th><th>profit factor</th><th>turnover</th></tr>")
+            + F($"<tr><td>{performance.SharpeRatio:0.##}</td><td>{performance.SortinoRatio:0.##}</td><td>{performance.MaxDrawdown:0.##%}</td><td>{performance.AnnualisedReturn:0.##%}</td><td>{performance.WinRate:0.#%}</td><td>{performance.ProfitFactor:0.##}</td><td>{performance.Turnover:0.###}</td></tr></table>")
+            + "<p class=\"meta\">Before costs; long when the model leans to the signal class, flat otherwise.</p>";
+    }
+
+    private static string DriftSection(JsonNode drift)
+    {
+        var html = new StringBuilder(F($"<p>Severity <b>{drift["severity"]}</b>; retrain: <b>{drift["retrain"]}</b></p>"))
+            .Append("<table><tr><th>feature</th><th>PSI</th><th>KS</th><th>KS p</th><th>Wasserstein</th><th>JS</th><th>severity</th></tr>");
+        foreach (var f in drift["features"]?.AsArray() ?? [])
+            html.Append(F($"<tr><th>{SvgCharts.Encode((string)f!["feature"]!)}</th><td>{Number(f["psi"])}</td><td>{Number(f["ks_statistic"])}</td><td>{Number(f["ks_p_value"])}</td><td>{Number(f["wasserstein"])}</td><td>{Number(f["jensen_shannon"])}</td><td>{f["severity"]}</td></tr>"));
+        return html.Append("</table>").ToString();
+    }
+
+    private static JsonNode ReadJson(IStepContext context, Artifact artifact, string input)
+    {
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(context.OpenArtifact(artifact))) ?? throw new StepInputException(input, "is empty");
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new StepInputException(input, $"artifact {artifact.ShortId} is not JSON: {e.Message}");
+        }
+    }
+
+    private static string Number(JsonNode? value) => value is null ? "" : value.GetValue<double>().ToString("0.####", CultureInfo.InvariantCulture);
+    private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
