@@ -67,6 +67,15 @@ public sealed class ModelLifecyclePipelineTests : IDisposable
             Assert.Equal(2000L * 3 * 7, connection.Scalar<long>($"SELECT count(*) FROM read_parquet('{store.Artifacts.OpenVerified(decisions)}')"));
         }
 
+        var runIdText = Cli("runs", "-n", "1").Output.Split(' ', '│').First(w => w.StartsWith("20", StringComparison.Ordinal) && w.Count(c => c == '-') == 2);
+        var training = Cli("show", runIdText).Output.Split('\n').Select(l => l.Split('│', StringSplitOptions.TrimEntries))
+            .First(cells => cells.Length > 2 && cells[1] == "training-window" && cells[2] == "transform/sql");
+        var explainedRows = long.Parse(training[6].Split('\n')[0].Replace("rows=", ""), System.Globalization.CultureInfo.InvariantCulture);
+        var decision = Cli("explain", runIdText, "--row", (explainedRows - 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(decision.ExitCode == 0, decision.Error);
+        Assert.Contains("std_30", decision.Output);
+        Assert.Equal(2, Cli("explain", runIdText, "--row", "0").ExitCode); // only the latest rows were explained
+
         var show = Cli("models", "show", "toxicity");
         Assert.Equal(0, show.ExitCode);
         Assert.Contains("champion", show.Output);
