@@ -5,9 +5,10 @@ namespace Pipelines.Learning.Trees;
 /// <summary>
 /// Exact path-dependent TreeSHAP (Lundberg, Erion, Lee 2018, Algorithm 2) over a <see cref="TreeEnsembleModel"/>,
 /// using the training row counts of nodes as cover. Output follows LightGBM's predict_contrib layout: per class,
-/// one value per feature then the expected value. Trees whose paths hold few distinct features are explained from
-/// tables precomputed over every pattern of those paths (<see cref="TreeShapTable"/>); the others, and any beyond the
-/// table memory budget, path by path. An explainer owns its scratch space, so use one per thread.
+/// one value per feature then the expected value. A leaf's weights depend on the row only through which of its
+/// path's features the row leaves the path at, so leaves with few distinct path features are explained from tables
+/// precomputed over all such patterns (<see cref="TreeShapTable"/>) and the rest from their one pattern per row.
+/// An explainer owns its scratch space, so use one per thread.
 /// </summary>
 public sealed class TreeShapExplainer
 {
@@ -15,15 +16,15 @@ public sealed class TreeShapExplainer
     public const int MaxSupportedDepth = 2048;
 
     /// <summary>
-    /// Default for the most distinct features a leaf's path may hold for its tree to be tabulated: a leaf with d
-    /// features takes d 2^d doubles, so 10 bounds a leaf at 80 KB.
+    /// Default for the most distinct features a leaf's path may hold for the leaf to be tabulated: a leaf with d
+    /// features takes d 2^d doubles, so 12 bounds a leaf at 384 KB.
     /// </summary>
-    public const int DefaultMaxTabulatedPathFeatures = 10;
+    public const int DefaultMaxTabulatedPathFeatures = 12;
 
-    /// <summary>Largest accepted value for the most distinct path features of a tabulated tree.</summary>
+    /// <summary>Largest accepted value for the most distinct path features of a tabulated leaf.</summary>
     public const int MaxTabulatedPathFeaturesLimit = 20;
 
-    /// <summary>Default memory for all trees' tables together, in bytes; trees past it are explained path by path.</summary>
+    /// <summary>Default memory for all tables together, in bytes; leaves past it are computed per row.</summary>
     public const long DefaultTableBudgetBytes = 256L << 20;
 
     private readonly TreeEnsembleModel _model;
@@ -32,12 +33,15 @@ public sealed class TreeShapExplainer
     private readonly double[] _expected;
     private readonly double[] _treeExpected;
 
-    // Per tree, its precomputed table, or null for a tree explained path by path (or a single leaf).
+    // Per tree, its patterns and tables, or null for a single leaf or a tree explained by Algorithm 2's recursion.
     private readonly TreeShapTable?[] _tables;
 
     /// <param name="model">The model to explain; every tree with splits needs training counts.</param>
-    /// <param name="maxTabulatedPathFeatures">A tree is tabulated only if no leaf's path holds more distinct features; 0 tabulates none.</param>
-    /// <param name="tableBudgetBytes">Memory all tables may take together; trees that would exceed it are not tabulated.</param>
+    /// <param name="maxTabulatedPathFeatures">
+    /// Leaves whose path holds at most this many distinct features are tabulated, the others computed per row;
+    /// 0 turns patterns off and explains every tree by Algorithm 2's recursion.
+    /// </param>
+    /// <param name="tableBudgetBytes">Memory all tables may take together; leaves that would exceed it are computed per row.</param>
     public TreeShapExplainer(TreeEnsembleModel model, int maxTabulatedPathFeatures = DefaultMaxTabulatedPathFeatures,
         long tableBudgetBytes = DefaultTableBudgetBytes)
     {
@@ -71,12 +75,19 @@ public sealed class TreeShapExplainer
             if (table is null) continue;
             _tables[t] = table;
             budget -= table.TableLength;
-            TabulatedTreeCount++;
+            TabulatedLeafCount += table.TabulatedLeafCount;
         }
+        RecursiveTreeCount = _trees.Where((tree, t) => tree.NumLeaves > 1 && _tables[t] is null).Count();
     }
 
-    /// <summary>How many trees are explained from precomputed tables rather than path by path.</summary>
-    public int TabulatedTreeCount { get; }
+    /// <summary>Leaves explained from precomputed tables.</summary>
+    public int TabulatedLeafCount { get; }
+
+    /// <summary>
+    /// Trees explained by Algorithm 2's recursion: all of them when tables are off, otherwise those with a path of
+    /// more than <see cref="TreeShapTable.MaxPatternFeatures"/> distinct features.
+    /// </summary>
+    public int RecursiveTreeCount { get; }
 
     public int FeatureCount => _model.FeatureCount;
 

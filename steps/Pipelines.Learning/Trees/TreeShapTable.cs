@@ -3,33 +3,42 @@ namespace Pipelines.Learning.Trees;
 /// <summary>
 /// One tree's TreeSHAP precomputed over every pattern of its paths (the idea of Fast TreeSHAP v2, Yang 2021).
 /// For a leaf whose path holds d distinct features, the only thing a row changes is which of them are "cold"
-/// (the row leaves the path at some split on that feature); the SHAP weights of each of the 2^d patterns are
-/// computed once, so explaining a row is one traversal plus d additions per leaf.
+/// (the row leaves the path at some split on that feature). For leaves with few features the SHAP weights of all
+/// 2^d patterns are computed once, so a row costs one traversal plus d additions per leaf; leaves with more
+/// features (or past the memory budget) get the weights of the row's one pattern computed when it is explained.
 /// </summary>
 internal sealed class TreeShapTable
 {
+    /// <summary>Most distinct features a path may hold: the cold pattern is a 64-bit mask.</summary>
+    public const int MaxPatternFeatures = 64;
+
     private readonly DecisionTree _tree;
     private readonly FastNode[] _nodes;
 
     // Per internal node: the bit its feature holds in the patterns of every leaf below it.
-    private readonly int[] _nodeBit;
+    private readonly ulong[] _nodeBit;
 
-    // Per leaf: where its features and its table start, and how many distinct features its path holds.
+    // Per leaf: where its features (and their zero fractions) start, how many distinct features its path holds,
+    // and where its table starts (-1 for a leaf computed per row).
     private readonly int[] _leafFeatureStart;
     private readonly int[] _leafFeatureCount;
     private readonly int[] _leafTableStart;
     private readonly int[] _leafFeatures;
+    private readonly double[] _leafZeros;
 
-    // Per leaf and cold mask c (bit k set: the row leaves the path at a split on the leaf's k-th feature),
+    // Per tabulated leaf and cold mask c (bit k set: the row leaves the path at a split on the leaf's k-th feature),
     // d consecutive contributions, one per feature, already multiplied by the leaf value.
     private readonly double[] _table;
 
     // Explicit traversal stack: (child, cold mask) pairs waiting to be visited.
     private readonly int[] _stackChild;
-    private readonly int[] _stackCold;
+    private readonly ulong[] _stackCold;
 
-    private TreeShapTable(DecisionTree tree, FastNode[] nodes, int[] nodeBit, int[] leafFeatureStart, int[] leafFeatureCount, int[] leafTableStart,
-        int[] leafFeatures, double[] table)
+    // Path for the leaves computed per row.
+    private readonly TreeShapPathElement[] _path;
+
+    private TreeShapTable(DecisionTree tree, FastNode[] nodes, ulong[] nodeBit, int[] leafFeatureStart, int[] leafFeatureCount, int[] leafTableStart,
+        int[] leafFeatures, double[] leafZeros, double[] table, int tabulatedLeaves)
     {
         _tree = tree;
         _nodes = nodes;
@@ -38,54 +47,75 @@ internal sealed class TreeShapTable
         _leafFeatureCount = leafFeatureCount;
         _leafTableStart = leafTableStart;
         _leafFeatures = leafFeatures;
+        _leafZeros = leafZeros;
         _table = table;
+        TabulatedLeafCount = tabulatedLeaves;
         _stackChild = new int[tree.Depth + 2];
-        _stackCold = new int[tree.Depth + 2];
+        _stackCold = new ulong[tree.Depth + 2];
+        _path = new TreeShapPathElement[leafFeatureCount.Max() + 1];
     }
 
     /// <summary>Number of doubles the table holds.</summary>
     public int TableLength => _table.Length;
 
+    /// <summary>Leaves whose weights come from the table rather than being computed per row.</summary>
+    public int TabulatedLeafCount { get; }
+
     /// <summary>
-    /// Builds the table, or returns null when some leaf's path holds more than <paramref name="maxPathFeatures"/>
-    /// distinct features or the table would take more than <paramref name="budget"/> doubles (it grows as d 2^d
-    /// per leaf, so such trees are explained path by path instead).
+    /// Builds the table, tabulating leaves whose path holds at most <paramref name="maxTabulatedFeatures"/> distinct
+    /// features while the table stays within <paramref name="budget"/> doubles (it grows as d 2^d per leaf). Returns
+    /// null for a single leaf or when a path holds more than <see cref="MaxPatternFeatures"/> distinct features.
     /// </summary>
-    public static TreeShapTable? TryCreate(DecisionTree tree, int maxPathFeatures, long budget)
+    public static TreeShapTable? TryCreate(DecisionTree tree, int maxTabulatedFeatures, long budget)
     {
         int internals = tree.NumLeaves - 1;
         if (internals == 0) return null;
         int leaves = tree.NumLeaves;
-        var nodeBit = new int[internals];
-        var leafFeatureCount = new int[leaves];
+        var nodeBit = new ulong[internals];
         var leafPathFeatures = new int[leaves][];
         var leafPathZeros = new double[leaves][];
         // The features of the path so far in order of first appearance, with their products of cover fractions.
         var pathFeatures = new int[tree.Depth + 1];
         var pathZeros = new double[tree.Depth + 1];
-        if (!Collect(tree, 0, 0, pathFeatures, pathZeros, nodeBit, leafPathFeatures, leafPathZeros, maxPathFeatures)) return null;
+        if (!Collect(tree, 0, 0, pathFeatures, pathZeros, nodeBit, leafPathFeatures, leafPathZeros)) return null;
 
         var leafFeatureStart = new int[leaves];
+        var leafFeatureCount = new int[leaves];
         var leafTableStart = new int[leaves];
         int featureTotal = 0;
         long tableTotal = 0;
+        int tabulatedLeaves = 0;
         for (int leaf = 0; leaf < leaves; leaf++)
         {
             int d = leafPathFeatures[leaf].Length;
             leafFeatureCount[leaf] = d;
             leafFeatureStart[leaf] = featureTotal;
             featureTotal += d;
-            leafTableStart[leaf] = checked((int)tableTotal);
-            tableTotal += (long)d << d;
+            long size = d <= maxTabulatedFeatures ? (long)d << d : long.MaxValue;
+            if (size <= budget - tableTotal)
+            {
+                leafTableStart[leaf] = checked((int)tableTotal);
+                tableTotal += size;
+                tabulatedLeaves++;
+            }
+            else
+            {
+                leafTableStart[leaf] = -1;
+            }
         }
-        if (tableTotal > budget) return null;
         var leafFeatures = new int[featureTotal];
+        var leafZeros = new double[featureTotal];
         var table = new double[checked((int)tableTotal)];
-        var scratch = new TreeShapPathElement[maxPathFeatures + 1];
+        var scratch = new TreeShapPathElement[Math.Min(maxTabulatedFeatures, MaxPatternFeatures) + 1];
         for (int leaf = 0; leaf < leaves; leaf++)
         {
             leafPathFeatures[leaf].CopyTo(leafFeatures, leafFeatureStart[leaf]);
-            FillLeaf(tree.LeafValue[leaf], leafPathZeros[leaf], table.AsSpan(leafTableStart[leaf], leafPathFeatures[leaf].Length << leafPathFeatures[leaf].Length), scratch);
+            leafPathZeros[leaf].CopyTo(leafZeros, leafFeatureStart[leaf]);
+            if (leafTableStart[leaf] < 0) continue;
+            int d = leafFeatureCount[leaf];
+            double leafValue = tree.LeafValue[leaf];
+            for (int cold = 0; cold < 1 << d; cold++)
+                LeafContributions(leafValue, leafPathZeros[leaf], (ulong)cold, table.AsSpan(leafTableStart[leaf] + cold * d, d), scratch);
         }
 
         var nodes = new FastNode[internals];
@@ -94,21 +124,21 @@ internal sealed class TreeShapTable
             var missing = DecisionTree.GetMissingType(tree.DecisionType[node]);
             nodes[node] = new FastNode(tree.SplitFeature[node], tree.Threshold[node], missing == MissingType.Zero, tree.LeftChild[node], tree.RightChild[node]);
         }
-        return new TreeShapTable(tree, nodes, nodeBit, leafFeatureStart, leafFeatureCount, leafTableStart, leafFeatures, table);
+        return new TreeShapTable(tree, nodes, nodeBit, leafFeatureStart, leafFeatureCount, leafTableStart, leafFeatures, leafZeros, table, tabulatedLeaves);
     }
 
     /// <summary>Adds this tree's SHAP values for one row to <paramref name="phi"/> (feature values only).</summary>
     public void Explain(ReadOnlySpan<double> features, Span<double> phi)
     {
         FastNode[] nodes = _nodes;
-        int[] nodeBit = _nodeBit;
+        ulong[] nodeBit = _nodeBit;
         int[] stackChild = _stackChild;
-        int[] stackCold = _stackCold;
+        ulong[] stackCold = _stackCold;
         double[] table = _table;
         int[] leafFeatures = _leafFeatures;
         int top = 0;
         int child = 0;
-        int cold = 0;
+        ulong cold = 0;
         while (true)
         {
             // Descend taking the row's side first; the other side, with this feature gone cold, waits on the stack.
@@ -127,9 +157,17 @@ internal sealed class TreeShapTable
 
             int leaf = ~child;
             int d = _leafFeatureCount[leaf];
-            int entry = _leafTableStart[leaf] + cold * d;
             int featureStart = _leafFeatureStart[leaf];
-            for (int k = 0; k < d; k++) phi[leafFeatures[featureStart + k]] += table[entry + k];
+            int tableStart = _leafTableStart[leaf];
+            if (tableStart >= 0)
+            {
+                int entry = tableStart + (int)cold * d;
+                for (int k = 0; k < d; k++) phi[leafFeatures[featureStart + k]] += table[entry + k];
+            }
+            else
+            {
+                AddLeafContributions(leaf, cold, phi);
+            }
 
             if (top == 0) return;
             top--;
@@ -138,10 +176,46 @@ internal sealed class TreeShapTable
         }
     }
 
+    private void AddLeafContributions(int leaf, ulong cold, Span<double> phi)
+    {
+        int d = _leafFeatureCount[leaf];
+        int featureStart = _leafFeatureStart[leaf];
+        var zeros = _leafZeros.AsSpan(featureStart, d);
+        var path = _path.AsSpan(0, d + 1);
+        BuildPath(zeros, cold, path);
+        double leafValue = _tree.LeafValue[leaf];
+        for (int k = 0; k < d; k++)
+        {
+            double one = path[k + 1].One;
+            phi[_leafFeatures[featureStart + k]] += TreeShapPath.UnwoundSum(path, d, k + 1) * (one - zeros[k]) * leafValue;
+        }
+    }
+
+    // Algorithm 2's path for one leaf and pattern: the root placeholder, then each feature with one fraction 0 if
+    // it is cold and 1 otherwise.
+    private static void BuildPath(ReadOnlySpan<double> zeros, ulong cold, Span<TreeShapPathElement> path)
+    {
+        TreeShapPath.Extend(path, 0, 1.0, 1.0, -1);
+        for (int k = 0; k < zeros.Length; k++) TreeShapPath.Extend(path, k + 1, zeros[k], (cold & (1UL << k)) != 0 ? 0.0 : 1.0, k);
+    }
+
+    // Each feature's Shapley weight on the leaf's path for one pattern, times (one - zero) and the leaf value.
+    private static void LeafContributions(double leafValue, double[] zeros, ulong cold, Span<double> destination, TreeShapPathElement[] scratch)
+    {
+        int d = zeros.Length;
+        var path = scratch.AsSpan(0, d + 1);
+        BuildPath(zeros, cold, path);
+        for (int k = 0; k < d; k++)
+        {
+            double one = path[k + 1].One;
+            destination[k] = TreeShapPath.UnwoundSum(path, d, k + 1) * (one - zeros[k]) * leafValue;
+        }
+    }
+
     // Walks every root-to-leaf path, recording each node's pattern bit and each leaf's distinct features with the
-    // product of cover fractions of their splits. False when a path holds too many distinct features.
-    private static bool Collect(DecisionTree tree, int child, int length, int[] pathFeatures, double[] pathZeros, int[] nodeBit,
-        int[][] leafPathFeatures, double[][] leafPathZeros, int maxPathFeatures)
+    // product of cover fractions of their splits. False when a path holds too many distinct features for a mask.
+    private static bool Collect(DecisionTree tree, int child, int length, int[] pathFeatures, double[] pathZeros, ulong[] nodeBit,
+        int[][] leafPathFeatures, double[][] leafPathZeros)
     {
         if (child < 0)
         {
@@ -154,41 +228,22 @@ internal sealed class TreeShapTable
         int extended = length;
         if (position < 0)
         {
-            if (length == maxPathFeatures) return false;
+            if (length == MaxPatternFeatures) return false;
             position = length;
             pathFeatures[position] = feature;
             pathZeros[position] = 1.0;
             extended = length + 1;
         }
-        nodeBit[child] = 1 << position;
+        nodeBit[child] = 1UL << position;
         double previousZero = pathZeros[position];
         double cover = tree.Count(child);
         foreach (int next in new[] { tree.LeftChild[child], tree.RightChild[child] })
         {
             pathZeros[position] = previousZero * (tree.Count(next) / cover);
-            if (!Collect(tree, next, extended, pathFeatures, pathZeros, nodeBit, leafPathFeatures, leafPathZeros, maxPathFeatures)) return false;
+            if (!Collect(tree, next, extended, pathFeatures, pathZeros, nodeBit, leafPathFeatures, leafPathZeros)) return false;
         }
         pathZeros[position] = previousZero;
         return true;
-    }
-
-    // For each cold mask, the Shapley weight of each feature on this leaf's path (Algorithm 2's extend and unwound
-    // sum with one fractions 0 for cold features and 1 for the rest), times (one - zero) and the leaf value.
-    private static void FillLeaf(double leafValue, double[] zeros, Span<double> destination, TreeShapPathElement[] scratch)
-    {
-        int d = zeros.Length;
-        var path = scratch.AsSpan(0, d + 1);
-        for (int cold = 0; cold < 1 << d; cold++)
-        {
-            TreeShapPath.Extend(path, 0, 1.0, 1.0, -1);
-            for (int k = 0; k < d; k++) TreeShapPath.Extend(path, k + 1, zeros[k], (cold & (1 << k)) != 0 ? 0.0 : 1.0, k);
-            var contributions = destination.Slice(cold * d, d);
-            for (int k = 0; k < d; k++)
-            {
-                double one = path[k + 1].One;
-                contributions[k] = TreeShapPath.UnwoundSum(path, d, k + 1) * (one - zeros[k]) * leafValue;
-            }
-        }
     }
 
     private readonly record struct FastNode(int Feature, double Threshold, bool MissingIsZero, int Left, int Right);
