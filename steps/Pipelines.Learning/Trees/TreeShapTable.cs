@@ -13,10 +13,9 @@ internal sealed class TreeShapTable
     public const int MaxPatternFeatures = 64;
 
     private readonly DecisionTree _tree;
-    private readonly FastNode[] _nodes;
 
-    // Per internal node: the bit its feature holds in the patterns of every leaf below it.
-    private readonly ulong[] _nodeBit;
+    // Internal nodes with every parent before its children, so one forward pass carries the cold masks down.
+    private readonly OrderedNode[] _nodes;
 
     // Per leaf: where its features (and their zero fractions) start, how many distinct features its path holds,
     // and where its table starts (-1 for a leaf computed per row).
@@ -30,19 +29,17 @@ internal sealed class TreeShapTable
     // d consecutive contributions, one per feature, already multiplied by the leaf value.
     private readonly double[] _table;
 
-    // Explicit traversal stack: (child, cold mask) pairs waiting to be visited.
-    private readonly int[] _stackChild;
-    private readonly ulong[] _stackCold;
+    // Per row: the cold mask reaching each internal node (slot = node) and each leaf (slot = internal count + leaf).
+    private readonly ulong[] _cold;
 
     // Path for the leaves computed per row.
     private readonly TreeShapPathElement[] _path;
 
-    private TreeShapTable(DecisionTree tree, FastNode[] nodes, ulong[] nodeBit, int[] leafFeatureStart, int[] leafFeatureCount, int[] leafTableStart,
+    private TreeShapTable(DecisionTree tree, OrderedNode[] nodes, int[] leafFeatureStart, int[] leafFeatureCount, int[] leafTableStart,
         int[] leafFeatures, double[] leafZeros, double[] table, int tabulatedLeaves)
     {
         _tree = tree;
         _nodes = nodes;
-        _nodeBit = nodeBit;
         _leafFeatureStart = leafFeatureStart;
         _leafFeatureCount = leafFeatureCount;
         _leafTableStart = leafTableStart;
@@ -50,8 +47,7 @@ internal sealed class TreeShapTable
         _leafZeros = leafZeros;
         _table = table;
         TabulatedLeafCount = tabulatedLeaves;
-        _stackChild = new int[tree.Depth + 2];
-        _stackCold = new ulong[tree.Depth + 2];
+        _cold = new ulong[2 * tree.NumLeaves - 1];
         _path = new TreeShapPathElement[leafFeatureCount.Max() + 1];
     }
 
@@ -118,61 +114,57 @@ internal sealed class TreeShapTable
                 LeafContributions(leafValue, leafPathZeros[leaf], (ulong)cold, table.AsSpan(leafTableStart[leaf] + cold * d, d), scratch);
         }
 
-        var nodes = new FastNode[internals];
-        for (int node = 0; node < internals; node++)
+        // Breadth-first order puts parents before children whatever the file's node numbering.
+        var nodes = new OrderedNode[internals];
+        nodes[0] = OrderedNode.Create(tree, 0, nodeBit[0]);
+        for (int filled = 1, next = 0; next < filled; next++)
         {
-            var missing = DecisionTree.GetMissingType(tree.DecisionType[node]);
-            nodes[node] = new FastNode(tree.SplitFeature[node], tree.Threshold[node], missing == MissingType.Zero, tree.LeftChild[node], tree.RightChild[node]);
+            int node = nodes[next].Node;
+            foreach (int child in new[] { tree.LeftChild[node], tree.RightChild[node] })
+            {
+                if (child >= 0) nodes[filled++] = OrderedNode.Create(tree, child, nodeBit[child]);
+            }
         }
-        return new TreeShapTable(tree, nodes, nodeBit, leafFeatureStart, leafFeatureCount, leafTableStart, leafFeatures, leafZeros, table, tabulatedLeaves);
+        return new TreeShapTable(tree, nodes, leafFeatureStart, leafFeatureCount, leafTableStart, leafFeatures, leafZeros, table, tabulatedLeaves);
     }
 
     /// <summary>Adds this tree's SHAP values for one row to <paramref name="phi"/> (feature values only).</summary>
     public void Explain(ReadOnlySpan<double> features, Span<double> phi)
     {
-        FastNode[] nodes = _nodes;
-        ulong[] nodeBit = _nodeBit;
-        int[] stackChild = _stackChild;
-        ulong[] stackCold = _stackCold;
+        ulong[] cold = _cold;
+        cold[0] = 0;
+        foreach (ref readonly OrderedNode node in _nodes.AsSpan())
+        {
+            double value = features[node.Feature];
+            bool right = double.IsNaN(value) || node.MissingIsZero
+                ? _tree.NextNode(value, node.Node) != _tree.LeftChild[node.Node]
+                : !(value <= node.Threshold);
+            // The feature goes cold on the side the row does not take; masks instead of branches, as the side is unpredictable.
+            ulong rightTaken = 0UL - (right ? 1UL : 0UL);
+            ulong reaching = cold[node.Node];
+            cold[node.LeftSlot] = reaching | (node.Bit & rightTaken);
+            cold[node.RightSlot] = reaching | (node.Bit & ~rightTaken);
+        }
+
         double[] table = _table;
         int[] leafFeatures = _leafFeatures;
-        int top = 0;
-        int child = 0;
-        ulong cold = 0;
-        while (true)
+        int[] leafTableStart = _leafTableStart;
+        int[] leafFeatureStart = _leafFeatureStart;
+        int[] leafFeatureCount = _leafFeatureCount;
+        int leafSlots = _nodes.Length;
+        for (int leaf = 0; leaf < leafTableStart.Length; leaf++)
         {
-            // Descend taking the row's side first; the other side, with this feature gone cold, waits on the stack.
-            while (child >= 0)
+            int tableStart = leafTableStart[leaf];
+            ulong leafCold = cold[leafSlots + leaf];
+            if (tableStart < 0)
             {
-                ref readonly FastNode node = ref nodes[child];
-                double value = features[node.Feature];
-                int hot;
-                if (double.IsNaN(value) || node.MissingIsZero) hot = _tree.NextNode(value, child);
-                else hot = value <= node.Threshold ? node.Left : node.Right;
-                stackChild[top] = hot == node.Left ? node.Right : node.Left;
-                stackCold[top] = cold | nodeBit[child];
-                top++;
-                child = hot;
+                AddLeafContributions(leaf, leafCold, phi);
+                continue;
             }
-
-            int leaf = ~child;
-            int d = _leafFeatureCount[leaf];
-            int featureStart = _leafFeatureStart[leaf];
-            int tableStart = _leafTableStart[leaf];
-            if (tableStart >= 0)
-            {
-                int entry = tableStart + (int)cold * d;
-                for (int k = 0; k < d; k++) phi[leafFeatures[featureStart + k]] += table[entry + k];
-            }
-            else
-            {
-                AddLeafContributions(leaf, cold, phi);
-            }
-
-            if (top == 0) return;
-            top--;
-            child = stackChild[top];
-            cold = stackCold[top];
+            int d = leafFeatureCount[leaf];
+            int featureStart = leafFeatureStart[leaf];
+            int entry = tableStart + (int)leafCold * d;
+            for (int k = 0; k < d; k++) phi[leafFeatures[featureStart + k]] += table[entry + k];
         }
     }
 
@@ -246,5 +238,17 @@ internal sealed class TreeShapTable
         return true;
     }
 
-    private readonly record struct FastNode(int Feature, double Threshold, bool MissingIsZero, int Left, int Right);
+    // What the forward pass reads per node; slots index the cold masks of the node's children.
+    private readonly record struct OrderedNode(int Node, int Feature, double Threshold, bool MissingIsZero, ulong Bit, int LeftSlot, int RightSlot)
+    {
+        public static OrderedNode Create(DecisionTree tree, int node, ulong bit)
+        {
+            int internals = tree.NumLeaves - 1;
+            int left = tree.LeftChild[node];
+            int right = tree.RightChild[node];
+            return new OrderedNode(node, tree.SplitFeature[node], tree.Threshold[node],
+                DecisionTree.GetMissingType(tree.DecisionType[node]) == MissingType.Zero, bit,
+                left >= 0 ? left : internals + ~left, right >= 0 ? right : internals + ~right);
+        }
+    }
 }
