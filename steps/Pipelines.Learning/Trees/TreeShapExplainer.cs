@@ -36,6 +36,10 @@ public sealed class TreeShapExplainer
     // Per tree, its patterns and tables, or null for a single leaf or a tree explained by Algorithm 2's recursion.
     private readonly TreeShapTable?[] _tables;
 
+    // Per-row scratch for the tables: cold masks of one tree's nodes and leaves, and one leaf's path.
+    private readonly ulong[] _coldMasks;
+    private readonly TreeShapPathElement[] _leafPath;
+
     /// <param name="model">The model to explain; every tree with splits needs training counts.</param>
     /// <param name="maxTabulatedPathFeatures">
     /// Leaves whose path holds at most this many distinct features are tabulated, the others computed per row;
@@ -77,6 +81,8 @@ public sealed class TreeShapExplainer
             budget -= table.TableLength;
             TabulatedLeafCount += table.TabulatedLeafCount;
         }
+        _coldMasks = new ulong[_tables.Max(table => table?.MaskCount) ?? 0];
+        _leafPath = new TreeShapPathElement[(_tables.Max(table => table?.MaxPathFeatures) ?? 0) + 1];
         RecursiveTreeCount = _trees.Where((tree, t) => tree.NumLeaves > 1 && _tables[t] is null).Count();
     }
 
@@ -117,7 +123,7 @@ public sealed class TreeShapExplainer
             var phi = contributions.Slice(t % ClassCount * stride, stride);
             phi[FeatureCount] += _treeExpected[t];
             var table = _tables[t];
-            if (table is not null) table.Explain(features, phi);
+            if (table is not null) table.Explain(features, phi, _coldMasks, _leafPath);
             else if (tree.NumLeaves > 1) Recurse(tree, features, phi, 0, 0, 0, 1.0, 1.0, -1);
         }
     }

@@ -29,11 +29,6 @@ internal sealed class TreeShapTable
     // d consecutive contributions, one per feature, already multiplied by the leaf value.
     private readonly double[] _table;
 
-    // Per row: the cold mask reaching each internal node (slot = node) and each leaf (slot = internal count + leaf).
-    private readonly ulong[] _cold;
-
-    // Path for the leaves computed per row.
-    private readonly TreeShapPathElement[] _path;
 
     private TreeShapTable(DecisionTree tree, OrderedNode[] nodes, int[] leafFeatureStart, int[] leafFeatureCount, int[] leafTableStart,
         int[] leafFeatures, double[] leafZeros, double[] table, int tabulatedLeaves)
@@ -47,12 +42,17 @@ internal sealed class TreeShapTable
         _leafZeros = leafZeros;
         _table = table;
         TabulatedLeafCount = tabulatedLeaves;
-        _cold = new ulong[2 * tree.NumLeaves - 1];
-        _path = new TreeShapPathElement[leafFeatureCount.Max() + 1];
+        MaxPathFeatures = leafFeatureCount.Max();
     }
 
     /// <summary>Number of doubles the table holds.</summary>
     public int TableLength => _table.Length;
+
+    /// <summary>Most distinct features on one path; the scratch path of <see cref="Explain"/> needs one more element.</summary>
+    public int MaxPathFeatures { get; }
+
+    /// <summary>Cold masks <see cref="Explain"/> needs scratch space for: one per internal node and leaf.</summary>
+    public int MaskCount => 2 * _tree.NumLeaves - 1;
 
     /// <summary>Leaves whose weights come from the table rather than being computed per row.</summary>
     public int TabulatedLeafCount { get; }
@@ -128,10 +128,13 @@ internal sealed class TreeShapTable
         return new TreeShapTable(tree, nodes, leafFeatureStart, leafFeatureCount, leafTableStart, leafFeatures, leafZeros, table, tabulatedLeaves);
     }
 
-    /// <summary>Adds this tree's SHAP values for one row to <paramref name="phi"/> (feature values only).</summary>
-    public void Explain(ReadOnlySpan<double> features, Span<double> phi)
+    /// <summary>
+    /// Adds this tree's SHAP values for one row to <paramref name="phi"/> (feature values only). The scratch spans
+    /// (<see cref="MaskCount"/> masks, <see cref="MaxPathFeatures"/> + 1 path elements) belong to the caller, so a
+    /// table is never written after it is built.
+    /// </summary>
+    public void Explain(ReadOnlySpan<double> features, Span<double> phi, Span<ulong> cold, Span<TreeShapPathElement> path)
     {
-        ulong[] cold = _cold;
         cold[0] = 0;
         foreach (ref readonly OrderedNode node in _nodes.AsSpan())
         {
@@ -158,7 +161,7 @@ internal sealed class TreeShapTable
             ulong leafCold = cold[leafSlots + leaf];
             if (tableStart < 0)
             {
-                AddLeafContributions(leaf, leafCold, phi);
+                AddLeafContributions(leaf, leafCold, phi, path);
                 continue;
             }
             int d = leafFeatureCount[leaf];
@@ -168,12 +171,12 @@ internal sealed class TreeShapTable
         }
     }
 
-    private void AddLeafContributions(int leaf, ulong cold, Span<double> phi)
+    private void AddLeafContributions(int leaf, ulong cold, Span<double> phi, Span<TreeShapPathElement> scratch)
     {
         int d = _leafFeatureCount[leaf];
         int featureStart = _leafFeatureStart[leaf];
         var zeros = _leafZeros.AsSpan(featureStart, d);
-        var path = _path.AsSpan(0, d + 1);
+        var path = scratch[..(d + 1)];
         BuildPath(zeros, cold, path);
         double leafValue = _tree.LeafValue[leaf];
         for (int k = 0; k < d; k++)
