@@ -75,6 +75,8 @@ internal sealed class TreeShapTable
         var pathZeros = new double[tree.Depth + 1];
         if (!Collect(tree, 0, 0, pathFeatures, pathZeros, nodeBit, leafPathFeatures, leafPathZeros)) return null;
 
+        // One array holds the whole table, so it cannot outgrow an array's length whatever the budget.
+        budget = Math.Min(budget, Array.MaxLength);
         var leafFeatureStart = new int[leaves];
         var leafFeatureCount = new int[leaves];
         var leafTableStart = new int[leaves];
