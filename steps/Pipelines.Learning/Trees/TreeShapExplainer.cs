@@ -5,21 +5,55 @@ namespace Pipelines.Learning.Trees;
 /// <summary>
 /// Exact path-dependent TreeSHAP (Lundberg, Erion, Lee 2018, Algorithm 2) over a <see cref="TreeEnsembleModel"/>,
 /// using the training row counts of nodes as cover. Output follows LightGBM's predict_contrib layout: per class,
-/// one value per feature then the expected value. An explainer owns its scratch path, so use one per thread.
+/// one value per feature then the expected value. A leaf's weights depend on the row only through which of its
+/// path's features the row leaves the path at, so leaves with few distinct path features are explained from tables
+/// precomputed over all such patterns (<see cref="TreeShapTable"/>) and the rest from their one pattern per row.
+/// An explainer owns its scratch space, so use one per thread.
 /// </summary>
 public sealed class TreeShapExplainer
 {
     /// <summary>Deepest tree the explainer accepts; recursion and scratch space grow with depth.</summary>
     public const int MaxSupportedDepth = 2048;
 
+    /// <summary>
+    /// Default for the most distinct features a leaf's path may hold for the leaf to be tabulated: a leaf with d
+    /// features takes d 2^d doubles, so 12 bounds a leaf at 384 KB.
+    /// </summary>
+    public const int DefaultMaxTabulatedPathFeatures = 12;
+
+    /// <summary>Largest accepted value for the most distinct path features of a tabulated leaf.</summary>
+    public const int MaxTabulatedPathFeaturesLimit = 20;
+
+    /// <summary>Default memory for all tables together, in bytes; leaves past it are computed per row.</summary>
+    public const long DefaultTableBudgetBytes = 256L << 20;
+
     private readonly TreeEnsembleModel _model;
     private readonly DecisionTree[] _trees;
-    private readonly PathElement[] _path;
+    private readonly TreeShapPathElement[] _path;
     private readonly double[] _expected;
+    private readonly double[] _treeExpected;
 
-    public TreeShapExplainer(TreeEnsembleModel model)
+    // Per tree, its patterns and tables, or null for a single leaf or a tree explained by Algorithm 2's recursion.
+    private readonly TreeShapTable?[] _tables;
+
+    // Per-row scratch for the tables: cold masks of one tree's nodes and leaves, and one leaf's path.
+    private readonly ulong[] _coldMasks;
+    private readonly TreeShapPathElement[] _leafPath;
+
+    /// <param name="model">The model to explain; every tree with splits needs training counts.</param>
+    /// <param name="maxTabulatedPathFeatures">
+    /// Leaves whose path holds at most this many distinct features are tabulated, the others computed per row;
+    /// 0 turns patterns off and explains every tree by Algorithm 2's recursion.
+    /// </param>
+    /// <param name="tableBudgetBytes">Memory all tables may take together; leaves that would exceed it are computed per row.</param>
+    public TreeShapExplainer(TreeEnsembleModel model, int maxTabulatedPathFeatures = DefaultMaxTabulatedPathFeatures,
+        long tableBudgetBytes = DefaultTableBudgetBytes)
     {
         ArgumentNullException.ThrowIfNull(model);
+        if (maxTabulatedPathFeatures < 0 || maxTabulatedPathFeatures > MaxTabulatedPathFeaturesLimit)
+            throw new ArgumentOutOfRangeException(nameof(maxTabulatedPathFeatures), maxTabulatedPathFeatures, $"Must be in 0..{MaxTabulatedPathFeaturesLimit}.");
+        if (tableBudgetBytes < 0)
+            throw new ArgumentOutOfRangeException(nameof(tableBudgetBytes), tableBudgetBytes, "The table budget cannot be negative.");
         _model = model;
         _trees = model.Trees.ToArray();
         for (int t = 0; t < _trees.Length; t++)
@@ -32,9 +66,34 @@ public sealed class TreeShapExplainer
         if (depth > MaxSupportedDepth)
             throw new ArgumentException($"The model has a tree of depth {depth}; TreeSHAP here supports depth up to {MaxSupportedDepth} (its scratch path grows with depth squared).", nameof(model));
         // Each recursion level copies the path it extends, so level d uses d+1 elements: sum over d = (D+1)(D+2)/2.
-        _path = new PathElement[(depth + 1) * (depth + 2) / 2 + depth + 2];
+        _path = new TreeShapPathElement[(depth + 1) * (depth + 2) / 2 + depth + 2];
         _expected = model.ExpectedValues();
+        _treeExpected = new double[_trees.Length];
+        _tables = new TreeShapTable?[_trees.Length];
+        long budget = tableBudgetBytes / sizeof(double);
+        for (int t = 0; t < _trees.Length; t++)
+        {
+            _treeExpected[t] = _trees[t].ExpectedValue();
+            if (maxTabulatedPathFeatures == 0) continue;
+            var table = TreeShapTable.TryCreate(_trees[t], maxTabulatedPathFeatures, budget);
+            if (table is null) continue;
+            _tables[t] = table;
+            budget -= table.TableLength;
+            TabulatedLeafCount += table.TabulatedLeafCount;
+        }
+        _coldMasks = new ulong[_tables.Max(table => table?.MaskCount) ?? 0];
+        _leafPath = new TreeShapPathElement[(_tables.Max(table => table?.MaxPathFeatures) ?? 0) + 1];
+        RecursiveTreeCount = _trees.Where((tree, t) => tree.NumLeaves > 1 && _tables[t] is null).Count();
     }
+
+    /// <summary>Leaves explained from precomputed tables.</summary>
+    public int TabulatedLeafCount { get; }
+
+    /// <summary>
+    /// Trees explained by Algorithm 2's recursion: all of them when tables are off, otherwise those with a path of
+    /// more than <see cref="TreeShapTable.MaxPatternFeatures"/> distinct features.
+    /// </summary>
+    public int RecursiveTreeCount { get; }
 
     public int FeatureCount => _model.FeatureCount;
 
@@ -62,8 +121,10 @@ public sealed class TreeShapExplainer
         {
             var tree = _trees[t];
             var phi = contributions.Slice(t % ClassCount * stride, stride);
-            phi[FeatureCount] += tree.ExpectedValue();
-            if (tree.NumLeaves > 1) Recurse(tree, features, phi, 0, 0, 0, 1.0, 1.0, -1);
+            phi[FeatureCount] += _treeExpected[t];
+            var table = _tables[t];
+            if (table is not null) table.Explain(features, phi, _coldMasks, _leafPath);
+            else if (tree.NumLeaves > 1) Recurse(tree, features, phi, 0, 0, 0, 1.0, 1.0, -1);
         }
     }
 
@@ -125,14 +186,14 @@ public sealed class TreeShapExplainer
         int start = pathStart + depth;
         if (depth > 0) Array.Copy(_path, pathStart, _path, start, depth);
         var path = _path.AsSpan(start);
-        Extend(path, depth, zeroFraction, oneFraction, featureIndex);
+        TreeShapPath.Extend(path, depth, zeroFraction, oneFraction, featureIndex);
 
         if (child < 0)
         {
             double leafValue = tree.LeafValue[~child];
             for (int i = 1; i <= depth; i++)
             {
-                double weight = UnwoundSum(path, depth, i);
+                double weight = TreeShapPath.UnwoundSum(path, depth, i);
                 phi[path[i].Feature] += weight * (path[i].One - path[i].Zero) * leafValue;
             }
             return;
@@ -158,86 +219,11 @@ public sealed class TreeShapExplainer
         {
             incomingZero = path[previous].Zero;
             incomingOne = path[previous].One;
-            Unwind(path, depth, previous);
+            TreeShapPath.Unwind(path, depth, previous);
             depth--;
         }
 
         Recurse(tree, features, phi, hot, start, depth + 1, hotZero * incomingZero, incomingOne, split);
         Recurse(tree, features, phi, cold, start, depth + 1, coldZero * incomingZero, 0.0, split);
-    }
-
-    private static void Extend(Span<PathElement> path, int depth, double zeroFraction, double oneFraction, int featureIndex)
-    {
-        path[depth] = new PathElement(featureIndex, zeroFraction, oneFraction, depth == 0 ? 1.0 : 0.0);
-        for (int i = depth - 1; i >= 0; i--)
-        {
-            path[i + 1].Weight += oneFraction * path[i].Weight * (i + 1) / (depth + 1);
-            path[i].Weight = zeroFraction * path[i].Weight * (depth - i) / (depth + 1);
-        }
-    }
-
-    private static void Unwind(Span<PathElement> path, int depth, int index)
-    {
-        double one = path[index].One;
-        double zero = path[index].Zero;
-        double next = path[depth].Weight;
-        for (int i = depth - 1; i >= 0; i--)
-        {
-            if (one != 0)
-            {
-                double saved = path[i].Weight;
-                path[i].Weight = next * (depth + 1) / ((i + 1) * one);
-                next = saved - path[i].Weight * zero * (depth - i) / (depth + 1);
-            }
-            else
-            {
-                path[i].Weight = path[i].Weight * (depth + 1) / (zero * (depth - i));
-            }
-        }
-        for (int i = index; i < depth; i++)
-        {
-            path[i].Feature = path[i + 1].Feature;
-            path[i].Zero = path[i + 1].Zero;
-            path[i].One = path[i + 1].One;
-        }
-    }
-
-    // Sum of the path weights with element 'index' unwound, without modifying the path.
-    private static double UnwoundSum(Span<PathElement> path, int depth, int index)
-    {
-        double one = path[index].One;
-        double zero = path[index].Zero;
-        double next = path[depth].Weight;
-        double total = 0;
-        for (int i = depth - 1; i >= 0; i--)
-        {
-            if (one != 0)
-            {
-                double t = next * (depth + 1) / ((i + 1) * one);
-                total += t;
-                next = path[i].Weight - t * zero * ((depth - i) / (double)(depth + 1));
-            }
-            else
-            {
-                total += path[i].Weight / zero / ((depth - i) / (double)(depth + 1));
-            }
-        }
-        return total;
-    }
-
-    private struct PathElement
-    {
-        public int Feature;
-        public double Zero;
-        public double One;
-        public double Weight;
-
-        public PathElement(int feature, double zero, double one, double weight)
-        {
-            Feature = feature;
-            Zero = zero;
-            One = one;
-            Weight = weight;
-        }
     }
 }
