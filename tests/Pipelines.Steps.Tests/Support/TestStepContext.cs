@@ -1,0 +1,78 @@
+using System.Security.Cryptography;
+using Pipelines.Abstractions;
+using Serilog;
+
+namespace Pipelines.Steps.Tests.Support;
+
+/// <summary>A step context over a temporary directory: staging, a content-addressed store and a workspace.</summary>
+public sealed class TestStepContext : IStepContext, IDisposable
+{
+    private int _staged;
+
+    public TestStepContext()
+    {
+        WorkspaceRoot = Directory.CreateTempSubdirectory("pipelines-steps-").FullName;
+        Directory.CreateDirectory(System.IO.Path.Combine(WorkspaceRoot, ".staging"));
+        Directory.CreateDirectory(System.IO.Path.Combine(WorkspaceRoot, ".store"));
+    }
+
+    public string RunId => "run-test";
+    public string StepId => "ingest";
+    public string WorkspaceRoot { get; }
+    public ILogger Log { get; } = new LoggerConfiguration().CreateLogger();
+
+    public StagedArtifact StageArtifact(string kind, string format) =>
+        new(kind, format, System.IO.Path.Combine(WorkspaceRoot, ".staging", $"{Interlocked.Increment(ref _staged)}.{format}"));
+
+    public Artifact CommitArtifact(StagedArtifact staged)
+    {
+        var sha = Hash(staged.Path);
+        var relative = System.IO.Path.Combine(".store", $"{sha}.{staged.Format}");
+        File.Move(staged.Path, System.IO.Path.Combine(WorkspaceRoot, relative), overwrite: true);
+        return new Artifact(sha, staged.Kind, staged.Format, new FileInfo(System.IO.Path.Combine(WorkspaceRoot, relative)).Length, relative);
+    }
+
+    public string OpenArtifact(Artifact artifact)
+    {
+        var path = System.IO.Path.Combine(WorkspaceRoot, artifact.StorePath);
+        if (Hash(path) != artifact.Sha256) throw new InvalidOperationException($"{artifact.StorePath} was altered");
+        return path;
+    }
+
+    public void ReportProgress(double fraction, string? message = null) { }
+
+    /// <summary>Writes a file into the workspace and returns it as a path input.</summary>
+    public WorkspacePath WriteFile(string relative, byte[] content)
+    {
+        var full = System.IO.Path.Combine(WorkspaceRoot, relative);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+        File.WriteAllBytes(full, content);
+        return PathTo(relative);
+    }
+
+    public WorkspacePath WriteFile(string relative, string content) => WriteFile(relative, System.Text.Encoding.UTF8.GetBytes(content));
+
+    /// <summary>Copies a file from elsewhere into the workspace.</summary>
+    public WorkspacePath CopyIn(string source, string relative) => WriteFile(relative, File.ReadAllBytes(source));
+
+    public WorkspacePath PathTo(string relative)
+    {
+        var full = System.IO.Path.Combine(WorkspaceRoot, relative);
+        var format = System.IO.Path.GetExtension(full).TrimStart('.');
+        return new WorkspacePath(relative, full, new Artifact(Hash(full), "source", format, new FileInfo(full).Length, relative));
+    }
+
+    public string FullPath(Artifact artifact) => System.IO.Path.Combine(WorkspaceRoot, artifact.StorePath);
+
+    private static string Hash(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(WorkspaceRoot, recursive: true); }
+        catch (IOException) { }
+    }
+}
