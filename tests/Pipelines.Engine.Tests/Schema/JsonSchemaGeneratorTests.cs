@@ -55,7 +55,9 @@ public class JsonSchemaGeneratorTests
     {
         var catalog = TestCatalog.Create();
         var names = catalog.All.Select(d => d.TypeName).ToArray();
-        Assert.Equal(["ingest/csv", "test/kinds", "transform/sql"], names);
+        // Other step types join the catalogue as areas are added; these three must always be there, in name order.
+        Assert.Subset(names.ToHashSet(), new HashSet<string> { "ingest/csv", "test/kinds", "transform/sql" });
+        Assert.Equal(names.Order(StringComparer.Ordinal), names);
         Assert.Equal(names, Strings(Step.GetProperty("properties").GetProperty("uses").GetProperty("enum")));
         foreach (var descriptor in catalog.All)
         {
