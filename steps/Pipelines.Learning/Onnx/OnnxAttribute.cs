@@ -14,11 +14,8 @@ internal sealed class OnnxAttribute
 
     private OnnxAttribute(string name, int type)
     {
-        Name = name;
         _message = new ProtoWriter().String(NameField, name).Int64(TypeField, type);
     }
-
-    public string Name { get; }
 
     public static OnnxAttribute Int(string name, long value)
     {
