@@ -1,0 +1,71 @@
+using System.Runtime.InteropServices;
+using Pipelines.Learning.Trees;
+
+namespace Pipelines.Learning.Compilation;
+
+/// <summary>
+/// A <see cref="TreeEnsembleModel"/> turned into straight-line machine code: every split is a branch on a constant
+/// threshold, every leaf a constant. Predictions are bit-identical to the interpreted model and cost no allocation.
+/// </summary>
+public sealed class CompiledTreeEnsemble
+{
+    private readonly RawScoreFunction _score;
+    private readonly ModelObjective _objective;
+
+    private CompiledTreeEnsemble(RawScoreFunction score, TreeEnsembleModel model)
+    {
+        _score = score;
+        _objective = model.Objective;
+        FeatureCount = model.FeatureCount;
+        OutputCount = model.TreesPerIteration;
+        TreeCount = model.Trees.Count;
+    }
+
+    public int FeatureCount { get; }
+
+    /// <summary>Outputs per row: 1, or the class count for multiclass models.</summary>
+    public int OutputCount { get; }
+
+    public int TreeCount { get; }
+
+    /// <summary>Compiles <paramref name="model"/>; the cost is paid once, here, not per prediction.</summary>
+    public static CompiledTreeEnsemble Compile(TreeEnsembleModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return new CompiledTreeEnsemble(TreeEnsembleEmitter.Emit(model), model);
+    }
+
+    /// <summary>Sum of tree outputs per class, before the objective's transform (as <see cref="TreeEnsembleModel.PredictRaw"/>).</summary>
+    public void PredictRaw(ReadOnlySpan<double> features, Span<double> output)
+    {
+        CheckShapes(features, output);
+        Span<double> scores = output[..OutputCount];
+        scores.Clear();
+        _score(ref MemoryMarshal.GetReference(features), ref MemoryMarshal.GetReference(scores));
+    }
+
+    /// <summary>Predictions per class (probabilities for classification), as <see cref="TreeEnsembleModel.Predict"/>.</summary>
+    public void Predict(ReadOnlySpan<double> features, Span<double> output)
+    {
+        PredictRaw(features, output);
+        _objective.Transform(output[..OutputCount]);
+    }
+
+    /// <summary>The single output of a one-output model (binary probability or regression value).</summary>
+    public double PredictSingle(ReadOnlySpan<double> features)
+    {
+        if (OutputCount != 1) throw new InvalidOperationException($"The model has {OutputCount} outputs per row; use Predict with an output span.");
+        Span<double> output = stackalloc double[1];
+        Predict(features, output);
+        return output[0];
+    }
+
+    private void CheckShapes(ReadOnlySpan<double> features, Span<double> output)
+    {
+        // The emitted code reads feature indices without bounds checks, so this check is what keeps it in the row.
+        if (features.Length != FeatureCount)
+            throw new ArgumentException($"The row has {features.Length} features but the model expects {FeatureCount}.", nameof(features));
+        if (output.Length < OutputCount)
+            throw new ArgumentException($"The output span has room for {output.Length} values; the model produces {OutputCount} per row.", nameof(output));
+    }
+}
