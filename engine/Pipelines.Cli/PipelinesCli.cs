@@ -33,6 +33,8 @@ public static class PipelinesCli
             DiffCommand.Create(ContextFor),
             SchemaCommand.Create(ContextFor),
             BenchCommand.Create(ContextFor),
+            ExportElsaCommand.Create(ContextFor),
+            ImportElsaCommand.Create(ContextFor),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
