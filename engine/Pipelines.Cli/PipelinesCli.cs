@@ -35,6 +35,7 @@ public static class PipelinesCli
             BenchCommand.Create(ContextFor),
             ExportElsaCommand.Create(ContextFor),
             ImportElsaCommand.Create(ContextFor),
+            ServeCommand.Create(ContextFor),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -22,6 +22,9 @@ namespace Pipelines.Studio;
 public static partial class ElsaWorkflowImporter
 {
     public const string ErrorCode = "PL-ELSA";
+
+    /// <summary>Text with <c>${{ }}</c> references, the pipeline's own expressions; taken as literally as a Literal.</summary>
+    public const string TemplateExpressionType = "Template";
     private static readonly HashSet<string> ActivityKeys = ["id", "nodeId", "name", "type", "version", "customProperties", "metadata"];
 
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9_-]*$")]
@@ -189,7 +192,7 @@ public static partial class ElsaWorkflowImporter
         if (!wrapped.ContainsKey("expression") && !wrapped.ContainsKey("typeName")) return value;
         if (wrapped["expression"] is not JsonObject expression) return null;
         var type = Str(expression, "type") ?? "Literal";
-        if (type != "Literal")
+        if (type is not ("Literal" or TemplateExpressionType))
             throw Error(at, $"{what} uses a {type} expression; pipelines take Literal values (write ${{{{ ... }}}} references as text)");
         return expression["value"];
     }
