@@ -77,6 +77,10 @@ public static partial class ElsaWorkflowImporter
             if (!incoming[to.Id].Contains(from.Id)) incoming[to.Id].Add(from.Id);
         }
 
+        // Studio moves an edited activity to the end of its list; the file keeps its own step order.
+        var originalOrder = originalSteps.Keys.Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i, StringComparer.Ordinal);
+        steps = steps.Select((step, i) => (step, i)).OrderBy(p => originalOrder.TryGetValue(p.step.Id, out var o) ? o : originalOrder.Count + p.i)
+            .Select(p => p.step).ToList();
         var stepNodes = new List<YamlNode>();
         foreach (var step in steps)
         {

@@ -236,6 +236,14 @@ public static class StudioServer
             var parameters = JsonNode.Parse(found.Run.ParamsJson) as JsonObject ?? [];
             return Json(List(parameters.Select(p => (JsonNode)new JsonObject { ["id"] = "param-" + p.Key, ["name"] = p.Key, ["value"] = p.Value?.DeepClone() })));
         });
+        api.MapMethods("/workflow-instances/{id}/journal", ["GET", "POST"], (string id, HttpRequest request) =>
+        {
+            if (instances.Find(id) is not { } found) return Results.NotFound();
+            var journal = WorkflowInstanceService.Journal(found.Run, found.Steps);
+            var skip = QueryInt(request, "skip", 0);
+            var take = QueryInt(request, "take", journal.Count);
+            return Json(Paged(journal.Skip(skip).Take(take).Select(r => (JsonNode)r).ToList(), journal.Count));
+        });
         api.MapPost("/activity-executions/report", async (HttpRequest request) =>
         {
             var body = await ReadBody(request) ?? new JsonObject();

@@ -123,6 +123,41 @@ public sealed class WorkflowInstanceService(StudioOptions options)
         ["completedAt"] = step.FinishedAt is { } f ? Utc(f) : null,
     };
 
+    /// <summary>The run's journal: a Started and a Completed or Faulted record per step that ran, in time order.</summary>
+    public static IReadOnlyList<JsonObject> Journal(RunRecord run, IEnumerable<StepRunRecord> steps)
+    {
+        var events = new List<(DateTime At, StepRunRecord Step, string Event)>();
+        foreach (var step in steps)
+        {
+            if (step.StartedAt is { } started) events.Add((started, step, "Started"));
+            if (step.FinishedAt is { } finished && step.Status is StepStatus.Succeeded or StepStatus.Cached or StepStatus.Failed or StepStatus.Cancelled)
+                events.Add((finished, step, step.Status switch { StepStatus.Failed => "Faulted", StepStatus.Cancelled => "Canceled", _ => "Completed" }));
+        }
+        var definitionId = DefinitionIdOf(run);
+        return events.OrderBy(e => e.At).ThenBy(e => e.Event == "Started" ? 0 : 1).Select((e, i) => new JsonObject
+        {
+            ["id"] = $"{run.RunId}:{e.Step.StepId}:{e.Event}",
+            ["workflowDefinitionId"] = definitionId,
+            ["workflowDefinitionVersionId"] = ElsaWorkflowExporter.VersionId(definitionId, run.PipelineText),
+            ["workflowInstanceId"] = run.RunId,
+            ["workflowVersion"] = 1,
+            ["activityInstanceId"] = $"{run.RunId}:{e.Step.StepId}",
+            ["parentActivityInstanceId"] = null,
+            ["activityId"] = e.Step.StepId,
+            ["activityType"] = ElsaNames.ActivityType(e.Step.StepType),
+            ["activityTypeVersion"] = e.Step.StepVersion,
+            ["activityName"] = e.Step.StepId,
+            ["nodeId"] = NodeIdOf(e.Step.StepId),
+            ["timestamp"] = Utc(e.At),
+            ["sequence"] = i,
+            ["eventName"] = e.Event,
+            ["message"] = e.Event == "Completed" && e.Step.Status == StepStatus.Cached ? $"cached from run {e.Step.CachedFromRun}" : e.Step.Message,
+            ["source"] = null,
+            ["activityState"] = null,
+            ["payload"] = null,
+        }).ToList();
+    }
+
     private static JsonNode? Parse(string? json)
     {
         if (string.IsNullOrEmpty(json)) return new JsonObject();

@@ -119,6 +119,17 @@ public sealed class ElsaJsonTests
     }
 
     [Fact]
+    public void Activities_reordered_by_the_designer_keep_the_file_step_order()
+    {
+        var definition = Export(Diamond);
+        var activities = definition["root"]!["activities"]!.AsArray();
+        var first = activities[0]!;
+        activities.RemoveAt(0);
+        activities.Add(first);
+        Assert.Equal(Diamond, Import(definition));
+    }
+
+    [Fact]
     public void Moved_positions_leave_the_yaml_unchanged_and_are_reported_for_the_sidecar()
     {
         var definition = Export(Diamond);
