@@ -37,6 +37,9 @@ public static class PipelinesCli
             ExplainCommand.Create(ContextFor),
             MlCommand.Create(ContextFor),
             BenchCommand.Create(ContextFor),
+            ExportElsaCommand.Create(ContextFor),
+            ImportElsaCommand.Create(ContextFor),
+            ServeCommand.Create(ContextFor),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
