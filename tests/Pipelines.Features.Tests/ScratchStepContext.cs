@@ -44,4 +44,10 @@ internal sealed class ScratchStepContext : IStepContext, IDisposable
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    // The steps tested with this context work on tables only; the store-backed services are not wired here.
+    public IModelRegistry Registry => throw new InvalidOperationException("this test context has no model registry");
+    public IDriftLog Drift => throw new InvalidOperationException("this test context has no drift log");
+    public IShadowLog Shadow => throw new InvalidOperationException("this test context has no shadow log");
+    public Artifact? FindArtifact(string sha256) => null;
 }

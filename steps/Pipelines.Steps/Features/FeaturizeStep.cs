@@ -35,7 +35,7 @@ public sealed class FeaturizeStep : Step<FeaturizeInputs, FeaturizeOutputs>
             throw new StepInputException(e.Message.StartsWith("time column", StringComparison.Ordinal) ? "time_column" : "features", e.Message);
         }
         cancellationToken.ThrowIfCancellationRequested();
-        var table = ParquetTableWriter.Write(connection, select, context, "input");
+        var table = ParquetTableWriter.Write(connection, select, context, "input", cancellationToken);
 
         var staged = context.StageArtifact("feature-definitions", "json");
         File.WriteAllText(staged.Path, features.ToJson());

@@ -9,7 +9,7 @@ namespace Pipelines.Steps.Tables;
 /// </summary>
 public static class ParquetTableWriter
 {
-    public static TableOutputs Write(DuckDbConnection connection, string selectSql, IStepContext context, string input, CancellationToken cancellationToken)
+    public static TableOutputs Write(DuckDbConnection connection, string selectSql, IStepContext context, string input, CancellationToken cancellationToken = default)
     {
         var staged = context.StageArtifact("table", "parquet");
         try

@@ -75,4 +75,10 @@ public sealed class TestStepContext : IStepContext, IDisposable
         try { Directory.Delete(WorkspaceRoot, recursive: true); }
         catch (IOException) { }
     }
+
+    // The steps tested with this context work on tables only; the store-backed services are not wired here.
+    public IModelRegistry Registry => throw new InvalidOperationException("this test context has no model registry");
+    public IDriftLog Drift => throw new InvalidOperationException("this test context has no drift log");
+    public IShadowLog Shadow => throw new InvalidOperationException("this test context has no shadow log");
+    public Artifact? FindArtifact(string sha256) => null;
 }
