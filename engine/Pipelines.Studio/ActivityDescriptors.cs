@@ -30,7 +30,7 @@ public static class ActivityDescriptors
 
     private static JsonObject Input(PropertyDescriptor input, int order) => new()
     {
-        ["name"] = input.Property.Name,
+        ["name"] = ElsaNames.InputProperty(input.Property.Name),
         ["typeName"] = ElsaNames.TypeAlias(input.Type.Kind),
         ["displayName"] = ElsaNames.Label(input.Name),
         ["description"] = Describe(input),

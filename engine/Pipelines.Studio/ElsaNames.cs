@@ -37,8 +37,16 @@ public static class ElsaNames
 
     public static string Camel(string pascal) => pascal.Length == 0 ? pascal : char.ToLowerInvariant(pascal[0]) + pascal[1..];
 
+    private static readonly HashSet<string> ActivityFields = new(StringComparer.OrdinalIgnoreCase) { "Id", "NodeId", "Name", "Type", "Version", "CustomProperties", "Metadata" };
+
+    /// <summary>
+    /// The descriptor name of a step input. An input that shares its name with a field every Elsa activity has
+    /// (a registry step's <c>name</c>) would be overwritten by that field, so it gets an <c>Input</c> suffix.
+    /// </summary>
+    public static string InputProperty(string pascal) => ActivityFields.Contains(pascal) ? pascal + "Input" : pascal;
+
     /// <summary>The JSON key of a <c>with:</c> entry on an activity, as Studio derives it from the descriptor.</summary>
-    public static string InputKey(string snakeName) => Camel(Pascal(snakeName));
+    public static string InputKey(string snakeName) => Camel(InputProperty(Pascal(snakeName)));
 
     /// <summary><c>periods_per_year</c> -> <c>Periods per year</c>, for labels in the property panel.</summary>
     public static string Label(string snakeName)

@@ -132,7 +132,7 @@ public static class ElsaWorkflowExporter
             foreach (var (key, value) in step.With.Entries)
             {
                 var input = descriptor?.FindInput(key.Value);
-                var jsonKey = input is null ? ElsaNames.InputKey(key.Value) : ElsaNames.Camel(input.Property.Name);
+                var jsonKey = input is null ? ElsaNames.InputKey(key.Value) : ElsaNames.Camel(ElsaNames.InputProperty(input.Property.Name));
                 var (typeName, literal) = value switch
                 {
                     YamlScalar scalar => (input is null ? "String" : ElsaNames.TypeAlias(input.Type.Kind), scalar.IsNull ? null : scalar.Value),

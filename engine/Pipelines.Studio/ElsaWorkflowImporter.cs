@@ -169,7 +169,7 @@ public static partial class ElsaWorkflowImporter
         foreach (var (key, value) in step.Activity)
         {
             if (ActivityKeys.Contains(key)) continue;
-            var input = step.Descriptor.Inputs.FirstOrDefault(i => ElsaNames.Camel(i.Property.Name) == key);
+            var input = step.Descriptor.Inputs.FirstOrDefault(i => ElsaNames.Camel(ElsaNames.InputProperty(i.Property.Name)) == key);
             var name = input?.Name ?? NameConvention.ToSnakeCase(key);
             var originalValue = original?.Get(name);
             var literal = Literal(value, $"step '{step.Id}' input '{name}'", at);
