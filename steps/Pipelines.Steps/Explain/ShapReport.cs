@@ -19,14 +19,12 @@ public static class ShapReport
         html.Append("<h1>").Append(Encode($"{version.Name} version {version.Version} ({version.Stage})")).Append("</h1>");
         html.Append("<p class=\"meta\">").Append(Encode(string.Create(CultureInfo.InvariantCulture,
             $"Exact TreeSHAP over {rows:N0} decisions. Model {version.Model.ShortId}, registered by run {version.RunId}, trained on {version.TrainingDataSha256?[..12] ?? "unknown data"}."))).Append("</p>");
-        html.Append("<h2>Mean |SHAP| per feature</h2>").Append(Bars(overall));
+        html.Append("<h2>Mean |SHAP| per feature</h2>").Append(Report.SvgCharts.Bars(overall));
         foreach (var (group, values) in byGroup.OrderBy(g => g.Key, StringComparer.Ordinal))
-            html.Append("<h2>").Append(Encode($"{groupColumn} = {group}")).Append("</h2>").Append(Bars(values.OrderByDescending(v => v.Mean).ToList()));
+            html.Append("<h2>").Append(Encode($"{groupColumn} = {group}")).Append("</h2>").Append(Report.SvgCharts.Bars(values.OrderByDescending(v => v.Mean).ToList()));
         html.Append("</body></html>\n");
         return html.ToString();
     }
-
-    private static string Bars(IReadOnlyList<(string Feature, double Mean)> values) => Report.SvgCharts.Bars(values);
 
     private static string Encode(string text) => WebUtility.HtmlEncode(text);
 }

@@ -50,7 +50,7 @@ public sealed class InspectionCommandTests : IDisposable
         Assert.Equal(0, CliRun.Invoke("-C", _workspace.Root, "run", _pipeline).ExitCode);
         var runs = CliRun.Invoke("-C", _workspace.Root, "runs");
         Assert.Contains("inspect", runs.Output);
-        var runId = runs.Output.Split(' ', '│').First(w => w.StartsWith("20", StringComparison.Ordinal) && w.Count(c => c == '-') == 2);
+        var runId = runs.FirstRunId();
 
         var show = CliRun.Invoke("-C", _workspace.Root, "show", runId);
         // The artifacts table: step | output | artifact | kind | format | size.

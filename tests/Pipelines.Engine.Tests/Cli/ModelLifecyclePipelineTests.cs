@@ -67,7 +67,7 @@ public sealed class ModelLifecyclePipelineTests : IDisposable
             Assert.Equal(2000L * 3 * 7, connection.Scalar<long>($"SELECT count(*) FROM read_parquet('{store.Artifacts.OpenVerified(decisions)}')"));
         }
 
-        var runIdText = Cli("runs", "-n", "1").Output.Split(' ', '│').First(w => w.StartsWith("20", StringComparison.Ordinal) && w.Count(c => c == '-') == 2);
+        var runIdText = Cli("runs", "-n", "1").FirstRunId();
         var training = Cli("show", runIdText).Output.Split('\n').Select(l => l.Split('│', StringSplitOptions.TrimEntries))
             .First(cells => cells.Length > 2 && cells[1] == "training-window" && cells[2] == "transform/sql");
         var explainedRows = long.Parse(training[6].Split('\n')[0].Replace("rows=", ""), System.Globalization.CultureInfo.InvariantCulture);
@@ -91,7 +91,7 @@ public sealed class ModelLifecyclePipelineTests : IDisposable
         Assert.Contains("promote", run.Output);
         Assert.Contains("condition is false", run.Output);
 
-        var runId = run.Output.Split(' ', '\n').First(w => w.StartsWith("20", StringComparison.Ordinal) && w.Count(c => c == '-') == 2);
+        var runId = run.FirstRunId();
         var show = Cli("show", runId);
         Assert.Contains("passed=false", show.Output);
         Assert.Contains("FAILS >= 0.99", show.Output);
@@ -141,7 +141,7 @@ public sealed class ModelLifecyclePipelineTests : IDisposable
         Assert.True(run.ExitCode == 0, run.Output + run.Error);
         Assert.Matches(@"– promote\s+skipped", run.Output);
 
-        var runId = run.Output.Split(' ', '\n').First(w => w.StartsWith("20", StringComparison.Ordinal) && w.Count(c => c == '-') == 2);
+        var runId = run.FirstRunId();
         Assert.Contains("decision=insufficient", Cli("show", runId).Output);
         using var store = PipelineStore.Open(_workspace.StoreRoot, TimeSpan.FromSeconds(5));
         Assert.Equal(1, new ModelRegistry(store, RegistryActor.Person(), 20).Find("toxicity", "champion")!.Version);
