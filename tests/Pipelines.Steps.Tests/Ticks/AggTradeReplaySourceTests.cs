@@ -177,6 +177,24 @@ public sealed class AggTradeReplaySourceTests : IDisposable
     }
 
     [Fact]
+    public async Task Reading_ticks_at_hand_allocates_nothing_per_tick()
+    {
+        var lines = Enumerable.Range(1, 2000).Select(i => $"{i},{100 + i % 9}.25,0.5,{i},{i},{T0 + i},{(i % 2 == 0 ? "true" : "false")},true");
+        var csv = WriteCsv("many.csv", DumpFiles.Lines([Header, .. lines]));
+        await using var source = new AggTradeReplaySource([csv]);
+        var buffer = new Tick[100];
+        Assert.Equal(100, await source.ReadAsync(buffer, CancellationToken.None));
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var read = 0;
+        for (var i = 0; i < 10; i++) read += await source.ReadAsync(buffer, CancellationToken.None);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(1000, read);
+        Assert.Equal(0, allocated);
+    }
+
+    [Fact]
     public void Bad_arguments_are_refused_naming_the_problem()
     {
         var csv = WriteCsv("ok.csv", DumpFiles.Lines($"1,10,1,1,1,{T0},true"));
