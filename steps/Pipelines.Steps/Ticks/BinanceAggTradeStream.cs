@@ -14,7 +14,7 @@ namespace Pipelines.Steps.Ticks;
 /// exponential backoff with jitter; failed attempts back off further and retrying never stops until disposal.
 /// Trades come out with strictly increasing ids: the overlap a reconnect brings is dropped, and a jump in ids is
 /// counted as a gap and, when a REST endpoint is configured, filled from it before newer trades are passed on.
-/// Malformed messages are counted, logged and skipped.
+/// Malformed messages are counted, logged and skipped. One consumer reads at a time.
 /// </summary>
 public sealed class BinanceAggTradeStream : ITickSource
 {
@@ -142,8 +142,9 @@ public sealed class BinanceAggTradeStream : ITickSource
                 await Task.Delay(delay, _options.Time, stop).ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        catch (Exception) when (stop.IsCancellationRequested)
         {
+            // Disposal cut whatever was in progress; depending on where, the socket reports that as cancellation or as an abort.
         }
         catch (Exception e)
         {
