@@ -64,12 +64,11 @@ public sealed class BinanceAggTradeStreamTests : IAsyncLifetime
     [Theory]
     [InlineData(ConnectionEnd.Abort)]
     [InlineData(ConnectionEnd.Close)]
-    [InlineData(ConnectionEnd.GoSilent)]
     public async Task A_dropped_connection_is_reconnected_once_and_the_overlap_is_not_passed_on_twice(ConnectionEnd drop)
     {
         _server.Enqueue(drop, FakeAggTradeServer.Events(1, 20));
         _server.Enqueue(ConnectionEnd.StayOpen, FakeAggTradeServer.Events(11, 40));
-        await using var stream = new BinanceAggTradeStream(Options() with { ReceiveTimeout = TimeSpan.FromMilliseconds(300) });
+        await using var stream = new BinanceAggTradeStream(Options());
 
         var ticks = await ReadAsync(stream, 40);
 
@@ -77,6 +76,46 @@ public sealed class BinanceAggTradeStreamTests : IAsyncLifetime
         Assert.Equal(1, stream.Counters.Reconnects);
         Assert.Equal(0, stream.Counters.Gaps);
         Assert.Equal(2, _server.ConnectionAttempts);
+    }
+
+    [Fact]
+    public async Task A_connection_silent_for_the_receive_timeout_is_treated_as_dropped()
+    {
+        _server.Enqueue(ConnectionEnd.GoSilent, FakeAggTradeServer.Events(1, 20));
+        _server.Enqueue(ConnectionEnd.StayOpen, FakeAggTradeServer.Events(11, 40));
+        var time = new ManualTimeProvider();
+        await using var stream = new BinanceAggTradeStream(Options() with { ReceiveTimeout = TimeSpan.FromHours(1), Time = time });
+        Assert.Equal(Expected(1, 20), await ReadAsync(stream, 20));
+        Assert.Equal(1, _server.ConnectionAttempts);
+
+        // Only the silence timeout can end the first connection; the clock then creeps on so the backoff can elapse,
+        // never again reaching an hour, so the second connection stays.
+        time.Advance(TimeSpan.FromHours(1));
+        await WaitUntilAsync(() =>
+        {
+            time.Advance(TimeSpan.FromMilliseconds(5));
+            return stream.Counters.Reconnects == 1;
+        });
+        var rest = await ReadAsync(stream, 20);
+
+        Assert.Equal(Expected(21, 40), rest);
+        Assert.Equal(1, stream.Counters.Reconnects);
+        Assert.Equal(2, _server.ConnectionAttempts);
+    }
+
+    [Fact]
+    public async Task A_consumer_slower_than_the_stream_still_gets_every_trade_in_order_through_a_tiny_queue()
+    {
+        _server.Enqueue(ConnectionEnd.StayOpen, FakeAggTradeServer.Events(1, 300));
+        await using var stream = new BinanceAggTradeStream(Options() with { ChannelCapacity = 2 });
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var ticks = new List<Tick>();
+        var one = new Tick[1];
+
+        while (ticks.Count < 300 && await stream.ReadAsync(one, guard.Token) == 1) ticks.Add(one[0]);
+
+        Assert.Equal(Expected(1, 300), ticks);
+        Assert.Equal(0, stream.Counters.Gaps);
     }
 
     [Fact]
