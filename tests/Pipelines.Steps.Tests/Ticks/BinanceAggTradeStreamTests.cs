@@ -47,11 +47,13 @@ public sealed class BinanceAggTradeStreamTests : IAsyncLifetime
         while (!condition()) await Task.Delay(10, guard.Token);
     }
 
-    [Fact]
-    public async Task A_normal_stream_comes_out_in_order_from_the_lowercase_aggTrade_path()
+    [Theory]
+    [InlineData(16 * 1024)]
+    [InlineData(16)]
+    public async Task A_normal_stream_comes_out_in_order_from_the_lowercase_aggTrade_path(int receiveBufferSize)
     {
         _server.Enqueue(ConnectionEnd.StayOpen, FakeAggTradeServer.Events(1, 50));
-        await using var stream = new BinanceAggTradeStream(Options());
+        await using var stream = new BinanceAggTradeStream(Options() with { ReceiveBufferSize = receiveBufferSize });
 
         var ticks = await ReadAsync(stream, 50);
 
@@ -147,6 +149,21 @@ public sealed class BinanceAggTradeStreamTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_rest_cannot_backfill_the_gap_counts_its_trades_as_missing_and_the_stream_goes_on()
+    {
+        _server.RestUnavailable = true;
+        _server.Enqueue(ConnectionEnd.StayOpen, FakeAggTradeServer.Events(1, 10), FakeAggTradeServer.Events(16, 30));
+        await using var stream = new BinanceAggTradeStream(Options(backfill: true));
+
+        var ticks = await ReadAsync(stream, 25);
+
+        Assert.Equal(Expected(1, 10).Concat(Expected(16, 30)), ticks);
+        Assert.Equal((1L, 5L, 0L), (stream.Counters.Gaps, stream.Counters.MissingTrades, stream.Counters.BackfilledTrades));
+        Assert.NotEmpty(_server.RestFromIds);
+        Assert.All(_server.RestFromIds, id => Assert.Equal(11, id));
+    }
+
+    [Fact]
     public async Task Without_rest_a_gap_is_counted_with_its_missing_trades_and_the_stream_goes_on()
     {
         _server.Enqueue(ConnectionEnd.StayOpen, FakeAggTradeServer.Events(1, 10), FakeAggTradeServer.Events(16, 20), FakeAggTradeServer.Events(22, 25));
@@ -166,14 +183,15 @@ public sealed class BinanceAggTradeStreamTests : IAsyncLifetime
         var badPrice = FakeAggTradeServer.Event(6).Replace("\"p\":\"", "\"p\":\"x");
         var truncated = FakeAggTradeServer.Event(6)[..40];
         var noTradeTime = FakeAggTradeServer.Event(6).Replace("\"T\":", "\"t\":");
+        var oversized = FakeAggTradeServer.Event(6).Replace("\"M\":true", "\"M\":true,\"pad\":\"" + new string('x', 1 << 20) + "\"");
         _server.Enqueue(ConnectionEnd.StayOpen,
-            FakeAggTradeServer.Events(1, 5), [truncated, "not json", "[1,2]", badPrice, wrongSymbol, noTradeTime], FakeAggTradeServer.Events(6, 10));
+            FakeAggTradeServer.Events(1, 5), [truncated, "not json", "[1,2]", badPrice, wrongSymbol, noTradeTime, oversized], FakeAggTradeServer.Events(6, 10));
         await using var stream = new BinanceAggTradeStream(Options());
 
         var ticks = await ReadAsync(stream, 10);
 
         Assert.Equal(Expected(1, 10), ticks);
-        Assert.Equal(6, stream.Counters.MalformedMessages);
+        Assert.Equal(7, stream.Counters.MalformedMessages);
         Assert.Equal((0L, 0L), (stream.Counters.Gaps, stream.Counters.Reconnects));
     }
 

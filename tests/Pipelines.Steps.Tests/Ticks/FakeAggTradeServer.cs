@@ -36,6 +36,9 @@ public sealed class FakeAggTradeServer : IAsyncDisposable
     /// <summary>When set, WebSocket requests are held without an answer until the client gives up.</summary>
     public bool NeverAnswer { get; set; }
 
+    /// <summary>When set, the REST page answers 503 as during maintenance.</summary>
+    public bool RestUnavailable { get; set; }
+
     public Uri StreamUri { get; private set; } = new("ws://127.0.0.1/");
     public Uri RestUri { get; private set; } = new("http://127.0.0.1/");
 
@@ -174,6 +177,11 @@ public sealed class FakeAggTradeServer : IAsyncDisposable
             return context.Response.WriteAsync("{\"code\":-1100,\"msg\":\"bad parameters\"}");
         }
         lock (_restFromIds) _restFromIds.Add(fromId);
+        if (RestUnavailable)
+        {
+            context.Response.StatusCode = 503;
+            return context.Response.WriteAsync("{\"code\":-1001,\"msg\":\"Internal error; unable to process your request. Please try again.\"}");
+        }
         var body = new StringBuilder("[");
         for (var id = fromId; id < fromId + limit; id++)
         {
