@@ -15,6 +15,7 @@ public sealed class AggTradeReplaySource : ITickSource
     private readonly TickPacing _pacing;
     private readonly double _speed;
     private readonly TimeProvider _time;
+    private readonly CancellationTokenSource _disposing = new();
     private AggTradeReader? _reader;
     private int _nextFile;
     private bool _ended;
@@ -76,9 +77,17 @@ public sealed class AggTradeReplaySource : ITickSource
 
     private async ValueTask<int> WaitThenReadAsync(Memory<Tick> buffer, TimeSpan wait, CancellationToken cancellationToken)
     {
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposing.Token);
         while (true)
         {
-            await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await Task.Delay(wait, _time, waiting.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_disposing.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                return 0;
+            }
             var count = ReadDue(buffer.Span, out wait);
             if (count > 0 || wait == TimeSpan.Zero) return count;
         }
@@ -147,8 +156,11 @@ public sealed class AggTradeReplaySource : ITickSource
         return false;
     }
 
+    /// <summary>Ends the replay; a read waiting for a paced tick returns 0.</summary>
     public ValueTask DisposeAsync()
     {
+        if (_disposing.IsCancellationRequested) return ValueTask.CompletedTask;
+        _disposing.Cancel();
         _ended = true;
         _hasPending = false;
         _reader?.Dispose();

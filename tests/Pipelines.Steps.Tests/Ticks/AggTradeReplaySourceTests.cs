@@ -165,6 +165,24 @@ public sealed class AggTradeReplaySourceTests : IDisposable
     }
 
     [Fact]
+    public async Task Disposing_ends_a_read_waiting_for_a_paced_tick_with_zero()
+    {
+        var csv = WriteCsv("hour.csv", DumpFiles.Lines($"1,10,1,1,1,{T0},true", $"2,11,1,2,2,{T0 + 3_600_000},true"));
+        var time = new ManualTimeProvider();
+        var source = new AggTradeReplaySource([csv], TickPacing.Recorded, time: time);
+        var buffer = new Tick[4];
+        Assert.Equal(1, await source.ReadAsync(buffer, CancellationToken.None));
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var waiting = source.ReadAsync(buffer, guard.Token);
+        Assert.False(waiting.IsCompleted);
+
+        await source.DisposeAsync();
+
+        Assert.Equal(0, await waiting.AsTask().WaitAsync(guard.Token));
+        Assert.Equal(0, time.ScheduledTimers);
+    }
+
+    [Fact]
     public async Task After_disposal_reads_return_zero()
     {
         var csv = WriteCsv("two.csv", DumpFiles.Lines($"1,10,1,1,1,{T0},true", $"2,11,1,2,2,{T0 + 1},true"));
