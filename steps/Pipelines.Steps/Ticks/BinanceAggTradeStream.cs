@@ -180,7 +180,7 @@ public sealed class BinanceAggTradeStream : ITickSource
     /// <summary>Receives and passes on messages until the connection drops; returns why it dropped.</summary>
     private async Task<string> ReceiveUntilDropAsync(ClientWebSocket socket, CancellationToken stop)
     {
-        // One timer per connection, re-armed before each receive, so waiting for a message allocates nothing.
+        // One timer per connection, re-armed before each receive, rather than a new timer per message.
         using var silence = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _options.Time);
         using var stopping = stop.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), silence);
         var length = 0;
