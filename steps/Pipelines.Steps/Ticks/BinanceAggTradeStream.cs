@@ -307,6 +307,7 @@ public sealed class BinanceAggTradeStream : ITickSource
 
     private static void Validate(BinanceStreamOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options.BaseUri);
         if (string.IsNullOrEmpty(options.Symbol) || !options.Symbol.All(char.IsAsciiLetterOrDigit))
             throw new ArgumentException($"the symbol '{options.Symbol}' must be letters and digits only, e.g. BTCUSDT", nameof(options));
         if (!options.BaseUri.IsAbsoluteUri || options.BaseUri.Scheme is not ("ws" or "wss"))

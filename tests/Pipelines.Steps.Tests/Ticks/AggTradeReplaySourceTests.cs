@@ -110,6 +110,26 @@ public sealed class AggTradeReplaySourceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_that_is_not_a_dump_fails_the_replay_naming_the_file()
+    {
+        var good = WriteCsv("good.csv", DumpFiles.Lines($"1,10,1,1,1,{T0},true"));
+        var twoEntries = Path.Combine(_directory, "two.zip");
+        using (var archive = System.IO.Compression.ZipFile.Open(twoEntries, System.IO.Compression.ZipArchiveMode.Create))
+        {
+            archive.CreateEntry("a.csv");
+            archive.CreateEntry("b.csv");
+        }
+        await using var source = new AggTradeReplaySource([good, twoEntries]);
+        var buffer = new Tick[1];
+        Assert.Equal(1, await source.ReadAsync(buffer, CancellationToken.None));
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(async () => await source.ReadAsync(buffer, CancellationToken.None));
+
+        Assert.Contains("two.zip", error.Message);
+        Assert.Contains("exactly one CSV", error.Message);
+    }
+
+    [Fact]
     public async Task Recorded_pacing_releases_each_tick_when_its_recorded_offset_divided_by_the_speed_has_passed()
     {
         var csv = WriteCsv("paced.csv", DumpFiles.Lines(
