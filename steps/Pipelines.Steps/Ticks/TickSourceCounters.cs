@@ -10,6 +10,8 @@ public sealed class TickSourceCounters
     private long _gaps;
     private long _missingTrades;
     private long _malformedMessages;
+    private long _failedConnects;
+    private long _backfilledTrades;
 
     /// <summary>Connections re-established after a drop.</summary>
     public long Reconnects => Interlocked.Read(ref _reconnects);
@@ -23,6 +25,12 @@ public sealed class TickSourceCounters
     /// <summary>Messages or lines that could not be read as a trade.</summary>
     public long MalformedMessages => Interlocked.Read(ref _malformedMessages);
 
+    /// <summary>Connection attempts that failed (refused, timed out, rejected handshake) before any message arrived.</summary>
+    public long FailedConnects => Interlocked.Read(ref _failedConnects);
+
+    /// <summary>Trades inside gaps that were fetched by other means and passed on in order.</summary>
+    public long BackfilledTrades => Interlocked.Read(ref _backfilledTrades);
+
     public void CountReconnect() => Interlocked.Increment(ref _reconnects);
 
     public void CountGap(long missingTrades)
@@ -32,4 +40,8 @@ public sealed class TickSourceCounters
     }
 
     public void CountMalformed() => Interlocked.Increment(ref _malformedMessages);
+
+    public void CountFailedConnect() => Interlocked.Increment(ref _failedConnects);
+
+    public void CountBackfilled(long trades) => Interlocked.Add(ref _backfilledTrades, trades);
 }

@@ -9,27 +9,31 @@ namespace Pipelines.Steps.Ingest.Binance;
 public sealed class CsvLine(string file)
 {
     private Range[] _fields = new Range[16];
-    private string _line = "";
+    private ReadOnlyMemory<char> _line;
 
     public int Count { get; private set; }
     public long Number { get; private set; }
 
-    public void Load(string line, long number)
+    public void Load(string line, long number) => Load(line.AsMemory(), number);
+
+    /// <summary>Keeps a reference to <paramref name="line"/>: its characters must stay unchanged while fields are read.</summary>
+    public void Load(ReadOnlyMemory<char> line, long number)
     {
         _line = line;
         Number = number;
         Count = 0;
         var start = 0;
-        for (var i = 0; i <= line.Length; i++)
+        var text = line.Span;
+        for (var i = 0; i <= text.Length; i++)
         {
-            if (i < line.Length && line[i] != ',') continue;
+            if (i < text.Length && text[i] != ',') continue;
             if (Count == _fields.Length) Array.Resize(ref _fields, Count * 2);
             _fields[Count++] = new Range(start, i);
             start = i + 1;
         }
     }
 
-    public ReadOnlySpan<char> this[int index] => _line.AsSpan()[_fields[index]].Trim();
+    public ReadOnlySpan<char> this[int index] => _line.Span[_fields[index]].Trim();
 
     public string Name(int index) => this[index].Trim('"').ToString();
 
