@@ -76,8 +76,12 @@ public sealed class TestStepContext : IStepContext, IDisposable
         catch (IOException) { }
     }
 
-    // The steps tested with this context work on tables only; the store-backed services are not wired here.
-    public IModelRegistry Registry => throw new InvalidOperationException("this test context has no model registry");
+    /// <summary>A registry for steps that need one (e.g. a <see cref="MemoryModelRegistry"/>); none by default.</summary>
+    public IModelRegistry? ModelRegistry { get; set; }
+
+    public IModelRegistry Registry => ModelRegistry ?? throw new InvalidOperationException("this test context has no model registry");
+
+    // The drift and shadow logs are not wired here: the steps tested with this context do not record findings.
     public IDriftLog Drift => throw new InvalidOperationException("this test context has no drift log");
     public IShadowLog Shadow => throw new InvalidOperationException("this test context has no shadow log");
     public Artifact? FindArtifact(string sha256) => null;
