@@ -16,7 +16,7 @@ namespace Pipelines.Steps.Train;
 /// reviewer or a gate needs: metrics, importance, hyperparameters, holdout predictions and data hash.
 /// </summary>
 [Step("train/gbdt", "Train", "Train GBDT",
-    Description = "Train a LightGBM-style gradient-boosted tree model (binary, multiclass or regression) on a table, hold out the latest rows by time for metrics, optionally walk forward over the rest, and store model.txt, metrics, importance and holdout predictions.")]
+    Description = "Train a LightGBM-style gradient-boosted tree model (binary, multiclass or regression) on a table, optionally tune its parameters by time-series cross-validation first, hold out the latest rows by time for metrics, optionally walk forward over the rest, and store model.txt, metrics, importance, holdout predictions and every tuning trial.")]
 public sealed class TrainGbdtStep : Step<TrainGbdtInputs, TrainGbdtOutputs>
 {
     public override Task<TrainGbdtOutputs> ExecuteAsync(TrainGbdtInputs inputs, IStepContext context, CancellationToken cancellationToken)
@@ -58,6 +58,16 @@ public sealed class TrainGbdtStep : Step<TrainGbdtInputs, TrainGbdtOutputs>
         var train = table.Slice(0, trainRows);
         var holdout = table.Slice(table.Rows - holdoutRows, holdoutRows);
 
+        TuningResult? tuning = null;
+        if (inputs.Tune is { } tune)
+        {
+            var tuner = new GbdtTuner(tune, inputs.Objective, parameters);
+            context.Log.Information("Tuning {Count} parameters over {Trials} trials on {Metric} ({Direction})", tune.Space.Count, tune.Trials, tuner.Metric, tuner.Direction);
+            tuning = tuner.Run(train, inputs.Gap, table.Classes.Count, cancellationToken);
+            parameters = tuning.Parameters;
+            context.Log.Information("Best trial: {Metric} {Score} with {Params}", tuner.Metric, tuning.BestScore, tuning.BestValues);
+        }
+
         context.Log.Information("Training {Objective} GBDT on {Rows} rows x {Features} features", inputs.Objective, trainRows, table.Features.Count);
         var trainer = new GbdtTrainer(parameters);
         var model = trainer.Train(train);
@@ -85,6 +95,17 @@ public sealed class TrainGbdtStep : Step<TrainGbdtInputs, TrainGbdtOutputs>
             ["holdout"] = TrainingArtifacts.ToJson(holdoutMetrics),
         };
         if (walkForward is not null) metrics["walk_forward"] = walkForward;
+        Artifact? tuningArtifact = null;
+        if (tuning is not null)
+        {
+            tuningArtifact = TrainingArtifacts.WriteJson(context, "tuning", tuning.Record);
+            metrics["tuning"] = new JsonObject
+            {
+                ["metric"] = tuning.Record["metric"]!.DeepClone(), ["direction"] = tuning.Record["direction"]!.DeepClone(),
+                ["best_score"] = tuning.BestScore, ["best_params"] = tuning.Record["best"]!["params"]!.DeepClone(),
+                ["trials"] = tuning.Record["trials"]!.AsArray().Count, ["trials_sha256"] = tuningArtifact.Sha256,
+            };
+        }
         var metricsArtifact = TrainingArtifacts.WriteJson(context, "metrics", metrics);
 
         var split = model.FeatureImportance(FeatureImportanceType.Split);
@@ -108,6 +129,7 @@ public sealed class TrainGbdtStep : Step<TrainGbdtInputs, TrainGbdtOutputs>
         {
             Model = modelArtifact, Metrics = metricsArtifact, Importance = importanceArtifact, Holdout = holdoutArtifact,
             Features = table.Features, Score = score,
+            Tuning = tuningArtifact, BestParams = tuning?.BestValues ?? new Dictionary<string, string>(), BestScore = tuning?.BestScore,
         });
     }
 
