@@ -11,9 +11,10 @@ namespace Pipelines.Steps.Train;
 /// <summary>
 /// Trains a logistic or ridge regression on a table, or continues an earlier linear model on new rows
 /// (partial fit), with the same time holdout, metrics, importance and holdout predictions as train/gbdt so that
-/// gates, registry and shadow comparisons treat both kinds of model alike.
+/// gates, registry and shadow comparisons treat both kinds of model alike. Never reused from an earlier run:
+/// warm_start_model continues whichever version the registry names now, and a linear fit costs little.
 /// </summary>
-[Step("train/linear", "Train", "Train linear model",
+[Step("train/linear", "Train", "Train linear model", Cacheable = false,
     Description = "Train a logistic (binary) or ridge (regression) model with an L2 penalty and optional standardisation, or continue an earlier linear model with partial_fit on new rows; hold out the latest rows by time and store the model JSON, metrics, importance (|standardised coefficient|) and holdout predictions.")]
 public sealed class TrainLinearStep : Step<TrainLinearInputs, TrainLinearOutputs>
 {

@@ -7,9 +7,10 @@ namespace Pipelines.Steps.Validate;
 
 /// <summary>
 /// Judges a trained model against declared thresholds and says why, requirement by requirement, so the
-/// decision to promote (or not) can be read in the run record rather than reconstructed.
+/// decision to promote (or not) can be read in the run record rather than reconstructed. Never reused from an
+/// earlier run: a beats: requirement depends on which version the registry names now.
 /// </summary>
-[Step("validate/gate", "Validate", "Validation gate",
+[Step("validate/gate", "Validate", "Validation gate", Cacheable = false,
     Description = "Check a model's metrics against declared thresholds (e.g. auc >= 0.55, max_drawdown <= 0.12) and, with beats: champion, against the registered champion on the same holdout rows with a paired bootstrap; outputs passed and a readable reason per requirement.")]
 public sealed class GateStep : Step<GateInputs, GateOutputs>
 {
