@@ -81,8 +81,10 @@ public sealed class TestStepContext : IStepContext, IDisposable
 
     public IModelRegistry Registry => ModelRegistry ?? throw new InvalidOperationException("this test context has no model registry");
 
-    // The drift and shadow logs are not wired here: the steps tested with this context do not record findings.
+    /// <summary>Where paired shadow predictions go, for steps that record them; none by default.</summary>
+    public IShadowLog? ShadowLog { get; set; }
+
     public IDriftLog Drift => throw new InvalidOperationException("this test context has no drift log");
-    public IShadowLog Shadow => throw new InvalidOperationException("this test context has no shadow log");
+    public IShadowLog Shadow => ShadowLog ?? throw new InvalidOperationException("this test context has no shadow log");
     public Artifact? FindArtifact(string sha256) => null;
 }
