@@ -95,7 +95,7 @@ public static class LinearModelFile
         var l2 = Number(root, "l2", source);
         if (l2 < 0) throw Fail(source, $"field 'l2' is {l2}; it must not be negative");
         var seen = Number(root, "samples_seen", source);
-        if (seen < 0 || seen != Math.Floor(seen)) throw Fail(source, $"field 'samples_seen' is {seen}; it must be a whole number, not negative");
+        if (seen < 0 || seen != Math.Floor(seen) || seen >= long.MaxValue) throw Fail(source, $"field 'samples_seen' is {seen}; it must be a whole number, not negative");
 
         FeatureScaler? scaler = null;
         if (root["scaler"] is JsonObject scalerNode)

@@ -28,7 +28,7 @@ public sealed class TrainLinearStep : Step<TrainLinearInputs, TrainLinearOutputs
         if (inputs.WarmStart is not null && inputs.WarmStartModel is not null)
             throw new StepInputException("warm_start", "give either warm_start (a model artifact) or warm_start_model (a registered model), not both");
 
-        var start = LoadWarmStart(inputs, context);
+        var (start, startSha) = LoadWarmStart(inputs, context);
         if (start is not null && inputs.Folds > 0)
             throw new StepInputException("folds", "walk-forward folds refit from scratch, which a warm start does not; use folds: 0");
         if (start is not null && inputs.Features is { Count: > 0 } listed && !listed.SequenceEqual(start.FeatureNames))
@@ -80,7 +80,7 @@ public sealed class TrainLinearStep : Step<TrainLinearInputs, TrainLinearOutputs
             ["samples_seen"] = model.SamplesSeen,
             ["warm_start"] = start is null ? null : new JsonObject
             {
-                ["model_sha256"] = WarmStartSha(inputs, context), ["samples_seen_before"] = start.SamplesSeen,
+                ["model_sha256"] = startSha, ["samples_seen_before"] = start.SamplesSeen,
             },
             ["holdout"] = TrainingArtifacts.ToJson(holdoutMetrics),
         };
@@ -115,24 +115,26 @@ public sealed class TrainLinearStep : Step<TrainLinearInputs, TrainLinearOutputs
         }
     }
 
-    private static LinearModel? LoadWarmStart(TrainLinearInputs inputs, IStepContext context)
+    /// <summary>The model to continue and its file's hash, resolved once so a concurrent promotion cannot split them.</summary>
+    private static (LinearModel? Model, string? Sha256) LoadWarmStart(TrainLinearInputs inputs, IStepContext context)
     {
         string field;
-        string path;
-        if (inputs.WarmStart is { } artifact)
+        Artifact artifact;
+        if (inputs.WarmStart is { } given)
         {
             field = "warm_start";
-            path = context.OpenArtifact(artifact);
+            artifact = given;
         }
         else if (inputs.WarmStartModel is { } name)
         {
             field = "warm_start_model";
             var version = context.Registry.Find(name, inputs.WarmStartAlias)
                 ?? throw new StepInputException("warm_start_alias", $"model '{name}' has no '{inputs.WarmStartAlias}'");
-            path = context.OpenArtifact(version.Model);
+            artifact = version.Model;
         }
-        else return null;
+        else return (null, null);
 
+        var path = context.OpenArtifact(artifact);
         if (!LinearModelFile.LooksLikeLinearModel(path))
             throw new StepInputException(field, "is not a linear model (it looks like LightGBM model text); only a train/linear model can be continued");
         LinearModel model;
@@ -146,11 +148,8 @@ public sealed class TrainLinearStep : Step<TrainLinearInputs, TrainLinearOutputs
         }
         if (model.Objective != inputs.Objective)
             throw new StepInputException("objective", $"the warm-start model is {model.Objective.ToString().ToLowerInvariant()}, not {inputs.Objective.ToString().ToLowerInvariant()}");
-        return model;
+        return (model, artifact.Sha256);
     }
-
-    private static string WarmStartSha(TrainLinearInputs inputs, IStepContext context) =>
-        inputs.WarmStart?.Sha256 ?? context.Registry.Find(inputs.WarmStartModel!, inputs.WarmStartAlias)!.Model.Sha256;
 
     /// <summary>|coefficient| on standardised features: the model's own weights when it standardises, else weight × training deviation.</summary>
     private static JsonArray Importance(LinearModel model, DenseDataset train)
