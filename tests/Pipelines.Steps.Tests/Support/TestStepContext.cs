@@ -84,7 +84,10 @@ public sealed class TestStepContext : IStepContext, IDisposable
     /// <summary>Where paired shadow predictions go, for steps that record them; none by default.</summary>
     public IShadowLog? ShadowLog { get; set; }
 
-    public IDriftLog Drift => throw new InvalidOperationException("this test context has no drift log");
+    /// <summary>Where drift findings go, for steps that record them; none by default.</summary>
+    public IDriftLog? DriftLog { get; set; }
+
+    public IDriftLog Drift => DriftLog ?? throw new InvalidOperationException("this test context has no drift log");
     public IShadowLog Shadow => ShadowLog ?? throw new InvalidOperationException("this test context has no shadow log");
     public Artifact? FindArtifact(string sha256) => null;
 }
