@@ -4,8 +4,8 @@ using System.Text.Json.Nodes;
 using Pipelines.Abstractions;
 using Pipelines.Learning.Data;
 using Pipelines.Learning.Drift;
-using Pipelines.Learning.Trees;
 using Pipelines.Steps.Tables;
+using Pipelines.Steps.Train;
 
 namespace Pipelines.Steps.Drift;
 
@@ -86,14 +86,14 @@ public sealed class DriftCheckStep : Step<DriftCheckInputs, DriftCheckOutputs>
         var performanceDrift = false;
         if (version is not null)
         {
-            var model = LightGbmModelReader.Load(context.OpenArtifact(version.Model));
+            var model = PredictiveModel.Load(context.OpenArtifact(version.Model));
             var order = model.FeatureNames.Select(n => features.ToList().IndexOf(n)).ToArray();
             if (order.Any(i => i < 0))
                 throw new StepInputException("features", $"the model needs features {string.Join(", ", model.FeatureNames)}; check only a subset with features:, or include them all");
             var referencePredictions = Predict(model, referenceValues, referenceRows, features.Count, order);
             var currentPredictions = Predict(model, currentValues, currentRows, features.Count, order);
-            var predictionPsi = Enumerable.Range(0, model.TreesPerIteration)
-                .Max(c => PopulationStabilityIndex.Compute(Column(referencePredictions, model.TreesPerIteration, c), Column(currentPredictions, model.TreesPerIteration, c), inputs.Bins));
+            var predictionPsi = Enumerable.Range(0, model.Outputs)
+                .Max(c => PopulationStabilityIndex.Compute(Column(referencePredictions, model.Outputs, c), Column(currentPredictions, model.Outputs, c), inputs.Bins));
             var predictionSeverity = psiThresholds.Classify(predictionPsi);
             worst = Max(worst, predictionSeverity);
             prediction = new JsonObject { ["psi"] = predictionPsi, ["severity"] = Name(predictionSeverity) };
@@ -107,7 +107,7 @@ public sealed class DriftCheckStep : Step<DriftCheckInputs, DriftCheckOutputs>
             if (inputs.Target is { } target && modelMetrics is not null)
             {
                 if (!currentColumns.ContainsKey(target)) throw new StepInputException("target", $"column '{target}' is not in the current table");
-                var (referenceError, currentError) = Errors(modelMetrics, TableReader.ReadText(connection, currentPath, target), currentPredictions, model.TreesPerIteration);
+                var (referenceError, currentError) = Errors(modelMetrics, TableReader.ReadText(connection, currentPath, target), currentPredictions, model.Outputs);
                 var increase = referenceError > 0 ? currentError / referenceError - 1 : 0;
                 performanceDrift = increase > inputs.PerformanceDrift;
                 performance = new JsonObject { ["holdout_error"] = referenceError, ["current_error"] = currentError, ["increase"] = increase, ["drift"] = performanceDrift };
@@ -156,9 +156,9 @@ public sealed class DriftCheckStep : Step<DriftCheckInputs, DriftCheckOutputs>
         return result.ToArray();
     }
 
-    private static double[] Predict(TreeEnsembleModel model, double[] values, int rows, int width, int[] order)
+    private static double[] Predict(PredictiveModel model, double[] values, int rows, int width, int[] order)
     {
-        var outputs = model.TreesPerIteration;
+        var outputs = model.Outputs;
         var result = new double[rows * outputs];
         var row = new double[order.Length];
         for (var r = 0; r < rows; r++)

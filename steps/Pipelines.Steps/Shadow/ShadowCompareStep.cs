@@ -5,6 +5,7 @@ using Pipelines.Abstractions;
 using Pipelines.Learning.Metrics;
 using Pipelines.Learning.Trees;
 using Pipelines.Steps.Tables;
+using Pipelines.Steps.Train;
 
 namespace Pipelines.Steps.Shadow;
 
@@ -25,9 +26,9 @@ public sealed class ShadowCompareStep : Step<ShadowCompareInputs, ShadowCompareO
             ?? throw new StepInputException("champion", $"model '{inputs.Model}' has no '{inputs.Champion}'");
         var challenger = context.Registry.Find(inputs.Model, inputs.Challenger.ToString(CultureInfo.InvariantCulture))
             ?? throw new StepInputException("challenger", $"model '{inputs.Model}' has no version {inputs.Challenger}");
-        var championModel = LightGbmModelReader.Load(context.OpenArtifact(champion.Model));
-        var challengerModel = LightGbmModelReader.Load(context.OpenArtifact(challenger.Model));
-        if (championModel.TreesPerIteration != challengerModel.TreesPerIteration || championModel.Objective.Kind != challengerModel.Objective.Kind)
+        var championModel = PredictiveModel.Load(context.OpenArtifact(champion.Model));
+        var challengerModel = PredictiveModel.Load(context.OpenArtifact(challenger.Model));
+        if (championModel.Outputs != challengerModel.Outputs || championModel.Kind != challengerModel.Kind)
             throw new StepInputException("challenger", "champion and challenger must solve the same task (objective and classes)");
         var classes = ClassNames(challenger.MetricsJson) ?? ClassNames(champion.MetricsJson);
 
@@ -40,9 +41,9 @@ public sealed class ShadowCompareStep : Step<ShadowCompareInputs, ShadowCompareO
         var absent = features.FirstOrDefault(f => !columns.Contains(f));
         if (absent is not null) throw new StepInputException("data", $"the table lacks feature '{absent}' that a model needs");
         var values = TableReader.ReadNumeric(connection, path, features, out var rows);
-        var outcomes = Outcomes(TableReader.ReadText(connection, path, inputs.Target), classes, IsRegression(championModel.Objective.Kind), inputs.Target);
+        var outcomes = Outcomes(TableReader.ReadText(connection, path, inputs.Target), classes, IsRegression(championModel.Kind), inputs.Target);
 
-        var outputs = championModel.TreesPerIteration;
+        var outputs = championModel.Outputs;
         var championOut = new double[outputs];
         var challengerOut = new double[outputs];
         var championRow = new double[championModel.FeatureNames.Count];
@@ -63,8 +64,8 @@ public sealed class ShadowCompareStep : Step<ShadowCompareInputs, ShadowCompareO
             var outcome = outcomes[r];
             paired.Add(new ShadowPrediction(r, Headline(championOut), Headline(challengerOut), outcome, router.NextDouble() < inputs.CanaryFraction));
             if (outcome is not { } y) continue;
-            var championLoss = Loss(championModel.Objective.Kind, championOut, y);
-            var challengerLoss = Loss(championModel.Objective.Kind, challengerOut, y);
+            var championLoss = Loss(championModel.Kind, championOut, y);
+            var challengerLoss = Loss(championModel.Kind, challengerOut, y);
             championTotal += championLoss;
             challengerTotal += challengerLoss;
             differences.Add(championLoss - challengerLoss);
@@ -86,7 +87,7 @@ public sealed class ShadowCompareStep : Step<ShadowCompareInputs, ShadowCompareO
         {
             ["model"] = inputs.Model, ["champion_version"] = champion.Version, ["challenger_version"] = challenger.Version,
             ["predictions"] = rows, ["scored"] = scored, ["min_predictions"] = inputs.MinPredictions, ["canary_fraction"] = inputs.CanaryFraction,
-            ["loss"] = LossName(championModel.Objective.Kind),
+            ["loss"] = LossName(championModel.Kind),
             ["champion"] = Side(championMean, paired, p => p.Champion), ["challenger"] = Side(challengerMean, paired, p => p.Challenger),
             ["mean_improvement"] = test?.MeanImprovement, ["lower_bound"] = test?.LowerBound, ["p_value"] = test?.PValue,
             ["margin"] = inputs.Margin, ["confidence"] = inputs.Confidence, ["decision"] = decision,

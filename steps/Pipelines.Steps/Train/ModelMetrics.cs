@@ -5,6 +5,19 @@ namespace Pipelines.Steps.Train;
 /// <summary>The metrics reported for each objective, by the names gates refer to.</summary>
 public static class ModelMetrics
 {
+    private static readonly HashSet<string> HigherIsBetterNames = ["auc", "pr_auc", "accuracy", "precision", "recall", "f1", "macro_f1", "r2"];
+
+    /// <summary>The metric names <see cref="Compute"/> reports for an objective.</summary>
+    public static IReadOnlyList<string> Names(GbdtObjective objective) => objective switch
+    {
+        GbdtObjective.Binary => ["auc", "pr_auc", "logloss", "brier", "ece", "accuracy", "precision", "recall", "f1"],
+        GbdtObjective.Multiclass => ["accuracy", "macro_f1", "logloss"],
+        _ => ["rmse", "mae", "r2"],
+    };
+
+    /// <summary>Whether a larger value of the metric is the better one (AUC, accuracy, R²) rather than a loss.</summary>
+    public static bool HigherIsBetter(string metric) => HigherIsBetterNames.Contains(metric);
+
     public static IReadOnlyDictionary<string, double> Compute(GbdtObjective objective, double[] labels, double[] predictions, int classes)
     {
         switch (objective)

@@ -30,4 +30,7 @@ public sealed record TrainGbdtInputs
 
     [Input("Walk-forward folds over the training part for cross-validated metrics; 0 for none.")]
     public int Folds { get; init; }
+
+    [Input("Search parameters before training: sampler, trials, seed, metric, folds, scheme and a space of ranges; the best trial's parameters train the model.")]
+    public GbdtTuning? Tune { get; init; }
 }

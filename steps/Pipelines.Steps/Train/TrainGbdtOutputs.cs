@@ -21,4 +21,13 @@ public sealed record TrainGbdtOutputs
 
     [Output("The headline holdout score: AUC (binary), accuracy (multiclass) or RMSE (regression).")]
     public required double Score { get; init; }
+
+    [Output("Every tuning trial: parameters, fold scores, state and value (JSON); absent without tune.")]
+    public Artifact? Tuning { get; init; }
+
+    [Output("The best trial's parameters by LightGBM's names; empty without tune.")]
+    public IReadOnlyDictionary<string, string> BestParams { get; init; } = new Dictionary<string, string>();
+
+    [Output("The best trial's cross-validated score on the tuning metric; absent without tune.")]
+    public double? BestScore { get; init; }
 }

@@ -16,7 +16,7 @@ namespace Pipelines.Steps.Train;
 /// reviewer or a gate needs: metrics, importance, hyperparameters, holdout predictions and data hash.
 /// </summary>
 [Step("train/gbdt", "Train", "Train GBDT",
-    Description = "Train a LightGBM-style gradient-boosted tree model (binary, multiclass or regression) on a table, hold out the latest rows by time for metrics, optionally walk forward over the rest, and store model.txt, metrics, importance and holdout predictions.")]
+    Description = "Train a LightGBM-style gradient-boosted tree model (binary, multiclass or regression) on a table, optionally tune its parameters by time-series cross-validation first, hold out the latest rows by time for metrics, optionally walk forward over the rest, and store model.txt, metrics, importance, holdout predictions and every tuning trial.")]
 public sealed class TrainGbdtStep : Step<TrainGbdtInputs, TrainGbdtOutputs>
 {
     public override Task<TrainGbdtOutputs> ExecuteAsync(TrainGbdtInputs inputs, IStepContext context, CancellationToken cancellationToken)
@@ -28,7 +28,7 @@ public sealed class TrainGbdtStep : Step<TrainGbdtInputs, TrainGbdtOutputs>
         var path = context.OpenArtifact(inputs.Input);
         using var database = ParquetTableWriter.OpenScratch();
         using var connection = database.Connect();
-        var table = TrainingTable.Load(connection, path, inputs);
+        var table = TrainingTable.Load(connection, path, inputs.Target, inputs.Features, inputs.Exclude, inputs.Objective);
 
         var defaults = new GbdtParameters
         {
@@ -58,6 +58,16 @@ public sealed class TrainGbdtStep : Step<TrainGbdtInputs, TrainGbdtOutputs>
         var train = table.Slice(0, trainRows);
         var holdout = table.Slice(table.Rows - holdoutRows, holdoutRows);
 
+        TuningResult? tuning = null;
+        if (inputs.Tune is { } tune)
+        {
+            var tuner = new GbdtTuner(tune, inputs.Objective, parameters);
+            context.Log.Information("Tuning {Count} parameters over {Trials} trials on {Metric} ({Direction})", tune.Space.Count, tune.Trials, tuner.Metric, tuner.Direction);
+            tuning = tuner.Run(train, inputs.Gap, table.Classes.Count, cancellationToken);
+            parameters = tuning.Parameters;
+            context.Log.Information("Best trial: {Metric} {Score} with {Params}", tuner.Metric, tuning.BestScore, tuning.BestValues);
+        }
+
         context.Log.Information("Training {Objective} GBDT on {Rows} rows x {Features} features", inputs.Objective, trainRows, table.Features.Count);
         var trainer = new GbdtTrainer(parameters);
         var model = trainer.Train(train);
@@ -82,10 +92,21 @@ public sealed class TrainGbdtStep : Step<TrainGbdtInputs, TrainGbdtOutputs>
             ["model_sha256"] = modelArtifact.Sha256,
             ["parameters"] = new JsonObject(parameters.ToModelParameters().Select(p => new KeyValuePair<string, JsonNode?>(p.Key, p.Value))),
             ["trees"] = model.Trees.Count,
-            ["holdout"] = ToJson(holdoutMetrics),
+            ["holdout"] = TrainingArtifacts.ToJson(holdoutMetrics),
         };
         if (walkForward is not null) metrics["walk_forward"] = walkForward;
-        var metricsArtifact = WriteJson(context, "metrics", metrics);
+        Artifact? tuningArtifact = null;
+        if (tuning is not null)
+        {
+            tuningArtifact = TrainingArtifacts.WriteJson(context, "tuning", tuning.Record);
+            metrics["tuning"] = new JsonObject
+            {
+                ["metric"] = tuning.Record["metric"]!.DeepClone(), ["direction"] = tuning.Record["direction"]!.DeepClone(),
+                ["best_score"] = tuning.BestScore, ["best_params"] = tuning.Record["best"]!["params"]!.DeepClone(),
+                ["trials"] = tuning.Record["trials"]!.AsArray().Count, ["trials_sha256"] = tuningArtifact.Sha256,
+            };
+        }
+        var metricsArtifact = TrainingArtifacts.WriteJson(context, "metrics", metrics);
 
         var split = model.FeatureImportance(FeatureImportanceType.Split);
         var gain = model.FeatureImportance(FeatureImportanceType.Gain);
@@ -93,9 +114,9 @@ public sealed class TrainGbdtStep : Step<TrainGbdtInputs, TrainGbdtOutputs>
         {
             ["feature"] = f, ["split"] = split[i], ["gain"] = gain[i],
         }).OrderByDescending(n => (double)n!["gain"]!).ToArray());
-        var importanceArtifact = WriteJson(context, "importance", importance);
+        var importanceArtifact = TrainingArtifacts.WriteJson(context, "importance", importance);
 
-        var holdoutArtifact = WriteHoldout(connection, context, table.SourceRows.AsSpan(table.Rows - holdoutRows).ToArray(), holdout.RequireLabels(),
+        var holdoutArtifact = TrainingArtifacts.WriteHoldout(connection, context, table.SourceRows.AsSpan(table.Rows - holdoutRows).ToArray(), holdout.RequireLabels(),
             predictions, model.TreesPerIteration);
         var score = inputs.Objective switch
         {
@@ -108,6 +129,7 @@ public sealed class TrainGbdtStep : Step<TrainGbdtInputs, TrainGbdtOutputs>
         {
             Model = modelArtifact, Metrics = metricsArtifact, Importance = importanceArtifact, Holdout = holdoutArtifact,
             Features = table.Features, Score = score,
+            Tuning = tuningArtifact, BestParams = tuning?.BestValues ?? new Dictionary<string, string>(), BestScore = tuning?.BestScore,
         });
     }
 
@@ -119,60 +141,17 @@ public sealed class TrainGbdtStep : Step<TrainGbdtInputs, TrainGbdtOutputs>
         foreach (var fold in folds)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var model = new GbdtTrainer(parameters).Train(Subset(train, fold.Train));
-            var test = Subset(train, fold.Test);
+            var model = new GbdtTrainer(parameters).Train(TrainingArtifacts.Subset(train, fold.Train));
+            var test = TrainingArtifacts.Subset(train, fold.Test);
             var metrics = ModelMetrics.Compute(inputs.Objective, test.RequireLabels(), model.PredictAll(test), classes);
-            perFold.Add(ToJson(metrics));
+            perFold.Add(TrainingArtifacts.ToJson(metrics));
             foreach (var (name, value) in metrics) sums[name] = sums.GetValueOrDefault(name) + value;
         }
         return new JsonObject
         {
             ["folds"] = folds.Count,
-            ["mean"] = ToJson(sums.ToDictionary(s => s.Key, s => s.Value / folds.Count)),
+            ["mean"] = TrainingArtifacts.ToJson(sums.ToDictionary(s => s.Key, s => s.Value / folds.Count)),
             ["per_fold"] = perFold,
         };
-    }
-
-    private static DenseDataset Subset(DenseDataset data, int[] rows)
-    {
-        var width = data.FeatureCount;
-        var values = new double[rows.Length * width];
-        var labels = new double[rows.Length];
-        var source = data.RequireLabels();
-        for (var i = 0; i < rows.Length; i++)
-        {
-            data.Row(rows[i]).CopyTo(values.AsSpan(i * width, width));
-            labels[i] = source[rows[i]];
-        }
-        return new DenseDataset(values, rows.Length, data.FeatureNames, labels);
-    }
-
-    private static JsonObject ToJson(IReadOnlyDictionary<string, double> metrics) =>
-        new(metrics.Select(m => new KeyValuePair<string, JsonNode?>(m.Key, double.IsFinite(m.Value) ? Math.Round(m.Value, 10) : null)));
-
-    private static Artifact WriteJson(IStepContext context, string kind, JsonNode node)
-    {
-        var staged = context.StageArtifact(kind, "json");
-        File.WriteAllText(staged.Path, node.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        return context.CommitArtifact(staged);
-    }
-
-    /// <summary>Holdout rows: the row's index in the training table, its label (class index or value) and the predictions.</summary>
-    private static Artifact WriteHoldout(DuckDbConnection connection, IStepContext context, int[] sourceRows, double[] labels, double[] predictions, int outputs)
-    {
-        var columns = outputs == 1 ? "prediction DOUBLE" : string.Join(", ", Enumerable.Range(0, outputs).Select(c => $"p{c} DOUBLE"));
-        connection.Execute($"CREATE TABLE holdout (source_row BIGINT, label DOUBLE, {columns})");
-        using (var appender = connection.CreateAppender("holdout"))
-        {
-            for (var i = 0; i < labels.Length; i++)
-            {
-                appender.Append((long)sourceRows[i]).Append(labels[i]);
-                for (var c = 0; c < outputs; c++) appender.Append(predictions[i * outputs + c]);
-                appender.EndRow();
-            }
-        }
-        var staged = context.StageArtifact("table", "parquet");
-        connection.Execute($"COPY holdout TO {SqlText.Literal(staged.Path)} (FORMAT parquet)");
-        return context.CommitArtifact(staged);
     }
 }

@@ -25,37 +25,65 @@ internal sealed class TrainingTable
     public DenseDataset Slice(int start, int count) =>
         new(Values.AsSpan(start * Features.Count, count * Features.Count).ToArray(), count, Features, Labels.AsSpan(start, count).ToArray());
 
-    public static TrainingTable Load(DuckDbConnection connection, string path, TrainGbdtInputs inputs)
+    /// <summary>The rows whose features are all finite, for learners that cannot take missing values.</summary>
+    public TrainingTable WithoutMissingFeatures()
+    {
+        var width = Features.Count;
+        var keep = new List<int>(Rows);
+        for (var r = 0; r < Rows; r++)
+        {
+            var complete = true;
+            for (var j = 0; j < width && complete; j++) complete = double.IsFinite(Values[r * width + j]);
+            if (complete) keep.Add(r);
+        }
+        if (keep.Count == Rows) return this;
+        var values = new double[keep.Count * width];
+        var labels = new double[keep.Count];
+        var sourceRows = new int[keep.Count];
+        for (var i = 0; i < keep.Count; i++)
+        {
+            Array.Copy(Values, (long)keep[i] * width, values, (long)i * width, width);
+            labels[i] = Labels[keep[i]];
+            sourceRows[i] = SourceRows[keep[i]];
+        }
+        return new TrainingTable
+        {
+            Features = Features, Classes = Classes, Values = values, Labels = labels, Rows = keep.Count,
+            DroppedRows = DroppedRows + Rows - keep.Count, SourceRows = sourceRows,
+        };
+    }
+
+    public static TrainingTable Load(DuckDbConnection connection, string path, string target, IReadOnlyList<string>? chosenFeatures, IReadOnlyList<string> exclude, GbdtObjective objective)
     {
         var schema = TableReader.Describe(connection, path);
         var names = schema.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
-        if (!names.Contains(inputs.Target))
-            throw new StepInputException("target", $"column '{inputs.Target}' is not in the table; columns: {string.Join(", ", names)}");
-        foreach (var excluded in inputs.Exclude.Where(e => !names.Contains(e)))
+        if (!names.Contains(target))
+            throw new StepInputException("target", $"column '{target}' is not in the table; columns: {string.Join(", ", names)}");
+        foreach (var excluded in exclude.Where(e => !names.Contains(e)))
             throw new StepInputException("exclude", $"column '{excluded}' is not in the table");
 
         IReadOnlyList<string> features;
-        if (inputs.Features is { Count: > 0 } chosen)
+        if (chosenFeatures is { Count: > 0 } chosen)
         {
             var missing = chosen.FirstOrDefault(f => !names.Contains(f));
             if (missing is not null) throw new StepInputException("features", $"column '{missing}' is not in the table");
             var textual = chosen.FirstOrDefault(f => !TableReader.IsNumeric(schema.First(c => c.Name == f).Type));
             if (textual is not null) throw new StepInputException("features", $"column '{textual}' is not numeric");
-            if (chosen.Contains(inputs.Target)) throw new StepInputException("features", "the target cannot also be a feature");
+            if (chosen.Contains(target)) throw new StepInputException("features", "the target cannot also be a feature");
             features = chosen;
         }
         else
         {
-            features = schema.Where(c => c.Name != inputs.Target && !inputs.Exclude.Contains(c.Name) && TableReader.IsNumeric(c.Type)).Select(c => c.Name).ToList();
+            features = schema.Where(c => c.Name != target && !exclude.Contains(c.Name) && TableReader.IsNumeric(c.Type)).Select(c => c.Name).ToList();
             if (features.Count == 0) throw new StepInputException("features", "the table has no numeric feature columns");
         }
 
-        var rawLabels = TableReader.ReadText(connection, path, inputs.Target);
-        var (labels, classes) = MapLabels(rawLabels, inputs.Objective);
+        var rawLabels = TableReader.ReadText(connection, path, target);
+        var (labels, classes) = MapLabels(rawLabels, objective);
         var values = TableReader.ReadNumeric(connection, path, features, out var rows);
 
         var keep = Enumerable.Range(0, rows).Where(r => !double.IsNaN(labels[r])).ToArray();
-        if (keep.Length == 0) throw new StepInputException("target", $"column '{inputs.Target}' has no values");
+        if (keep.Length == 0) throw new StepInputException("target", $"column '{target}' has no values");
         var width = features.Count;
         var keptValues = new double[keep.Length * width];
         var keptLabels = new double[keep.Length];

@@ -7,10 +7,11 @@ namespace Pipelines.Steps.Validate;
 
 /// <summary>
 /// Judges a trained model against declared thresholds and says why, requirement by requirement, so the
-/// decision to promote (or not) can be read in the run record rather than reconstructed.
+/// decision to promote (or not) can be read in the run record rather than reconstructed. Never reused from an
+/// earlier run: a beats: requirement depends on which version the registry names now.
 /// </summary>
-[Step("validate/gate", "Validate", "Validation gate",
-    Description = "Check a model's metrics against declared thresholds (e.g. auc >= 0.55, max_drawdown <= 0.12); outputs passed and a readable reason per requirement.")]
+[Step("validate/gate", "Validate", "Validation gate", Cacheable = false,
+    Description = "Check a model's metrics against declared thresholds (e.g. auc >= 0.55, max_drawdown <= 0.12) and, with beats: champion, against the registered champion on the same holdout rows with a paired bootstrap; outputs passed and a readable reason per requirement.")]
 public sealed class GateStep : Step<GateInputs, GateOutputs>
 {
     public override Task<GateOutputs> ExecuteAsync(GateInputs inputs, IStepContext context, CancellationToken cancellationToken)
@@ -26,17 +27,27 @@ public sealed class GateStep : Step<GateInputs, GateOutputs>
             throw new StepInputException("metrics", $"metrics artifact {inputs.Metrics.ShortId} is not JSON: {e.Message}");
         }
         var section = inputs.Section == GateSection.Holdout ? root["holdout"] : root["walk_forward"]?["mean"];
-        if (section is not JsonObject values)
+        var values = section as JsonObject;
+        if (values is null && inputs.Require.Any(r => r.Beats is null))
             throw new StepInputException("section", $"the metrics have no {(inputs.Section == GateSection.Holdout ? "holdout" : "walk_forward")} results");
 
         var reasons = new List<string>();
         var checks = new JsonArray();
         var passed = true;
-        foreach (var requirement in inputs.Require)
+        for (var index = 0; index < inputs.Require.Count; index++)
         {
+            var requirement = inputs.Require[index];
+            if (requirement.Beats is not null)
+            {
+                var (beats, reason, check) = ChampionComparison.Evaluate(requirement, index, inputs, root, context);
+                passed &= beats;
+                reasons.Add(reason);
+                checks.Add(check);
+                continue;
+            }
             if (requirement.Min is null && requirement.Max is null)
                 throw new StepInputException("require", $"requirement on '{requirement.Metric}' has neither min nor max");
-            if (!values.TryGetPropertyValue(requirement.Metric, out var node) || node is null)
+            if (!values!.TryGetPropertyValue(requirement.Metric, out var node) || node is null)
                 throw new StepInputException("require", $"metric '{requirement.Metric}' is not reported; available: {string.Join(", ", values.Select(v => v.Key))}");
             var value = node.GetValue<double>();
             var ok = (requirement.Min is not { } min || value >= min) && (requirement.Max is not { } max || value <= max);

@@ -76,9 +76,18 @@ public sealed class TestStepContext : IStepContext, IDisposable
         catch (IOException) { }
     }
 
-    // The steps tested with this context work on tables only; the store-backed services are not wired here.
-    public IModelRegistry Registry => throw new InvalidOperationException("this test context has no model registry");
-    public IDriftLog Drift => throw new InvalidOperationException("this test context has no drift log");
-    public IShadowLog Shadow => throw new InvalidOperationException("this test context has no shadow log");
+    /// <summary>A registry for steps that need one (e.g. a <see cref="MemoryModelRegistry"/>); none by default.</summary>
+    public IModelRegistry? ModelRegistry { get; set; }
+
+    public IModelRegistry Registry => ModelRegistry ?? throw new InvalidOperationException("this test context has no model registry");
+
+    /// <summary>Where paired shadow predictions go, for steps that record them; none by default.</summary>
+    public IShadowLog? ShadowLog { get; set; }
+
+    /// <summary>Where drift findings go, for steps that record them; none by default.</summary>
+    public IDriftLog? DriftLog { get; set; }
+
+    public IDriftLog Drift => DriftLog ?? throw new InvalidOperationException("this test context has no drift log");
+    public IShadowLog Shadow => ShadowLog ?? throw new InvalidOperationException("this test context has no shadow log");
     public Artifact? FindArtifact(string sha256) => null;
 }

@@ -1,0 +1,27 @@
+using Pipelines.Abstractions;
+
+namespace Pipelines.Steps.Train;
+
+public sealed record TrainLinearOutputs
+{
+    [Output("The model, as linear model JSON (weights, intercept, features, scaler, samples seen, online state).")]
+    public required Artifact Model { get; init; }
+
+    [Output("Holdout (and walk-forward) metrics, hyperparameters, classes, row counts, training-data hash (JSON).")]
+    public required Artifact Metrics { get; init; }
+
+    [Output("|standardised coefficient| per feature (JSON).")]
+    public required Artifact Importance { get; init; }
+
+    [Output("The holdout rows' labels and predictions (Parquet), for gates and significance tests.")]
+    public required Artifact Holdout { get; init; }
+
+    [Output("Feature columns, in model order.")]
+    public required IReadOnlyList<string> Features { get; init; }
+
+    [Output("The headline holdout score: AUC (logistic) or RMSE (ridge).")]
+    public required double Score { get; init; }
+
+    [Output("Rows the model has been fitted on, including those of a warm start.")]
+    public required long SamplesSeen { get; init; }
+}

@@ -1,0 +1,55 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Pipelines.Abstractions;
+using Pipelines.DuckDb;
+using Pipelines.Learning.Data;
+using Pipelines.Steps.Tables;
+
+namespace Pipelines.Steps.Train;
+
+/// <summary>The artifacts every train step writes the same way, so gates and reports read them alike.</summary>
+internal static class TrainingArtifacts
+{
+    public static JsonObject ToJson(IReadOnlyDictionary<string, double> metrics) =>
+        new(metrics.Select(m => new KeyValuePair<string, JsonNode?>(m.Key, double.IsFinite(m.Value) ? Math.Round(m.Value, 10) : null)));
+
+    public static Artifact WriteJson(IStepContext context, string kind, JsonNode node)
+    {
+        var staged = context.StageArtifact(kind, "json");
+        File.WriteAllText(staged.Path, node.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        return context.CommitArtifact(staged);
+    }
+
+    public static DenseDataset Subset(DenseDataset data, int[] rows)
+    {
+        var width = data.FeatureCount;
+        var values = new double[rows.Length * width];
+        var labels = new double[rows.Length];
+        var source = data.RequireLabels();
+        for (var i = 0; i < rows.Length; i++)
+        {
+            data.Row(rows[i]).CopyTo(values.AsSpan(i * width, width));
+            labels[i] = source[rows[i]];
+        }
+        return new DenseDataset(values, rows.Length, data.FeatureNames, labels);
+    }
+
+    /// <summary>Holdout rows: the row's index in the training table, its label (class index or value) and the predictions.</summary>
+    public static Artifact WriteHoldout(DuckDbConnection connection, IStepContext context, int[] sourceRows, double[] labels, double[] predictions, int outputs)
+    {
+        var columns = outputs == 1 ? "prediction DOUBLE" : string.Join(", ", Enumerable.Range(0, outputs).Select(c => $"p{c} DOUBLE"));
+        connection.Execute($"CREATE TABLE holdout (source_row BIGINT, label DOUBLE, {columns})");
+        using (var appender = connection.CreateAppender("holdout"))
+        {
+            for (var i = 0; i < labels.Length; i++)
+            {
+                appender.Append((long)sourceRows[i]).Append(labels[i]);
+                for (var c = 0; c < outputs; c++) appender.Append(predictions[i * outputs + c]);
+                appender.EndRow();
+            }
+        }
+        var staged = context.StageArtifact("table", "parquet");
+        connection.Execute($"COPY holdout TO {SqlText.Literal(staged.Path)} (FORMAT parquet)");
+        return context.CommitArtifact(staged);
+    }
+}
