@@ -175,6 +175,7 @@ public sealed class LabelStepTests : IDisposable
         // Closes of rows 1-4 sorted: 100, 101, 102, 104; quantile_cont at positions 0.75, 1.5, 2.25.
         Assert.Equal([100.75, 101.5, 102.5], outputs.CutPoints["price_band"]);
         Assert.Equal(["q1", "q3", "q2", "q4", "q4", "q4", "q4", "q4"], Column(outputs, "price_band").Select(v => (string?)v));
+        Assert.Equal(["price_band of close: q1 < 100.75 <= q2 < 101.5 <= q3 < 102.5 <= q4"], outputs.Regimes);
     }
 
     [Fact]

@@ -16,6 +16,9 @@ public sealed record LabelOutputs
     [Output("Each regime label's cut points (ascending), fitted on the fit rows only.")]
     public required IReadOnlyDictionary<string, IReadOnlyList<double>> CutPoints { get; init; }
 
+    [Output("Each regime as a reviewer reads it, e.g. \"regime_next of forward_vol_30: LOW < 0.0007 <= MID < 0.0011 <= HIGH\".")]
+    public required IReadOnlyList<string> Regimes { get; init; }
+
     [Output("Rows (time order, from the first) whose data the cut points may use; 0 without regime labels.")]
     public required long FitRows { get; init; }
 }

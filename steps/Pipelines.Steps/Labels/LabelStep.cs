@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Pipelines.Abstractions;
 using Pipelines.DuckDb;
@@ -52,6 +53,7 @@ public sealed partial class LabelStep : Step<LabelInputs, LabelOutputs>
 
         var fitRows = hasRegime ? FitRows(connection, inputs) : 0;
         var cutPoints = new Dictionary<string, IReadOnlyList<double>>(StringComparer.Ordinal);
+        var regimes = new List<string>();
         var select = new List<string>(columns.Select(SqlText.Identifier));
         foreach (var label in inputs.Labels)
         {
@@ -63,7 +65,8 @@ public sealed partial class LabelStep : Step<LabelInputs, LabelOutputs>
             var cuts = FitCuts(connection, label, fitRows - horizons.GetValueOrDefault(label.Of!));
             cutPoints[label.Name] = cuts;
             select.Add($"{LabelSql.Regime(label, cuts)} AS {SqlText.Identifier(label.Name)}");
-            context.Log.Information("Regime {Label} of {Of}: cut points {Cuts} fitted on rows 1..{Rows}", label.Name, label.Of, cuts, fitRows);
+            regimes.Add(Describe(label, cuts));
+            context.Log.Information("Regime {Regime}, fitted on rows 1..{Rows}", regimes[^1], fitRows);
         }
         var complete = inputs.DropIncomplete
             ? " WHERE " + string.Join(" AND ", inputs.Labels.Select(l => $"{SqlText.Identifier(l.Name)} IS NOT NULL"))
@@ -72,7 +75,7 @@ public sealed partial class LabelStep : Step<LabelInputs, LabelOutputs>
         var outputs = ParquetTableWriter.Write(connection, $"SELECT * EXCLUDE ({FeatureSql.RowColumn}) FROM ({sql})", context, "labels", cancellationToken);
         var names = inputs.Labels.Select(l => l.Name).ToArray();
         context.Log.Information("Labelled {Rows} rows with {Labels}", outputs.Rows, names);
-        return Task.FromResult(new LabelOutputs { Table = outputs.Table, Rows = outputs.Rows, Labels = names, CutPoints = cutPoints, FitRows = fitRows });
+        return Task.FromResult(new LabelOutputs { Table = outputs.Table, Rows = outputs.Rows, Labels = names, CutPoints = cutPoints, Regimes = regimes, FitRows = fitRows });
     }
 
     private static void CheckFitWindow(LabelInputs inputs, bool hasRegime)
@@ -157,6 +160,14 @@ public sealed partial class LabelStep : Step<LabelInputs, LabelOutputs>
                 $"label '{label.Name}' (regime): only {count} value(s) of '{label.Of}' are complete inside the fit rows; {label.Classes.Count} classes need at least {label.Classes.Count} (move fit_until later or raise fit_fraction)");
         using var result = connection.Query($"SELECT unnest(quantile_cont({value}, {LabelSql.QuantileList(label.Classes.Count)})) FROM {ValuesTable} WHERE {where}");
         return result.ReadAllRows().Select(r => (double)r[0]!).ToArray();
+    }
+
+    private static string Describe(LabelSpec label, IReadOnlyList<double> cuts)
+    {
+        var text = new System.Text.StringBuilder($"{label.Name} of {label.Of}: {label.Classes[0]}");
+        for (var c = 0; c < cuts.Count; c++)
+            text.Append(CultureInfo.InvariantCulture, $" < {cuts[c]:G6} <= {label.Classes[c + 1]}");
+        return text.ToString();
     }
 
     private static void Run(DuckDbConnection connection, string sql)
