@@ -19,6 +19,9 @@ public sealed class TestStepContext : IStepContext, IDisposable
     public string RunId => "run-test";
     public string StepId => "ingest";
     public string WorkspaceRoot { get; }
+
+    /// <summary>The ml.yaml settings the step sees; defaults unless a test sets them.</summary>
+    public WorkspaceSettings Settings { get; set; } = new();
     public ILogger Log { get; } = new LoggerConfiguration().CreateLogger();
 
     public StagedArtifact StageArtifact(string kind, string format) =>
@@ -76,9 +79,10 @@ public sealed class TestStepContext : IStepContext, IDisposable
         catch (IOException) { }
     }
 
-    // The steps tested with this context work on tables only; the store-backed services are not wired here.
+    // The steps tested with this context work on tables and drift findings; the registry and shadow log are not wired here.
     public IModelRegistry Registry => throw new InvalidOperationException("this test context has no model registry");
-    public IDriftLog Drift => throw new InvalidOperationException("this test context has no drift log");
+    public RecordingDriftLog Drift { get; } = new();
+    IDriftLog IStepContext.Drift => Drift;
     public IShadowLog Shadow => throw new InvalidOperationException("this test context has no shadow log");
     public Artifact? FindArtifact(string sha256) => null;
 }
