@@ -5,6 +5,7 @@ using Pipelines.Abstractions;
 using Pipelines.Learning.Data;
 using Pipelines.Learning.Drift;
 using Pipelines.Learning.Trees;
+using Pipelines.Steps.Features;
 using Pipelines.Steps.Tables;
 
 namespace Pipelines.Steps.Drift;
@@ -87,11 +88,11 @@ public sealed class DriftCheckStep : Step<DriftCheckInputs, DriftCheckOutputs>
         if (version is not null)
         {
             var model = LightGbmModelReader.Load(context.OpenArtifact(version.Model));
-            var order = model.FeatureNames.Select(n => features.ToList().IndexOf(n)).ToArray();
-            if (order.Any(i => i < 0))
+            if (ModelFeatureOrder.FirstMissing(model.FeatureNames, features) is not null)
                 throw new StepInputException("features", $"the model needs features {string.Join(", ", model.FeatureNames)}; check only a subset with features:, or include them all");
-            var referencePredictions = Predict(model, referenceValues, referenceRows, features.Count, order);
-            var currentPredictions = Predict(model, currentValues, currentRows, features.Count, order);
+            var order = new ModelFeatureOrder(model.FeatureNames, features);
+            var referencePredictions = Predict(model, referenceValues, referenceRows, order);
+            var currentPredictions = Predict(model, currentValues, currentRows, order);
             var predictionPsi = Enumerable.Range(0, model.TreesPerIteration)
                 .Max(c => PopulationStabilityIndex.Compute(Column(referencePredictions, model.TreesPerIteration, c), Column(currentPredictions, model.TreesPerIteration, c), thresholds.Bins));
             var predictionSeverity = psiThresholds.Classify(predictionPsi);
@@ -163,14 +164,14 @@ public sealed class DriftCheckStep : Step<DriftCheckInputs, DriftCheckOutputs>
         return result.ToArray();
     }
 
-    private static double[] Predict(TreeEnsembleModel model, double[] values, int rows, int width, int[] order)
+    private static double[] Predict(TreeEnsembleModel model, double[] values, int rows, ModelFeatureOrder order)
     {
         var outputs = model.TreesPerIteration;
         var result = new double[rows * outputs];
-        var row = new double[order.Length];
+        var row = new double[order.Count];
         for (var r = 0; r < rows; r++)
         {
-            for (var i = 0; i < order.Length; i++) row[i] = values[r * width + order[i]];
+            order.Gather(values, r, row);
             model.Predict(row, result.AsSpan(r * outputs, outputs));
         }
         return result;
