@@ -157,6 +157,23 @@ public sealed class LabelStepTests : IDisposable
     }
 
     [Fact]
+    public async Task Fit_until_reads_a_timestamp_in_the_time_columns_type()
+    {
+        var byNumber = await Label(Bars(), [ForwardReturn2, Regime], fitUntil: "6");
+        // The same bars one minute apart from 00:01; t = 6 is 00:06.
+        var timed = _context.TableOf(
+            $"SELECT TIMESTAMPTZ '2023-03-01 00:00:00+00' + to_minutes(t) AS open_time, close, high, low FROM read_parquet({SqlText.Literal(_context.OpenArtifact(Bars()))})");
+
+        var byTime = await new LabelStep().ExecuteAsync(new LabelInputs
+        {
+            Input = timed, Labels = [ForwardReturn2, Regime], FitUntil = "2023-03-01 00:06:00+00",
+        }, _context, CancellationToken.None);
+
+        Assert.Equal(5, byTime.FitRows);
+        Assert.Equal(byNumber.CutPoints["regime"], byTime.CutPoints["regime"]);
+    }
+
+    [Fact]
     public async Task A_fit_fraction_fits_on_the_leading_rows_as_fit_until_does()
     {
         var byTime = await Label(Bars(), [ForwardReturn2, Regime], fitUntil: "6");
