@@ -74,6 +74,21 @@ public sealed class LabelStepTests : IDisposable
     }
 
     [Fact]
+    public async Task Rows_are_labelled_and_written_in_time_order_whatever_order_the_table_keeps()
+    {
+        var reversed = _context.TableOf($"SELECT * FROM read_parquet({SqlText.Literal(_context.OpenArtifact(Bars()))}) ORDER BY t DESC");
+
+        var outputs = await Label(reversed, [ForwardReturn2]);
+
+        using var database = DuckDbDatabase.Open(":memory:");
+        using var connection = database.Connect();
+        using var result = connection.Query($"SELECT t, fwd_2 FROM read_parquet({SqlText.Literal(_context.OpenArtifact(outputs.Table))})");
+        var rows = result.ReadAllRows();
+        Assert.Equal(Enumerable.Range(1, 8), rows.Select(r => Convert.ToInt32(r[0])));
+        Assert.Equal(101 / 100.0 - 1, (double)rows[0][1]!, 12);
+    }
+
+    [Fact]
     public async Task Forward_volatility_is_the_sample_std_of_the_next_h_one_row_log_returns()
     {
         var outputs = await Label(Bars(), [

@@ -71,8 +71,9 @@ public sealed partial class LabelStep : Step<LabelInputs, LabelOutputs>
         var complete = inputs.DropIncomplete
             ? " WHERE " + string.Join(" AND ", inputs.Labels.Select(l => $"{SqlText.Identifier(l.Name)} IS NOT NULL"))
             : "";
-        var sql = $"SELECT * FROM (SELECT {string.Join(", ", select)}, {FeatureSql.RowColumn} FROM {ValuesTable}){complete} ORDER BY {FeatureSql.RowColumn}";
-        var outputs = ParquetTableWriter.Write(connection, $"SELECT * EXCLUDE ({FeatureSql.RowColumn}) FROM ({sql})", context, "labels", cancellationToken);
+        var labelled = $"(SELECT {string.Join(", ", select)}, {FeatureSql.RowColumn} FROM {ValuesTable})";
+        var sql = $"SELECT * EXCLUDE ({FeatureSql.RowColumn}) FROM {labelled}{complete} ORDER BY {FeatureSql.RowColumn}";
+        var outputs = ParquetTableWriter.Write(connection, sql, context, "labels", cancellationToken);
         var names = inputs.Labels.Select(l => l.Name).ToArray();
         context.Log.Information("Labelled {Rows} rows with {Labels}", outputs.Rows, names);
         return Task.FromResult(new LabelOutputs { Table = outputs.Table, Rows = outputs.Rows, Labels = names, CutPoints = cutPoints, Regimes = regimes, FitRows = fitRows });
