@@ -156,9 +156,12 @@ public sealed class ModelLifecyclePipelineTests : IDisposable
         var run = Cli("run", pipeline, "--param", "iterations=20");
         Assert.True(run.ExitCode == 0, run.Output + run.Error);
         using var store = PipelineStore.Open(_workspace.StoreRoot, TimeSpan.FromSeconds(5));
-        var version = new ModelRegistry(store, RegistryActor.Person(), 20).Find(name, "1");
+        var registry = new ModelRegistry(store, RegistryActor.Person(), 20);
+        var version = registry.Find(name, "1");
         Assert.NotNull(version);
         Assert.NotNull(version.MetricsJson);
+        // Promotion follows the gate, so a champion means the shipped gate passed.
+        Assert.Equal(1, registry.Find(name, "champion")?.Version);
     }
 
     [Fact]
