@@ -254,6 +254,8 @@ public sealed class LabelStepTests : IDisposable
         { new LabelSpec { Name = "f", Kind = LabelKind.Fill, Horizon = 1, DistanceBps = -5 }, "distance_bps must not be negative" },
         { new LabelSpec { Name = "g", Kind = LabelKind.Regime, Of = "nothing" }, "of column 'nothing' is not in the table" },
         { new LabelSpec { Name = "g", Kind = LabelKind.Regime, Of = "close", Classes = ["only"] }, "needs at least two classes" },
+        { new LabelSpec { Name = "g", Kind = LabelKind.Regime, Of = "close", Horizon = 5 }, "a regime takes no horizon" },
+        { new LabelSpec { Name = "r", Kind = LabelKind.ForwardReturn, Horizon = 1, Of = "close" }, "of: belongs to regime labels only" },
     };
 
     [Theory]

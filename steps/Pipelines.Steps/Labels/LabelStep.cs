@@ -111,6 +111,7 @@ public sealed partial class LabelStep : Step<LabelInputs, LabelOutputs>
             if (label.Kind == LabelKind.Regime)
             {
                 if (label.Of is null) Fail("name the label or column to bucket with of:");
+                if (label.Horizon != 0) Fail("a regime takes no horizon; it buckets the label or column named by of:");
                 if (label.Of == label.Name) Fail("a regime cannot bucket itself");
                 var earlier = labels.TakeWhile(l => !ReferenceEquals(l, label)).FirstOrDefault(l => l.Name == label.Of);
                 if (earlier?.Kind == LabelKind.Regime) Fail($"'{label.Of}' is a regime (text); bucket a numeric label or column");
@@ -120,6 +121,7 @@ public sealed partial class LabelStep : Step<LabelInputs, LabelOutputs>
                 if (label.Classes.Any(string.IsNullOrEmpty)) Fail("a class name is empty");
                 continue;
             }
+            if (label.Of is not null) Fail("of: belongs to regime labels only");
             var minimum = label.Kind == LabelKind.ForwardVolatility ? 2 : 1;
             if (label.Horizon < minimum)
                 Fail($"horizon must be at least {minimum} row(s), got {label.Horizon}" + (minimum == 2 ? " (a standard deviation of one return is undefined)" : ""));
