@@ -11,6 +11,9 @@ public interface IStepContext
     /// <summary>The workspace root (the directory holding ml.yaml).</summary>
     string WorkspaceRoot { get; }
 
+    /// <summary>Workspace-wide defaults from ml.yaml (e.g. drift thresholds); a step's own inputs take precedence.</summary>
+    WorkspaceSettings Settings { get; }
+
     /// <summary>A logger enriched with the run and step; secrets are redacted from its output.</summary>
     ILogger Log { get; }
 

@@ -14,6 +14,7 @@ internal sealed class ScratchStepContext : IStepContext, IDisposable
     public string RunId => "run";
     public string StepId => "step";
     public string WorkspaceRoot => _root;
+    public WorkspaceSettings Settings { get; } = new();
     public ILogger Log { get; } = Logger.None;
 
     public StagedArtifact StageArtifact(string kind, string format) =>

@@ -43,6 +43,7 @@ public static class RunCommand
             MaxParallelism = parallelism > 0 ? parallelism : Environment.ProcessorCount,
             DefaultStepTimeout = settings.StepTimeout,
             RegistryMaxVersions = context.Workspace.Settings.Registry.MaxVersions,
+            StepSettings = context.Workspace.Settings.ForSteps(),
         };
     }
 

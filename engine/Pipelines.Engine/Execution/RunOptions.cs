@@ -15,6 +15,9 @@ public sealed record RunOptions
     /// <summary>Versions the registry keeps per model (ml.yaml registry.max_versions).</summary>
     public int RegistryMaxVersions { get; init; } = 20;
 
+    /// <summary>The ml.yaml sections steps read (drift thresholds).</summary>
+    public Pipelines.Abstractions.WorkspaceSettings StepSettings { get; init; } = new();
+
     public IReadOnlyDictionary<string, string> ParameterOverrides { get; init; } = new Dictionary<string, string>();
 
     public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;

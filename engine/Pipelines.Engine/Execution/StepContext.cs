@@ -12,6 +12,7 @@ internal sealed class StepContext(
     string runId,
     string stepId,
     string workspaceRoot,
+    WorkspaceSettings settings,
     ArtifactStore artifacts,
     IModelRegistry registry,
     IDriftLog drift,
@@ -26,6 +27,7 @@ internal sealed class StepContext(
     public string RunId { get; } = runId;
     public string StepId { get; } = stepId;
     public string WorkspaceRoot { get; } = workspaceRoot;
+    public WorkspaceSettings Settings { get; } = settings;
     public ILogger Log { get; } = log;
     public IModelRegistry Registry { get; } = registry;
     public IDriftLog Drift { get; } = drift;

@@ -18,4 +18,10 @@ public sealed record MlSettings
 
     [Input("Structured logging.")]
     public LoggingSettings Logging { get; init; } = new();
+
+    [Input("Drift thresholds drift/check uses for every threshold a step does not set.")]
+    public DriftSettings Drift { get; init; } = new();
+
+    /// <summary>What steps may read of these settings.</summary>
+    public WorkspaceSettings ForSteps() => new() { Drift = Drift };
 }

@@ -35,7 +35,19 @@ public sealed class Workspace
         var diagnostics = new List<Diagnostic>();
         var binder = new ValueBinder(new SettingsResolver(Path.GetDirectoryName(Path.GetFullPath(file))!));
         var settings = (MlSettings)binder.BindObject(mapping, ValueType.Of(typeof(MlSettings)), mapping.Location, diagnostics);
+        if (diagnostics.Count == 0) CheckDrift(settings.Drift, mapping, diagnostics);
         if (diagnostics.Count > 0) throw new PipelineValidationException(diagnostics);
         return settings;
+    }
+
+    /// <summary>Values of the right type can still be unusable together (PSI thresholds out of order); each is reported where it is written.</summary>
+    private static void CheckDrift(Pipelines.Abstractions.DriftSettings drift, YamlMapping root, List<Diagnostic> diagnostics)
+    {
+        var section = root.Get("drift") as YamlMapping;
+        foreach (var (key, problem) in drift.Problems())
+        {
+            var location = section?.Get(key)?.Location ?? section?.Location ?? root.Location;
+            diagnostics.Add(new Diagnostic(location, DiagnosticCodes.InvalidValue, $"drift.{key}: {problem}"));
+        }
     }
 }

@@ -22,24 +22,37 @@ public sealed record DriftCheckInputs
     [Input("Label column in the current table, to measure performance drift against the model's holdout error.")]
     public string? Target { get; init; }
 
-    [Input("PSI at which a feature's drift is MEDIUM.")]
-    public double PsiMedium { get; init; } = 0.1;
+    // The thresholds default to ml.yaml's drift: section (see DriftSettings); a value here overrides it for this step.
+    [Input("PSI at which a feature's drift is MEDIUM; default ml.yaml drift.psi_medium (0.1).")]
+    public double? PsiMedium { get; init; }
 
-    [Input("PSI at which a feature's drift is HIGH (counts as drifted).")]
-    public double PsiHigh { get; init; } = 0.2;
+    [Input("PSI at which a feature's drift is HIGH (counts as drifted); default ml.yaml drift.psi_high (0.2).")]
+    public double? PsiHigh { get; init; }
 
-    [Input("PSI at which a feature's drift is CRITICAL (retrain at once).")]
-    public double PsiCritical { get; init; } = 0.25;
+    [Input("PSI at which a feature's drift is CRITICAL (retrain at once); default ml.yaml drift.psi_critical (0.25).")]
+    public double? PsiCritical { get; init; }
 
-    [Input("Two-sample KS p-value below which a distribution change is significant.")]
-    public double KsSignificance { get; init; } = 0.05;
+    [Input("Two-sample KS p-value below which a distribution change is significant; default ml.yaml drift.ks_significance (0.05).")]
+    public double? KsSignificance { get; init; }
 
-    [Input("Retrain when more than this fraction of features drifted (HIGH or worse).")]
-    public double RetrainFraction { get; init; } = 0.2;
+    [Input("Retrain when more than this fraction of features drifted (HIGH or worse); default ml.yaml drift.retrain_fraction (0.2).")]
+    public double? RetrainFraction { get; init; }
 
-    [Input("Retrain when the current error exceeds the holdout error by more than this fraction.")]
-    public double PerformanceDrift { get; init; } = 0.2;
+    [Input("Retrain when the current error exceeds the holdout error by more than this fraction; default ml.yaml drift.performance_drift (0.2).")]
+    public double? PerformanceDrift { get; init; }
 
-    [Input("Quantile bins for PSI and Jensen–Shannon.")]
-    public int Bins { get; init; } = 10;
+    [Input("Quantile bins for PSI and Jensen–Shannon; default ml.yaml drift.bins (10).")]
+    public int? Bins { get; init; }
+
+    /// <summary>The thresholds this step applies: its own where given, the workspace's otherwise.</summary>
+    public DriftSettings Thresholds(DriftSettings workspace) => workspace with
+    {
+        PsiMedium = PsiMedium ?? workspace.PsiMedium,
+        PsiHigh = PsiHigh ?? workspace.PsiHigh,
+        PsiCritical = PsiCritical ?? workspace.PsiCritical,
+        KsSignificance = KsSignificance ?? workspace.KsSignificance,
+        RetrainFraction = RetrainFraction ?? workspace.RetrainFraction,
+        PerformanceDrift = PerformanceDrift ?? workspace.PerformanceDrift,
+        Bins = Bins ?? workspace.Bins,
+    };
 }

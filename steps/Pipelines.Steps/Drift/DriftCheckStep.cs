@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Pipelines.Abstractions;
 using Pipelines.Learning.Data;
 using Pipelines.Learning.Drift;
+using Pipelines.Steps.Features;
 using Pipelines.Steps.Tables;
 using Pipelines.Steps.Train;
 
@@ -20,9 +21,9 @@ public sealed class DriftCheckStep : Step<DriftCheckInputs, DriftCheckOutputs>
 {
     public override Task<DriftCheckOutputs> ExecuteAsync(DriftCheckInputs inputs, IStepContext context, CancellationToken cancellationToken)
     {
-        if (inputs.Bins < 2) throw new StepInputException("bins", "needs at least 2 bins");
-        if (!(inputs.PsiMedium <= inputs.PsiHigh && inputs.PsiHigh <= inputs.PsiCritical))
-            throw new StepInputException("psi_high", "PSI thresholds must satisfy psi_medium <= psi_high <= psi_critical");
+        var thresholds = inputs.Thresholds(context.Settings.Drift);
+        if (thresholds.Problems() is [var (key, problem), ..])
+            throw new StepInputException(key, problem + " (thresholds not set on the step come from ml.yaml's drift: section)");
 
         var version = inputs.Model is null ? null
             : context.Registry.Find(inputs.Model, inputs.Alias) ?? throw new StepInputException("model", $"model '{inputs.Model}' has no '{inputs.Alias}'");
@@ -46,10 +47,10 @@ public sealed class DriftCheckStep : Step<DriftCheckInputs, DriftCheckOutputs>
 
         var referenceValues = TableReader.ReadNumeric(connection, referencePath, features, out var referenceRows);
         var currentValues = TableReader.ReadNumeric(connection, currentPath, features, out var currentRows);
-        if (referenceRows < inputs.Bins || currentRows < inputs.Bins)
-            throw new StepInputException("current", $"too few rows to compare ({referenceRows} reference, {currentRows} current; need at least {inputs.Bins})");
+        if (referenceRows < thresholds.Bins || currentRows < thresholds.Bins)
+            throw new StepInputException("current", $"too few rows to compare ({referenceRows} reference, {currentRows} current; need at least {thresholds.Bins})");
 
-        var psiThresholds = new DriftSeverityThresholds(inputs.PsiMedium, inputs.PsiHigh, inputs.PsiCritical);
+        var psiThresholds = new DriftSeverityThresholds(thresholds.PsiMedium, thresholds.PsiHigh, thresholds.PsiCritical);
         var modelName = inputs.Model ?? "";
         var events = new List<DriftEvent>();
         var summary = new List<string>();
@@ -60,12 +61,12 @@ public sealed class DriftCheckStep : Step<DriftCheckInputs, DriftCheckOutputs>
         {
             var a = Column(referenceValues, features.Count, f);
             var b = Column(currentValues, features.Count, f);
-            if (a.Length < inputs.Bins || b.Length < inputs.Bins) continue;
+            if (a.Length < thresholds.Bins || b.Length < thresholds.Bins) continue;
             var ks = KolmogorovSmirnov.TwoSample(a, b);
-            var psi = PopulationStabilityIndex.Compute(a, b, inputs.Bins);
+            var psi = PopulationStabilityIndex.Compute(a, b, thresholds.Bins);
             var wasserstein = Wasserstein.Distance(a, b);
-            var js = JensenShannon.Distance(a, b, inputs.Bins);
-            var severity = Max(psiThresholds.Classify(psi), DriftSeverityThresholds.KolmogorovSmirnovStatistic.Classify(ks, inputs.KsSignificance));
+            var js = JensenShannon.Distance(a, b, thresholds.Bins);
+            var severity = Max(psiThresholds.Classify(psi), DriftSeverityThresholds.KolmogorovSmirnovStatistic.Classify(ks, thresholds.KsSignificance));
             worst = Max(worst, severity);
             if (severity >= DriftSeverity.High) drifted.Add(features[f]);
             perFeature.Add(new JsonObject
@@ -87,13 +88,13 @@ public sealed class DriftCheckStep : Step<DriftCheckInputs, DriftCheckOutputs>
         if (version is not null)
         {
             var model = PredictiveModel.Load(context.OpenArtifact(version.Model));
-            var order = model.FeatureNames.Select(n => features.ToList().IndexOf(n)).ToArray();
-            if (order.Any(i => i < 0))
+            if (ModelFeatureOrder.FirstMissing(model.FeatureNames, features) is not null)
                 throw new StepInputException("features", $"the model needs features {string.Join(", ", model.FeatureNames)}; check only a subset with features:, or include them all");
-            var referencePredictions = Predict(model, referenceValues, referenceRows, features.Count, order);
-            var currentPredictions = Predict(model, currentValues, currentRows, features.Count, order);
+            var order = new ModelFeatureOrder(model.FeatureNames, features);
+            var referencePredictions = Predict(model, referenceValues, referenceRows, order);
+            var currentPredictions = Predict(model, currentValues, currentRows, order);
             var predictionPsi = Enumerable.Range(0, model.Outputs)
-                .Max(c => PopulationStabilityIndex.Compute(Column(referencePredictions, model.Outputs, c), Column(currentPredictions, model.Outputs, c), inputs.Bins));
+                .Max(c => PopulationStabilityIndex.Compute(Column(referencePredictions, model.Outputs, c), Column(currentPredictions, model.Outputs, c), thresholds.Bins));
             var predictionSeverity = psiThresholds.Classify(predictionPsi);
             worst = Max(worst, predictionSeverity);
             prediction = new JsonObject { ["psi"] = predictionPsi, ["severity"] = Name(predictionSeverity) };
@@ -109,10 +110,10 @@ public sealed class DriftCheckStep : Step<DriftCheckInputs, DriftCheckOutputs>
                 if (!currentColumns.ContainsKey(target)) throw new StepInputException("target", $"column '{target}' is not in the current table");
                 var (referenceError, currentError) = Errors(modelMetrics, TableReader.ReadText(connection, currentPath, target), currentPredictions, model.Outputs);
                 var increase = referenceError > 0 ? currentError / referenceError - 1 : 0;
-                performanceDrift = increase > inputs.PerformanceDrift;
+                performanceDrift = increase > thresholds.PerformanceDrift;
                 performance = new JsonObject { ["holdout_error"] = referenceError, ["current_error"] = currentError, ["increase"] = increase, ["drift"] = performanceDrift };
                 var detail = string.Create(CultureInfo.InvariantCulture,
-                    $"error {currentError:0.####} vs holdout {referenceError:0.####} ({increase:+0.#%;-0.#%}) {(performanceDrift ? $"exceeds +{inputs.PerformanceDrift:0%}" : "within bounds")}");
+                    $"error {currentError:0.####} vs holdout {referenceError:0.####} ({increase:+0.#%;-0.#%}) {(performanceDrift ? $"exceeds +{thresholds.PerformanceDrift:0%}" : "within bounds")}");
                 summary.Add(detail);
                 if (performanceDrift)
                 {
@@ -123,7 +124,7 @@ public sealed class DriftCheckStep : Step<DriftCheckInputs, DriftCheckOutputs>
         }
 
         var fraction = (double)drifted.Count / features.Count;
-        var retrain = fraction > inputs.RetrainFraction || worst == DriftSeverity.Critical || performanceDrift;
+        var retrain = fraction > thresholds.RetrainFraction || worst == DriftSeverity.Critical || performanceDrift;
         summary.Add(string.Create(CultureInfo.InvariantCulture,
             $"{drifted.Count} of {features.Count} features drifted ({fraction:0%}); worst {Name(worst)}; {(retrain ? "retrain" : "no retrain")}"));
         context.Drift.Record(events);
@@ -132,7 +133,7 @@ public sealed class DriftCheckStep : Step<DriftCheckInputs, DriftCheckOutputs>
         {
             ["model"] = inputs.Model, ["version"] = version?.Version, ["reference_sha256"] = reference.Sha256, ["current_sha256"] = inputs.Current.Sha256,
             ["reference_rows"] = referenceRows, ["current_rows"] = currentRows, ["features"] = perFeature, ["prediction"] = prediction,
-            ["performance"] = performance, ["drifted"] = new JsonArray(drifted.Select(d => (JsonNode)d).ToArray()), ["severity"] = Name(worst), ["retrain"] = retrain,
+            ["performance"] = performance, ["thresholds"] = Describe(thresholds), ["drifted"] = new JsonArray(drifted.Select(d => (JsonNode)d).ToArray()), ["severity"] = Name(worst), ["retrain"] = retrain,
         };
         var staged = context.StageArtifact("report", "json");
         File.WriteAllText(staged.Path, report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
@@ -142,6 +143,13 @@ public sealed class DriftCheckStep : Step<DriftCheckInputs, DriftCheckOutputs>
             Retrain = retrain, Drifted = drifted, Severity = Name(worst), Summary = summary, Report = context.CommitArtifact(staged),
         });
     }
+
+    private static JsonObject Describe(DriftSettings thresholds) => new()
+    {
+        ["psi_medium"] = thresholds.PsiMedium, ["psi_high"] = thresholds.PsiHigh, ["psi_critical"] = thresholds.PsiCritical,
+        ["ks_significance"] = thresholds.KsSignificance, ["retrain_fraction"] = thresholds.RetrainFraction,
+        ["performance_drift"] = thresholds.PerformanceDrift, ["bins"] = thresholds.Bins,
+    };
 
     /// <summary>The finite values of one column of a row-major block.</summary>
     private static double[] Column(double[] values, int width, int column)
@@ -156,14 +164,14 @@ public sealed class DriftCheckStep : Step<DriftCheckInputs, DriftCheckOutputs>
         return result.ToArray();
     }
 
-    private static double[] Predict(PredictiveModel model, double[] values, int rows, int width, int[] order)
+    private static double[] Predict(PredictiveModel model, double[] values, int rows, ModelFeatureOrder order)
     {
         var outputs = model.Outputs;
         var result = new double[rows * outputs];
-        var row = new double[order.Length];
+        var row = new double[order.Count];
         for (var r = 0; r < rows; r++)
         {
-            for (var i = 0; i < order.Length; i++) row[i] = values[r * width + order[i]];
+            order.Gather(values, r, row);
             model.Predict(row, result.AsSpan(r * outputs, outputs));
         }
         return result;

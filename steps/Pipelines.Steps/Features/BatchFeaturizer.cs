@@ -19,21 +19,8 @@ public static class BatchFeaturizer
     public static string Prepare(DuckDbConnection connection, string sourceRelation, FeatureSet features)
     {
         var columns = Columns(connection, sourceRelation);
-        if (!columns.Contains(features.TimeColumn, StringComparer.Ordinal))
-            throw new FeatureDefinitionException(
-                $"time column '{features.TimeColumn}' is not in the table (columns: {string.Join(", ", columns)})");
-        if (columns.Contains(FeatureSql.RowColumn, StringComparer.Ordinal))
-            throw new FeatureDefinitionException($"the table has a column named {FeatureSql.RowColumn}, which featurization reserves");
+        TimeOrderedTable.Create(connection, InputTable, sourceRelation, columns, features.TimeColumn);
         features.CheckColumns(columns);
-
-        var time = SqlText.Identifier(features.TimeColumn);
-        connection.Execute($"CREATE OR REPLACE TEMP TABLE {InputTable} AS SELECT *, row_number() OVER (ORDER BY {time}) AS {FeatureSql.RowColumn} FROM {sourceRelation}");
-        var duplicates = connection.Scalar<long>($"SELECT count(*) - count(DISTINCT {time}) FROM {InputTable}");
-        if (duplicates > 0)
-            throw new FeatureDefinitionException($"time column '{features.TimeColumn}' repeats {duplicates} value(s); rows need a strict time order");
-        var nulls = connection.Scalar<long>($"SELECT count(*) FROM {InputTable} WHERE {time} IS NULL");
-        if (nulls > 0)
-            throw new FeatureDefinitionException($"time column '{features.TimeColumn}' is NULL in {nulls} row(s)");
 
         string? recursive = null;
         if (features.Definitions.Any(d => d.Info.IsRecursive))

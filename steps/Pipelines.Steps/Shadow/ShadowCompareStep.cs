@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Pipelines.Abstractions;
 using Pipelines.Learning.Metrics;
 using Pipelines.Learning.Trees;
+using Pipelines.Steps.Features;
 using Pipelines.Steps.Tables;
 using Pipelines.Steps.Train;
 
@@ -35,11 +36,11 @@ public sealed class ShadowCompareStep : Step<ShadowCompareInputs, ShadowCompareO
         using var database = ParquetTableWriter.OpenScratch();
         using var connection = database.Connect();
         var path = context.OpenArtifact(inputs.Data);
-        var columns = TableReader.Describe(connection, path).Select(c => c.Name).ToHashSet();
+        var columns = TableReader.Describe(connection, path).Select(c => c.Name).ToList();
         if (!columns.Contains(inputs.Target)) throw new StepInputException("target", $"column '{inputs.Target}' is not in the table");
         var features = championModel.FeatureNames.Union(challengerModel.FeatureNames).ToList();
-        var absent = features.FirstOrDefault(f => !columns.Contains(f));
-        if (absent is not null) throw new StepInputException("data", $"the table lacks feature '{absent}' that a model needs");
+        if (ModelFeatureOrder.FirstMissing(features, columns) is { } absent)
+            throw new StepInputException("data", $"the table lacks feature '{absent}' that a model needs");
         var values = TableReader.ReadNumeric(connection, path, features, out var rows);
         var outcomes = Outcomes(TableReader.ReadText(connection, path, inputs.Target), classes, IsRegression(championModel.Kind), inputs.Target);
 
@@ -48,8 +49,8 @@ public sealed class ShadowCompareStep : Step<ShadowCompareInputs, ShadowCompareO
         var challengerOut = new double[outputs];
         var championRow = new double[championModel.FeatureNames.Count];
         var challengerRow = new double[challengerModel.FeatureNames.Count];
-        var championIndex = championModel.FeatureNames.Select(f => features.IndexOf(f)).ToArray();
-        var challengerIndex = challengerModel.FeatureNames.Select(f => features.IndexOf(f)).ToArray();
+        var championOrder = new ModelFeatureOrder(championModel.FeatureNames, features);
+        var challengerOrder = new ModelFeatureOrder(challengerModel.FeatureNames, features);
         var router = new Random(inputs.Seed);
         var paired = new List<ShadowPrediction>(rows);
         var differences = new List<double>(rows);
@@ -57,8 +58,8 @@ public sealed class ShadowCompareStep : Step<ShadowCompareInputs, ShadowCompareO
         for (var r = 0; r < rows; r++)
         {
             if (r % 1024 == 0) cancellationToken.ThrowIfCancellationRequested();
-            for (var i = 0; i < championIndex.Length; i++) championRow[i] = values[r * features.Count + championIndex[i]];
-            for (var i = 0; i < challengerIndex.Length; i++) challengerRow[i] = values[r * features.Count + challengerIndex[i]];
+            championOrder.Gather(values, r, championRow);
+            challengerOrder.Gather(values, r, challengerRow);
             championModel.Predict(championRow, championOut);
             challengerModel.Predict(challengerRow, challengerOut);
             var outcome = outcomes[r];

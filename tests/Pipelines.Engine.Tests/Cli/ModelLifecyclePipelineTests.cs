@@ -5,7 +5,7 @@ using Pipelines.Engine.Tests.Support;
 namespace Pipelines.Engine.Tests.Cli;
 
 /// <summary>
-/// The shipped toxicity pipeline as a user runs it: ingest, SQL features and labels, train, gate, register,
+/// The shipped toxicity pipeline as a user runs it: ingest, named features and labels, train, gate, register,
 /// promote — then the questions a user asks of the CLI: which data and commit produced the champion, and why
 /// a candidate was not promoted.
 /// </summary>
@@ -73,7 +73,7 @@ public sealed class ModelLifecyclePipelineTests : IDisposable
         var explainedRows = long.Parse(training[6].Split('\n')[0].Replace("rows=", ""), System.Globalization.CultureInfo.InvariantCulture);
         var decision = Cli("explain", runIdText, "--row", (explainedRows - 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.True(decision.ExitCode == 0, decision.Error);
-        Assert.Contains("std_30", decision.Output);
+        Assert.Contains("natr_30", decision.Output);
         Assert.Equal(2, Cli("explain", runIdText, "--row", "0").ExitCode); // only the latest rows were explained
 
         var show = Cli("models", "show", "toxicity");
@@ -113,7 +113,7 @@ public sealed class ModelLifecyclePipelineTests : IDisposable
             Assert.NotEmpty(events);
             Assert.All(events, e => Assert.Equal(runId, e.RunId));
             // Volatility is what changed in March 2023: the rolling volatility feature must be among the worst.
-            Assert.Contains(events, e => e.Feature == "std_30" && e.Severity is "HIGH" or "CRITICAL");
+            Assert.Contains(events, e => e.Feature == "natr_30" && e.Severity is "HIGH" or "CRITICAL");
 
             var registry = new ModelRegistry(store, RegistryActor.Person(), 20);
             var champion = registry.Find("toxicity", "champion")!;
@@ -129,7 +129,7 @@ public sealed class ModelLifecyclePipelineTests : IDisposable
         }
         var drift = Cli("drift", "--model", "toxicity");
         Assert.Equal(0, drift.ExitCode);
-        Assert.Contains("std_30", drift.Output);
+        Assert.Contains("natr_30", drift.Output);
     }
 
     [Fact]
@@ -156,9 +156,12 @@ public sealed class ModelLifecyclePipelineTests : IDisposable
         var run = Cli("run", pipeline, "--param", "iterations=20");
         Assert.True(run.ExitCode == 0, run.Output + run.Error);
         using var store = PipelineStore.Open(_workspace.StoreRoot, TimeSpan.FromSeconds(5));
-        var version = new ModelRegistry(store, RegistryActor.Person(), 20).Find(name, "1");
+        var registry = new ModelRegistry(store, RegistryActor.Person(), 20);
+        var version = registry.Find(name, "1");
         Assert.NotNull(version);
         Assert.NotNull(version.MetricsJson);
+        // Promotion follows the gate, so a champion means the shipped gate passed.
+        Assert.Equal(1, registry.Find(name, "champion")?.Version);
     }
 
     [Fact]

@@ -144,7 +144,7 @@ public class JsonSchemaGeneratorTests
     {
         Assert.False(Settings.GetProperty("additionalProperties").GetBoolean());
         var sections = Settings.GetProperty("properties");
-        Assert.Equal(["store", "engine", "registry", "logging"], Keys(sections));
+        Assert.Equal(["store", "engine", "registry", "logging", "drift"], Keys(sections));
         foreach (var section in sections.EnumerateObject())
             Assert.False(section.Value.GetProperty("additionalProperties").GetBoolean());
         // Defaults from the settings records: .pipelines, 30 seconds, one hour, Information, JSON file on.
@@ -153,6 +153,8 @@ public class JsonSchemaGeneratorTests
         Assert.Equal("1h", sections.GetProperty("engine").GetProperty("properties").GetProperty("step_timeout").GetProperty("default").GetString());
         Assert.Equal("information", sections.GetProperty("logging").GetProperty("properties").GetProperty("level").GetProperty("default").GetString());
         Assert.True(sections.GetProperty("logging").GetProperty("properties").GetProperty("json_file").GetProperty("default").GetBoolean());
+        // Performance drift: retrain when the error is more than 20% above the holdout's.
+        Assert.Equal(0.2, sections.GetProperty("drift").GetProperty("properties").GetProperty("performance_drift").GetProperty("default").GetDouble());
         var envOnly = sections.GetProperty("engine").GetProperty("properties").GetProperty("max_parallelism").GetProperty("anyOf")[1].GetProperty("pattern").GetString()!;
         Assert.Matches(envOnly, "${{ env.WORKERS }}");
         Assert.DoesNotMatch(envOnly, "${{ params.workers }}");

@@ -10,7 +10,7 @@ namespace Pipelines.Steps.Tests.Drift;
 /// <summary>drift/check against a linear champion, loaded through the same loader as tree models.</summary>
 public sealed class LinearDriftCheckTests : IDisposable
 {
-    private readonly RecordedDriftLog _log = new();
+    private readonly RecordingDriftLog _log = new();
     private readonly TestStepContext _context = new() { ModelRegistry = new MemoryModelRegistry() };
 
     public LinearDriftCheckTests() => _context.DriftLog = _log;

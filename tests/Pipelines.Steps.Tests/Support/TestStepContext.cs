@@ -19,6 +19,9 @@ public sealed class TestStepContext : IStepContext, IDisposable
     public string RunId => "run-test";
     public string StepId => "ingest";
     public string WorkspaceRoot { get; }
+
+    /// <summary>The ml.yaml settings the step sees; defaults unless a test sets them.</summary>
+    public WorkspaceSettings Settings { get; set; } = new();
     public ILogger Log { get; } = new LoggerConfiguration().CreateLogger();
 
     public StagedArtifact StageArtifact(string kind, string format) =>
@@ -84,10 +87,11 @@ public sealed class TestStepContext : IStepContext, IDisposable
     /// <summary>Where paired shadow predictions go, for steps that record them; none by default.</summary>
     public IShadowLog? ShadowLog { get; set; }
 
-    /// <summary>Where drift findings go, for steps that record them; none by default.</summary>
-    public IDriftLog? DriftLog { get; set; }
-
-    public IDriftLog Drift => DriftLog ?? throw new InvalidOperationException("this test context has no drift log");
     public IShadowLog Shadow => ShadowLog ?? throw new InvalidOperationException("this test context has no shadow log");
+
+    /// <summary>Where drift findings go; kept in memory for assertions unless a test supplies its own.</summary>
+    public RecordingDriftLog DriftLog { get; set; } = new();
+
+    IDriftLog IStepContext.Drift => DriftLog;
     public Artifact? FindArtifact(string sha256) => null;
 }

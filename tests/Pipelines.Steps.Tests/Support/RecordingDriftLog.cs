@@ -2,8 +2,8 @@ using Pipelines.Abstractions;
 
 namespace Pipelines.Steps.Tests.Support;
 
-/// <summary>Keeps the drift events a check records, for the test to inspect.</summary>
-public sealed class RecordedDriftLog : IDriftLog
+/// <summary>Keeps the drift events a step records, for assertions.</summary>
+public sealed class RecordingDriftLog : IDriftLog
 {
     public List<DriftEvent> Events { get; } = [];
 

@@ -1,0 +1,11 @@
+namespace Pipelines.Abstractions;
+
+/// <summary>
+/// The parts of the workspace's ml.yaml that steps may read, read-only. They are not part of a step's cache
+/// key, so a step that reads them declares itself not cacheable (as drift/check does).
+/// </summary>
+public sealed record WorkspaceSettings
+{
+    /// <summary>The <c>drift:</c> section.</summary>
+    public DriftSettings Drift { get; init; } = new();
+}
