@@ -55,8 +55,9 @@ public sealed class PipelineRunner(PipelineStore store, StepCatalog catalog, ILo
         {
             if (step.Status is not (StepStatus.Succeeded or StepStatus.Cached) || step.OutputsJson is null) continue;
             var planned = pipeline.Steps.FirstOrDefault(s => s.Id == step.StepId);
-            if (planned is null) continue;
-            restored[step.StepId] = (step.Status, JsonSerializer.Deserialize(step.OutputsJson, planned.Descriptor.OutputType, CacheKey.Json)!);
+            // Unreadable outputs leave the step to be redone, like a step that never finished.
+            if (planned is null || RecordedOutputs.TryRead(step.OutputsJson, planned.Descriptor.OutputType) is not { } outputs) continue;
+            restored[step.StepId] = (step.Status, outputs);
         }
         store.Artifacts.ClearStaging(run.RunId);
         store.ReopenRun(run.RunId);
@@ -206,9 +207,9 @@ public sealed class PipelineRunner(PipelineStore store, StepCatalog catalog, ILo
             var cacheKey = CacheKey.Compute(step.Descriptor, inputsJson);
             var inputArtifacts = ArtifactCollector.Collect(inputs, step.Descriptor.InputType).Select(a => a.Artifact).ToList();
 
-            if (!options.Force && step.Descriptor.Cacheable && store.FindCached(cacheKey) is { } hit)
+            if (!options.Force && step.Descriptor.Cacheable && store.FindCached(cacheKey) is { } hit
+                && RecordedOutputs.TryRead(hit.OutputsJson, step.Descriptor.OutputType) is { } restored)
             {
-                var restored = JsonSerializer.Deserialize(hit.OutputsJson!, step.Descriptor.OutputType, CacheKey.Json)!;
                 var record = Record(step, StepStatus.Cached, started, clock.Elapsed, 0, cacheKey, inputsJson, hit.OutputsJson, hit.CachedFromRun ?? hit.RunId,
                     $"reused the result of run {hit.CachedFromRun ?? hit.RunId}");
                 Recorded[step.Id] = store.CompleteStepRun(record, store.OutputArtifacts(hit.RunId, hit.StepId), inputArtifacts);

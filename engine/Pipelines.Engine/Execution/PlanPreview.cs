@@ -43,12 +43,14 @@ public static class PlanPreview
                 if (diagnostics.Count > 0) throw new PipelineValidationException(diagnostics);
                 var key = CacheKey.Compute(step.Descriptor, CacheKey.InputsJson(inputs, step.Descriptor.InputType, redactor));
                 var hit = options.Force || !step.Descriptor.Cacheable ? null : store?.FindCached(key);
-                if (hit is null)
+                var restored = hit is null ? null : RecordedOutputs.TryRead(hit.OutputsJson, step.Descriptor.OutputType);
+                if (hit is null || restored is null)
                     result.Add(Decide(PlanAction.Run,
-                        options.Force ? "--force" : !step.Descriptor.Cacheable ? "always runs (uses the registry)" : "no earlier result for these inputs", key));
+                        options.Force ? "--force" : !step.Descriptor.Cacheable ? "always runs (uses the registry)"
+                        : hit is null ? "no earlier result for these inputs" : "the earlier result was recorded in an older output format", key));
                 else
                 {
-                    outputs[step.Id] = JsonSerializer.Deserialize(hit.OutputsJson!, step.Descriptor.OutputType, CacheKey.Json)!;
+                    outputs[step.Id] = restored;
                     result.Add(Decide(PlanAction.Cached, $"same inputs as run {hit.CachedFromRun ?? hit.RunId}", key));
                 }
             }

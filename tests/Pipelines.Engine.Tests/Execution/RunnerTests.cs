@@ -59,6 +59,25 @@ public sealed class RunnerTests : IDisposable
     }
 
     [Fact]
+    public void A_cached_result_recorded_in_an_older_output_format_is_rerun_instead_of_failing_the_run()
+    {
+        _h.Run(Joined());
+        var databasePath = _h.Store.Layout.DatabasePath;
+        _h.CloseStore();
+        using (var database = Pipelines.DuckDb.DuckDbDatabase.Open(databasePath))
+        using (var connection = database.Connect())
+            // As if the step's output record had gained a required field since: the stored JSON lacks 'file'.
+            connection.Execute("UPDATE step_events SET outputs_json = '{\"renamed\": 1}' WHERE step_id = 'left' AND outputs_json IS NOT NULL");
+
+        var second = _h.Run(Joined());
+
+        Assert.Equal(RunStatus.Succeeded, second.Status);
+        Assert.Equal(StepStatus.Succeeded, second.Steps["left"]);
+        Assert.Equal(StepStatus.Cached, second.Steps["right"]);
+        Assert.Equal(2, TestSteps.CountOf(_h.Key("left")));
+    }
+
+    [Fact]
     public void Force_reruns_every_step()
     {
         _h.Run(Joined());

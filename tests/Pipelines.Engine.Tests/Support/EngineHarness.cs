@@ -43,6 +43,13 @@ public sealed class EngineHarness : IDisposable
     public RunResult Run(string yaml, bool force = false, int parallelism = 4, CancellationToken cancellation = default) =>
         Runner().RunAsync(Compile(yaml), Options(force, parallelism), cancellation).GetAwaiter().GetResult();
 
+    /// <summary>Closes the store so a test can change its database directly; the next use reopens it.</summary>
+    public void CloseStore()
+    {
+        _store?.Dispose();
+        _store = null;
+    }
+
     /// <summary>The messages of a run's failed steps, for assertion output.</summary>
     public string Failures(RunResult result) =>
         string.Join("; ", Store.StepRuns(result.RunId).Where(s => s.Status == StepStatus.Failed).Select(s => $"{s.StepId}: {s.Message}"));
