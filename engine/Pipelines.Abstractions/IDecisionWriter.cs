@@ -1,0 +1,18 @@
+namespace Pipelines.Abstractions;
+
+/// <summary>
+/// Appends decisions in batches: rows are buffered by <see cref="Append"/> and become visible together, in one
+/// transaction, at <see cref="Commit"/>. Disposing without committing discards the rows appended since the last commit.
+/// </summary>
+public interface IDecisionWriter : IDisposable
+{
+    /// <param name="tradeId">The trade that triggered the decision.</param>
+    /// <param name="timeMicros">The trade's time, UTC microseconds since the Unix epoch.</param>
+    /// <param name="modelVersion">The registered version that scored it.</param>
+    /// <param name="score">The model's output (a probability for a binary model).</param>
+    /// <param name="features">The feature vector scored, in the order given when the writer was opened.</param>
+    void Append(long tradeId, long timeMicros, int modelVersion, double score, ReadOnlySpan<double> features);
+
+    /// <summary>Makes every row appended so far durable, atomically.</summary>
+    void Commit();
+}
