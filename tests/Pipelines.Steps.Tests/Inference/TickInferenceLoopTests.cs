@@ -109,10 +109,12 @@ public sealed class TickInferenceLoopTests : IDisposable
     public async Task Cancelling_mid_stream_stores_every_decision_made_and_nothing_else()
     {
         var model = await Champion(TickModels.First);
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
-        var result = Loop(Synthetic(), model, new TickLoopOptions { QueueCapacity = 1024, ShapEvery = 100 }).Run(cancel.Token);
+        using var cancel = new CancellationTokenSource();
+        var source = new ScriptedTickSource(Synthetic(), batch: 256) { AfterRead = read => { if (read >= 20_000) cancel.Cancel(); } };
+        var result = Loop(source, model, new TickLoopOptions { QueueCapacity = 1024, ShapEvery = 100 }).Run(cancel.Token);
 
-        Assert.True(result.Decisions > 0);
+        // The batch during which the cancel came is decided in full, then the loop stops.
+        Assert.Equal(20_224, result.Decisions);
         Assert.Equal(result.Decisions, Count("SELECT count(*) FROM decisions"));
         // The synthetic source numbers trades 1, 2, 3…: the stored ones are exactly the first N.
         Assert.Equal(result.Decisions, Count("SELECT max(trade_id) FROM decisions"));

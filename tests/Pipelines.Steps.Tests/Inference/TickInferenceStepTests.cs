@@ -89,9 +89,13 @@ public sealed class TickInferenceStepTests : IDisposable
     public async Task A_cancelled_step_ends_cancelled_with_every_decision_it_made_stored()
     {
         await PromoteChampion();
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(400));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            new TickInferenceStep().ExecuteAsync(Inputs() with { MaxTicks = null, Duration = TimeSpan.FromMinutes(5) }, _context, cancel.Token));
+        using var cancel = new CancellationTokenSource();
+        var running = new TickInferenceStep().ExecuteAsync(Inputs() with { MaxTicks = null, Duration = TimeSpan.FromMinutes(5) }, _context, cancel.Token);
+        // Cancel once the first batch of decisions is committed, however slow the machine.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (Count("SELECT count(*) FROM decisions") == 0 && waited.Elapsed < TimeSpan.FromSeconds(60) && !running.IsCompleted) await Task.Delay(20);
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
 
         var stored = Count("SELECT count(*) FROM decisions");
         Assert.True(stored > 0);

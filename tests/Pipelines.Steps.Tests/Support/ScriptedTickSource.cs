@@ -4,10 +4,15 @@ namespace Pipelines.Steps.Tests.Support;
 
 /// <summary>
 /// Ticks from another source (or a fixed list), optionally slowed to about <c>ticksPerSecond</c> by waiting between
-/// batches, so a test can act while a loop runs.
+/// batches, so a test can act while a loop runs; <see cref="AfterRead"/> lets it act at a given point of the stream.
 /// </summary>
 public sealed class ScriptedTickSource(ITickSource inner, int batch = 64, double? ticksPerSecond = null) : ITickSource
 {
+    private long _read;
+
+    /// <summary>Called with the number of ticks handed out so far, after each read.</summary>
+    public Action<long>? AfterRead { get; init; }
+
     public ScriptedTickSource(IReadOnlyList<Tick> ticks) : this(new ListSource(ticks)) { }
 
     public string Name => "scripted " + inner.Name;
@@ -17,7 +22,10 @@ public sealed class ScriptedTickSource(ITickSource inner, int batch = 64, double
     public async ValueTask<int> ReadAsync(Memory<Tick> buffer, CancellationToken cancellationToken)
     {
         if (ticksPerSecond is { } rate) await Task.Delay(TimeSpan.FromSeconds(batch / rate), cancellationToken);
-        return await inner.ReadAsync(buffer[..Math.Min(batch, buffer.Length)], cancellationToken);
+        var count = await inner.ReadAsync(buffer[..Math.Min(batch, buffer.Length)], cancellationToken);
+        _read += count;
+        AfterRead?.Invoke(_read);
+        return count;
     }
 
     public ValueTask DisposeAsync() => inner.DisposeAsync();
