@@ -45,7 +45,18 @@ public sealed class ChampionWatcher(IModelRegistry registry, Func<Artifact, stri
         using var timer = new PeriodicTimer(period);
         try
         {
-            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false)) Poll(loop);
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    Poll(loop);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // The registry was unreachable this time; the loop goes on and the next poll tries again.
+                    log.Warning(e, "Checking model {Model} ('{Alias}') for a new version failed", model, alias);
+                }
+            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -64,8 +75,10 @@ public sealed class ChampionWatcher(IModelRegistry registry, Func<Artifact, stri
         {
             candidate = Load(version);
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or ModelFormatException or ArgumentException or InvalidOperationException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // Whatever stops a candidate loading (an altered file, a malformed model, a failed compile) must not stop
+            // the loop that is scoring with the current one.
             LoadFailures++;
             log.Error(e, "Model {Model} v{Version} ('{Alias}') could not be loaded; v{Current} keeps scoring", model, version.Version, alias, loop.Model.Version);
             return;

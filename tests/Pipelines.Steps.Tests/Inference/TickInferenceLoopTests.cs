@@ -168,8 +168,22 @@ public sealed class TickInferenceLoopTests : IDisposable
         Assert.Equal(1, loop.Model.Version);
         Assert.Contains(_context.Messages, m => m.Contains("[ret_1, std_30]") && m.Contains("[ret_1, std_30, trade_flow_imbalance_20]"));
 
+        // A version whose file was altered after registration fails its hash check and is passed over too.
         var second = _context.RegisterModel("flow", await TickModels.Second);
+        var stored = _context.Store.Artifacts.FullPath(second.Model);
+        var original = await File.ReadAllTextAsync(stored);
+        await File.WriteAllTextAsync(stored, original + "\n");
         _context.Registry.Promote("flow", second.Version, "champion", "better");
+        watcher.Poll(loop);
+        Assert.Equal(1, watcher.LoadFailures);
+        Assert.Equal(1, loop.Model.Version);
+        Assert.Contains(_context.Messages, m => m.Contains($"v{second.Version}") && m.Contains("could not be loaded"));
+
+        // Repaired and promoted again (through another version number), it is swapped in.
+        await File.WriteAllTextAsync(stored, original);
+        _context.Registry.Promote("flow", narrow.Version, "champion", "back");
+        watcher.Poll(loop);
+        _context.Registry.Promote("flow", second.Version, "champion", "repaired");
         watcher.Poll(loop);
         Assert.Equal(1, watcher.Swaps);
         Assert.Equal(3, loop.Model.Version);
