@@ -110,6 +110,7 @@ public static class BenchCommand
                     ["queue_stalls"] = r.Tick.QueueStalls,
                     ["explanations"] = r.Tick.Explanations,
                     ["drift_events"] = r.Tick.DriftEvents,
+                    ["drift_cuts_in_cooldown"] = r.Tick.DriftCutsInCooldown,
                     ["features"] = r.FeatureCount,
                     ["trees"] = r.TreeCount,
                 };

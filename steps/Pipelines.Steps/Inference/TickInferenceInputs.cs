@@ -57,6 +57,9 @@ public sealed record TickInferenceInputs
     [Input("ADWIN confidence δ of each feature's drift monitor.")]
     public double AdwinDelta { get; init; } = 0.002;
 
+    [Input("After a feature's drift event, its further ADWIN cuts within this many ticks are counted, not recorded.")]
+    public long DriftCooldownTicks { get; init; } = 10_000;
+
     [Input("How often the registry alias is checked for a new model.", Example = "1s")]
     public TimeSpan SwapPoll { get; init; } = TimeSpan.FromSeconds(1);
 }

@@ -38,6 +38,7 @@ public sealed class TickInferenceLoop
     private readonly TickLoopOptions _options;
     private readonly StreamingFeatureEvaluator _evaluator;
     private readonly Adwin[] _adwins;
+    private readonly long[] _lastDriftTick;
     private readonly DecisionRing _decisionRing;
     private readonly DecisionRing? _explanationRing;
     private readonly NoticeRing<DriftNotice> _driftRing = new(1024);
@@ -58,6 +59,7 @@ public sealed class TickInferenceLoop
     private long _stalls;
     private long _explanationsSkipped;
     private long _driftNoticesSkipped;
+    private long _driftCutsInCooldown;
     private long _sinceSample;
     private long _lastTradeId;
     private bool _haveTradeId;
@@ -90,6 +92,7 @@ public sealed class TickInferenceLoop
         _model = model;
         _evaluator = new StreamingFeatureEvaluator(features, TickColumns.Names);
         _adwins = features.Names.Select(_ => new Adwin(options.AdwinDelta)).ToArray();
+        _lastDriftTick = Enumerable.Repeat(long.MinValue / 2, features.Names.Count).ToArray();
         _decisionRing = new DecisionRing(options.QueueCapacity, features.Names.Count);
         if (explanations is not null && (options.ShapEvery > 0 || options.ShapFlagThreshold is not null))
         {
@@ -135,7 +138,7 @@ public sealed class TickInferenceLoop
         if (failure is not null)
             throw new InvalidOperationException($"the tick loop over {_source.Name} failed after {_decisionCount} decisions: {failure.Message}", failure);
         return new TickLoopResult(_ticks, _decisionCount, _rejected.ToArray(), _stalls, _explained, _explanationsSkipped, _driftEvents,
-            _driftNoticesSkipped, _versionsUsed.ToArray(), _hotSeconds, _latency.Percentile(50), _latency.Percentile(99), _latency.Percentile(99.9),
+            _driftNoticesSkipped, _driftCutsInCooldown, _versionsUsed.ToArray(), _hotSeconds, _latency.Percentile(50), _latency.Percentile(99), _latency.Percentile(99.9),
             _latency.Max, _allocatedBytes, _measuredTicks);
     }
 
@@ -210,8 +213,10 @@ public sealed class TickInferenceLoop
             var value = features[f];
             if (!double.IsFinite(value)) continue;
             var adwin = _adwins[f];
-            if (adwin.Update(value) && !_driftRing.TryWrite(new DriftNotice(f, tick.TradeId, model.Version, adwin.Mean, adwin.Width)))
-                _driftNoticesSkipped++;
+            if (!adwin.Update(value)) continue;
+            if (_decisionCount - _lastDriftTick[f] < _options.DriftCooldownTicks) _driftCutsInCooldown++;
+            else if (_driftRing.TryWrite(new DriftNotice(f, tick.TradeId, model.Version, adwin.Mean, adwin.Width))) _lastDriftTick[f] = _decisionCount;
+            else _driftNoticesSkipped++;
         }
 
         var slot = _decisionRing.TryClaim();

@@ -88,11 +88,13 @@ public sealed class TickInferenceStep : Step<TickInferenceInputs, TickInferenceO
         if (inputs.QueueCapacity < 2 || (inputs.QueueCapacity & (inputs.QueueCapacity - 1)) != 0)
             throw new StepInputException("queue_capacity", $"must be a power of two of at least 2, got {inputs.QueueCapacity}");
         if (!(inputs.AdwinDelta is > 0 and < 1)) throw new StepInputException("adwin_delta", $"must lie in (0, 1), got {inputs.AdwinDelta}");
+        if (inputs.DriftCooldownTicks < 0) throw new StepInputException("drift_cooldown_ticks", $"must not be negative, got {inputs.DriftCooldownTicks}");
         if (inputs.SwapPoll <= TimeSpan.Zero) throw new StepInputException("swap_poll", "must be positive");
         return new TickLoopOptions
         {
             MaxTicks = inputs.MaxTicks, Duration = inputs.Duration, ShapEvery = inputs.ShapEvery, ShapFlagThreshold = inputs.ShapFlagThreshold,
             QueueCapacity = inputs.QueueCapacity, AdwinDelta = inputs.AdwinDelta,
+            DriftCooldownTicks = inputs.DriftCooldownTicks,
         };
     }
 

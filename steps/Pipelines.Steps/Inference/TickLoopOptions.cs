@@ -24,6 +24,13 @@ public sealed record TickLoopOptions
     /// <summary>ADWIN's confidence δ for each feature's drift monitor.</summary>
     public double AdwinDelta { get; init; } = 0.002;
 
+    /// <summary>
+    /// After a feature's drift event, further ADWIN cuts of that feature within this many ticks are counted but not
+    /// recorded: a trending feature (a moving average of the price, say) cuts its window again and again, and one event
+    /// per episode says what a thousand would.
+    /// </summary>
+    public long DriftCooldownTicks { get; init; } = 10_000;
+
     /// <summary>Ticks read from the source at a time.</summary>
     public int ReadBatch { get; init; } = 256;
 
@@ -42,6 +49,7 @@ public sealed record TickLoopOptions
         if (QueueCapacity < 2 || (QueueCapacity & (QueueCapacity - 1)) != 0)
             throw new ArgumentOutOfRangeException(nameof(QueueCapacity), QueueCapacity, "must be a power of two of at least 2");
         if (!(AdwinDelta is > 0 and < 1)) throw new ArgumentOutOfRangeException(nameof(AdwinDelta), AdwinDelta, "must lie in (0, 1)");
+        if (DriftCooldownTicks < 0) throw new ArgumentOutOfRangeException(nameof(DriftCooldownTicks), DriftCooldownTicks, "must not be negative");
         if (ReadBatch < 1) throw new ArgumentOutOfRangeException(nameof(ReadBatch), ReadBatch, "must be at least 1");
         if (CommitInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(CommitInterval), CommitInterval, "must be positive");
         if (WarmUpTicks < 0) throw new ArgumentOutOfRangeException(nameof(WarmUpTicks), WarmUpTicks, "must not be negative");

@@ -9,6 +9,7 @@ namespace Pipelines.Steps.Inference;
 /// <param name="ExplanationsSkipped">Sampled or flagged decisions not explained because the explanation ring was full.</param>
 /// <param name="DriftEvents">ADWIN changes recorded as drift events.</param>
 /// <param name="DriftNoticesSkipped">ADWIN changes not recorded because their ring was full.</param>
+/// <param name="DriftCutsInCooldown">ADWIN changes not recorded because the feature had an event within the cooldown.</param>
 /// <param name="VersionsUsed">Model versions that made decisions, in the order they took over.</param>
 /// <param name="HotSeconds">Wall time of the hot loop.</param>
 /// <param name="LatencyP50Ns">Per-tick processing latency (validation, features, prediction, drift update, hand-off), median.</param>
@@ -23,6 +24,7 @@ public sealed record TickLoopResult(
     long ExplanationsSkipped,
     long DriftEvents,
     long DriftNoticesSkipped,
+    long DriftCutsInCooldown,
     IReadOnlyList<int> VersionsUsed,
     double HotSeconds,
     long LatencyP50Ns,

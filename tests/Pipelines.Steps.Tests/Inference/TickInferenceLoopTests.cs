@@ -106,6 +106,27 @@ public sealed class TickInferenceLoopTests : IDisposable
     }
 
     [Fact]
+    public async Task A_jump_in_volatility_is_recorded_once_as_an_adwin_drift_event_of_that_feature()
+    {
+        var model = await Champion(TickModels.First);
+        // Prices alternate by 0.01 for 4,000 trades, then by 1.0: std_30 jumps a hundredfold while ret_1 keeps a mean of
+        // about zero and the alternating sides keep the trade-flow imbalance at one half.
+        var ticks = Enumerable.Range(1, 8_000)
+            .Select(i => new Tick(i, i * 1000L, 100 + (i % 2) * (i <= 4_000 ? 0.01 : 1.0), 0.5, i % 2 == 0))
+            .ToArray();
+        var result = Loop(new ScriptedTickSource(ticks), model, new TickLoopOptions { MaxTicks = 8_000, DriftCooldownTicks = 100_000 }).Run(default);
+
+        var events = _context.Query("SELECT feature, statistic, model, detail FROM drift_events");
+        Assert.Equal(result.DriftEvents, events.Count);
+        var std = Assert.Single(events, e => (string)e[0]! == "std_30");
+        Assert.Equal("adwin", std[1]);
+        Assert.Equal("flow", std[2]);
+        Assert.Contains("trade", (string)std[3]!);
+        var cut = long.Parse(System.Text.RegularExpressions.Regex.Match((string)std[3]!, @"at trade (\d+)").Groups[1].Value);
+        Assert.InRange(cut, 4_001, 8_000);
+    }
+
+    [Fact]
     public async Task Cancelling_mid_stream_stores_every_decision_made_and_nothing_else()
     {
         var model = await Champion(TickModels.First);
