@@ -147,30 +147,39 @@ public sealed class TickInferenceLoopTests : IDisposable
     {
         var first = await Champion(TickModels.First);
         var secondText = await TickModels.Second;
-        var loop = Loop(new ScriptedTickSource(Synthetic(), batch: 64, ticksPerSecond: 20_000), first, new TickLoopOptions { MaxTicks = 30_000 });
+        TickInferenceLoop? loop = null;
+        var promoted = false;
+        // The read that reaches 5,000 ticks (the 79th of 64) pauses until the watcher has swapped in the newly promoted
+        // version, so the swap lands at a known point whatever the machine's speed: the 78 batches before it are
+        // version 1's, the ticks of that read and all later ones version 2's.
+        var source = new ScriptedTickSource(Synthetic(), batch: 64)
+        {
+            AfterRead = read =>
+            {
+                if (promoted || read < 5_000) return;
+                promoted = true;
+                var second = _context.RegisterModel("flow", secondText);
+                _context.Registry.Promote("flow", second.Version, "champion", "better");
+                var waited = System.Diagnostics.Stopwatch.StartNew();
+                while (loop!.Model.Version != second.Version && waited.Elapsed < TimeSpan.FromSeconds(60)) Thread.Sleep(5);
+            },
+        };
+        loop = Loop(source, first, new TickLoopOptions { MaxTicks = 30_000 });
         var watcher = new ChampionWatcher(_context.Registry, _context.OpenArtifact, "flow", "champion", _context.Log);
         watcher.LoadCurrent();
         using var stopWatching = new CancellationTokenSource();
         var watching = watcher.WatchAsync(loop, TimeSpan.FromMilliseconds(20), stopWatching.Token);
 
-        var running = Task.Factory.StartNew(() => loop.Run(default), TaskCreationOptions.LongRunning);
-        await Task.Delay(300);
-        var second = _context.RegisterModel("flow", secondText);
-        _context.Registry.Promote("flow", second.Version, "champion", "better");
-        var result = await running;
+        var result = await Task.Factory.StartNew(() => loop.Run(default), TaskCreationOptions.LongRunning);
         await stopWatching.CancelAsync();
         await watching;
 
         Assert.Equal(1, watcher.Swaps);
         Assert.Equal([1, 2], result.VersionsUsed);
         Assert.Equal(30_000, Count("SELECT count(*) FROM decisions"));
-        Assert.True(Count("SELECT count(*) FROM decisions WHERE model_version = 1") > 0);
-        Assert.True(Count("SELECT count(*) FROM decisions WHERE model_version = 2") > 0);
-        // Once version 2 scores a tick, every later tick is version 2's.
-        Assert.Equal(0, Count("""
-            SELECT count(*) FROM (SELECT model_version, lag(model_version) OVER (ORDER BY trade_id) AS previous FROM decisions)
-            WHERE model_version < previous
-            """));
+        Assert.Equal(4_992, Count("SELECT count(*) FROM decisions WHERE model_version = 1"));
+        Assert.Equal(4_992, Count("SELECT max(trade_id) FROM decisions WHERE model_version = 1"));
+        Assert.Equal(4_993, Count("SELECT min(trade_id) FROM decisions WHERE model_version = 2"));
     }
 
     [Fact]

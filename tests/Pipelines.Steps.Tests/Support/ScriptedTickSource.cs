@@ -3,10 +3,10 @@ using Pipelines.Steps.Ticks;
 namespace Pipelines.Steps.Tests.Support;
 
 /// <summary>
-/// Ticks from another source (or a fixed list), optionally slowed to about <c>ticksPerSecond</c> by waiting between
-/// batches, so a test can act while a loop runs; <see cref="AfterRead"/> lets it act at a given point of the stream.
+/// Ticks from another source (or a fixed list) in batches of at most <c>batch</c>; <see cref="AfterRead"/> lets a test
+/// act at a given point of the stream, between a read and the processing of its ticks.
 /// </summary>
-public sealed class ScriptedTickSource(ITickSource inner, int batch = 64, double? ticksPerSecond = null) : ITickSource
+public sealed class ScriptedTickSource(ITickSource inner, int batch = 64) : ITickSource
 {
     private long _read;
 
@@ -21,7 +21,6 @@ public sealed class ScriptedTickSource(ITickSource inner, int batch = 64, double
 
     public async ValueTask<int> ReadAsync(Memory<Tick> buffer, CancellationToken cancellationToken)
     {
-        if (ticksPerSecond is { } rate) await Task.Delay(TimeSpan.FromSeconds(batch / rate), cancellationToken);
         var count = await inner.ReadAsync(buffer[..Math.Min(batch, buffer.Length)], cancellationToken);
         _read += count;
         AfterRead?.Invoke(_read);
