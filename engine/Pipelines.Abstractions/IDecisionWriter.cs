@@ -1,8 +1,9 @@
 namespace Pipelines.Abstractions;
 
 /// <summary>
-/// Appends decisions in batches: rows are buffered by <see cref="Append"/> and become visible together, in one
-/// transaction, at <see cref="Commit"/>. Disposing without committing discards the rows appended since the last commit.
+/// Appends decisions in batches: rows are buffered by <see cref="Append"/> and written whole, a batch per transaction;
+/// every row appended is in the store once <see cref="Commit"/> returns (the store may write full batches earlier),
+/// and disposing writes the complete rows still buffered.
 /// </summary>
 public interface IDecisionWriter : IDisposable
 {
@@ -13,6 +14,6 @@ public interface IDecisionWriter : IDisposable
     /// <param name="features">The feature vector scored, in the order given when the writer was opened.</param>
     void Append(long tradeId, long timeMicros, int modelVersion, double score, ReadOnlySpan<double> features);
 
-    /// <summary>Makes every row appended so far durable, atomically.</summary>
+    /// <summary>Writes every row appended so far.</summary>
     void Commit();
 }

@@ -1,8 +1,8 @@
 namespace Pipelines.Abstractions;
 
 /// <summary>
-/// Appends feature attributions of single decisions in batches; rows become visible at <see cref="Commit"/> (or, for
-/// complete rows still buffered, at disposal). Explanations are advisory, so unlike decisions they need no all-or-nothing batch.
+/// Appends feature attributions of single decisions in batches, like <see cref="IDecisionWriter"/>: every row appended
+/// is in the store once <see cref="Commit"/> returns, and disposing writes the complete rows still buffered.
 /// </summary>
 public interface IExplanationWriter : IDisposable
 {

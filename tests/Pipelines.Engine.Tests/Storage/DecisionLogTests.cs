@@ -10,7 +10,7 @@ public sealed class DecisionLogTests : IDisposable
     public void Dispose() => _h.Dispose();
 
     [Fact]
-    public void Committed_decisions_are_stored_with_their_features_in_order_and_uncommitted_ones_are_not()
+    public void Decisions_are_stored_with_their_features_in_order()
     {
         var log = new StoreDecisionLog(_h.Store, "run-1", "infer");
         using (var writer = log.OpenDecisions("flow", ["ret_1", "std_30"]))
@@ -19,7 +19,7 @@ public sealed class DecisionLogTests : IDisposable
             writer.Append(11, 1_677_628_800_000_250, 4, 0.75, [-1.0, 2.0]);
             writer.Commit();
             writer.Append(12, 1_677_628_800_000_500, 4, 0.5, [0.0, 0.0]);
-            // Disposed without a commit: the third decision must not appear.
+            // Disposed without a commit: the complete third decision is written too.
         }
 
         var rows = _h.Store.Read(c =>
@@ -28,7 +28,7 @@ public sealed class DecisionLogTests : IDisposable
                 "SELECT run_id, step_id, trade_id, epoch_us(time), model, model_version, score, features[1], features[2], len(features) FROM decisions ORDER BY trade_id");
             return result.ReadAllRows();
         });
-        Assert.Equal(2, rows.Count);
+        Assert.Equal(3, rows.Count);
         Assert.Equal(["run-1", "infer", 10L, 1_677_628_800_000_000L, "flow", 3L, 0.25, 0.5], rows[0][..8]);
         Assert.True(double.IsNaN((double)rows[0][8]!));
         Assert.Equal([11L, 1_677_628_800_000_250L, "flow", 4L, 0.75, -1.0, 2.0, 2L], rows[1][2..]);
