@@ -45,13 +45,6 @@ public sealed class LatencyHistogram
         return Max;
     }
 
-    public void Clear()
-    {
-        Array.Clear(_counts);
-        Count = 0;
-        Max = 0;
-    }
-
     private static int IndexOf(long value)
     {
         if (value < SubBuckets) return (int)value;
