@@ -35,6 +35,9 @@ public interface IStepContext
     /// <summary>Paired champion/challenger predictions recorded in the store with this run and step.</summary>
     IShadowLog Shadow { get; }
 
+    /// <summary>Live decisions and their explanations, recorded in the store with this run and step.</summary>
+    IDecisionLog Decisions { get; }
+
     /// <summary>An artifact the store knows, by its SHA-256 (e.g. a model's training data); null when unknown.</summary>
     Artifact? FindArtifact(string sha256);
 

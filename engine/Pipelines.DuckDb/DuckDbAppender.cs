@@ -20,14 +20,18 @@ public sealed unsafe class DuckDbAppender : IDisposable
     private readonly IntPtr[] _data;
     private readonly IntPtr[] _validity;
     private readonly int _capacity;
+    private readonly bool[] _doubleLists;
+    private readonly long[] _listSizes;
     private byte[] _utf8 = new byte[256];
     private int _row;
     private int _column;
     private bool _closed;
 
-    private DuckDbAppender(AppenderHandle appender, DataChunkHandle chunk, ColumnLayout[] layouts)
+    private DuckDbAppender(AppenderHandle appender, DataChunkHandle chunk, ColumnLayout[] layouts, bool[] doubleLists)
     {
         _appender = appender;
+        _doubleLists = doubleLists;
+        _listSizes = new long[layouts.Length];
         _chunk = chunk;
         _layouts = layouts;
         _vectors = new IntPtr[layouts.Length];
@@ -60,6 +64,7 @@ public sealed unsafe class DuckDbAppender : IDisposable
 
             var count = checked((int)NativeMethods.AppenderColumnCount(raw));
             var layouts = new ColumnLayout[count];
+            var doubleLists = new bool[count];
             var types = new IntPtr[count];
             try
             {
@@ -67,6 +72,12 @@ public sealed unsafe class DuckDbAppender : IDisposable
                 {
                     types[column] = NativeMethods.AppenderColumnType(raw, (nuint)column);
                     layouts[column] = ColumnLayout.FromLogicalType(types[column]);
+                    if (layouts[column].Type == DuckDbType.List)
+                    {
+                        var child = NativeMethods.ListTypeChildType(types[column]);
+                        doubleLists[column] = (DuckDbType)NativeMethods.GetTypeId(child) == DuckDbType.Double;
+                        NativeMethods.DestroyLogicalType(ref child);
+                    }
                 }
 
                 fixed (IntPtr* typePointers = types)
@@ -77,7 +88,7 @@ public sealed unsafe class DuckDbAppender : IDisposable
                         throw new DuckDbException($"DuckDB could not create a data chunk for table '{table}'.");
                     }
 
-                    return new DuckDbAppender(appender, chunk, layouts);
+                    return new DuckDbAppender(appender, chunk, layouts, doubleLists);
                 }
             }
             finally
@@ -224,6 +235,35 @@ public sealed unsafe class DuckDbAppender : IDisposable
         }
 
         Write((byte*)_data[column], ValueConversion.DateOnlyToDate(value));
+        _column++;
+        return this;
+    }
+
+    /// <summary>A DOUBLE[] value: the values are copied into the list column's child vector.</summary>
+    public DuckDbAppender Append(ReadOnlySpan<double> values)
+    {
+        var column = NextColumn();
+        if (!_doubleLists[column])
+        {
+            throw Mismatch(column, "DOUBLE[]");
+        }
+
+        var vector = _vectors[column];
+        var offset = _listSizes[column];
+        var size = offset + values.Length;
+        if (NativeMethods.ListVectorReserve(vector, (nuint)size) != NativeMethods.Success)
+        {
+            throw new DuckDbException($"DuckDB could not make room for {size} list values in column {column}.");
+        }
+
+        var child = (double*)NativeMethods.VectorGetData(NativeMethods.ListVectorGetChild(vector));
+        values.CopyTo(new Span<double>(child + offset, values.Length));
+        NativeMethods.ListVectorSetSize(vector, (nuint)size);
+        // A list entry is (offset, length) into the child vector, two unsigned 64-bit integers.
+        var entry = (ulong*)_data[column] + 2 * (nint)_row;
+        entry[0] = (ulong)offset;
+        entry[1] = (ulong)values.Length;
+        _listSizes[column] = size;
         _column++;
         return this;
     }
@@ -410,13 +450,19 @@ public sealed unsafe class DuckDbAppender : IDisposable
         }
     }
 
-    // Resetting a chunk may move its buffers and drops validity masks, so pointers are fetched again.
+    // Resetting a chunk may move its buffers and drops validity masks, so pointers are fetched again; list columns
+    // start filling their child vectors from the beginning again.
     private void RefreshVectorPointers()
     {
         for (var column = 0; column < _vectors.Length; column++)
         {
             _data[column] = (IntPtr)NativeMethods.VectorGetData(_vectors[column]);
             _validity[column] = IntPtr.Zero;
+            if (_doubleLists[column])
+            {
+                NativeMethods.ListVectorSetSize(_vectors[column], 0);
+                _listSizes[column] = 0;
+            }
         }
     }
 

@@ -180,6 +180,9 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library, EntryPoint = "duckdb_decimal_internal_type")]
     public static partial int DecimalInternalType(IntPtr logicalType);
 
+    [LibraryImport(Library, EntryPoint = "duckdb_list_type_child_type")]
+    public static partial IntPtr ListTypeChildType(IntPtr logicalType);
+
     [LibraryImport(Library, EntryPoint = "duckdb_destroy_logical_type")]
     public static partial void DestroyLogicalType(ref IntPtr logicalType);
 
@@ -211,6 +214,15 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport(Library, EntryPoint = "duckdb_vector_get_validity")]
     public static partial ulong* VectorGetValidity(IntPtr vector);
+
+    [LibraryImport(Library, EntryPoint = "duckdb_list_vector_get_child")]
+    public static partial IntPtr ListVectorGetChild(IntPtr vector);
+
+    [LibraryImport(Library, EntryPoint = "duckdb_list_vector_set_size")]
+    public static partial int ListVectorSetSize(IntPtr vector, nuint size);
+
+    [LibraryImport(Library, EntryPoint = "duckdb_list_vector_reserve")]
+    public static partial int ListVectorReserve(IntPtr vector, nuint capacity);
 
     [LibraryImport(Library, EntryPoint = "duckdb_vector_ensure_validity_writable")]
     public static partial void VectorEnsureValidityWritable(IntPtr vector);

@@ -225,7 +225,7 @@ public sealed class PipelineRunner(PipelineStore store, StepCatalog catalog, ILo
             {
                 var registry = new ModelRegistry(store, RegistryActor.Step(runId, step.Id, gitCommit), options.RegistryMaxVersions);
                 var context = new StepContext(runId, step.Id, workspaceRoot, options.StepSettings, store.Artifacts, registry, new StoreDriftLog(store, runId, step.Id),
-                    new StoreShadowLog(store, runId, step.Id),
+                    new StoreShadowLog(store, runId, step.Id), new StoreDecisionLog(store, runId, step.Id),
                     store.FindArtifact, stepLog.ForContext("Attempt", attempt), options.Observer);
                 using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 try

@@ -17,6 +17,7 @@ internal sealed class StepContext(
     IModelRegistry registry,
     IDriftLog drift,
     IShadowLog shadow,
+    IDecisionLog decisions,
     Func<string, Artifact?> findArtifact,
     ILogger log,
     IRunObserver? observer) : IStepContext
@@ -32,6 +33,7 @@ internal sealed class StepContext(
     public IModelRegistry Registry { get; } = registry;
     public IDriftLog Drift { get; } = drift;
     public IShadowLog Shadow { get; } = shadow;
+    public IDecisionLog Decisions { get; } = decisions;
 
     public Artifact? FindArtifact(string sha256) => findArtifact(sha256);
 

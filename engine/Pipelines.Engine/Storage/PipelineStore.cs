@@ -279,6 +279,12 @@ public sealed class PipelineStore : IDisposable
         return result;
     });
 
+    /// <summary>
+    /// A connection of its own to the store's database, for a writer that streams rows from another thread without
+    /// waiting on the store's gate. The caller disposes it before the store.
+    /// </summary>
+    internal DuckDbConnection OpenSideConnection() => _database.Connect();
+
     /// <summary>Runs a read on the store's connection, after queued step records.</summary>
     internal T Read<T>(Func<DuckDbConnection, T> work) => Locked(() => work(_connection));
 

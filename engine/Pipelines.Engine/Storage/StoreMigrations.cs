@@ -143,5 +143,34 @@ public static class StoreMigrations
                 recorded_at         TIMESTAMP NOT NULL
             );
             """),
+        new(5, "live decisions, the order of their feature vectors, and their explanations", """
+            CREATE TABLE decisions (
+                run_id         VARCHAR NOT NULL,
+                step_id        VARCHAR NOT NULL,
+                trade_id       BIGINT NOT NULL,
+                time           TIMESTAMP NOT NULL,
+                model          VARCHAR NOT NULL,
+                model_version  INTEGER NOT NULL,
+                score          DOUBLE,
+                features       DOUBLE[] NOT NULL
+            );
+            CREATE TABLE decision_features (
+                run_id     VARCHAR NOT NULL,
+                step_id    VARCHAR NOT NULL,
+                model      VARCHAR NOT NULL,
+                position   INTEGER NOT NULL,
+                feature    VARCHAR NOT NULL
+            );
+            CREATE TABLE decision_explanations (
+                run_id         VARCHAR NOT NULL,
+                step_id        VARCHAR NOT NULL,
+                trade_id       BIGINT NOT NULL,
+                model          VARCHAR NOT NULL,
+                model_version  INTEGER NOT NULL,
+                feature        VARCHAR NOT NULL,
+                shap_value     DOUBLE NOT NULL,
+                rank           INTEGER NOT NULL
+            );
+            """),
     ];
 }

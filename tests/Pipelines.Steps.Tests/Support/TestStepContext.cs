@@ -93,5 +93,7 @@ public sealed class TestStepContext : IStepContext, IDisposable
     public RecordingDriftLog DriftLog { get; set; } = new();
 
     IDriftLog IStepContext.Drift => DriftLog;
+
+    public IDecisionLog Decisions => throw new InvalidOperationException("this test context has no decision log");
     public Artifact? FindArtifact(string sha256) => null;
 }

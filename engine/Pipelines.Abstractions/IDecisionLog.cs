@@ -1,0 +1,15 @@
+namespace Pipelines.Abstractions;
+
+/// <summary>
+/// Where a live inference step records what it decided and why; the store keeps the rows with the run and step.
+/// Each writer belongs to one thread at a time.
+/// </summary>
+public interface IDecisionLog
+{
+    /// <summary>A batched writer of decisions by <paramref name="model"/>; <paramref name="features"/> name the
+    /// values of every decision's feature vector, in order.</summary>
+    IDecisionWriter OpenDecisions(string model, IReadOnlyList<string> features);
+
+    /// <summary>A batched writer of per-decision feature attributions (SHAP values) for <paramref name="model"/>.</summary>
+    IExplanationWriter OpenExplanations(string model);
+}

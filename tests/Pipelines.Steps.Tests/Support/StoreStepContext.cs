@@ -1,0 +1,92 @@
+using Pipelines.Abstractions;
+using Pipelines.Engine.Storage;
+using Serilog;
+using Serilog.Core;
+using Serilog.Events;
+
+namespace Pipelines.Steps.Tests.Support;
+
+/// <summary>A step context over a real store in a temporary workspace: artifacts, registry, drift and decision logs.</summary>
+public sealed class StoreStepContext : IStepContext, IDisposable
+{
+    private readonly List<LogEvent> _events = [];
+    private int _trainers;
+
+    public StoreStepContext(string runId = "run-test", string stepId = "infer")
+    {
+        RunId = runId;
+        StepId = stepId;
+        WorkspaceRoot = Directory.CreateTempSubdirectory("pipelines-store-steps-").FullName;
+        Store = PipelineStore.Open(System.IO.Path.Combine(WorkspaceRoot, ".pipelines"), TimeSpan.FromSeconds(5));
+        Registry = new ModelRegistry(Store, RegistryActor.Step(runId, stepId, null), 20);
+        Drift = new StoreDriftLog(Store, runId, stepId);
+        Decisions = new StoreDecisionLog(Store, runId, stepId);
+        Log = new LoggerConfiguration().MinimumLevel.Verbose().WriteTo.Sink(new Collector(_events)).CreateLogger();
+    }
+
+    public PipelineStore Store { get; }
+    public string RunId { get; }
+    public string StepId { get; }
+    public string WorkspaceRoot { get; }
+    public ILogger Log { get; }
+    public IModelRegistry Registry { get; }
+    public IDriftLog Drift { get; }
+    public IDecisionLog Decisions { get; }
+    public WorkspaceSettings Settings { get; } = new();
+    public IShadowLog Shadow => throw new InvalidOperationException("this test context has no shadow log");
+
+    /// <summary>Rendered log messages so far.</summary>
+    public IReadOnlyList<string> Messages
+    {
+        get
+        {
+            lock (_events) return _events.Select(e => e.RenderMessage()).ToArray();
+        }
+    }
+
+    public StagedArtifact StageArtifact(string kind, string format) => Store.Artifacts.Stage(RunId, StepId, kind, format);
+
+    public Artifact CommitArtifact(StagedArtifact staged) => Store.Artifacts.Commit(staged);
+
+    public string OpenArtifact(Artifact artifact) => Store.Artifacts.OpenVerified(artifact, WorkspaceRoot);
+
+    public Artifact? FindArtifact(string sha256) => Store.FindArtifact(sha256);
+
+    public void ReportProgress(double fraction, string? message = null) { }
+
+    /// <summary>Stores a file as a model artifact and registers it; returns the new version.</summary>
+    public ModelVersion RegisterModel(string name, string modelText)
+    {
+        var staged = StageArtifact("model", "txt");
+        File.WriteAllText(staged.Path, modelText);
+        var model = CommitArtifact(staged);
+        // The registry refers to artifacts the store knows, which a finished step records.
+        var now = DateTime.UtcNow;
+        var trainer = "train-" + Interlocked.Increment(ref _trainers);
+        Store.CompleteStepRun(new StepRunRecord(RunId, trainer, "test/model", 1, StepStatus.Succeeded, null, null, 1, now, now, 0, null, null, null),
+            [("model", model)], []);
+        return Registry.Register(name, model, null, null, "test");
+    }
+
+    /// <summary>Rows of a query on the store's connection.</summary>
+    public IReadOnlyList<object?[]> Query(string sql) => Store.Read(c =>
+    {
+        using var result = c.Query(sql);
+        return result.ReadAllRows();
+    });
+
+    public void Dispose()
+    {
+        Store.Dispose();
+        try { Directory.Delete(WorkspaceRoot, recursive: true); }
+        catch (IOException) { }
+    }
+
+    private sealed class Collector(List<LogEvent> events) : ILogEventSink
+    {
+        public void Emit(LogEvent logEvent)
+        {
+            lock (events) events.Add(logEvent);
+        }
+    }
+}
