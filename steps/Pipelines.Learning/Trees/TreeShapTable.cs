@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Pipelines.Learning.Trees;
 
 /// <summary>
@@ -135,6 +137,7 @@ internal sealed class TreeShapTable
     /// (<see cref="MaskCount"/> masks, <see cref="MaxPathFeatures"/> + 1 path elements) belong to the caller, so a
     /// table is never written after it is built.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Explain(ReadOnlySpan<double> features, Span<double> phi, Span<ulong> cold, Span<TreeShapPathElement> path)
     {
         cold[0] = 0;
@@ -173,6 +176,7 @@ internal sealed class TreeShapTable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AddLeafContributions(int leaf, ulong cold, Span<double> phi, Span<TreeShapPathElement> scratch)
     {
         int d = _leafFeatureCount[leaf];
@@ -190,6 +194,7 @@ internal sealed class TreeShapTable
 
     // Algorithm 2's path for one leaf and pattern: the root placeholder, then each feature with one fraction 0 if
     // it is cold and 1 otherwise.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BuildPath(ReadOnlySpan<double> zeros, ulong cold, Span<TreeShapPathElement> path)
     {
         TreeShapPath.Extend(path, 0, 1.0, 1.0, -1);
