@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace Pipelines.Learning.Trees;
 
@@ -105,7 +107,8 @@ internal sealed class TreeShapTable
         }
         var leafFeatures = new int[featureTotal];
         var leafZeros = new double[featureTotal];
-        var table = new double[checked((int)tableTotal)];
+        // Pinned, so the addresses given to the prefetcher are the array's for as long as it lives.
+        var table = GC.AllocateArray<double>(checked((int)tableTotal), pinned: true);
         var scratch = new TreeShapPathElement[Math.Min(maxTabulatedFeatures, MaxPatternFeatures) + 1];
         for (int leaf = 0; leaf < leaves; leaf++)
         {
@@ -160,6 +163,7 @@ internal sealed class TreeShapTable
         int[] leafFeatureStart = _leafFeatureStart;
         int[] leafFeatureCount = _leafFeatureCount;
         int leafSlots = _nodes.Length;
+        if (Sse.IsSupported) PrefetchEntries(cold[leafSlots..]);
         for (int leaf = 0; leaf < leafTableStart.Length; leaf++)
         {
             int tableStart = leafTableStart[leaf];
@@ -173,6 +177,24 @@ internal sealed class TreeShapTable
             int featureStart = leafFeatureStart[leaf];
             int entry = tableStart + (int)leafCold * d;
             for (int k = 0; k < d; k++) phi[leafFeatures[featureStart + k]] += table[entry + k];
+        }
+    }
+
+    // The row's entries lie far apart in a table of many megabytes, so nearly every one is a cache miss; asking for
+    // all of a tree's entries before adding any lets the misses overlap instead of queueing behind the additions.
+    private unsafe void PrefetchEntries(ReadOnlySpan<ulong> leafCold)
+    {
+        ref double table = ref MemoryMarshal.GetArrayDataReference(_table);
+        int[] leafTableStart = _leafTableStart;
+        int[] leafFeatureCount = _leafFeatureCount;
+        for (int leaf = 0; leaf < leafTableStart.Length; leaf++)
+        {
+            int tableStart = leafTableStart[leaf];
+            if (tableStart < 0) continue;
+            int d = leafFeatureCount[leaf];
+            int entry = tableStart + (int)leafCold[leaf] * d;
+            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref table, entry)));
+            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref table, entry + d - 1)));
         }
     }
 
