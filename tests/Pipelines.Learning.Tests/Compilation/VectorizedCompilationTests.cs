@@ -86,6 +86,41 @@ public sealed class VectorizedCompilationTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(15)]
+    [InlineData(16)]
+    [InlineData(17)]
+    [InlineData(32)]
+    [InlineData(240)]
+    [InlineData(253)]
+    [InlineData(254)]
+    public void A_feature_split_at_m_thresholds_scores_the_count_of_thresholds_below_the_value(int m)
+    {
+        // Stump i splits at t_i = i - m/2 with leaves 0 (left) and 1 (right), so the raw score is the number of thresholds
+        // strictly below the value: j at t_j and one ulp under it, j + 1 one ulp over it; NaN reads as 0.0.
+        var thresholds = Enumerable.Range(0, m).Select(i => i - m / 2.0).ToArray();
+        var model = new TreeEnsembleModel(thresholds.Select(t => Stump(0, t, 0.0, 1.0)).ToArray(), ModelObjective.Regression(), new[] { "x" });
+        var compiled = CompiledTreeEnsemble.Compile(model);
+        Assert.Equal(BitvectorTreeEnsemble.IsSupported && m <= SplitRankBinner.MaxThresholdsPerClass, compiled.IsVectorized);
+        var output = new double[1];
+        for (int j = 0; j < m; j++)
+        {
+            compiled.PredictRaw(new[] { thresholds[j] }, output);
+            Assert.Equal(j, output[0]);
+            compiled.PredictRaw(new[] { Math.BitDecrement(thresholds[j]) }, output);
+            Assert.Equal(j, output[0]);
+            compiled.PredictRaw(new[] { Math.BitIncrement(thresholds[j]) }, output);
+            Assert.Equal(j + 1, output[0]);
+        }
+        compiled.PredictRaw(new[] { double.NaN }, output);
+        Assert.Equal(thresholds.Count(t => t < 0.0), output[0]);
+        compiled.PredictRaw(new[] { double.PositiveInfinity }, output);
+        Assert.Equal(m, output[0]);
+        compiled.PredictRaw(new[] { double.NegativeInfinity }, output);
+        Assert.Equal(0, output[0]);
+    }
+
     private static DecisionTree Stump(int feature, double threshold, double left, double right, byte decision = 0) =>
         new(new[] { feature }, new[] { 1.0 }, new[] { threshold }, new[] { decision }, new[] { ~0 }, new[] { ~1 }, new[] { left, right },
             new double[2], new[] { 10, 10 }, new double[1], new double[1], new[] { 20 }, 1.0);
