@@ -11,7 +11,7 @@ namespace Pipelines.Learning.Compilation;
 /// Scores a row with no data-dependent branches, 64 trees at a time (the exit-leaf bitvectors of QuickScorer,
 /// Lucchese et al. 2015, evaluated with AVX-512). Leaves are numbered left to right; each split that sends the row right
 /// clears the bits of the leaves in its left subtree, and the lowest surviving bit is the leaf the row reaches. The row
-/// is first reduced to one byte per split class (<see cref="SplitRankBinner"/>), so a vector byte permute gathers the
+/// is first reduced to one byte per split class (<see cref="SplitRankBinner"/>), so a two-register byte permute gathers the
 /// value of every tree's split at once and one unsigned compare decides 64 splits. Leaf values are then added in the
 /// interpreted model's tree order, so the raw scores are bit-for-bit the same.
 /// </summary>
@@ -113,10 +113,11 @@ internal sealed class BitvectorTreeEnsemble
     [SkipLocalsInit]
     public void AddScores(ref double row, Span<double> scores)
     {
-        Span<byte> binBytes = stackalloc byte[Lanes];
+        Span<byte> binBytes = stackalloc byte[SplitRankBinner.MaxClasses];
         binBytes.Clear();
         _binner.Bin(ref row, binBytes);
-        var bins = Vector512.Create<byte>(binBytes);
+        var binsLow = Vector512.Create<byte>(binBytes);
+        var binsHigh = Vector512.Create<byte>(binBytes[Lanes..]);
         Span<uint> exits = stackalloc uint[Lanes];
         ref byte classes = ref MemoryMarshal.GetArrayDataReference(_splitClass);
         ref byte ranks = ref MemoryMarshal.GetArrayDataReference(_splitRank);
@@ -133,7 +134,7 @@ internal sealed class BitvectorTreeEnsemble
             for (int slot = blockSlotStart[block]; slot < blockSlotStart[block + 1]; slot++)
             {
                 nuint at = (nuint)slot * Lanes;
-                var values = Avx512Vbmi.PermuteVar64x8(bins, Vector512.LoadUnsafe(ref classes, at));
+                var values = Avx512Vbmi.PermuteVar64x8x2(binsLow, Vector512.LoadUnsafe(ref classes, at), binsHigh);
                 var right = Vector512.GreaterThan(values, Vector512.LoadUnsafe(ref ranks, at)).AsSByte();
                 exit0 = Avx512F.TernaryLogic(exit0, Vector512.LoadUnsafe(ref keep, at),
                     Avx512F.ConvertToVector512Int32(right.GetLower().GetLower()).AsUInt32(), KeepUnlessRight);

@@ -14,8 +14,8 @@ namespace Pipelines.Learning.Compilation;
 /// </summary>
 internal sealed class SplitRankBinner
 {
-    /// <summary>Most split classes a row's bytes can hold (one 64-byte vector).</summary>
-    public const int MaxClasses = 64;
+    /// <summary>Most split classes a row's bytes can hold: two 64-byte vectors, the table of one two-register byte permute.</summary>
+    public const int MaxClasses = 128;
 
     /// <summary>Most distinct thresholds per class, so ranks 1..253 and value bytes 1..254 stay clear of 0 and 255.</summary>
     public const int MaxThresholdsPerClass = 253;

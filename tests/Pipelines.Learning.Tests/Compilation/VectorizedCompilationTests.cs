@@ -59,12 +59,35 @@ public sealed class VectorizedCompilationTests
         Assert.False(CompiledTreeEnsemble.Compile(fine).IsVectorized);
         AssertAllIdentical(fine, SplitProbingRows.Create(fine, 2000, seed: 2));
 
-        // 70 features, each split only by its own stump, are more split classes than one 64-byte vector holds.
-        var stumps = Enumerable.Range(0, 70).Select(f => Stump(f, 0.5, -1.0, 1.0)).ToArray();
-        var broad = new TreeEnsembleModel(stumps, ModelObjective.Regression(), Enumerable.Range(0, 70).Select(f => $"f{f}").ToArray());
+        // 130 features, each split only by its own stump, are more split classes than the two 64-byte vectors hold.
+        var broad = Stumps(130);
         Assert.False(CompiledTreeEnsemble.Compile(broad).IsVectorized);
         AssertAllIdentical(broad, SplitProbingRows.Create(broad, 2000, seed: 3));
     }
+
+    [Fact]
+    public void Split_classes_past_the_first_64_bytes_are_read_from_the_second_vector()
+    {
+        // 100 stumps x_f <= 0.5 -> -1 else +1 on 100 features: classes 64..99 live in the upper vector of bytes.
+        var model = Stumps(100);
+        var compiled = CompiledTreeEnsemble.Compile(model);
+        Assert.Equal(BitvectorTreeEnsemble.IsSupported, compiled.IsVectorized);
+        var output = new double[1];
+        var random = new Random(4);
+        for (int r = 0; r < 200; r++)
+        {
+            var row = Enumerable.Range(0, 100).Select(_ => random.Next(2) == 0 ? 0.5 : Math.BitIncrement(0.5)).ToArray();
+            compiled.PredictRaw(row, output);
+            // Each feature adds +1 above 0.5 and -1 at it: the score is (above) - (100 - above).
+            int above = row.Count(v => v > 0.5);
+            Assert.Equal(2 * above - 100, output[0]);
+        }
+        AssertAllIdentical(model, SplitProbingRows.Create(model, 1000, seed: 5));
+    }
+
+    private static TreeEnsembleModel Stumps(int features) =>
+        new(Enumerable.Range(0, features).Select(f => Stump(f, 0.5, -1.0, 1.0)).ToArray(), ModelObjective.Regression(),
+            Enumerable.Range(0, features).Select(f => $"f{f}").ToArray());
 
     [Fact]
     public void A_stump_scores_each_side_of_its_threshold_and_missing_values_by_hand()
