@@ -5,7 +5,7 @@ namespace Pipelines.Learning.Compilation;
 
 /// <summary>
 /// A <see cref="TreeEnsembleModel"/> prepared for fast single-row scoring. On processors with AVX-512 VBMI, models
-/// whose trees have at most 32 leaves (and at most 128 split classes of at most 253 thresholds each, see
+/// whose trees have at most 64 leaves (and at most 128 split classes of at most 253 thresholds each, see
 /// <see cref="SplitRankBinner"/>) are scored branch-free, 64 trees at a time (<see cref="BitvectorTreeEnsemble"/>);
 /// other models become straight-line machine code with a branch per split (<see cref="TreeEnsembleEmitter"/>).
 /// Predictions are bit-identical to the interpreted model either way and cost no allocation; one instance may be

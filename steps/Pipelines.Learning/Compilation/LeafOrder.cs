@@ -3,16 +3,16 @@ using Pipelines.Learning.Trees;
 namespace Pipelines.Learning.Compilation;
 
 /// <summary>
-/// A tree's leaves numbered left to right, and per split the 32-bit mask of leaves that survive when a row goes right
+/// A tree's leaves numbered left to right, and per split the 64-bit mask of leaves that survive when a row goes right
 /// at it (every leaf but those of its left subtree, which are consecutive in this order).
 /// </summary>
 internal sealed class LeafOrder
 {
     public LeafOrder(DecisionTree tree)
     {
-        if (tree.NumLeaves > 32) throw new ArgumentException($"A tree of {tree.NumLeaves} leaves does not fit a 32-bit leaf mask.", nameof(tree));
+        if (tree.NumLeaves > 64) throw new ArgumentException($"A tree of {tree.NumLeaves} leaves does not fit a 64-bit leaf mask.", nameof(tree));
         PositionOfLeaf = new int[tree.NumLeaves];
-        KeepWhenRight = new uint[tree.NumLeaves - 1];
+        KeepWhenRight = new ulong[tree.NumLeaves - 1];
         int next = 0;
         if (tree.NumLeaves == 1) PositionOfLeaf[0] = 0;
         else Number(tree, 0, ref next);
@@ -22,9 +22,9 @@ internal sealed class LeafOrder
     public int[] PositionOfLeaf { get; }
 
     /// <summary>Per internal node, the leaves (bit = position) still reachable after the row goes right at it.</summary>
-    public uint[] KeepWhenRight { get; }
+    public ulong[] KeepWhenRight { get; }
 
-    // Depth-first, left before right; the depth is bounded by the 31 splits of a 32-leaf tree.
+    // Depth-first, left before right; the depth is bounded by the 63 splits of a 64-leaf tree.
     private void Number(DecisionTree tree, int child, ref int next)
     {
         if (child < 0)
@@ -34,8 +34,9 @@ internal sealed class LeafOrder
         }
         int first = next;
         Number(tree, tree.LeftChild[child], ref next);
-        ulong leftLeaves = ((1UL << next) - 1) ^ ((1UL << first) - 1);
-        KeepWhenRight[child] = ~(uint)leftLeaves;
+        // A left subtree has at most 63 of the 64 leaves, so the shift stays below 64.
+        ulong leftLeaves = ((1UL << (next - first)) - 1) << first;
+        KeepWhenRight[child] = ~leftLeaves;
         Number(tree, tree.RightChild[child], ref next);
     }
 }

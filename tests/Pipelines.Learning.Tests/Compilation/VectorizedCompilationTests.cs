@@ -7,7 +7,7 @@ namespace Pipelines.Learning.Tests.Compilation;
 /// <summary>
 /// The branch-free vector layout against the interpreter and the branching code, on the splits where a rank
 /// comparison could disagree with <c>x &lt;= threshold</c>: NaN and infinite thresholds and values, -0.0 beside 0.0,
-/// the zero band, every missing type with both default sides, and trees of 1 to 32 leaves.
+/// the zero band, every missing type with both default sides, and trees of 1 to 64 leaves (32-bit and 64-bit masks).
 /// </summary>
 public sealed class VectorizedCompilationTests
 {
@@ -22,6 +22,8 @@ public sealed class VectorizedCompilationTests
     [InlineData("regression", 1, 70, 2)]
     [InlineData("multiclass num_class:3", 3, 40, 32)]
     [InlineData("multiclass num_class:5", 5, 13, 17)]
+    [InlineData("binary", 1, 70, 64)]
+    [InlineData("multiclass num_class:3", 3, 25, 64)]
     public void Vector_scoring_matches_the_interpreter_and_the_branching_code_bit_for_bit(string objective, int outputs, int iterations, int maxLeaves)
     {
         var random = new Random(iterations * 31 + maxLeaves);
@@ -46,8 +48,8 @@ public sealed class VectorizedCompilationTests
         var names = Enumerable.Range(0, features).Select(f => $"f{f}").ToArray();
         var random = new Random(8);
 
-        // 33 leaves do not fit a 32-bit leaf mask.
-        var wide = new TreeEnsembleModel(new[] { RandomTrees.Create(random, features, 33), RandomTrees.Create(random, features, 5) }, ModelObjective.Regression(), names);
+        // 65 leaves do not fit a 64-bit leaf mask.
+        var wide = new TreeEnsembleModel(new[] { RandomTrees.Create(random, features, 65), RandomTrees.Create(random, features, 5) }, ModelObjective.Regression(), names);
         Assert.False(CompiledTreeEnsemble.Compile(wide).IsVectorized);
         AssertAllIdentical(wide, SplitProbingRows.Create(wide, 2000, seed: 1));
 
