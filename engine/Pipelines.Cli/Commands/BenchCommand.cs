@@ -64,6 +64,7 @@ public static class BenchCommand
                     ["test_auc"] = Math.Round(r.TestAuc, 6),
                     ["test_logloss"] = Math.Round(r.TestLogLoss, 6),
                     ["predict_ns_per_row"] = Math.Round(r.PredictNsPerRow),
+                    ["compiled_predict_ns_per_row"] = Math.Round(r.CompiledPredictNsPerRow),
                     ["shap_p50_us"] = Math.Round(r.ShapP50Us, 1),
                     ["shap_p95_us"] = Math.Round(r.ShapP95Us, 1),
                     ["adwin_ns_per_update"] = Math.Round(r.AdwinNsPerUpdate, 1),

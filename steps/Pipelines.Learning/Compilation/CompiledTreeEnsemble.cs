@@ -4,16 +4,22 @@ using Pipelines.Learning.Trees;
 namespace Pipelines.Learning.Compilation;
 
 /// <summary>
-/// A <see cref="TreeEnsembleModel"/> turned into straight-line machine code: every split is a branch on a constant
-/// threshold, every leaf a constant. Predictions are bit-identical to the interpreted model and cost no allocation.
+/// A <see cref="TreeEnsembleModel"/> prepared for fast single-row scoring. On processors with AVX-512 VBMI, models
+/// whose trees have at most 64 leaves (and at most 128 split classes of at most 253 thresholds each, see
+/// <see cref="SplitRankBinner"/>) are scored branch-free, 64 trees at a time (<see cref="BitvectorTreeEnsemble"/>);
+/// other models become straight-line machine code with a branch per split (<see cref="TreeEnsembleEmitter"/>).
+/// Predictions are bit-identical to the interpreted model either way and cost no allocation; one instance may be
+/// used from several threads at once.
 /// </summary>
 public sealed class CompiledTreeEnsemble
 {
-    private readonly RawScoreFunction _score;
+    private readonly BitvectorTreeEnsemble? _bitvectors;
+    private readonly RawScoreFunction? _score;
     private readonly ModelObjective _objective;
 
-    private CompiledTreeEnsemble(RawScoreFunction score, TreeEnsembleModel model)
+    private CompiledTreeEnsemble(BitvectorTreeEnsemble? bitvectors, RawScoreFunction? score, TreeEnsembleModel model)
     {
+        _bitvectors = bitvectors;
         _score = score;
         _objective = model.Objective;
         FeatureCount = model.FeatureCount;
@@ -28,11 +34,20 @@ public sealed class CompiledTreeEnsemble
 
     public int TreeCount { get; }
 
+    /// <summary>Whether rows are scored by the branch-free vector layout rather than by emitted branches.</summary>
+    public bool IsVectorized => _bitvectors is not null;
+
     /// <summary>Compiles <paramref name="model"/>; the cost is paid once, here, not per prediction.</summary>
-    public static CompiledTreeEnsemble Compile(TreeEnsembleModel model)
+    public static CompiledTreeEnsemble Compile(TreeEnsembleModel model) => Compile(model, allowVectorized: true);
+
+    /// <summary>As <see cref="Compile(TreeEnsembleModel)"/>; with <paramref name="allowVectorized"/> false, always emits branches.</summary>
+    internal static CompiledTreeEnsemble Compile(TreeEnsembleModel model, bool allowVectorized)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return new CompiledTreeEnsemble(TreeEnsembleEmitter.Emit(model), model);
+        var bitvectors = allowVectorized ? BitvectorTreeEnsemble.TryCreate(model) : null;
+        return bitvectors is not null
+            ? new CompiledTreeEnsemble(bitvectors, null, model)
+            : new CompiledTreeEnsemble(null, TreeEnsembleEmitter.Emit(model), model);
     }
 
     /// <summary>Sum of tree outputs per class, before the objective's transform (as <see cref="TreeEnsembleModel.PredictRaw"/>).</summary>
@@ -41,7 +56,8 @@ public sealed class CompiledTreeEnsemble
         CheckShapes(features, output);
         Span<double> scores = output[..OutputCount];
         scores.Clear();
-        _score(ref MemoryMarshal.GetReference(features), ref MemoryMarshal.GetReference(scores));
+        if (_bitvectors is not null) _bitvectors.AddScores(ref MemoryMarshal.GetReference(features), scores);
+        else _score!(ref MemoryMarshal.GetReference(features), ref MemoryMarshal.GetReference(scores));
     }
 
     /// <summary>Predictions per class (probabilities for classification), as <see cref="TreeEnsembleModel.Predict"/>.</summary>

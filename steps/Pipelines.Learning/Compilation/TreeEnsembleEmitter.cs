@@ -176,6 +176,15 @@ internal static class TreeEnsembleEmitter
 
         private void EmitCompare(double threshold, Label left, bool nanGoesLeft)
         {
+            if (double.IsNaN(threshold))
+            {
+                // x <= NaN is false for every x, but 'ble.un' would take it for every x: only a NaN value may go left.
+                if (!nanGoesLeft) return;
+                _il.Emit(OpCodes.Ldloc, _value);
+                _il.Emit(OpCodes.Ldloc, _value);
+                _il.Emit(OpCodes.Bne_Un, left);
+                return;
+            }
             _il.Emit(OpCodes.Ldloc, _value);
             _il.Emit(OpCodes.Ldc_R8, threshold);
             _il.Emit(nanGoesLeft ? OpCodes.Ble_Un : OpCodes.Ble, left);

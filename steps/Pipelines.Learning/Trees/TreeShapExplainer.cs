@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Pipelines.Learning.Data;
 
 namespace Pipelines.Learning.Trees;
@@ -109,6 +110,9 @@ public sealed class TreeShapExplainer
     /// Writes SHAP values for one row into <paramref name="contributions"/> (length <see cref="ContributionLength"/>);
     /// for each class the feature values plus the expected value add up to the raw score. Allocates nothing.
     /// </summary>
+    // This and the per-tree loops it calls are compiled optimised from the first call: tiered compilation would run
+    // them as unoptimised code for the first few hundred rows, which is when a session's first decisions are explained.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Explain(ReadOnlySpan<double> features, Span<double> contributions)
     {
         if (features.Length != FeatureCount)
@@ -179,6 +183,7 @@ public sealed class TreeShapExplainer
         return sums;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Recurse(DecisionTree tree, ReadOnlySpan<double> features, Span<double> phi, int child, int pathStart, int depth,
         double zeroFraction, double oneFraction, int featureIndex)
     {

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Pipelines.Learning.Trees;
 
 /// <summary>
@@ -7,6 +9,7 @@ namespace Pipelines.Learning.Trees;
 internal static class TreeShapPath
 {
     /// <summary>Appends a feature at index <paramref name="depth"/> and updates the subset-size weights.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Extend(Span<TreeShapPathElement> path, int depth, double zeroFraction, double oneFraction, int featureIndex)
     {
         path[depth] = new TreeShapPathElement(featureIndex, zeroFraction, oneFraction, depth == 0 ? 1.0 : 0.0);
@@ -18,6 +21,7 @@ internal static class TreeShapPath
     }
 
     /// <summary>Removes element <paramref name="index"/>, undoing its <see cref="Extend"/>; the path then ends at depth - 1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Unwind(Span<TreeShapPathElement> path, int depth, int index)
     {
         double one = path[index].One;
@@ -45,6 +49,7 @@ internal static class TreeShapPath
     }
 
     /// <summary>Sum of the path weights with element <paramref name="index"/> unwound, without modifying the path.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double UnwoundSum(ReadOnlySpan<TreeShapPathElement> path, int depth, int index)
     {
         double one = path[index].One;

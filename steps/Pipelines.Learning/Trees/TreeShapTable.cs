@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
+
 namespace Pipelines.Learning.Trees;
 
 /// <summary>
@@ -103,7 +107,8 @@ internal sealed class TreeShapTable
         }
         var leafFeatures = new int[featureTotal];
         var leafZeros = new double[featureTotal];
-        var table = new double[checked((int)tableTotal)];
+        // Pinned, so the addresses given to the prefetcher are the array's for as long as it lives.
+        var table = GC.AllocateArray<double>(checked((int)tableTotal), pinned: true);
         var scratch = new TreeShapPathElement[Math.Min(maxTabulatedFeatures, MaxPatternFeatures) + 1];
         for (int leaf = 0; leaf < leaves; leaf++)
         {
@@ -135,6 +140,7 @@ internal sealed class TreeShapTable
     /// (<see cref="MaskCount"/> masks, <see cref="MaxPathFeatures"/> + 1 path elements) belong to the caller, so a
     /// table is never written after it is built.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Explain(ReadOnlySpan<double> features, Span<double> phi, Span<ulong> cold, Span<TreeShapPathElement> path)
     {
         cold[0] = 0;
@@ -157,6 +163,7 @@ internal sealed class TreeShapTable
         int[] leafFeatureStart = _leafFeatureStart;
         int[] leafFeatureCount = _leafFeatureCount;
         int leafSlots = _nodes.Length;
+        if (Sse.IsSupported) PrefetchEntries(cold[leafSlots..]);
         for (int leaf = 0; leaf < leafTableStart.Length; leaf++)
         {
             int tableStart = leafTableStart[leaf];
@@ -173,6 +180,25 @@ internal sealed class TreeShapTable
         }
     }
 
+    // The row's entries lie far apart in a table of many megabytes, so nearly every one is a cache miss; asking for
+    // all of a tree's entries before adding any lets the misses overlap instead of queueing behind the additions.
+    private unsafe void PrefetchEntries(ReadOnlySpan<ulong> leafCold)
+    {
+        ref double table = ref MemoryMarshal.GetArrayDataReference(_table);
+        int[] leafTableStart = _leafTableStart;
+        int[] leafFeatureCount = _leafFeatureCount;
+        for (int leaf = 0; leaf < leafTableStart.Length; leaf++)
+        {
+            int tableStart = leafTableStart[leaf];
+            if (tableStart < 0) continue;
+            int d = leafFeatureCount[leaf];
+            int entry = tableStart + (int)leafCold[leaf] * d;
+            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref table, entry)));
+            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref table, entry + d - 1)));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AddLeafContributions(int leaf, ulong cold, Span<double> phi, Span<TreeShapPathElement> scratch)
     {
         int d = _leafFeatureCount[leaf];
@@ -190,6 +216,7 @@ internal sealed class TreeShapTable
 
     // Algorithm 2's path for one leaf and pattern: the root placeholder, then each feature with one fraction 0 if
     // it is cold and 1 otherwise.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BuildPath(ReadOnlySpan<double> zeros, ulong cold, Span<TreeShapPathElement> path)
     {
         TreeShapPath.Extend(path, 0, 1.0, 1.0, -1);
