@@ -36,7 +36,13 @@ public static class ExplainCommand
                 using var result = connection.Query(
                     $"SELECT class, rank, feature, value, shap FROM read_parquet('{path.Replace("'", "''")}') WHERE row_index = ? ORDER BY class, rank", parse.GetValue(row));
                 var rows = result.ReadAllRows();
-                if (rows.Count == 0) throw new ArgumentException($"row {parse.GetValue(row)} was not among the explained decisions of run {run.RunId}");
+                if (rows.Count == 0)
+                {
+                    using var range = connection.Query($"SELECT min(row_index), max(row_index) FROM read_parquet('{path.Replace("'", "''")}')");
+                    var bounds = range.ReadAllRows()[0];
+                    throw new ArgumentException($"row {parse.GetValue(row)} was not among the explained decisions of run {run.RunId}" +
+                        (bounds[0] is null ? "; it explained none" : $"; it explained rows {bounds[0]} to {bounds[1]}"));
+                }
                 var table = new Table().AddColumns("class", "rank", "feature", "value", "SHAP");
                 foreach (var r in rows)
                     table.AddRow(Markup.Escape((string)r[0]!), Convert.ToString(r[1], CultureInfo.InvariantCulture)!, Markup.Escape((string)r[2]!),

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Pipelines.Learning.Data;
+using Pipelines.Learning.Explain;
 
 namespace Pipelines.Learning.Trees;
 
@@ -11,7 +12,7 @@ namespace Pipelines.Learning.Trees;
 /// precomputed over all such patterns (<see cref="TreeShapTable"/>) and the rest from their one pattern per row.
 /// An explainer owns its scratch space, so use one per thread.
 /// </summary>
-public sealed class TreeShapExplainer
+public sealed class TreeShapExplainer : IShapExplainer
 {
     /// <summary>Deepest tree the explainer accepts; recursion and scratch space grow with depth.</summary>
     public const int MaxSupportedDepth = 2048;

@@ -2,17 +2,20 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Pipelines.Abstractions;
+using Pipelines.Learning.Explain;
 using Pipelines.Learning.Trees;
 using Pipelines.Steps.Tables;
+using Pipelines.Steps.Train;
 
 namespace Pipelines.Steps.Explain;
 
 /// <summary>
-/// Explains a registered model's decisions with exact TreeSHAP: which features drove each decision (top k),
+/// Explains a registered model's decisions with exact SHAP values (TreeSHAP for tree ensembles, the closed form for
+/// linear models): which features drove each decision (top k),
 /// which matter overall and per group (e.g. per regime), with a report a person can read in a browser.
 /// </summary>
 [Step("explain/shap", "Explain", "Explain with SHAP", Cacheable = false,
-    Description = "Explain a registered model's decisions on a table with exact TreeSHAP: per-decision top-k contributions, global mean |SHAP| overall and by group, and an HTML report with SVG charts.")]
+    Description = "Explain a registered model's decisions on a table with exact SHAP values (TreeSHAP for trees, the closed form for linear models): per-decision top-k contributions, global mean |SHAP| overall and by group, and an HTML report with SVG charts.")]
 public sealed class ExplainStep : Step<ExplainInputs, ExplainOutputs>
 {
     public override Task<ExplainOutputs> ExecuteAsync(ExplainInputs inputs, IStepContext context, CancellationToken cancellationToken)
@@ -21,11 +24,11 @@ public sealed class ExplainStep : Step<ExplainInputs, ExplainOutputs>
         if (inputs.MaxRows < 1) throw new StepInputException("max_rows", "must be at least 1");
         var version = context.Registry.Find(inputs.Model, inputs.Alias)
             ?? throw new StepInputException("model", $"model '{inputs.Model}' has no '{inputs.Alias}'");
-        var model = LightGbmModelReader.Load(context.OpenArtifact(version.Model));
+        var model = PredictiveModel.Load(context.OpenArtifact(version.Model));
         var features = model.FeatureNames;
         var classes = version.MetricsJson is null ? null
             : JsonNode.Parse(version.MetricsJson)?["classes"]?.AsArray().Select(c => (string)c!).ToList();
-        string ClassName(int c) => classes is { Count: > 0 } && model.TreesPerIteration > 1 && c < classes.Count ? classes[c] : model.TreesPerIteration == 1 ? "score" : $"class {c}";
+        string ClassName(int c) => classes is { Count: > 0 } && model.Outputs > 1 && c < classes.Count ? classes[c] : model.Outputs == 1 ? "score" : $"class {c}";
 
         using var database = ParquetTableWriter.OpenScratch();
         using var connection = database.Connect();
@@ -40,9 +43,11 @@ public sealed class ExplainStep : Step<ExplainInputs, ExplainOutputs>
         var first = Math.Max(0, totalRows - inputs.MaxRows);
         var rows = totalRows - first;
 
-        var explainer = new TreeShapExplainer(model);
+        IShapExplainer explainer = model.Trees is { } trees
+            ? new TreeShapExplainer(trees)
+            : new LinearShapExplainer(model.Linear!, ColumnMeans(all, features.Count, first, rows));
         var width = features.Count + 1;
-        var outputs = model.TreesPerIteration;
+        var outputs = model.Outputs;
         var contributions = new double[explainer.ContributionLength];
         var top = new FeatureContribution[Math.Min(inputs.TopK, features.Count)];
         var totals = new double[outputs, features.Count];
@@ -109,5 +114,26 @@ public sealed class ExplainStep : Step<ExplainInputs, ExplainOutputs>
             Global = context.CommitArtifact(globalFile), Decisions = context.CommitArtifact(decisions), Report = context.CommitArtifact(report),
             TopFeatures = overall.Select(o => o.Feature).ToList(),
         });
+    }
+
+    // The background a linear model without a stored scaler is explained against: the mean of the explained rows,
+    // skipping missing values.
+    private static double[] ColumnMeans(double[] values, int width, int firstRow, int rows)
+    {
+        var means = new double[width];
+        for (var f = 0; f < width; f++)
+        {
+            double sum = 0;
+            var count = 0;
+            for (var r = firstRow; r < firstRow + rows; r++)
+            {
+                var value = values[r * width + f];
+                if (double.IsNaN(value)) continue;
+                sum += value;
+                count++;
+            }
+            means[f] = count == 0 ? 0 : sum / count;
+        }
+        return means;
     }
 }
