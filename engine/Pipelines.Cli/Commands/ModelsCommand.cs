@@ -72,6 +72,14 @@ public static class ModelsCommand
                     audit.AddRow(t.At.ToString("yyyy-MM-dd HH:mm:ss"), t.Version.ToString(), t.Action, $"{t.FromStage ?? "-"} → {t.ToStage ?? "-"}",
                         t.Alias ?? "", Markup.Escape(t.Actor + (t.GitCommit is null ? "" : $" @ {t.GitCommit[..Math.Min(10, t.GitCommit.Length)]}")), Markup.Escape(t.Reason ?? ""));
                 console.Write(audit);
+                var decisions = LifecycleDecisions.For(store, versions.Select(v => (v.Version, (string?)v.RunId)).ToList());
+                if (decisions.Count > 0)
+                {
+                    var decided = new Table().AddColumns("version", "run", "step", "type", "outcome", "why");
+                    foreach (var d in decisions)
+                        decided.AddRow(d.Version.ToString(), d.RunId, Markup.Escape(d.StepId), d.StepType, d.Outcome, Markup.Escape(d.Detail));
+                    console.Write(decided);
+                }
                 return Task.FromResult(ExitCodes.Success);
             });
         });

@@ -30,7 +30,7 @@ public sealed class ModelLifecyclePipelineTests : IDisposable
     [Fact]
     public void Trains_gates_registers_and_promotes_a_champion_traceable_to_its_data()
     {
-        var run = Cli("run", _pipeline, "--param", "iterations=30");
+        var run = Cli("run", _pipeline, "--param", "iterations=30", "--param", "tune_trials=2");
         Assert.True(run.ExitCode == 0, run.Output + run.Error);
 
         using (var store = PipelineStore.Open(_workspace.StoreRoot, TimeSpan.FromSeconds(5)))
@@ -86,7 +86,7 @@ public sealed class ModelLifecyclePipelineTests : IDisposable
     public void A_candidate_that_fails_the_gate_is_not_promoted_and_the_run_says_why()
     {
         var strict = _workspace.Write("pipelines/strict.yaml", File.ReadAllText(_pipeline).Replace("min: 0.45", "min: 0.99"));
-        var run = Cli("run", strict, "--param", "iterations=10");
+        var run = Cli("run", strict, "--param", "iterations=10", "--param", "tune_trials=1");
         Assert.True(run.ExitCode == 0, run.Output + run.Error);
         Assert.Contains("promote", run.Output);
         Assert.Contains("condition is false", run.Output);
@@ -96,12 +96,19 @@ public sealed class ModelLifecyclePipelineTests : IDisposable
         Assert.Contains("passed=false", show.Output);
         Assert.Contains("FAILS >= 0.99", show.Output);
         Assert.DoesNotContain("champion", Cli("models", "list").Output.Split('\n').First(l => l.Contains("toxicity")).Split('│')[3]);
+
+        // The model's own page says why its version never became champion: the failed gate and the skipped promotion.
+        var model = Cli("models", "show", "toxicity").Output;
+        var gateLine = model.Split('\n').Single(l => l.Contains("validate/gate"));
+        Assert.Contains("failed", gateLine);
+        Assert.Contains("FAILS >= 0.99", gateLine);
+        Assert.Contains(model.Split('\n'), l => l.Contains("registry/promote") && l.Contains("skipped") && l.Contains("condition is false"));
     }
 
     [Fact]
     public void The_banking_stress_drifts_away_from_the_champion_and_triggers_a_retrain()
     {
-        Assert.Equal(0, Cli("run", _pipeline, "--param", "iterations=20").ExitCode);
+        Assert.Equal(0, Cli("run", _pipeline, "--param", "iterations=20", "--param", "tune_trials=1").ExitCode);
         var run = Cli("run", _retrain, "--param", "iterations=20");
         Assert.True(run.ExitCode == 0, run.Output + run.Error);
         Assert.Matches(@"✓ retrain\s+succeeded", run.Output);
@@ -135,7 +142,7 @@ public sealed class ModelLifecyclePipelineTests : IDisposable
     [Fact]
     public void Without_enough_shadow_outcomes_the_challenger_is_not_promoted()
     {
-        Assert.Equal(0, Cli("run", _pipeline, "--param", "iterations=20").ExitCode);
+        Assert.Equal(0, Cli("run", _pipeline, "--param", "iterations=20", "--param", "tune_trials=1").ExitCode);
         var patient = _workspace.Write("pipelines/patient.yaml", File.ReadAllText(_retrain).Replace("min_predictions: 100", "min_predictions: 1000000"));
         var run = Cli("run", patient, "--param", "iterations=20");
         Assert.True(run.ExitCode == 0, run.Output + run.Error);

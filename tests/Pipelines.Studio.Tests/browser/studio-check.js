@@ -111,6 +111,23 @@ async function screenshot(page, name) {
   report.screenshots.push(file);
 }
 
+// The designer toolbar's buttons carry their names only as tooltips: hover each until one says it zooms to fit.
+async function zoomToFit(page) {
+  const buttons = page.locator('[role="toolbar"] .mud-tooltip-root button');
+  const count = await buttons.count();
+  for (let i = 0; i < count; i++) {
+    await buttons.nth(i).hover();
+    const tip = page.locator('.mud-tooltip', { hasText: 'Zoom to fit' });
+    if (await tip.isVisible().catch(() => false) || await tip.waitFor({ state: 'visible', timeout: 1500 }).then(() => true, () => false)) {
+      await buttons.nth(i).click();
+      await page.mouse.move(0, 0);
+      await page.waitForTimeout(500);
+      return;
+    }
+  }
+  throw new Error('the designer toolbar has no "Zoom to fit" button');
+}
+
 async function main() {
   log('launching ' + config.chromium);
   const context = await chromium.launchPersistentContext(config.userDataDir, {
@@ -150,6 +167,8 @@ async function main() {
     log(`designer drew ${graph.nodes.length} nodes and ${graph.edges.length} edges`);
     await screenshot(page, `designer-${config.definitionId}.png`);
 
+    // A wide DAG runs past the canvas and under the side panes; fit it to the canvas so every node can be clicked.
+    await zoomToFit(page);
     log(`editing ${config.edit.inputLabel} of ${config.edit.stepId}`);
     await page.click(`.x6-node[data-cell-id="${config.edit.stepId}"] .activity-label`);
     const field = page.locator('.mud-input')
