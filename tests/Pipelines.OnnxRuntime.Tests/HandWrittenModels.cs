@@ -50,6 +50,50 @@ internal static class HandWrittenModels
             new[] { new OnnxValueInfo(ScoresName, OnnxDataType.Float, 1) }, Array.Empty<KeyValuePair<string, string>>());
     }
 
+    /// <summary>One tree over one feature: node d tests f0 &lt;= d, sending true to leaf weight d and false to node d + 1.</summary>
+    public static byte[] ChainRegressor(int depth)
+    {
+        int nodes = 2 * depth + 1;
+        var modes = new string[nodes];
+        var values = new float[nodes];
+        var trueIds = new long[nodes];
+        var falseIds = new long[nodes];
+        var leafIds = new List<long>();
+        var weights = new List<float>();
+        for (int d = 0; d < depth; d++)
+        {
+            // Branch d has id d; its leaf has id depth + 1 + d; the chain ends in leaf id depth.
+            modes[d] = "BRANCH_LEQ";
+            values[d] = d;
+            trueIds[d] = depth + 1 + d;
+            falseIds[d] = d + 1;
+            modes[depth + 1 + d] = "LEAF";
+            leafIds.Add(depth + 1 + d);
+            weights.Add(d);
+        }
+        modes[depth] = "LEAF";
+        leafIds.Add(depth);
+        weights.Add(depth);
+        var attributes = new[]
+        {
+            OnnxAttribute.Ints("nodes_treeids", new long[nodes]),
+            OnnxAttribute.Ints("nodes_nodeids", Enumerable.Range(0, nodes).Select(i => (long)i).ToArray()),
+            OnnxAttribute.Ints("nodes_featureids", new long[nodes]),
+            OnnxAttribute.Strings("nodes_modes", modes),
+            OnnxAttribute.Floats("nodes_values", values),
+            OnnxAttribute.Ints("nodes_truenodeids", trueIds),
+            OnnxAttribute.Ints("nodes_falsenodeids", falseIds),
+            OnnxAttribute.Ints("target_treeids", new long[leafIds.Count]),
+            OnnxAttribute.Ints("target_nodeids", leafIds),
+            OnnxAttribute.Ints("target_ids", new long[leafIds.Count]),
+            OnnxAttribute.Floats("target_weights", weights),
+            OnnxAttribute.Int("n_targets", 1),
+        };
+        var node = new OnnxNode("TreeEnsembleRegressor", OnnxModelWriter.MlDomain, new[] { InputName }, new[] { ScoresName }, attributes);
+        return OnnxModelWriter.Write("chain", new[] { node }, new[] { new OnnxValueInfo(InputName, OnnxDataType.Double, 1) },
+            new[] { new OnnxValueInfo(ScoresName, OnnxDataType.Float, 1) }, Array.Empty<KeyValuePair<string, string>>());
+    }
+
     /// <summary>Labels 0 and 1, LOGISTIC, one tree f0 &lt;= 0 ? -1.5 : 0.75 whose weights all go to class 1.</summary>
     public static byte[] ClassOneOnlyClassifier(Action<Dictionary<string, OnnxAttribute>>? edit = null)
     {

@@ -65,6 +65,23 @@ public sealed class OnnxTreeEnsembleReaderErrorTests
     }
 
     [Fact]
+    public void A_chain_deeper_than_the_supported_depth_is_refused_and_one_at_the_limit_is_read()
+    {
+        int limit = OnnxTreeEnsembleReader.MaxTreeDepth;
+        var error = Assert.Throws<ModelFormatException>(() => OnnxTreeEnsembleReader.Read(HandWrittenModels.ChainRegressor(limit + 1), "chain.onnx"));
+        Assert.Contains($"tree 0 is deeper than {limit} levels", error.Message);
+
+        var model = OnnxTreeEnsembleReader.Read(HandWrittenModels.ChainRegressor(limit));
+        Assert.Equal(limit, model.MaxDepth);
+        var output = new double[1];
+        // x = 10.5 fails the tests f0 <= 0 .. f0 <= 10 and passes f0 <= 11, whose leaf weighs 11.
+        model.Predict(new[] { 10.5 }, output);
+        Assert.Equal(11.0, output[0]);
+        model.Predict(new[] { 1e9 }, output);
+        Assert.Equal(limit, output[0]);
+    }
+
+    [Fact]
     public void Every_truncation_of_a_model_file_is_refused_or_still_describes_the_same_model()
     {
         var original = TestData.RandomEnsemble(ModelObjective.Multiclass(3), iterations: 3, features: 4, seed: 41);

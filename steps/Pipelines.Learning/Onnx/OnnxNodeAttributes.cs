@@ -106,7 +106,8 @@ internal sealed class OnnxNodeAttributes
         foreach (long dim in dims)
         {
             if (dim < 0) throw tensor.Error("dims", $"has a negative dimension {dim}.");
-            expected = dim == 0 ? 0 : Math.Min(expected * dim, long.MaxValue / 2);
+            // Saturating, so absurd dimensions cannot wrap around to a plausible count.
+            expected = dim == 0 ? 0 : expected > long.MaxValue / dim ? long.MaxValue : expected * dim;
         }
         if (dims.Count > 0 && expected != values.Length) throw tensor.Error("dims", $"[{string.Join(", ", dims)}] describes {expected} values, but the tensor holds {values.Length}.");
         if (tensor.Has(Int64DataField)) throw tensor.Error("int64_data", "is given in a real-valued tensor.");

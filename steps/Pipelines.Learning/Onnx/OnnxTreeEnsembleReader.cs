@@ -24,6 +24,12 @@ public static class OnnxTreeEnsembleReader
     // Nodes after the ensemble that pass its values on unchanged (type conversions, the dictionary form of probabilities).
     private static readonly HashSet<string> ValuePreservingOps = new(StringComparer.Ordinal) { "Identity", "Cast", "ZipMap" };
 
+    /// <summary>
+    /// The deepest tree accepted. Compilation and TreeSHAP walk trees depth-first, so a pathological chain from a
+    /// damaged file must be refused here rather than exhaust the stack of the process that loads it.
+    /// </summary>
+    public const int MaxTreeDepth = TreeShapExplainer.MaxSupportedDepth;
+
     /// <summary>The metadata key our exporter writes the feature names under (comma-separated).</summary>
     public const string FeatureNamesKey = "feature_names";
 
@@ -174,7 +180,7 @@ public static class OnnxTreeEnsembleReader
             perOutput[k] = new List<DecisionTree>();
             foreach (long treeId in table.TreeIds)
             {
-                if (table.FedOutputs.Contains((columns[k], treeId))) perOutput[k].Add(table.BuildTree(treeId, columns[k], featureCount));
+                if (table.FedOutputs.Contains((columns[k], treeId))) perOutput[k].Add(table.BuildTree(treeId, columns[k], featureCount, MaxTreeDepth));
             }
         }
         int iterations = perOutput.Max(list => list.Count);

@@ -114,7 +114,7 @@ internal sealed class OnnxTreeNodeTable
     /// Tree <paramref name="treeId"/> as a LightGBM-layout tree whose leaves hold their weight for <paramref name="output"/>.
     /// ONNX carries no training cover, so every leaf counts as one row (TreeSHAP then weights leaves equally).
     /// </summary>
-    public DecisionTree BuildTree(long treeId, int output, int featureCount)
+    public DecisionTree BuildTree(long treeId, int output, int featureCount, int maxDepth)
     {
         if (!_rootOf.TryGetValue(treeId, out int root)) _rootOf.Add(treeId, root = FindRoot(treeId));
         var splitFeature = new List<int>();
@@ -126,11 +126,13 @@ internal sealed class OnnxTreeNodeTable
         var visited = new HashSet<int>();
 
         // Children are resolved after their parent is laid out; each pending entry says where to write the reference.
-        var pending = new Stack<(int Row, int Parent, bool IsLeft)>();
-        pending.Push((root, -1, false));
+        var pending = new Stack<(int Row, int Parent, bool IsLeft, int Depth)>();
+        pending.Push((root, -1, false, 0));
         while (pending.Count > 0)
         {
-            var (row, parent, isLeft) = pending.Pop();
+            var (row, parent, isLeft, depth) = pending.Pop();
+            if (depth > maxDepth)
+                throw _node.Error("attribute", $"tree {treeId} is deeper than {maxDepth} levels (at node {_nodeIds[row]}); such a tree is refused.");
             if (!visited.Add(row))
                 throw _node.Error("attribute", $"tree {treeId} reaches node {_nodeIds[row]} twice: the nodes form a cycle or share a subtree.");
             int reference;
@@ -150,8 +152,8 @@ internal sealed class OnnxTreeNodeTable
                 right.Add(0);
                 int trueRow = Child(treeId, row, _trueIds[row], "nodes_truenodeids");
                 int falseRow = Child(treeId, row, _falseIds[row], "nodes_falsenodeids");
-                pending.Push((trueGoesLeft ? falseRow : trueRow, reference, false));
-                pending.Push((trueGoesLeft ? trueRow : falseRow, reference, true));
+                pending.Push((trueGoesLeft ? falseRow : trueRow, reference, false, depth + 1));
+                pending.Push((trueGoesLeft ? trueRow : falseRow, reference, true, depth + 1));
             }
             if (parent >= 0)
             {
