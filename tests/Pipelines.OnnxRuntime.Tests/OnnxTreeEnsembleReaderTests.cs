@@ -104,6 +104,50 @@ public sealed class OnnxTreeEnsembleReaderTests
     }
 
     [Fact]
+    public void A_regressor_with_a_logistic_transform_is_refused_because_ONNX_Runtime_ignores_the_transform()
+    {
+        byte[] onnx = HandWrittenModels.MixedModesRegressor(a => a["post_transform"] = OnnxAttribute.String("post_transform", "LOGISTIC"));
+
+        // The operator's definition says p = 1 / (1 + e^-24.25) for this row; ONNX Runtime returns the raw 24.25.
+        using var session = OnnxSession.Load(onnx);
+        float[] runtime = session.Run(HandWrittenModels.InputName, new[] { 0.5, -1.0 }, new long[] { 1, 2 }, HandWrittenModels.ScoresName)[0].GetFloats();
+        Assert.Equal(24.25f, runtime[0]);
+        var error = Assert.Throws<ModelFormatException>(() => OnnxTreeEnsembleReader.Read(onnx, "logistic.onnx"));
+        Assert.Contains("'post_transform' is LOGISTIC on a regressor", error.Message);
+    }
+
+    [Fact]
+    public void A_two_target_softmax_regressor_with_base_values_reads_as_multiclass_and_scores_as_ONNX_Runtime_does()
+    {
+        // Tree 7 feeds target 0 and tree 3 target 1; base values 0.5 and -2.
+        byte[] onnx = HandWrittenModels.MixedModesRegressor(a =>
+        {
+            a["target_ids"] = OnnxAttribute.Ints("target_ids", new long[] { 0, 0, 0, 1, 1 });
+            a["n_targets"] = OnnxAttribute.Int("n_targets", 2);
+            a["base_values"] = OnnxAttribute.Floats("base_values", new[] { 0.5f, -2f });
+            a["post_transform"] = OnnxAttribute.String("post_transform", "SOFTMAX");
+        });
+        var model = OnnxTreeEnsembleReader.Read(onnx);
+
+        Assert.Equal(ObjectiveKind.Softmax, model.Objective.Kind);
+        var rows = new[] { new[] { 0.5, -1.0 }, new[] { Math.BitDecrement(0.5), -1.0 }, new[] { double.NaN, Math.BitDecrement(-1.0) }, new[] { 0.0, double.NaN } };
+        // Per row (tree 7 + 0.5, tree 3 - 2) from the hand computation: (4.5, 18), (1.5, 18), (2.5, 18), (2.5, 8).
+        double[][] raw = { new[] { 4.5, 18.0 }, new[] { 1.5, 18.0 }, new[] { 2.5, 18.0 }, new[] { 2.5, 8.0 } };
+        using var session = OnnxSession.Load(onnx);
+        float[] runtime = session.Run(HandWrittenModels.InputName, rows.SelectMany(r => r).ToArray(), new long[] { rows.Length, 2 }, HandWrittenModels.ScoresName)[0].GetFloats();
+        var output = new double[2];
+        for (int r = 0; r < rows.Length; r++)
+        {
+            model.Predict(rows[r], output);
+            double second = 1 / (1 + Math.Exp(raw[r][0] - raw[r][1]));
+            Assert.Equal(1 - second, output[0], 1e-12);
+            Assert.Equal(second, output[1], 1e-12);
+            Assert.Equal(output[0], runtime[2 * r], Tolerance);
+            Assert.Equal(output[1], runtime[2 * r + 1], Tolerance);
+        }
+    }
+
+    [Fact]
     public void A_two_class_classifier_weighting_only_class_1_reads_as_binary_as_ONNX_Runtime_scores_it()
     {
         byte[] onnx = HandWrittenModels.ClassOneOnlyClassifier();

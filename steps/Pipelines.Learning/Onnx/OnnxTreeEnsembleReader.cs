@@ -140,8 +140,9 @@ public static class OnnxTreeEnsembleReader
                 throw ensemble.Error("attribute", classifier
                     ? "'post_transform' is NONE on a classifier: its scores are not probabilities of any supported objective."
                     : $"'post_transform' is NONE with {outputs} targets; multi-target regression is not supported.");
-            case "LOGISTIC" when !classifier && outputs == 1:
-                return (ModelObjective.Binary(), new[] { 0 });
+            case "LOGISTIC" when !classifier:
+                // The operator's definition applies the logistic; ONNX Runtime returns a single target's score untouched.
+                throw ensemble.Error("attribute", "'post_transform' is LOGISTIC on a regressor, which ONNX runtimes disagree on (ONNX Runtime ignores it for one target); export binary models as a classifier.");
             case "LOGISTIC" when classifier && outputs == 2:
                 return (ModelObjective.Binary(), new[] { BinaryColumn(ensemble, table, baseValues) });
             case "LOGISTIC" when classifier:

@@ -50,7 +50,7 @@ internal sealed class OnnxTreeNodeTable
         for (int row = 0; row < rows; row++)
         {
             var key = (_treeIds[row], _nodeIds[row]);
-            if (!RowOf.TryAdd(key, row)) throw node.Error("attribute", $"tree {key.Item1} lists node {key.Item2} twice (nodes_nodeids[{row}]).");
+            if (!_rowOf.TryAdd(key, row)) throw node.Error("attribute", $"tree {key.Item1} lists node {key.Item2} twice (nodes_nodeids[{row}]).");
             if (!_rowsByTree.TryGetValue(_treeIds[row], out var treeRows))
             {
                 _rowsByTree.Add(_treeIds[row], treeRows = new List<int>());
@@ -68,7 +68,7 @@ internal sealed class OnnxTreeNodeTable
         RequireRows(weightPrefix + "_weights", weights.Length, weightTrees.Length, weightPrefix + "_treeids");
         for (int i = 0; i < weightTrees.Length; i++)
         {
-            if (!RowOf.TryGetValue((weightTrees[i], weightNodes[i]), out int row))
+            if (!_rowOf.TryGetValue((weightTrees[i], weightNodes[i]), out int row))
                 throw node.Error("attribute", $"{weightPrefix}_nodeids[{i}] names node {weightNodes[i]} of tree {weightTrees[i]}, which nodes_* do not list.");
             if (_modes[row] != "LEAF")
                 throw node.Error("attribute", $"{weightPrefix}_nodeids[{i}] gives a weight to node {weightNodes[i]} of tree {weightTrees[i]}, which is a {_modes[row]} node, not a LEAF.");
@@ -87,7 +87,7 @@ internal sealed class OnnxTreeNodeTable
     /// <summary>(output, tree id) pairs that some leaf weight connects.</summary>
     public HashSet<(int Output, long TreeId)> FedOutputs { get; } = new();
 
-    private Dictionary<(long Tree, long Node), int> RowOf { get; } = new();
+    private readonly Dictionary<(long Tree, long Node), int> _rowOf = new();
 
     /// <summary>Whether every leaf's class-0 weight is exactly the negation of its class-1 weight.</summary>
     public bool ClassZeroMirrorsClassOne()
@@ -204,7 +204,7 @@ internal sealed class OnnxTreeNodeTable
 
     private int Child(long treeId, int row, long childId, string attribute)
     {
-        if (!RowOf.TryGetValue((treeId, childId), out int child))
+        if (!_rowOf.TryGetValue((treeId, childId), out int child))
             throw _node.Error("attribute", $"{attribute}[{row}] (tree {treeId}, node {_nodeIds[row]}) points to node {childId}, which tree {treeId} does not have.");
         return child;
     }
