@@ -43,6 +43,10 @@ public sealed class OnnxTreeEnsembleReaderErrorTests
         var error = Assert.Throws<ModelFormatException>(() => OnnxTreeEnsembleReader.Read(HandWrittenModels.MixedModesRegressor(extraOps: new[] { "Neg" }), "neg.onnx"));
         Assert.Contains("op_type: is 'Neg'", error.Message);
 
+        // A Cast without a target type cannot be shown to keep the scores.
+        error = Assert.Throws<ModelFormatException>(() => OnnxTreeEnsembleReader.Read(HandWrittenModels.MixedModesRegressor(extraOps: new[] { "Cast" }), "cast.onnx"));
+        Assert.Contains("'to' of a Cast is missing", error.Message);
+
         var exponential = OnnxTreeEnsembleReader.Read(HandWrittenModels.MixedModesRegressor(extraOps: new[] { "Exp" }));
         var output = new double[1];
         exponential.Predict(new[] { 1.0, 2.0 }, output);

@@ -88,6 +88,8 @@ public static class OnnxTreeEnsembleReader
             if (type == "Exp" && readsRegressorScores && !exponential) exponential = true;
             else if (!ValuePreservingOps.Contains(type))
                 throw node.Error("op_type", $"is '{type}'; beside the tree ensemble a graph may hold only Identity, Cast, ZipMap or one Exp of the regressor's scores.");
+            else if (type == "Cast" && new OnnxNodeAttributes(node, NodeAttribute).Int("to") is var to && to != (long)OnnxDataType.Float && to != (long)OnnxDataType.Double)
+                throw node.Error("attribute", $"'to' of a Cast is {to?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "missing"}; only casts to float (1) or double (11) keep the scores.");
         }
 
         var attributes = new OnnxNodeAttributes(ensemble, NodeAttribute);
