@@ -7,8 +7,8 @@ namespace Pipelines.Learning.Onnx;
 internal sealed class OnnxAttribute
 {
     // AttributeProto field numbers and AttributeType codes from onnx.proto.
-    private const int NameField = 1, IntField = 3, StringField = 4, TensorField = 5, IntsField = 8, StringsField = 9, TypeField = 20;
-    private const int IntType = 2, StringType = 3, TensorType = 4, IntsType = 7, StringsType = 8;
+    private const int NameField = 1, IntField = 3, FloatsField = 7, StringField = 4, TensorField = 5, IntsField = 8, StringsField = 9, TypeField = 20;
+    private const int FloatsType = 6, IntType = 2, StringType = 3, TensorType = 4, IntsType = 7, StringsType = 8;
 
     private readonly ProtoWriter _message;
 
@@ -42,6 +42,16 @@ internal sealed class OnnxAttribute
     {
         var attribute = new OnnxAttribute(name, StringsType);
         foreach (string value in values) attribute._message.Bytes(StringsField, Encoding.UTF8.GetBytes(value));
+        return attribute;
+    }
+
+    /// <summary>A packed float list: the operators' original form of thresholds and weights.</summary>
+    public static OnnxAttribute Floats(string name, IReadOnlyList<float> values)
+    {
+        var raw = new byte[values.Count * sizeof(float)];
+        for (int i = 0; i < values.Count; i++) BinaryPrimitives.WriteSingleLittleEndian(raw.AsSpan(i * sizeof(float)), values[i]);
+        var attribute = new OnnxAttribute(name, FloatsType);
+        attribute._message.Bytes(FloatsField, raw);
         return attribute;
     }
 

@@ -1,5 +1,5 @@
 using Pipelines.Abstractions;
-using Pipelines.Learning.Trees;
+using Pipelines.Steps.Train;
 using Serilog;
 
 namespace Pipelines.Steps.Inference;
@@ -36,7 +36,7 @@ public sealed class ChampionWatcher(IModelRegistry registry, Func<Artifact, stri
     public LoadedModel Load(ModelVersion version)
     {
         var path = openArtifact(version.Model);
-        return new LoadedModel(version.Name, version.Version, LightGbmModelReader.Load(path));
+        return new LoadedModel(version.Name, version.Version, PredictiveModel.LoadTreeEnsemble(path));
     }
 
     /// <summary>Polls every <paramref name="period"/> until cancelled.</summary>

@@ -1,11 +1,13 @@
 using Pipelines.Learning.Linear;
+using Pipelines.Learning.Onnx;
 using Pipelines.Learning.Trees;
 
 namespace Pipelines.Steps.Train;
 
 /// <summary>
-/// A trained model file of either format the train steps write — LightGBM model text (train/gbdt) or the linear
-/// model JSON (train/linear) — behind one prediction call, so steps that score registered models accept both.
+/// A trained model file of any format a registered version may hold — LightGBM model text (train/gbdt), the linear
+/// model JSON (train/linear) or an ONNX TreeEnsemble model — behind one prediction call, so steps that score
+/// registered models accept them all.
 /// </summary>
 public sealed class PredictiveModel
 {
@@ -43,11 +45,21 @@ public sealed class PredictiveModel
 
     public bool IsRegression => Kind is ObjectiveKind.Identity or ObjectiveKind.Exponential;
 
-    /// <summary>Reads a model file, telling the formats apart by their first character (a JSON object or model text).</summary>
-    public static PredictiveModel Load(string path) =>
-        LinearModelFile.LooksLikeLinearModel(path)
+    /// <summary>Reads a model file, telling the formats apart by their first byte (ONNX protobuf, a JSON object, or model text).</summary>
+    public static PredictiveModel Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return !OnnxTreeEnsembleReader.LooksLikeOnnx(path) && LinearModelFile.LooksLikeLinearModel(path)
             ? new PredictiveModel(null, LinearModelFile.Load(path))
-            : new PredictiveModel(LightGbmModelReader.Load(path), null);
+            : new PredictiveModel(LoadTreeEnsemble(path), null);
+    }
+
+    /// <summary>Reads a tree model file: ONNX TreeEnsemble or LightGBM model text, told apart by the first byte.</summary>
+    public static TreeEnsembleModel LoadTreeEnsemble(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return OnnxTreeEnsembleReader.LooksLikeOnnx(path) ? OnnxTreeEnsembleReader.Load(path) : LightGbmModelReader.Load(path);
+    }
 
     /// <summary>Writes <see cref="Outputs"/> predictions for one row of features in <see cref="FeatureNames"/> order.</summary>
     public void Predict(ReadOnlySpan<double> features, Span<double> output)

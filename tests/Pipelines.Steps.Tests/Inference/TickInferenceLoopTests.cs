@@ -1,4 +1,5 @@
 using Pipelines.Abstractions;
+using Pipelines.Learning.Onnx;
 using Pipelines.Learning.Trees;
 using Pipelines.Steps.Inference;
 using Pipelines.Steps.Tests.Support;
@@ -217,6 +218,53 @@ public sealed class TickInferenceLoopTests : IDisposable
         watcher.Poll(loop);
         Assert.Equal(1, watcher.Swaps);
         Assert.Equal(3, loop.Model.Version);
+    }
+
+    [Fact]
+    public async Task An_ONNX_champion_scores_the_ticks_as_the_model_it_was_exported_from()
+    {
+        var interpreted = LightGbmModelReader.Parse(await TickModels.First);
+        var version = _context.RegisterModel("flow", OnnxTreeEnsembleExporter.Export(interpreted, OnnxOutputKind.Predictions), "onnx");
+        _context.Registry.Promote("flow", version.Version, "champion", "exported");
+        var model = new ChampionWatcher(_context.Registry, _context.OpenArtifact, "flow", "champion", _context.Log).LoadCurrent()!;
+
+        var result = Loop(Synthetic(), model, new TickLoopOptions { MaxTicks = 5_000, ShapEvery = 1000 }).Run(default);
+
+        Assert.Equal(5_000, result.Decisions);
+        var output = new double[1];
+        foreach (var row in _context.Query("SELECT features[1], features[2], features[3], score FROM decisions WHERE trade_id % 97 = 0"))
+        {
+            double[] features = [Value(row[0]), Value(row[1]), Value(row[2])];
+            interpreted.Predict(features, output);
+            Assert.Equal(output[0], (double)row[3]!);
+        }
+    }
+
+    [Fact]
+    public async Task A_corrupt_ONNX_version_promoted_while_the_loop_runs_is_counted_logged_and_passed_over()
+    {
+        var first = await Champion(TickModels.First);
+        var loop = Loop(Synthetic(10), first, new TickLoopOptions { MaxTicks = 10 });
+        var watcher = new ChampionWatcher(_context.Registry, _context.OpenArtifact, "flow", "champion", _context.Log);
+        watcher.LoadCurrent();
+
+        // Registered whole (its hash is right) but cut short: the file itself is corrupt, not altered after the fact.
+        byte[] onnx = OnnxTreeEnsembleExporter.Export(LightGbmModelReader.Parse(await TickModels.Second), OnnxOutputKind.Predictions);
+        var corrupt = _context.RegisterModel("flow", onnx[..(onnx.Length / 2)], "onnx");
+        _context.Registry.Promote("flow", corrupt.Version, "champion", "corrupt");
+        watcher.Poll(loop);
+
+        Assert.Equal(1, watcher.LoadFailures);
+        Assert.Equal(0, watcher.Swaps);
+        Assert.Equal(1, loop.Model.Version);
+        Assert.Contains(_context.Messages, m => m.Contains($"v{corrupt.Version}") && m.Contains("could not be loaded"));
+
+        // The intact file, registered as the next version, is swapped in.
+        var intact = _context.RegisterModel("flow", onnx, "onnx");
+        _context.Registry.Promote("flow", intact.Version, "champion", "intact");
+        watcher.Poll(loop);
+        Assert.Equal(1, watcher.Swaps);
+        Assert.Equal(intact.Version, loop.Model.Version);
     }
 
     [Fact]

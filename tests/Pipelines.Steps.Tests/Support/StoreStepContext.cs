@@ -55,10 +55,13 @@ public sealed class StoreStepContext : IStepContext, IDisposable
     public void ReportProgress(double fraction, string? message = null) { }
 
     /// <summary>Stores a file as a model artifact and registers it; returns the new version.</summary>
-    public ModelVersion RegisterModel(string name, string modelText)
+    public ModelVersion RegisterModel(string name, string modelText) => RegisterModel(name, System.Text.Encoding.UTF8.GetBytes(modelText), "txt");
+
+    /// <summary>Stores model bytes (e.g. an ONNX file) as a model artifact and registers them; returns the new version.</summary>
+    public ModelVersion RegisterModel(string name, byte[] modelBytes, string format)
     {
-        var staged = StageArtifact("model", "txt");
-        File.WriteAllText(staged.Path, modelText);
+        var staged = StageArtifact("model", format);
+        File.WriteAllBytes(staged.Path, modelBytes);
         var model = CommitArtifact(staged);
         // The registry refers to artifacts the store knows, which a finished step records.
         var now = DateTime.UtcNow;

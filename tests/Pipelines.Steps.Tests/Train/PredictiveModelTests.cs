@@ -1,6 +1,7 @@
 using System.Globalization;
 using Pipelines.Learning.Data;
 using Pipelines.Learning.Linear;
+using Pipelines.Learning.Onnx;
 using Pipelines.Learning.Trees;
 using Pipelines.Steps.Tests.Support;
 using Pipelines.Steps.Train;
@@ -28,6 +29,37 @@ public sealed class PredictiveModelTests
         var output = new double[3];
         model.Predict(row, output);
         for (var c = 0; c < 3; c++) Assert.Equal(expected[c], output[c], 12);
+    }
+
+    [Fact]
+    public void An_ONNX_tree_model_is_recognised_and_predicts_as_LightGBM_does()
+    {
+        var fixtures = Path.Combine(RepositoryFiles.Root, "tests", "fixtures", "lightgbm");
+        var path = Path.Combine(Path.GetTempPath(), $"model-{Guid.NewGuid():N}.onnx");
+        try
+        {
+            OnnxTreeEnsembleExporter.Save(LightGbmModelReader.Load(Path.Combine(fixtures, "model-binary.txt")), path, OnnxOutputKind.Predictions);
+            var model = PredictiveModel.Load(path);
+            Assert.NotNull(model.Trees);
+            Assert.Equal(1, model.Outputs);
+            Assert.Equal(ObjectiveKind.Sigmoid, model.Kind);
+
+            // The first test row (the label column dropped) and LightGBM's own probability for it.
+            var row = File.ReadLines(Path.Combine(fixtures, "test-binary.csv")).Skip(1).First().Split(',').Skip(1)
+                .Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+            var expected = double.Parse(File.ReadLines(Path.Combine(fixtures, "predict-binary.txt")).First(), CultureInfo.InvariantCulture);
+            var output = new double[1];
+            model.Predict(row, output);
+            Assert.Equal(expected, output[0], 12);
+
+            File.WriteAllBytes(path, File.ReadAllBytes(path)[..40]);
+            var error = Assert.Throws<ModelFormatException>(() => PredictiveModel.Load(path));
+            Assert.StartsWith(path, error.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]
