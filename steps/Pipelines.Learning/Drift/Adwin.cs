@@ -34,8 +34,12 @@ public sealed class Adwin
     /// <param name="clock">the cut test runs every <paramref name="clock"/> updates</param>
     /// <param name="minWindowLength">L, the least number of values on either side of a cut</param>
     /// <param name="gracePeriod">no cut is tested until the window holds more values than this</param>
+    /// <param name="clockPhase">
+    /// updates before the first test are <c>clock - clockPhase</c>, in [0, clock): detectors updated in lockstep
+    /// (one per feature of a stream) with different phases test on different updates instead of all on the same one
+    /// </param>
     public Adwin(double delta = 0.002, int maxBucketsPerRow = 5, int clock = 32, int minWindowLength = 5,
-        int gracePeriod = 10)
+        int gracePeriod = 10, int clockPhase = 0)
     {
         if (!(delta > 0.0 && delta < 1.0))
             throw new ArgumentOutOfRangeException(nameof(delta), delta, "must lie in (0, 1)");
@@ -47,11 +51,14 @@ public sealed class Adwin
             throw new ArgumentOutOfRangeException(nameof(minWindowLength), minWindowLength, "must be positive");
         if (gracePeriod < 0)
             throw new ArgumentOutOfRangeException(nameof(gracePeriod), gracePeriod, "must not be negative");
+        if (clockPhase < 0 || clockPhase >= clock)
+            throw new ArgumentOutOfRangeException(nameof(clockPhase), clockPhase, $"must lie in [0, {clock})");
         Delta = delta;
         MaxBucketsPerRow = maxBucketsPerRow;
         Clock = clock;
         MinWindowLength = minWindowLength;
         GracePeriod = gracePeriod;
+        _updates = clockPhase;
         // one spare slot: a row briefly holds M + 1 buckets before its two oldest merge
         _rowCapacity = maxBucketsPerRow + 1;
         _totals = new double[MaxRows * _rowCapacity];
