@@ -137,7 +137,7 @@ public sealed class Adwin
 
             // Merge the two oldest buckets of this row into the newest bucket of the next row.
             int baseIndex = row * _rowCapacity;
-            double size = Math.Pow(2, row);
+            double size = BucketSize(row);
             double total0 = _totals[baseIndex];
             double total1 = _totals[baseIndex + 1];
             double meanGap = (total0 - total1) / size;
@@ -149,14 +149,22 @@ public sealed class Adwin
         }
     }
 
+    // About one merge runs per update, so its shift of a handful of buckets is a plain loop rather than two calls to
+    // Array.Copy, whose fixed cost is larger than the copy.
     private void RemoveOldest(int row, int count)
     {
         int baseIndex = row * _rowCapacity;
         int remaining = _rowCounts[row] - count;
-        Array.Copy(_totals, baseIndex + count, _totals, baseIndex, remaining);
-        Array.Copy(_variances, baseIndex + count, _variances, baseIndex, remaining);
+        for (int k = baseIndex, end = baseIndex + remaining; k < end; k++)
+        {
+            _totals[k] = _totals[k + count];
+            _variances[k] = _variances[k + count];
+        }
         _rowCounts[row] = remaining;
     }
+
+    /// <summary>2^row, the number of values a bucket of this row summarises: exact, and a shift instead of a power.</summary>
+    private static double BucketSize(int row) => 1L << row;
 
     /// <summary>Runs the cut test until no split passes; true if at least one did.</summary>
     private bool CutWhileChanged()
@@ -184,7 +192,7 @@ public sealed class Adwin
         // Walk buckets from oldest (top row, first slot) to newest, moving each from W1 into W0.
         for (int row = _rows - 1; row >= 0; row--)
         {
-            double size = Math.Pow(2, row);
+            double size = BucketSize(row);
             int baseIndex = row * _rowCapacity;
             for (int k = 0; k < _rowCounts[row]; k++)
             {
@@ -209,7 +217,7 @@ public sealed class Adwin
     private void DropOldestBucket()
     {
         int row = _rows - 1;
-        double size = Math.Pow(2, row);
+        double size = BucketSize(row);
         int baseIndex = row * _rowCapacity;
         double bucketTotal = _totals[baseIndex];
         double bucketVariance = _variances[baseIndex];
