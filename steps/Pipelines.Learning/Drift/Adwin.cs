@@ -34,8 +34,12 @@ public sealed class Adwin
     /// <param name="clock">the cut test runs every <paramref name="clock"/> updates</param>
     /// <param name="minWindowLength">L, the least number of values on either side of a cut</param>
     /// <param name="gracePeriod">no cut is tested until the window holds more values than this</param>
+    /// <param name="clockPhase">
+    /// updates before the first test are <c>clock - clockPhase</c>, in [0, clock): detectors updated in lockstep
+    /// (one per feature of a stream) with different phases test on different updates instead of all on the same one
+    /// </param>
     public Adwin(double delta = 0.002, int maxBucketsPerRow = 5, int clock = 32, int minWindowLength = 5,
-        int gracePeriod = 10)
+        int gracePeriod = 10, int clockPhase = 0)
     {
         if (!(delta > 0.0 && delta < 1.0))
             throw new ArgumentOutOfRangeException(nameof(delta), delta, "must lie in (0, 1)");
@@ -47,11 +51,14 @@ public sealed class Adwin
             throw new ArgumentOutOfRangeException(nameof(minWindowLength), minWindowLength, "must be positive");
         if (gracePeriod < 0)
             throw new ArgumentOutOfRangeException(nameof(gracePeriod), gracePeriod, "must not be negative");
+        if (clockPhase < 0 || clockPhase >= clock)
+            throw new ArgumentOutOfRangeException(nameof(clockPhase), clockPhase, $"must lie in [0, {clock})");
         Delta = delta;
         MaxBucketsPerRow = maxBucketsPerRow;
         Clock = clock;
         MinWindowLength = minWindowLength;
         GracePeriod = gracePeriod;
+        _updates = clockPhase;
         // one spare slot: a row briefly holds M + 1 buckets before its two oldest merge
         _rowCapacity = maxBucketsPerRow + 1;
         _totals = new double[MaxRows * _rowCapacity];
@@ -130,7 +137,7 @@ public sealed class Adwin
 
             // Merge the two oldest buckets of this row into the newest bucket of the next row.
             int baseIndex = row * _rowCapacity;
-            double size = Math.Pow(2, row);
+            double size = BucketSize(row);
             double total0 = _totals[baseIndex];
             double total1 = _totals[baseIndex + 1];
             double meanGap = (total0 - total1) / size;
@@ -142,14 +149,22 @@ public sealed class Adwin
         }
     }
 
+    // About one merge runs per update, so its shift of a handful of buckets is a plain loop rather than two calls to
+    // Array.Copy, whose fixed cost is larger than the copy.
     private void RemoveOldest(int row, int count)
     {
         int baseIndex = row * _rowCapacity;
         int remaining = _rowCounts[row] - count;
-        Array.Copy(_totals, baseIndex + count, _totals, baseIndex, remaining);
-        Array.Copy(_variances, baseIndex + count, _variances, baseIndex, remaining);
+        for (int k = baseIndex, end = baseIndex + remaining; k < end; k++)
+        {
+            _totals[k] = _totals[k + count];
+            _variances[k] = _variances[k + count];
+        }
         _rowCounts[row] = remaining;
     }
+
+    /// <summary>2^row, the number of values a bucket of this row summarises: exact, and a shift instead of a power.</summary>
+    private static double BucketSize(int row) => 1L << row;
 
     /// <summary>Runs the cut test until no split passes; true if at least one did.</summary>
     private bool CutWhileChanged()
@@ -177,7 +192,7 @@ public sealed class Adwin
         // Walk buckets from oldest (top row, first slot) to newest, moving each from W1 into W0.
         for (int row = _rows - 1; row >= 0; row--)
         {
-            double size = Math.Pow(2, row);
+            double size = BucketSize(row);
             int baseIndex = row * _rowCapacity;
             for (int k = 0; k < _rowCounts[row]; k++)
             {
@@ -202,7 +217,7 @@ public sealed class Adwin
     private void DropOldestBucket()
     {
         int row = _rows - 1;
-        double size = Math.Pow(2, row);
+        double size = BucketSize(row);
         int baseIndex = row * _rowCapacity;
         double bucketTotal = _totals[baseIndex];
         double bucketVariance = _variances[baseIndex];

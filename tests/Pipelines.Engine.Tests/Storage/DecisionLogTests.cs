@@ -1,3 +1,4 @@
+using Pipelines.DuckDb;
 using Pipelines.Engine.Storage;
 using Pipelines.Engine.Tests.Support;
 
@@ -66,5 +67,70 @@ public sealed class DecisionLogTests : IDisposable
         });
         Assert.Equal(["run-2", 42L, "flow", 2L, "std_30", -0.3, 1L], rows[0]);
         Assert.Equal(["run-2", 42L, "flow", 2L, "ret_1", 0.1, 2L], rows[1]);
+    }
+    [Fact]
+    public void Each_writer_stores_its_run_step_and_model_once_and_the_view_joins_them_to_its_rows()
+    {
+        var log = new StoreDecisionLog(_h.Store, "run-3", "infer");
+        using (var flow = log.OpenDecisions("flow", ["a"]))
+        using (var trend = log.OpenDecisions("trend", ["a"]))
+        {
+            flow.Append(1, 0, 1, 0.1, [1.0]);
+            trend.Append(1, 0, 7, 0.9, [2.0]);
+            trend.Append(2, 0, 7, 0.8, [3.0]);
+        }
+
+        Assert.Equal(2, _h.Store.Count("decision_streams"));
+        Assert.Equal(3, _h.Store.Count("decision_rows"));
+        var rows = _h.Store.Read(c =>
+        {
+            using var result = c.Query("SELECT model, model_version, trade_id, features[1] FROM decisions WHERE run_id = 'run-3' AND step_id = 'infer' ORDER BY model, trade_id");
+            return result.ReadAllRows();
+        });
+        Assert.Equal(3, rows.Count);
+        Assert.Equal(["flow", 1L, 1L, 1.0], rows[0]);
+        Assert.Equal(["trend", 7L, 1L, 2.0], rows[1]);
+        Assert.Equal(["trend", 7L, 2L, 3.0], rows[2]);
+    }
+
+    [Fact]
+    public void Decisions_of_a_store_made_before_decision_streams_survive_the_upgrade()
+    {
+        var layout = new StoreLayout(_h.Workspace.StoreRoot);
+        layout.EnsureDirectories();
+        using (var database = DuckDbDatabase.Open(layout.DatabasePath))
+        using (var connection = database.Connect())
+        {
+            connection.Execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)");
+            foreach (var migration in StoreMigrations.All.Where(m => m.Version <= 5))
+            {
+                connection.Execute(migration.Sql);
+                connection.ExecuteNonQuery("INSERT INTO schema_migrations VALUES (?, ?, ?)", migration.Version, migration.Description, DateTime.UtcNow);
+            }
+            connection.Execute("""
+                INSERT INTO decisions VALUES
+                    ('old-run', 'infer', 5, TIMESTAMP '2023-03-01 00:00:00', 'flow', 2, 0.25, [0.5, 1.5]),
+                    ('old-run', 'infer', 6, TIMESTAMP '2023-03-01 00:00:01', 'flow', 2, NULL, [2.5, 3.5]),
+                    ('old-run', 'other', 5, TIMESTAMP '2023-03-01 00:00:02', 'trend', 1, 0.75, [4.5])
+                """);
+        }
+
+        var rows = _h.Store.Read(c =>
+        {
+            using var result = c.Query("SELECT run_id, step_id, trade_id, epoch_us(time), model, model_version, score, features[1], len(features) FROM decisions ORDER BY step_id, trade_id");
+            return result.ReadAllRows();
+        });
+        Assert.Equal(StoreMigrations.All.Max(m => m.Version), _h.Store.SchemaVersion);
+        Assert.Equal(2, _h.Store.Count("decision_streams"));
+        Assert.Equal(3, rows.Count);
+        // 2023-03-01T00:00:00Z is 1,677,628,800 s after the epoch.
+        Assert.Equal(["old-run", "infer", 5L, 1_677_628_800_000_000L, "flow", 2L, 0.25, 0.5, 2L], rows[0]);
+        Assert.Equal(["old-run", "infer", 6L, 1_677_628_801_000_000L, "flow", 2L, null, 2.5, 2L], rows[1]);
+        Assert.Equal(["old-run", "other", 5L, 1_677_628_802_000_000L, "trend", 1L, 0.75, 4.5, 1L], rows[2]);
+
+        // New streams continue the sequence after the migrated ones.
+        using (var writer = new StoreDecisionLog(_h.Store, "new-run", "infer").OpenDecisions("flow", ["a"]))
+            writer.Append(1, 0, 3, 0.5, [1.0]);
+        Assert.Equal(3L, _h.Store.Read(c => c.Scalar<long>("SELECT stream_id FROM decision_streams WHERE run_id = 'new-run'")));
     }
 }

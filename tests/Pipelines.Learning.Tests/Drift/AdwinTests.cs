@@ -46,6 +46,28 @@ public class AdwinTests
     }
 
     [Fact]
+    public void A_clock_phase_moves_the_tests_to_other_updates()
+    {
+        // 0 for 1,000 updates, then 1: with clock 32 the test runs at update counts n with (n + phase) % 32 == 0, so
+        // the first alarm falls on such an n, and the phased detector alarms within one clock of the unphased one.
+        var plain = new Adwin(clock: 32);
+        var phased = new Adwin(clock: 32, clockPhase: 7);
+        int plainAlarm = 0, phasedAlarm = 0;
+        for (int n = 1; n <= 1_200 && (plainAlarm == 0 || phasedAlarm == 0); n++)
+        {
+            var value = n <= 1_000 ? 0.0 : 1.0;
+            if (plain.Update(value) && plainAlarm == 0) plainAlarm = n;
+            if (phased.Update(value) && phasedAlarm == 0) phasedAlarm = n;
+        }
+        Assert.InRange(plainAlarm, 1_001, 1_200);
+        Assert.InRange(phasedAlarm, 1_001, 1_200);
+        Assert.Equal(0, plainAlarm % 32);
+        Assert.Equal(32 - 7, phasedAlarm % 32);
+        Assert.InRange(Math.Abs(phasedAlarm - plainAlarm), 1, 31);
+        Assert.Equal("clockPhase", Assert.Throws<ArgumentOutOfRangeException>(() => new Adwin(clock: 32, clockPhase: 32)).ParamName);
+    }
+
+    [Fact]
     public void Long_stationary_streams_raise_no_alarm()
     {
         // delta bounds the false-alarm chance per test, not per stream: over 50 seeds of 100,000 N(0,1) values,
