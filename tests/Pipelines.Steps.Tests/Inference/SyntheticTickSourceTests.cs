@@ -98,15 +98,21 @@ public sealed class SyntheticTickSourceTests
         var buffer = new Tick[256];
         await source.ReadAsync(buffer, default);
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        long total = 0;
-        for (var i = 0; i < 4_000; i++)
+        // The runtime itself may allocate now and then on this thread (e.g. while it swaps in re-optimised code), so the
+        // least of three rounds counts; an allocation per read would show in every round.
+        var least = long.MaxValue;
+        for (var round = 0; round < 3; round++)
         {
-            total += await source.ReadAsync(buffer, default);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            long total = 0;
+            for (var i = 0; i < 4_000; i++)
+            {
+                total += await source.ReadAsync(buffer, default);
+            }
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
+            Assert.Equal(4_000 * 256, total);
         }
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(0, allocated);
-        Assert.Equal(4_000 * 256, total);
+        Assert.Equal(0, least);
 
         // The first traded bar of the sample (2023-03-01 00:00) opens at 23140.48 and closes at 23142.31.
         var first = await Take(new SyntheticTickSource(bars, 16, seed: 2), 16);
