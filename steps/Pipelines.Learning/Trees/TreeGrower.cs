@@ -11,11 +11,16 @@ internal sealed class TreeGrower
     private const int GatherBlock = 16_384;
     private const int PartitionBlockRows = 65_536;
     private const int PartitionBlocks = 16;
+    private static readonly int[] PassWidths = [4, 2, 1];
+    // Below this many rows a leaf's histogram is built on the calling thread: handing work to the pool costs
+    // more than it saves.
+    private const int ParallelRows = 4096;
 
     private readonly BinnedDataset _data;
     private readonly GbdtParameters _parameters;
     private readonly ParallelOptions _parallel;
     private readonly int _maxLeaves;
+    private readonly int _threads;
 
     private readonly int[] _indices;
     private readonly int[] _scratch;
@@ -47,6 +52,9 @@ internal sealed class TreeGrower
     private readonly int[] _internalCount;
 
     private int[] _activeFeatures = Array.Empty<int>();
+    private readonly int[] _passStart;
+    private readonly int[] _passWidth;
+    private int _passCount;
     private double[] _gradients = Array.Empty<double>();
     private double[] _hessians = Array.Empty<double>();
     private int _offset;
@@ -58,6 +66,7 @@ internal sealed class TreeGrower
         _parameters = parameters;
         _parallel = parallel;
         _maxLeaves = parameters.NumLeaves;
+        _threads = parallel.MaxDegreeOfParallelism > 0 ? parallel.MaxDegreeOfParallelism : Environment.ProcessorCount;
         int rows = data.RowCount;
         _indices = new int[rows];
         _scratch = new int[rows];
@@ -72,6 +81,8 @@ internal sealed class TreeGrower
         _leafHessian = new double[_maxLeaves];
         _leafBest = new SplitCandidate[_maxLeaves];
         _featureBest = new SplitCandidate[data.FeatureCount];
+        _passStart = new int[data.FeatureCount];
+        _passWidth = new int[data.FeatureCount];
         _splitFeature = new int[_maxLeaves - 1];
         _splitGain = new double[_maxLeaves - 1];
         _thresholdBin = new int[_maxLeaves - 1];
@@ -97,6 +108,7 @@ internal sealed class TreeGrower
         _hessians = hessians;
         _offset = offset;
         _activeFeatures = features;
+        PlanPasses();
         _usedHistograms = 0;
 
         if (rows is null)
@@ -329,53 +341,179 @@ internal sealed class TreeGrower
     {
         int begin = _leafBegin[leaf];
         int count = _leafRows[leaf];
+        double[] histogram = _histograms[slot];
+        int[] counts = _histogramCounts[slot];
+        if (count < ParallelRows)
+        {
+            GatherGradients(begin, 0, count);
+            for (int pass = 0; pass < _passCount; pass++) AccumulatePass(begin, count, pass, histogram, counts);
+            return;
+        }
+        int blocks = (count + GatherBlock - 1) / GatherBlock;
+        Parallel.For(0, blocks, _parallel, b => GatherGradients(begin, b * GatherBlock, Math.Min(count, (b + 1) * GatherBlock)));
+        Parallel.For(0, _passCount, _parallel, pass => AccumulatePass(begin, count, pass, histogram, counts));
+    }
+
+    // Cuts the active features into one contiguous part per thread and each part into passes of four features,
+    // then two, then one, so that the threads get equal work and most passes cover four features.
+    private void PlanPasses()
+    {
+        int active = _activeFeatures.Length;
+        int parts = Math.Min(_threads, active);
+        _passCount = 0;
+        for (int part = 0; part < parts; part++)
+        {
+            int next = part * active / parts;
+            int end = (part + 1) * active / parts;
+            foreach (int width in PassWidths)
+            {
+                while (end - next >= width)
+                {
+                    _passStart[_passCount] = next;
+                    _passWidth[_passCount++] = width;
+                    next += width;
+                }
+            }
+        }
+    }
+
+    // Gradients in leaf order, so the histogram passes read them sequentially.
+    private void GatherGradients(int begin, int start, int end)
+    {
         double[] gradients = _gradients;
         double[] hessians = _hessians;
         int offset = _offset;
-        // Gradients in leaf order, so each feature pass reads them sequentially.
-        int blocks = (count + GatherBlock - 1) / GatherBlock;
-        Parallel.For(0, blocks, _parallel, b =>
+        for (int i = start; i < end; i++)
         {
-            int end = Math.Min(count, (b + 1) * GatherBlock);
-            for (int i = b * GatherBlock; i < end; i++)
-            {
-                int row = _indices[begin + i];
-                _ordered[2 * i] = gradients[offset + row];
-                _ordered[2 * i + 1] = hessians[offset + row];
-            }
-        });
-
-        double[] histogram = _histograms[slot];
-        int[] counts = _histogramCounts[slot];
-        Parallel.For(0, _activeFeatures.Length, _parallel, a =>
-        {
-            int feature = _activeFeatures[a];
-            int first = _data.BinOffsets[feature];
-            int binCount = _data.Mappers[feature].BinCount;
-            histogram.AsSpan(2 * first, 2 * binCount).Clear();
-            counts.AsSpan(first, binCount).Clear();
-            byte[] bins = _data.Bins[feature];
-            AccumulateHistogram(bins, begin, count, histogram, counts, first);
-        });
+            int row = _indices[begin + i];
+            _ordered[2 * i] = gradients[offset + row];
+            _ordered[2 * i + 1] = hessians[offset + row];
+        }
     }
 
-    // The hottest loop of training: one pass over a leaf's rows per feature. Pointers avoid bounds checks;
-    // every index is in range by construction (bins < BinCount, rows < RowCount, i < count).
-    private unsafe void AccumulateHistogram(byte[] bins, int begin, int count, double[] histogram, int[] counts, int first)
+    private void AccumulatePass(int begin, int count, int pass, double[] histogram, int[] counts)
     {
+        int first = _passStart[pass];
+        int width = _passWidth[pass];
+        for (int a = first; a < first + width; a++)
+        {
+            int feature = _activeFeatures[a];
+            int start = _data.BinOffsets[feature];
+            int binCount = _data.Mappers[feature].BinCount;
+            histogram.AsSpan(2 * start, 2 * binCount).Clear();
+            counts.AsSpan(start, binCount).Clear();
+        }
         if (count == 0) return;
-        fixed (byte* binColumn = bins)
+        if (width == 4) AccumulateFour(begin, count, first, histogram, counts);
+        else if (width == 2) AccumulateTwo(begin, count, first, histogram, counts);
+        else AccumulateOne(begin, count, first, histogram, counts);
+    }
+
+    // The hottest loops of training: one pass over a leaf's rows adds each row to the bins of one, two or four
+    // features. Several features per pass share the loads of the row index and its gradients and give the CPU
+    // independent additions to overlap, while each feature's histogram still fits in the L1 cache; every bin is
+    // summed in row order whatever the grouping, so the tree does not depend on it. Pointers avoid bounds
+    // checks; every index is in range by construction (bins < BinCount, rows < RowCount, i < count).
+    private unsafe void AccumulateOne(int begin, int count, int active, double[] histogram, int[] counts)
+    {
+        int f0 = _activeFeatures[active];
+        fixed (byte* c0 = _data.Bins[f0])
         fixed (int* indices = &_indices[begin])
         fixed (double* ordered = _ordered)
-        fixed (double* sums = &histogram[2 * first])
-        fixed (int* binRows = &counts[first])
+        fixed (double* sums = histogram)
+        fixed (int* rowsIn = counts)
         {
+            double* s0 = sums + 2 * _data.BinOffsets[f0];
+            int* n0 = rowsIn + _data.BinOffsets[f0];
             for (int i = 0; i < count; i++)
             {
-                int bin = binColumn[indices[i]];
-                sums[2 * bin] += ordered[2 * i];
-                sums[2 * bin + 1] += ordered[2 * i + 1];
-                binRows[bin]++;
+                int row = indices[i];
+                double gradient = ordered[2 * i];
+                double hessian = ordered[2 * i + 1];
+                int b0 = c0[row];
+                s0[2 * b0] += gradient;
+                s0[2 * b0 + 1] += hessian;
+                n0[b0]++;
+            }
+        }
+    }
+
+    private unsafe void AccumulateTwo(int begin, int count, int active, double[] histogram, int[] counts)
+    {
+        int f0 = _activeFeatures[active];
+        int f1 = _activeFeatures[active + 1];
+        fixed (byte* c0 = _data.Bins[f0])
+        fixed (byte* c1 = _data.Bins[f1])
+        fixed (int* indices = &_indices[begin])
+        fixed (double* ordered = _ordered)
+        fixed (double* sums = histogram)
+        fixed (int* rowsIn = counts)
+        {
+            double* s0 = sums + 2 * _data.BinOffsets[f0];
+            double* s1 = sums + 2 * _data.BinOffsets[f1];
+            int* n0 = rowsIn + _data.BinOffsets[f0];
+            int* n1 = rowsIn + _data.BinOffsets[f1];
+            for (int i = 0; i < count; i++)
+            {
+                int row = indices[i];
+                double gradient = ordered[2 * i];
+                double hessian = ordered[2 * i + 1];
+                int b0 = c0[row];
+                int b1 = c1[row];
+                s0[2 * b0] += gradient;
+                s0[2 * b0 + 1] += hessian;
+                n0[b0]++;
+                s1[2 * b1] += gradient;
+                s1[2 * b1 + 1] += hessian;
+                n1[b1]++;
+            }
+        }
+    }
+
+    private unsafe void AccumulateFour(int begin, int count, int active, double[] histogram, int[] counts)
+    {
+        int f0 = _activeFeatures[active];
+        int f1 = _activeFeatures[active + 1];
+        int f2 = _activeFeatures[active + 2];
+        int f3 = _activeFeatures[active + 3];
+        fixed (byte* c0 = _data.Bins[f0])
+        fixed (byte* c1 = _data.Bins[f1])
+        fixed (byte* c2 = _data.Bins[f2])
+        fixed (byte* c3 = _data.Bins[f3])
+        fixed (int* indices = &_indices[begin])
+        fixed (double* ordered = _ordered)
+        fixed (double* sums = histogram)
+        fixed (int* rowsIn = counts)
+        {
+            double* s0 = sums + 2 * _data.BinOffsets[f0];
+            double* s1 = sums + 2 * _data.BinOffsets[f1];
+            double* s2 = sums + 2 * _data.BinOffsets[f2];
+            double* s3 = sums + 2 * _data.BinOffsets[f3];
+            int* n0 = rowsIn + _data.BinOffsets[f0];
+            int* n1 = rowsIn + _data.BinOffsets[f1];
+            int* n2 = rowsIn + _data.BinOffsets[f2];
+            int* n3 = rowsIn + _data.BinOffsets[f3];
+            for (int i = 0; i < count; i++)
+            {
+                int row = indices[i];
+                double gradient = ordered[2 * i];
+                double hessian = ordered[2 * i + 1];
+                int b0 = c0[row];
+                int b1 = c1[row];
+                int b2 = c2[row];
+                int b3 = c3[row];
+                s0[2 * b0] += gradient;
+                s0[2 * b0 + 1] += hessian;
+                n0[b0]++;
+                s1[2 * b1] += gradient;
+                s1[2 * b1 + 1] += hessian;
+                n1[b1]++;
+                s2[2 * b2] += gradient;
+                s2[2 * b2 + 1] += hessian;
+                n2[b2]++;
+                s3[2 * b3] += gradient;
+                s3[2 * b3 + 1] += hessian;
+                n3[b3]++;
             }
         }
     }
