@@ -40,6 +40,7 @@ internal sealed class TreeGrower
     private readonly double[] _leafHessian;
     private readonly SplitCandidate[] _leafBest;
     private readonly SplitCandidate[] _featureBest;
+    private readonly SplitCandidate[] _derivedBest;
 
     private readonly int[] _splitFeature;
     private readonly double[] _splitGain;
@@ -81,6 +82,7 @@ internal sealed class TreeGrower
         _leafHessian = new double[_maxLeaves];
         _leafBest = new SplitCandidate[_maxLeaves];
         _featureBest = new SplitCandidate[data.FeatureCount];
+        _derivedBest = new SplitCandidate[data.FeatureCount];
         _passStart = new int[data.FeatureCount];
         _passWidth = new int[data.FeatureCount];
         _splitFeature = new int[_maxLeaves - 1];
@@ -139,8 +141,7 @@ internal sealed class TreeGrower
         if (CanSplit(0))
         {
             _leafHistogram[0] = AcquireHistogram();
-            BuildHistogram(0, _leafHistogram[0]);
-            FindBestSplit(0);
+            BuildHistograms(0, scanBuilt: true, derived: -1);
         }
 
         while (_leaves < _maxLeaves)
@@ -235,21 +236,14 @@ internal sealed class TreeGrower
         bool splitLarger = CanSplit(larger);
         _leafHistogram[leaf] = -1;
         _leafHistogram[newLeaf] = -1;
-        if (splitSmaller || splitLarger)
-        {
-            int smallerHistogram = AcquireHistogram();
-            BuildHistogram(smaller, smallerHistogram);
-            _leafHistogram[smaller] = smallerHistogram;
-            if (splitLarger)
-            {
-                Subtract(parentHistogram, smallerHistogram);
-                _leafHistogram[larger] = parentHistogram;
-            }
-        }
         _leafBest[smaller] = SplitCandidate.None;
         _leafBest[larger] = SplitCandidate.None;
-        if (splitSmaller) FindBestSplit(smaller);
-        if (splitLarger) FindBestSplit(larger);
+        if (splitSmaller || splitLarger)
+        {
+            _leafHistogram[smaller] = AcquireHistogram();
+            if (splitLarger) _leafHistogram[larger] = parentHistogram;
+            BuildHistograms(smaller, splitSmaller, splitLarger ? larger : -1);
+        }
     }
 
     // Stable partition of a leaf's rows: left rows stay in front in order, right rows follow in order. Large
@@ -337,21 +331,54 @@ internal sealed class TreeGrower
         return _usedHistograms++;
     }
 
-    private void BuildHistogram(int leaf, int slot)
+    // Builds the histogram of leaf 'built' and, when 'derived' is a leaf, turns the parent's histogram held in
+    // its slot into its own by subtracting the built one; then finds the best split of each leaf asked for. Each
+    // pass of features does all of that for its features as one task, so a split costs one round of handing
+    // work to the threads rather than one per phase.
+    private void BuildHistograms(int built, bool scanBuilt, int derived)
     {
-        int begin = _leafBegin[leaf];
-        int count = _leafRows[leaf];
-        double[] histogram = _histograms[slot];
-        int[] counts = _histogramCounts[slot];
+        int begin = _leafBegin[built];
+        int count = _leafRows[built];
         if (count < ParallelRows)
         {
             GatherGradients(begin, 0, count);
-            for (int pass = 0; pass < _passCount; pass++) AccumulatePass(begin, count, pass, histogram, counts);
-            return;
+            for (int pass = 0; pass < _passCount; pass++) HistogramPass(built, scanBuilt, derived, pass);
         }
-        int blocks = (count + GatherBlock - 1) / GatherBlock;
-        Parallel.For(0, blocks, _parallel, b => GatherGradients(begin, b * GatherBlock, Math.Min(count, (b + 1) * GatherBlock)));
-        Parallel.For(0, _passCount, _parallel, pass => AccumulatePass(begin, count, pass, histogram, counts));
+        else
+        {
+            int blocks = (count + GatherBlock - 1) / GatherBlock;
+            Parallel.For(0, blocks, _parallel, b => GatherGradients(begin, b * GatherBlock, Math.Min(count, (b + 1) * GatherBlock)));
+            Parallel.For(0, _passCount, _parallel, pass => HistogramPass(built, scanBuilt, derived, pass));
+        }
+        if (scanBuilt) _leafBest[built] = BestOf(_featureBest);
+        if (derived >= 0) _leafBest[derived] = BestOf(_derivedBest);
+    }
+
+    private void HistogramPass(int built, bool scanBuilt, int derived, int pass)
+    {
+        int slot = _leafHistogram[built];
+        AccumulatePass(_leafBegin[built], _leafRows[built], pass, _histograms[slot], _histogramCounts[slot]);
+        int first = _passStart[pass];
+        int end = first + _passWidth[pass];
+        if (derived >= 0) Subtract(_leafHistogram[derived], slot, first, end);
+        for (int a = first; a < end; a++)
+        {
+            int feature = _activeFeatures[a];
+            if (scanBuilt) _featureBest[a] = ScanFeature(feature, slot, _leafGradient[built], _leafHessian[built], _leafRows[built]);
+            if (derived >= 0)
+                _derivedBest[a] = ScanFeature(feature, _leafHistogram[derived], _leafGradient[derived], _leafHessian[derived], _leafRows[derived]);
+        }
+    }
+
+    // The first best in feature order, as a sequential scan would find it.
+    private SplitCandidate BestOf(SplitCandidate[] perFeature)
+    {
+        var best = SplitCandidate.None;
+        for (int a = 0; a < _activeFeatures.Length; a++)
+        {
+            if (perFeature[a].IsValid && perFeature[a].Gain > best.Gain) best = perFeature[a];
+        }
+        return best;
     }
 
     // Cuts the active features into one contiguous part per thread and each part into passes of four features,
@@ -518,14 +545,16 @@ internal sealed class TreeGrower
         }
     }
 
-    private void Subtract(int parentSlot, int childSlot)
+    // Parent minus child over the bins of active features [firstActive, endActive), in the parent's slot.
+    private void Subtract(int parentSlot, int childSlot, int firstActive, int endActive)
     {
         double[] parent = _histograms[parentSlot];
         double[] child = _histograms[childSlot];
         int[] parentCounts = _histogramCounts[parentSlot];
         int[] childCounts = _histogramCounts[childSlot];
-        foreach (int feature in _activeFeatures)
+        for (int a = firstActive; a < endActive; a++)
         {
+            int feature = _activeFeatures[a];
             int first = _data.BinOffsets[feature];
             int last = _data.BinOffsets[feature + 1];
             for (int bin = first; bin < last; bin++)
@@ -535,22 +564,6 @@ internal sealed class TreeGrower
                 parentCounts[bin] -= childCounts[bin];
             }
         }
-    }
-
-    private void FindBestSplit(int leaf)
-    {
-        int slot = _leafHistogram[leaf];
-        double sumGradient = _leafGradient[leaf];
-        double sumHessian = _leafHessian[leaf];
-        int rows = _leafRows[leaf];
-        Parallel.For(0, _activeFeatures.Length, _parallel, a =>
-            _featureBest[a] = ScanFeature(_activeFeatures[a], slot, sumGradient, sumHessian, rows));
-        var best = SplitCandidate.None;
-        for (int a = 0; a < _activeFeatures.Length; a++)
-        {
-            if (_featureBest[a].IsValid && _featureBest[a].Gain > best.Gain) best = _featureBest[a];
-        }
-        _leafBest[leaf] = best;
     }
 
     private SplitCandidate ScanFeature(int feature, int slot, double sumGradient, double sumHessian, int rows)
