@@ -56,8 +56,10 @@ internal sealed class TreeGrower
     private readonly int[] _passStart;
     private readonly int[] _passWidth;
     private int _passCount;
-    private double[] _gradients = Array.Empty<double>();
-    private double[] _hessians = Array.Empty<double>();
+    private double[] _gradientPairs = Array.Empty<double>();
+    private bool _allRows;
+    private double[] _histogramGradients = Array.Empty<double>();
+    private int _histogramGradientStart;
     private int _offset;
     private int _leaves;
 
@@ -100,14 +102,14 @@ internal sealed class TreeGrower
     public int LeafCount => _leaves;
 
     /// <summary>
-    /// Grows a tree on gradients[offset + row] / hessians[offset + row] of the rows in <paramref name="rows"/>
+    /// Grows a tree on the gradient and hessian at gradientPairs[2 * (offset + row)] and the entry after it, for the rows in <paramref name="rows"/>
     /// (ascending; all rows when null), splitting only on <paramref name="features"/>. Leaf values are scaled
     /// by the learning rate.
     /// </summary>
-    public DecisionTree Grow(double[] gradients, double[] hessians, int offset, int[]? rows, int rowCount, int[] features)
+    public DecisionTree Grow(double[] gradientPairs, int offset, int[]? rows, int rowCount, int[] features)
     {
-        _gradients = gradients;
-        _hessians = hessians;
+        _gradientPairs = gradientPairs;
+        _allRows = rows is null;
         _offset = offset;
         _activeFeatures = features;
         PlanPasses();
@@ -131,8 +133,8 @@ internal sealed class TreeGrower
         for (int i = 0; i < rowCount; i++)
         {
             int row = _indices[i];
-            sumGradient += gradients[offset + row];
-            sumHessian += hessians[offset + row];
+            sumGradient += gradientPairs[2 * (offset + row)];
+            sumHessian += gradientPairs[2 * (offset + row) + 1];
         }
         _leafGradient[0] = sumGradient;
         _leafHessian[0] = sumHessian;
@@ -141,7 +143,7 @@ internal sealed class TreeGrower
         if (CanSplit(0))
         {
             _leafHistogram[0] = AcquireHistogram();
-            BuildHistograms(0, scanBuilt: true, derived: -1);
+            BuildHistograms(0, scanBuilt: true, derived: -1, root: true);
         }
 
         while (_leaves < _maxLeaves)
@@ -242,7 +244,7 @@ internal sealed class TreeGrower
         {
             _leafHistogram[smaller] = AcquireHistogram();
             if (splitLarger) _leafHistogram[larger] = parentHistogram;
-            BuildHistograms(smaller, splitSmaller, splitLarger ? larger : -1);
+            BuildHistograms(smaller, splitSmaller, splitLarger ? larger : -1, root: false);
         }
     }
 
@@ -335,19 +337,27 @@ internal sealed class TreeGrower
     // its slot into its own by subtracting the built one; then finds the best split of each leaf asked for. Each
     // pass of features does all of that for its features as one task, so a split costs one round of handing
     // work to the threads rather than one per phase.
-    private void BuildHistograms(int built, bool scanBuilt, int derived)
+    private void BuildHistograms(int built, bool scanBuilt, int derived, bool root)
     {
         int begin = _leafBegin[built];
         int count = _leafRows[built];
+        // The root of an unbagged tree holds every row in order: its gradient pairs are already laid out as the
+        // histogram passes read them. Other leaves gather theirs into leaf order first.
+        bool inOrder = root && _allRows;
+        _histogramGradients = inOrder ? _gradientPairs : _ordered;
+        _histogramGradientStart = inOrder ? 2 * _offset : 0;
         if (count < ParallelRows)
         {
-            GatherGradients(begin, 0, count);
+            if (!inOrder) GatherGradients(begin, 0, count);
             for (int pass = 0; pass < _passCount; pass++) HistogramPass(built, scanBuilt, derived, pass);
         }
         else
         {
-            int blocks = (count + GatherBlock - 1) / GatherBlock;
-            Parallel.For(0, blocks, _parallel, b => GatherGradients(begin, b * GatherBlock, Math.Min(count, (b + 1) * GatherBlock)));
+            if (!inOrder)
+            {
+                int blocks = (count + GatherBlock - 1) / GatherBlock;
+                Parallel.For(0, blocks, _parallel, b => GatherGradients(begin, b * GatherBlock, Math.Min(count, (b + 1) * GatherBlock)));
+            }
             Parallel.For(0, _passCount, _parallel, pass => HistogramPass(built, scanBuilt, derived, pass));
         }
         if (scanBuilt) _leafBest[built] = BestOf(_featureBest);
@@ -407,14 +417,13 @@ internal sealed class TreeGrower
     // Gradients in leaf order, so the histogram passes read them sequentially.
     private void GatherGradients(int begin, int start, int end)
     {
-        double[] gradients = _gradients;
-        double[] hessians = _hessians;
+        double[] pairs = _gradientPairs;
         int offset = _offset;
         for (int i = start; i < end; i++)
         {
-            int row = _indices[begin + i];
-            _ordered[2 * i] = gradients[offset + row];
-            _ordered[2 * i + 1] = hessians[offset + row];
+            int at = 2 * (offset + _indices[begin + i]);
+            _ordered[2 * i] = pairs[at];
+            _ordered[2 * i + 1] = pairs[at + 1];
         }
     }
 
@@ -446,7 +455,7 @@ internal sealed class TreeGrower
         int f0 = _activeFeatures[active];
         fixed (byte* c0 = _data.Bins[f0])
         fixed (int* indices = &_indices[begin])
-        fixed (double* ordered = _ordered)
+        fixed (double* ordered = &_histogramGradients[_histogramGradientStart])
         fixed (double* sums = histogram)
         fixed (int* rowsIn = counts)
         {
@@ -472,7 +481,7 @@ internal sealed class TreeGrower
         fixed (byte* c0 = _data.Bins[f0])
         fixed (byte* c1 = _data.Bins[f1])
         fixed (int* indices = &_indices[begin])
-        fixed (double* ordered = _ordered)
+        fixed (double* ordered = &_histogramGradients[_histogramGradientStart])
         fixed (double* sums = histogram)
         fixed (int* rowsIn = counts)
         {
@@ -508,7 +517,7 @@ internal sealed class TreeGrower
         fixed (byte* c2 = _data.Bins[f2])
         fixed (byte* c3 = _data.Bins[f3])
         fixed (int* indices = &_indices[begin])
-        fixed (double* ordered = _ordered)
+        fixed (double* ordered = &_histogramGradients[_histogramGradientStart])
         fixed (double* sums = histogram)
         fixed (int* rowsIn = counts)
         {
