@@ -9,7 +9,7 @@ namespace Pipelines.Learning.Trees;
 internal sealed class TreeGrower
 {
     private const int GatherBlock = 16_384;
-    private const int PartitionBlockRows = 65_536;
+    private const int PartitionBlockRows = 16_384;
     private const int PartitionBlocks = 16;
     private static readonly int[] PassWidths = [4, 2, 1];
     // Below this many rows a leaf's histogram is built on the calling thread: handing work to the pool costs
@@ -268,7 +268,7 @@ internal sealed class TreeGrower
         {
             int start = b * perBlock;
             int rows = Math.Min(count, start + perBlock) - start;
-            // Left rows of the block go to the front of its scratch slice, right rows to the back of it.
+            // Left rows of the block go to its slice of the scratch buffer, right rows to its slice of the other one.
             _blockLeft[b] = PartitionBlock(bins, begin + start, rows, thresholdBin, defaultLeft, nanBin, -1, start);
         });
         int totalLeft = 0;
@@ -287,14 +287,14 @@ internal sealed class TreeGrower
             }
             int left = _blockLeft[b];
             Array.Copy(_scratch, start, _indices, begin + leftBefore, left);
-            Array.Copy(_scratch, start + left, _indices, begin + totalLeft + rightBefore, rows - left);
+            Array.Copy(_rightScratch, start, _indices, begin + totalLeft + rightBefore, rows - left);
         });
         return totalLeft;
     }
 
     // Partitions _indices[begin..begin+count). With leftTarget >= 0, left rows are written back to _indices from
-    // leftTarget and right rows to _scratch from scratchStart; otherwise both go to _scratch from scratchStart,
-    // left rows first, right rows after them. Returns the number of left rows.
+    // leftTarget and right rows to _scratch from scratchStart; otherwise left rows go to _scratch and right rows
+    // to _rightScratch, both from scratchStart. Returns the number of left rows.
     private int PartitionBlock(byte[] bins, int begin, int count, int thresholdBin, bool defaultLeft, int nanBin, int leftTarget, int scratchStart)
     {
         int left = 0;
@@ -318,7 +318,6 @@ internal sealed class TreeGrower
             if (bin == nanBin ? defaultLeft : bin <= thresholdBin) _scratch[scratchStart + left++] = row;
             else _rightScratch[scratchStart + right++] = row;
         }
-        Array.Copy(_rightScratch, scratchStart, _scratch, scratchStart + left, right);
         return left;
     }
 
