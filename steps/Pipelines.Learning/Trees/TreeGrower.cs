@@ -58,6 +58,8 @@ internal sealed class TreeGrower
     private int _passCount;
     private double[] _gradientPairs = Array.Empty<double>();
     private bool _allRows;
+    private bool _rowsInOrder;
+    private int[]? _allRowCounts;
     private double[] _histogramGradients = Array.Empty<double>();
     private int _histogramGradientStart;
     private int _offset;
@@ -343,6 +345,8 @@ internal sealed class TreeGrower
         // The root of an unbagged tree holds every row in order: its gradient pairs are already laid out as the
         // histogram passes read them. Other leaves gather theirs into leaf order first.
         bool inOrder = root && _allRows;
+        _rowsInOrder = inOrder;
+        if (inOrder) _allRowCounts ??= CountAllRows();
         _histogramGradients = inOrder ? _gradientPairs : _ordered;
         _histogramGradientStart = inOrder ? 2 * _offset : 0;
         if (count < ParallelRows)
@@ -377,6 +381,18 @@ internal sealed class TreeGrower
             if (derived >= 0)
                 _derivedBest[a] = ScanFeature(feature, _leafHistogram[derived], _leafGradient[derived], _leafHessian[derived], _leafRows[derived]);
         }
+    }
+
+    // Rows per bin of every feature over all rows.
+    private int[] CountAllRows()
+    {
+        var counts = new int[_data.BinOffsets[^1]];
+        Parallel.For(0, _data.FeatureCount, _parallel, feature =>
+        {
+            int first = _data.BinOffsets[feature];
+            foreach (byte bin in _data.Bins[feature]) counts[first + bin]++;
+        });
+        return counts;
     }
 
     // The first best in feature order, as a sequential scan would find it.
@@ -436,12 +452,21 @@ internal sealed class TreeGrower
             int start = _data.BinOffsets[feature];
             int binCount = _data.Mappers[feature].BinCount;
             histogram.AsSpan(2 * start, 2 * binCount).Clear();
-            counts.AsSpan(start, binCount).Clear();
+            if (_rowsInOrder) _allRowCounts.AsSpan(start, binCount).CopyTo(counts.AsSpan(start, binCount));
+            else counts.AsSpan(start, binCount).Clear();
         }
         if (count == 0) return;
-        if (width == 4) AccumulateFour(begin, count, first, histogram, counts);
-        else if (width == 2) AccumulateTwo(begin, count, first, histogram, counts);
-        else AccumulateOne(begin, count, first, histogram, counts);
+        // Every row's bins are fixed, so the per-bin row counts over all rows are counted once, not per tree.
+        if (_rowsInOrder) AccumulateWidth<SkipRowCount>(begin, count, first, width, histogram, counts);
+        else AccumulateWidth<CountRows>(begin, count, first, width, histogram, counts);
+    }
+
+    private void AccumulateWidth<TCounter>(int begin, int count, int first, int width, double[] histogram, int[] counts)
+        where TCounter : struct, IBinRowCounter
+    {
+        if (width == 4) AccumulateFour<TCounter>(begin, count, first, histogram, counts);
+        else if (width == 2) AccumulateTwo<TCounter>(begin, count, first, histogram, counts);
+        else AccumulateOne<TCounter>(begin, count, first, histogram, counts);
     }
 
     // The hottest loops of training: one pass over a leaf's rows adds each row to the bins of one, two or four
@@ -449,7 +474,8 @@ internal sealed class TreeGrower
     // independent additions to overlap, while each feature's histogram still fits in the L1 cache; every bin is
     // summed in row order whatever the grouping, so the tree does not depend on it. Pointers avoid bounds
     // checks; every index is in range by construction (bins < BinCount, rows < RowCount, i < count).
-    private unsafe void AccumulateOne(int begin, int count, int active, double[] histogram, int[] counts)
+    private unsafe void AccumulateOne<TCounter>(int begin, int count, int active, double[] histogram, int[] counts)
+        where TCounter : struct, IBinRowCounter
     {
         int f0 = _activeFeatures[active];
         fixed (byte* c0 = _data.Bins[f0])
@@ -468,12 +494,13 @@ internal sealed class TreeGrower
                 int b0 = c0[row];
                 s0[2 * b0] += gradient;
                 s0[2 * b0 + 1] += hessian;
-                n0[b0]++;
+                TCounter.Add(n0, b0);
             }
         }
     }
 
-    private unsafe void AccumulateTwo(int begin, int count, int active, double[] histogram, int[] counts)
+    private unsafe void AccumulateTwo<TCounter>(int begin, int count, int active, double[] histogram, int[] counts)
+        where TCounter : struct, IBinRowCounter
     {
         int f0 = _activeFeatures[active];
         int f1 = _activeFeatures[active + 1];
@@ -497,15 +524,16 @@ internal sealed class TreeGrower
                 int b1 = c1[row];
                 s0[2 * b0] += gradient;
                 s0[2 * b0 + 1] += hessian;
-                n0[b0]++;
+                TCounter.Add(n0, b0);
                 s1[2 * b1] += gradient;
                 s1[2 * b1 + 1] += hessian;
-                n1[b1]++;
+                TCounter.Add(n1, b1);
             }
         }
     }
 
-    private unsafe void AccumulateFour(int begin, int count, int active, double[] histogram, int[] counts)
+    private unsafe void AccumulateFour<TCounter>(int begin, int count, int active, double[] histogram, int[] counts)
+        where TCounter : struct, IBinRowCounter
     {
         int f0 = _activeFeatures[active];
         int f1 = _activeFeatures[active + 1];
@@ -539,16 +567,16 @@ internal sealed class TreeGrower
                 int b3 = c3[row];
                 s0[2 * b0] += gradient;
                 s0[2 * b0 + 1] += hessian;
-                n0[b0]++;
+                TCounter.Add(n0, b0);
                 s1[2 * b1] += gradient;
                 s1[2 * b1 + 1] += hessian;
-                n1[b1]++;
+                TCounter.Add(n1, b1);
                 s2[2 * b2] += gradient;
                 s2[2 * b2 + 1] += hessian;
-                n2[b2]++;
+                TCounter.Add(n2, b2);
                 s3[2 * b3] += gradient;
                 s3[2 * b3 + 1] += hessian;
-                n3[b3]++;
+                TCounter.Add(n3, b3);
             }
         }
     }
@@ -687,5 +715,23 @@ internal sealed class TreeGrower
         return new DecisionTree(
             _splitFeature[..internals], _splitGain[..internals], threshold, decision, _leftChild[..internals], _rightChild[..internals],
             leafValue, leafWeight, leafCount, _internalValue[..internals], _internalWeight[..internals], _internalCount[..internals], rate);
+    }
+
+    /// <summary>What a histogram pass does with a row's bin count, chosen at compile time per pass kind.</summary>
+    private interface IBinRowCounter
+    {
+        static abstract unsafe void Add(int* counts, int bin);
+    }
+
+    private readonly struct CountRows : IBinRowCounter
+    {
+        public static unsafe void Add(int* counts, int bin) => counts[bin]++;
+    }
+
+    private readonly struct SkipRowCount : IBinRowCounter
+    {
+        public static unsafe void Add(int* counts, int bin)
+        {
+        }
     }
 }
