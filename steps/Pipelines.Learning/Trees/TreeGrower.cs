@@ -3,8 +3,9 @@ namespace Pipelines.Learning.Trees;
 /// <summary>
 /// Grows one regression tree leaf-wise on gradient histograms (LightGBM's serial tree learner): always split
 /// the leaf with the largest gain; build the histogram of the smaller child and get the larger one by
-/// subtracting it from the parent's. Histograms are built feature by feature in parallel, each feature by one
-/// thread in row order, so the tree does not depend on the thread count. Buffers are reused across trees.
+/// subtracting it from the parent's. Histograms are built in passes over a few features at a time, the passes
+/// in parallel, each feature's bins summed by one thread in row order, so the tree does not depend on the
+/// thread count. Buffers are reused across trees.
 /// </summary>
 internal sealed class TreeGrower
 {
@@ -104,9 +105,9 @@ internal sealed class TreeGrower
     public int LeafCount => _leaves;
 
     /// <summary>
-    /// Grows a tree on the gradient and hessian at gradientPairs[2 * (offset + row)] and the entry after it, for the rows in <paramref name="rows"/>
-    /// (ascending; all rows when null), splitting only on <paramref name="features"/>. Leaf values are scaled
-    /// by the learning rate.
+    /// Grows a tree on the gradient at gradientPairs[2 * (offset + row)] and the hessian after it, for the rows
+    /// in <paramref name="rows"/> (ascending; all rows when null), splitting only on <paramref name="features"/>.
+    /// Leaf values are scaled by the learning rate.
     /// </summary>
     public DecisionTree Grow(double[] gradientPairs, int offset, int[]? rows, int rowCount, int[] features)
     {
