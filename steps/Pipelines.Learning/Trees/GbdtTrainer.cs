@@ -68,8 +68,7 @@ public sealed class GbdtTrainer
         var validScores = new double[classes * validRows];
         for (int k = 0; k < classes; k++) Array.Fill(validScores, init[k], k * validRows, validRows);
 
-        var gradients = new double[classes * rows];
-        var hessians = new double[classes * rows];
+        var gradientPairs = new double[2L * classes * rows];
         var grower = new TreeGrower(binned, p, parallel);
         var featureRandom = new SplitMix64((ulong)(uint)p.EffectiveFeatureFractionSeed);
         var baggingRandom = new SplitMix64((ulong)(uint)p.EffectiveBaggingSeed);
@@ -89,13 +88,13 @@ public sealed class GbdtTrainer
 
             int blocks = (rows + GradientBlock - 1) / GradientBlock;
             Parallel.For(0, blocks, parallel, b =>
-                loss.Gradients(labels, scores, gradients, hessians, rows, b * GradientBlock, Math.Min(rows, (b + 1) * GradientBlock)));
+                loss.Gradients(labels, scores, gradientPairs, rows, b * GradientBlock, Math.Min(rows, (b + 1) * GradientBlock)));
 
             bool anySplit = false;
             for (int k = 0; k < classes; k++)
             {
                 int[] features = usable.Length == 0 ? usable : ChooseFeatures(usable, featureCount, ref featureRandom);
-                var tree = grower.Grow(gradients, hessians, k * rows, bag, bagCount, features);
+                var tree = grower.Grow(gradientPairs, k * rows, bag, bagCount, features);
                 anySplit |= tree.NumLeaves > 1;
                 grower.AddLeafValues(tree, scores, k * rows);
                 if (bagging) AddOutOfBag(grower, tree, inBag!, scores, k * rows);

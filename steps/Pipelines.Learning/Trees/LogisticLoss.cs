@@ -36,14 +36,14 @@ internal sealed class LogisticLoss : LossFunction
         return Math.Log(p / (1 - p)) / _sigmoid;
     }
 
-    public override void Gradients(double[] labels, double[] scores, double[] gradients, double[] hessians, int rows, int begin, int end)
+    public override void Gradients(double[] labels, double[] scores, double[] gradientPairs, int rows, int begin, int end)
     {
         double s = _sigmoid;
         for (int i = begin; i < end; i++)
         {
             double p = 1.0 / (1.0 + Math.Exp(-s * scores[i]));
-            gradients[i] = s * (p - labels[i]);
-            hessians[i] = s * s * p * (1 - p);
+            gradientPairs[2 * i] = s * (p - labels[i]);
+            gradientPairs[2 * i + 1] = s * s * p * (1 - p);
         }
     }
 

@@ -2,7 +2,9 @@ namespace Pipelines.Learning.Trees;
 
 /// <summary>
 /// A training objective: label checks, the starting score, per-row gradients and hessians, and the validation
-/// metric (lower is better). Scores, gradients and hessians are class-major: entry k * rows + row.
+/// metric (lower is better). Scores are class-major: entry k * rows + row. Gradients and hessians are written as
+/// pairs in the same order, gradient at 2 * (k * rows + row) and hessian right after it, so a tree reading a
+/// row's pair touches one cache line.
 /// </summary>
 internal abstract class LossFunction
 {
@@ -17,7 +19,7 @@ internal abstract class LossFunction
 
     public abstract double InitScore(int classIndex, double[] labels);
 
-    public abstract void Gradients(double[] labels, double[] scores, double[] gradients, double[] hessians, int rows, int begin, int end);
+    public abstract void Gradients(double[] labels, double[] scores, double[] gradientPairs, int rows, int begin, int end);
 
     public abstract double Metric(double[] labels, double[] scores, int rows);
 

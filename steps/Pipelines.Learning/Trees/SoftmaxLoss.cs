@@ -45,7 +45,7 @@ internal sealed class SoftmaxLoss : LossFunction
         return Math.Log(Math.Max(1e-15, (double)count / labels.Length));
     }
 
-    public override void Gradients(double[] labels, double[] scores, double[] gradients, double[] hessians, int rows, int begin, int end)
+    public override void Gradients(double[] labels, double[] scores, double[] gradientPairs, int rows, int begin, int end)
     {
         int k = _classes;
         for (int i = begin; i < end; i++)
@@ -58,8 +58,9 @@ internal sealed class SoftmaxLoss : LossFunction
             for (int c = 0; c < k; c++)
             {
                 double p = Math.Exp(scores[c * rows + i] - max) / sum;
-                gradients[c * rows + i] = c == label ? p - 1 : p;
-                hessians[c * rows + i] = _hessianFactor * p * (1 - p);
+                long at = 2L * (c * rows + i);
+                gradientPairs[at] = c == label ? p - 1 : p;
+                gradientPairs[at + 1] = _hessianFactor * p * (1 - p);
             }
         }
     }

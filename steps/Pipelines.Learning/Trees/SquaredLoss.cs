@@ -18,12 +18,12 @@ internal sealed class SquaredLoss : LossFunction
         return sum / labels.Length;
     }
 
-    public override void Gradients(double[] labels, double[] scores, double[] gradients, double[] hessians, int rows, int begin, int end)
+    public override void Gradients(double[] labels, double[] scores, double[] gradientPairs, int rows, int begin, int end)
     {
         for (int i = begin; i < end; i++)
         {
-            gradients[i] = scores[i] - labels[i];
-            hessians[i] = 1.0;
+            gradientPairs[2 * i] = scores[i] - labels[i];
+            gradientPairs[2 * i + 1] = 1.0;
         }
     }
 

@@ -3,19 +3,25 @@ namespace Pipelines.Learning.Trees;
 /// <summary>
 /// Grows one regression tree leaf-wise on gradient histograms (LightGBM's serial tree learner): always split
 /// the leaf with the largest gain; build the histogram of the smaller child and get the larger one by
-/// subtracting it from the parent's. Histograms are built feature by feature in parallel, each feature by one
-/// thread in row order, so the tree does not depend on the thread count. Buffers are reused across trees.
+/// subtracting it from the parent's. Histograms are built in passes over a few features at a time, the passes
+/// in parallel, each feature's bins summed by one thread in row order, so the tree does not depend on the
+/// thread count. Buffers are reused across trees.
 /// </summary>
 internal sealed class TreeGrower
 {
     private const int GatherBlock = 16_384;
-    private const int PartitionBlockRows = 65_536;
+    private const int PartitionBlockRows = 16_384;
     private const int PartitionBlocks = 16;
+    private static readonly int[] PassWidths = [4, 2, 1];
+    // Below this many rows a leaf's histogram is built on the calling thread: handing work to the pool costs
+    // more than it saves.
+    private const int ParallelRows = 4096;
 
     private readonly BinnedDataset _data;
     private readonly GbdtParameters _parameters;
     private readonly ParallelOptions _parallel;
     private readonly int _maxLeaves;
+    private readonly int _threads;
 
     private readonly int[] _indices;
     private readonly int[] _scratch;
@@ -35,6 +41,7 @@ internal sealed class TreeGrower
     private readonly double[] _leafHessian;
     private readonly SplitCandidate[] _leafBest;
     private readonly SplitCandidate[] _featureBest;
+    private readonly SplitCandidate[] _derivedBest;
 
     private readonly int[] _splitFeature;
     private readonly double[] _splitGain;
@@ -47,8 +54,15 @@ internal sealed class TreeGrower
     private readonly int[] _internalCount;
 
     private int[] _activeFeatures = Array.Empty<int>();
-    private double[] _gradients = Array.Empty<double>();
-    private double[] _hessians = Array.Empty<double>();
+    private readonly int[] _passStart;
+    private readonly int[] _passWidth;
+    private int _passCount;
+    private double[] _gradientPairs = Array.Empty<double>();
+    private bool _allRows;
+    private bool _rowsInOrder;
+    private int[]? _allRowCounts;
+    private double[] _histogramGradients = Array.Empty<double>();
+    private int _histogramGradientStart;
     private int _offset;
     private int _leaves;
 
@@ -58,6 +72,7 @@ internal sealed class TreeGrower
         _parameters = parameters;
         _parallel = parallel;
         _maxLeaves = parameters.NumLeaves;
+        _threads = parallel.MaxDegreeOfParallelism > 0 ? parallel.MaxDegreeOfParallelism : Environment.ProcessorCount;
         int rows = data.RowCount;
         _indices = new int[rows];
         _scratch = new int[rows];
@@ -72,6 +87,9 @@ internal sealed class TreeGrower
         _leafHessian = new double[_maxLeaves];
         _leafBest = new SplitCandidate[_maxLeaves];
         _featureBest = new SplitCandidate[data.FeatureCount];
+        _derivedBest = new SplitCandidate[data.FeatureCount];
+        _passStart = new int[data.FeatureCount];
+        _passWidth = new int[data.FeatureCount];
         _splitFeature = new int[_maxLeaves - 1];
         _splitGain = new double[_maxLeaves - 1];
         _thresholdBin = new int[_maxLeaves - 1];
@@ -87,16 +105,17 @@ internal sealed class TreeGrower
     public int LeafCount => _leaves;
 
     /// <summary>
-    /// Grows a tree on gradients[offset + row] / hessians[offset + row] of the rows in <paramref name="rows"/>
-    /// (ascending; all rows when null), splitting only on <paramref name="features"/>. Leaf values are scaled
-    /// by the learning rate.
+    /// Grows a tree on the gradient at gradientPairs[2 * (offset + row)] and the hessian after it, for the rows
+    /// in <paramref name="rows"/> (ascending; all rows when null), splitting only on <paramref name="features"/>.
+    /// Leaf values are scaled by the learning rate.
     /// </summary>
-    public DecisionTree Grow(double[] gradients, double[] hessians, int offset, int[]? rows, int rowCount, int[] features)
+    public DecisionTree Grow(double[] gradientPairs, int offset, int[]? rows, int rowCount, int[] features)
     {
-        _gradients = gradients;
-        _hessians = hessians;
+        _gradientPairs = gradientPairs;
+        _allRows = rows is null;
         _offset = offset;
         _activeFeatures = features;
+        PlanPasses();
         _usedHistograms = 0;
 
         if (rows is null)
@@ -117,8 +136,8 @@ internal sealed class TreeGrower
         for (int i = 0; i < rowCount; i++)
         {
             int row = _indices[i];
-            sumGradient += gradients[offset + row];
-            sumHessian += hessians[offset + row];
+            sumGradient += gradientPairs[2 * (offset + row)];
+            sumHessian += gradientPairs[2 * (offset + row) + 1];
         }
         _leafGradient[0] = sumGradient;
         _leafHessian[0] = sumHessian;
@@ -127,8 +146,7 @@ internal sealed class TreeGrower
         if (CanSplit(0))
         {
             _leafHistogram[0] = AcquireHistogram();
-            BuildHistogram(0, _leafHistogram[0]);
-            FindBestSplit(0);
+            BuildHistograms(0, scanBuilt: true, derived: -1, root: true);
         }
 
         while (_leaves < _maxLeaves)
@@ -223,21 +241,14 @@ internal sealed class TreeGrower
         bool splitLarger = CanSplit(larger);
         _leafHistogram[leaf] = -1;
         _leafHistogram[newLeaf] = -1;
-        if (splitSmaller || splitLarger)
-        {
-            int smallerHistogram = AcquireHistogram();
-            BuildHistogram(smaller, smallerHistogram);
-            _leafHistogram[smaller] = smallerHistogram;
-            if (splitLarger)
-            {
-                Subtract(parentHistogram, smallerHistogram);
-                _leafHistogram[larger] = parentHistogram;
-            }
-        }
         _leafBest[smaller] = SplitCandidate.None;
         _leafBest[larger] = SplitCandidate.None;
-        if (splitSmaller) FindBestSplit(smaller);
-        if (splitLarger) FindBestSplit(larger);
+        if (splitSmaller || splitLarger)
+        {
+            _leafHistogram[smaller] = AcquireHistogram();
+            if (splitLarger) _leafHistogram[larger] = parentHistogram;
+            BuildHistograms(smaller, splitSmaller, splitLarger ? larger : -1, root: false);
+        }
     }
 
     // Stable partition of a leaf's rows: left rows stay in front in order, right rows follow in order. Large
@@ -260,7 +271,7 @@ internal sealed class TreeGrower
         {
             int start = b * perBlock;
             int rows = Math.Min(count, start + perBlock) - start;
-            // Left rows of the block go to the front of its scratch slice, right rows to the back of it.
+            // Left rows of the block go to its slice of the scratch buffer, right rows to its slice of the other one.
             _blockLeft[b] = PartitionBlock(bins, begin + start, rows, thresholdBin, defaultLeft, nanBin, -1, start);
         });
         int totalLeft = 0;
@@ -279,14 +290,14 @@ internal sealed class TreeGrower
             }
             int left = _blockLeft[b];
             Array.Copy(_scratch, start, _indices, begin + leftBefore, left);
-            Array.Copy(_scratch, start + left, _indices, begin + totalLeft + rightBefore, rows - left);
+            Array.Copy(_rightScratch, start, _indices, begin + totalLeft + rightBefore, rows - left);
         });
         return totalLeft;
     }
 
     // Partitions _indices[begin..begin+count). With leftTarget >= 0, left rows are written back to _indices from
-    // leftTarget and right rows to _scratch from scratchStart; otherwise both go to _scratch from scratchStart,
-    // left rows first, right rows after them. Returns the number of left rows.
+    // leftTarget and right rows to _scratch from scratchStart; otherwise left rows go to _scratch and right rows
+    // to _rightScratch, both from scratchStart. Returns the number of left rows.
     private int PartitionBlock(byte[] bins, int begin, int count, int thresholdBin, bool defaultLeft, int nanBin, int leftTarget, int scratchStart)
     {
         int left = 0;
@@ -310,7 +321,6 @@ internal sealed class TreeGrower
             if (bin == nanBin ? defaultLeft : bin <= thresholdBin) _scratch[scratchStart + left++] = row;
             else _rightScratch[scratchStart + right++] = row;
         }
-        Array.Copy(_rightScratch, scratchStart, _scratch, scratchStart + left, right);
         return left;
     }
 
@@ -325,69 +335,263 @@ internal sealed class TreeGrower
         return _usedHistograms++;
     }
 
-    private void BuildHistogram(int leaf, int slot)
+    // Builds the histogram of leaf 'built' and, when 'derived' is a leaf, turns the parent's histogram held in
+    // its slot into its own by subtracting the built one; then finds the best split of each leaf asked for. Each
+    // pass of features does all of that for its features as one task, so a split costs one round of handing
+    // work to the threads rather than one per phase.
+    private void BuildHistograms(int built, bool scanBuilt, int derived, bool root)
     {
-        int begin = _leafBegin[leaf];
-        int count = _leafRows[leaf];
-        double[] gradients = _gradients;
-        double[] hessians = _hessians;
-        int offset = _offset;
-        // Gradients in leaf order, so each feature pass reads them sequentially.
-        int blocks = (count + GatherBlock - 1) / GatherBlock;
-        Parallel.For(0, blocks, _parallel, b =>
+        int begin = _leafBegin[built];
+        int count = _leafRows[built];
+        // The root of an unbagged tree holds every row in order: its gradient pairs are already laid out as the
+        // histogram passes read them. Other leaves gather theirs into leaf order first.
+        bool inOrder = root && _allRows;
+        _rowsInOrder = inOrder;
+        if (inOrder) _allRowCounts ??= CountAllRows();
+        _histogramGradients = inOrder ? _gradientPairs : _ordered;
+        _histogramGradientStart = inOrder ? 2 * _offset : 0;
+        if (count < ParallelRows)
         {
-            int end = Math.Min(count, (b + 1) * GatherBlock);
-            for (int i = b * GatherBlock; i < end; i++)
+            if (!inOrder) GatherGradients(begin, 0, count);
+            for (int pass = 0; pass < _passCount; pass++) HistogramPass(built, scanBuilt, derived, pass);
+        }
+        else
+        {
+            if (!inOrder)
             {
-                int row = _indices[begin + i];
-                _ordered[2 * i] = gradients[offset + row];
-                _ordered[2 * i + 1] = hessians[offset + row];
+                int blocks = (count + GatherBlock - 1) / GatherBlock;
+                Parallel.For(0, blocks, _parallel, b => GatherGradients(begin, b * GatherBlock, Math.Min(count, (b + 1) * GatherBlock)));
             }
-        });
-
-        double[] histogram = _histograms[slot];
-        int[] counts = _histogramCounts[slot];
-        Parallel.For(0, _activeFeatures.Length, _parallel, a =>
-        {
-            int feature = _activeFeatures[a];
-            int first = _data.BinOffsets[feature];
-            int binCount = _data.Mappers[feature].BinCount;
-            histogram.AsSpan(2 * first, 2 * binCount).Clear();
-            counts.AsSpan(first, binCount).Clear();
-            byte[] bins = _data.Bins[feature];
-            AccumulateHistogram(bins, begin, count, histogram, counts, first);
-        });
+            Parallel.For(0, _passCount, _parallel, pass => HistogramPass(built, scanBuilt, derived, pass));
+        }
+        if (scanBuilt) _leafBest[built] = BestOf(_featureBest);
+        if (derived >= 0) _leafBest[derived] = BestOf(_derivedBest);
     }
 
-    // The hottest loop of training: one pass over a leaf's rows per feature. Pointers avoid bounds checks;
-    // every index is in range by construction (bins < BinCount, rows < RowCount, i < count).
-    private unsafe void AccumulateHistogram(byte[] bins, int begin, int count, double[] histogram, int[] counts, int first)
+    private void HistogramPass(int built, bool scanBuilt, int derived, int pass)
     {
-        if (count == 0) return;
-        fixed (byte* binColumn = bins)
-        fixed (int* indices = &_indices[begin])
-        fixed (double* ordered = _ordered)
-        fixed (double* sums = &histogram[2 * first])
-        fixed (int* binRows = &counts[first])
+        int slot = _leafHistogram[built];
+        AccumulatePass(_leafBegin[built], _leafRows[built], pass, _histograms[slot], _histogramCounts[slot]);
+        int first = _passStart[pass];
+        int end = first + _passWidth[pass];
+        if (derived >= 0) Subtract(_leafHistogram[derived], slot, first, end);
+        for (int a = first; a < end; a++)
         {
-            for (int i = 0; i < count; i++)
+            int feature = _activeFeatures[a];
+            if (scanBuilt) _featureBest[a] = ScanFeature(feature, slot, _leafGradient[built], _leafHessian[built], _leafRows[built]);
+            if (derived >= 0)
+                _derivedBest[a] = ScanFeature(feature, _leafHistogram[derived], _leafGradient[derived], _leafHessian[derived], _leafRows[derived]);
+        }
+    }
+
+    // Rows per bin of every feature over all rows.
+    private int[] CountAllRows()
+    {
+        var counts = new int[_data.BinOffsets[^1]];
+        Parallel.For(0, _data.FeatureCount, _parallel, feature =>
+        {
+            int first = _data.BinOffsets[feature];
+            foreach (byte bin in _data.Bins[feature]) counts[first + bin]++;
+        });
+        return counts;
+    }
+
+    // The first best in feature order, as a sequential scan would find it.
+    private SplitCandidate BestOf(SplitCandidate[] perFeature)
+    {
+        var best = SplitCandidate.None;
+        for (int a = 0; a < _activeFeatures.Length; a++)
+        {
+            if (perFeature[a].IsValid && perFeature[a].Gain > best.Gain) best = perFeature[a];
+        }
+        return best;
+    }
+
+    // Cuts the active features into one contiguous part per thread and each part into passes of four features,
+    // then two, then one, so that the threads get equal work and most passes cover four features.
+    private void PlanPasses()
+    {
+        int active = _activeFeatures.Length;
+        int parts = Math.Min(_threads, active);
+        _passCount = 0;
+        for (int part = 0; part < parts; part++)
+        {
+            int next = part * active / parts;
+            int end = (part + 1) * active / parts;
+            foreach (int width in PassWidths)
             {
-                int bin = binColumn[indices[i]];
-                sums[2 * bin] += ordered[2 * i];
-                sums[2 * bin + 1] += ordered[2 * i + 1];
-                binRows[bin]++;
+                while (end - next >= width)
+                {
+                    _passStart[_passCount] = next;
+                    _passWidth[_passCount++] = width;
+                    next += width;
+                }
             }
         }
     }
 
-    private void Subtract(int parentSlot, int childSlot)
+    // Gradients in leaf order, so the histogram passes read them sequentially.
+    private void GatherGradients(int begin, int start, int end)
+    {
+        double[] pairs = _gradientPairs;
+        int offset = _offset;
+        for (int i = start; i < end; i++)
+        {
+            int at = 2 * (offset + _indices[begin + i]);
+            _ordered[2 * i] = pairs[at];
+            _ordered[2 * i + 1] = pairs[at + 1];
+        }
+    }
+
+    private void AccumulatePass(int begin, int count, int pass, double[] histogram, int[] counts)
+    {
+        int first = _passStart[pass];
+        int width = _passWidth[pass];
+        for (int a = first; a < first + width; a++)
+        {
+            int feature = _activeFeatures[a];
+            int start = _data.BinOffsets[feature];
+            int binCount = _data.Mappers[feature].BinCount;
+            histogram.AsSpan(2 * start, 2 * binCount).Clear();
+            if (_rowsInOrder) _allRowCounts.AsSpan(start, binCount).CopyTo(counts.AsSpan(start, binCount));
+            else counts.AsSpan(start, binCount).Clear();
+        }
+        if (count == 0) return;
+        // Every row's bins are fixed, so the per-bin row counts over all rows are counted once, not per tree.
+        if (_rowsInOrder) AccumulateWidth<SkipRowCount>(begin, count, first, width, histogram, counts);
+        else AccumulateWidth<CountRows>(begin, count, first, width, histogram, counts);
+    }
+
+    private void AccumulateWidth<TCounter>(int begin, int count, int first, int width, double[] histogram, int[] counts)
+        where TCounter : struct, IBinRowCounter
+    {
+        if (width == 4) AccumulateFour<TCounter>(begin, count, first, histogram, counts);
+        else if (width == 2) AccumulateTwo<TCounter>(begin, count, first, histogram, counts);
+        else AccumulateOne<TCounter>(begin, count, first, histogram, counts);
+    }
+
+    // The hottest loops of training: one pass over a leaf's rows adds each row to the bins of one, two or four
+    // features. Several features per pass share the loads of the row index and its gradients and give the CPU
+    // independent additions to overlap, while each feature's histogram still fits in the L1 cache; every bin is
+    // summed in row order whatever the grouping, so the tree does not depend on it. Pointers avoid bounds
+    // checks; every index is in range by construction (bins < BinCount, rows < RowCount, i < count).
+    private unsafe void AccumulateOne<TCounter>(int begin, int count, int active, double[] histogram, int[] counts)
+        where TCounter : struct, IBinRowCounter
+    {
+        int f0 = _activeFeatures[active];
+        fixed (byte* c0 = _data.Bins[f0])
+        fixed (int* indices = &_indices[begin])
+        fixed (double* ordered = &_histogramGradients[_histogramGradientStart])
+        fixed (double* sums = histogram)
+        fixed (int* rowsIn = counts)
+        {
+            double* s0 = sums + 2 * _data.BinOffsets[f0];
+            int* n0 = rowsIn + _data.BinOffsets[f0];
+            for (int i = 0; i < count; i++)
+            {
+                int row = indices[i];
+                double gradient = ordered[2 * i];
+                double hessian = ordered[2 * i + 1];
+                int b0 = c0[row];
+                s0[2 * b0] += gradient;
+                s0[2 * b0 + 1] += hessian;
+                TCounter.Add(n0, b0);
+            }
+        }
+    }
+
+    private unsafe void AccumulateTwo<TCounter>(int begin, int count, int active, double[] histogram, int[] counts)
+        where TCounter : struct, IBinRowCounter
+    {
+        int f0 = _activeFeatures[active];
+        int f1 = _activeFeatures[active + 1];
+        fixed (byte* c0 = _data.Bins[f0])
+        fixed (byte* c1 = _data.Bins[f1])
+        fixed (int* indices = &_indices[begin])
+        fixed (double* ordered = &_histogramGradients[_histogramGradientStart])
+        fixed (double* sums = histogram)
+        fixed (int* rowsIn = counts)
+        {
+            double* s0 = sums + 2 * _data.BinOffsets[f0];
+            double* s1 = sums + 2 * _data.BinOffsets[f1];
+            int* n0 = rowsIn + _data.BinOffsets[f0];
+            int* n1 = rowsIn + _data.BinOffsets[f1];
+            for (int i = 0; i < count; i++)
+            {
+                int row = indices[i];
+                double gradient = ordered[2 * i];
+                double hessian = ordered[2 * i + 1];
+                int b0 = c0[row];
+                int b1 = c1[row];
+                s0[2 * b0] += gradient;
+                s0[2 * b0 + 1] += hessian;
+                TCounter.Add(n0, b0);
+                s1[2 * b1] += gradient;
+                s1[2 * b1 + 1] += hessian;
+                TCounter.Add(n1, b1);
+            }
+        }
+    }
+
+    private unsafe void AccumulateFour<TCounter>(int begin, int count, int active, double[] histogram, int[] counts)
+        where TCounter : struct, IBinRowCounter
+    {
+        int f0 = _activeFeatures[active];
+        int f1 = _activeFeatures[active + 1];
+        int f2 = _activeFeatures[active + 2];
+        int f3 = _activeFeatures[active + 3];
+        fixed (byte* c0 = _data.Bins[f0])
+        fixed (byte* c1 = _data.Bins[f1])
+        fixed (byte* c2 = _data.Bins[f2])
+        fixed (byte* c3 = _data.Bins[f3])
+        fixed (int* indices = &_indices[begin])
+        fixed (double* ordered = &_histogramGradients[_histogramGradientStart])
+        fixed (double* sums = histogram)
+        fixed (int* rowsIn = counts)
+        {
+            double* s0 = sums + 2 * _data.BinOffsets[f0];
+            double* s1 = sums + 2 * _data.BinOffsets[f1];
+            double* s2 = sums + 2 * _data.BinOffsets[f2];
+            double* s3 = sums + 2 * _data.BinOffsets[f3];
+            int* n0 = rowsIn + _data.BinOffsets[f0];
+            int* n1 = rowsIn + _data.BinOffsets[f1];
+            int* n2 = rowsIn + _data.BinOffsets[f2];
+            int* n3 = rowsIn + _data.BinOffsets[f3];
+            for (int i = 0; i < count; i++)
+            {
+                int row = indices[i];
+                double gradient = ordered[2 * i];
+                double hessian = ordered[2 * i + 1];
+                int b0 = c0[row];
+                int b1 = c1[row];
+                int b2 = c2[row];
+                int b3 = c3[row];
+                s0[2 * b0] += gradient;
+                s0[2 * b0 + 1] += hessian;
+                TCounter.Add(n0, b0);
+                s1[2 * b1] += gradient;
+                s1[2 * b1 + 1] += hessian;
+                TCounter.Add(n1, b1);
+                s2[2 * b2] += gradient;
+                s2[2 * b2 + 1] += hessian;
+                TCounter.Add(n2, b2);
+                s3[2 * b3] += gradient;
+                s3[2 * b3 + 1] += hessian;
+                TCounter.Add(n3, b3);
+            }
+        }
+    }
+
+    // Parent minus child over the bins of active features [firstActive, endActive), in the parent's slot.
+    private void Subtract(int parentSlot, int childSlot, int firstActive, int endActive)
     {
         double[] parent = _histograms[parentSlot];
         double[] child = _histograms[childSlot];
         int[] parentCounts = _histogramCounts[parentSlot];
         int[] childCounts = _histogramCounts[childSlot];
-        foreach (int feature in _activeFeatures)
+        for (int a = firstActive; a < endActive; a++)
         {
+            int feature = _activeFeatures[a];
             int first = _data.BinOffsets[feature];
             int last = _data.BinOffsets[feature + 1];
             for (int bin = first; bin < last; bin++)
@@ -397,22 +601,6 @@ internal sealed class TreeGrower
                 parentCounts[bin] -= childCounts[bin];
             }
         }
-    }
-
-    private void FindBestSplit(int leaf)
-    {
-        int slot = _leafHistogram[leaf];
-        double sumGradient = _leafGradient[leaf];
-        double sumHessian = _leafHessian[leaf];
-        int rows = _leafRows[leaf];
-        Parallel.For(0, _activeFeatures.Length, _parallel, a =>
-            _featureBest[a] = ScanFeature(_activeFeatures[a], slot, sumGradient, sumHessian, rows));
-        var best = SplitCandidate.None;
-        for (int a = 0; a < _activeFeatures.Length; a++)
-        {
-            if (_featureBest[a].IsValid && _featureBest[a].Gain > best.Gain) best = _featureBest[a];
-        }
-        _leafBest[leaf] = best;
     }
 
     private SplitCandidate ScanFeature(int feature, int slot, double sumGradient, double sumHessian, int rows)
@@ -528,5 +716,23 @@ internal sealed class TreeGrower
         return new DecisionTree(
             _splitFeature[..internals], _splitGain[..internals], threshold, decision, _leftChild[..internals], _rightChild[..internals],
             leafValue, leafWeight, leafCount, _internalValue[..internals], _internalWeight[..internals], _internalCount[..internals], rate);
+    }
+
+    /// <summary>What a histogram pass does with a row's bin count, chosen at compile time per pass kind.</summary>
+    private interface IBinRowCounter
+    {
+        static abstract unsafe void Add(int* counts, int bin);
+    }
+
+    private readonly struct CountRows : IBinRowCounter
+    {
+        public static unsafe void Add(int* counts, int bin) => counts[bin]++;
+    }
+
+    private readonly struct SkipRowCount : IBinRowCounter
+    {
+        public static unsafe void Add(int* counts, int bin)
+        {
+        }
     }
 }

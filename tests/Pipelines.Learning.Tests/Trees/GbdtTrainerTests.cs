@@ -287,5 +287,8 @@ public sealed class GbdtTrainerTests
         }
         var single = new GbdtTrainer(settings with { NumThreads = 1 }).Train(train);
         Assert.Equal(LightGbmModelWriter.ToText(single), LightGbmModelWriter.ToText(model));
+        // Three threads cut the 8 features into uneven parts (2, 3 and 3 features, histogrammed in passes of 2 and 1).
+        var three = new GbdtTrainer(settings with { NumThreads = 3 }).Train(train);
+        Assert.Equal(LightGbmModelWriter.ToText(single), LightGbmModelWriter.ToText(three));
     }
 }
