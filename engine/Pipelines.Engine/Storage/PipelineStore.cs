@@ -26,6 +26,7 @@ public sealed class PipelineStore : IDisposable
     private readonly Lock _gate = new();        // guards the connection and everything read through it
     private readonly Lock _queueGate = new();   // guards only the queue, so queuing never waits for a commit's fsync
     private readonly Dictionary<string, DuckDbPreparedStatement> _statements = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DuckDbAppender> _appenders = new(StringComparer.Ordinal);
     private readonly PendingRows _pending = new();
     private readonly HashSet<string> _knownCacheKeys = new(StringComparer.Ordinal);
     private readonly HashSet<string> _knownArtifacts = new(StringComparer.Ordinal);
@@ -348,25 +349,56 @@ public sealed class PipelineStore : IDisposable
             if (_pending.IsEmpty) return;
             batch = _pending.TakeAll();
         }
-        using var transaction = _connection.BeginTransaction();
-        Append("step_events", batch.StepEvents);
-        Append("artifacts", batch.Artifacts);
-        Append("step_outputs", batch.StepOutputs);
-        Append("lineage", batch.Lineage);
-        transaction.Commit();
+        try
+        {
+            using var transaction = _connection.BeginTransaction();
+            Append("step_events", batch.StepEvents);
+            Append("artifacts", batch.Artifacts);
+            Append("step_outputs", batch.StepOutputs);
+            Append("lineage", batch.Lineage);
+            transaction.Commit();
+        }
+        catch
+        {
+            // An appender that saw a failed flush is not trusted again; the next batch opens fresh ones.
+            CloseAppenders();
+            throw;
+        }
         if (batch.StepEvents.Count > 0)
             Interlocked.Exchange(ref _durableSequence, batch.StepEvents.Max(row => (long)row[0]!));
     }
 
+    /// <summary>
+    /// Appends rows through the table's appender, kept open across batches: creating one per table per commit
+    /// cost more than the few rows a commit usually carries. The flush puts the rows into the open transaction.
+    /// </summary>
     private void Append(string table, List<object?[]> rows)
     {
         if (rows.Count == 0) return;
-        using var appender = _connection.CreateAppender(table);
+        if (!_appenders.TryGetValue(table, out var appender))
+            _appenders[table] = appender = _connection.CreateAppender(table);
         foreach (var row in rows)
         {
             foreach (var value in row) appender.AppendValue(value);
             appender.EndRow();
         }
+        appender.Flush();
+    }
+
+    private void CloseAppenders()
+    {
+        foreach (var appender in _appenders.Values)
+        {
+            try
+            {
+                appender.Dispose();
+            }
+            catch (DuckDbException)
+            {
+                // Its rows belonged to the batch that already failed and was reported.
+            }
+        }
+        _appenders.Clear();
     }
 
     private void ThrowIfCommitFailed()
@@ -411,6 +443,7 @@ public sealed class PipelineStore : IDisposable
         lock (_gate)
         {
             if (_commitFailure is null) CommitPendingUnlocked();
+            CloseAppenders();
             foreach (var statement in _statements.Values) statement.Dispose();
             _statements.Clear();
             _connection.Dispose();
