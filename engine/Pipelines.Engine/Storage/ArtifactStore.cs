@@ -21,7 +21,7 @@ public sealed class ArtifactStore(StoreLayout layout)
         // One directory per run; the step id in the file name lets a failed step's leftovers be found.
         var directory = Path.Combine(layout.StagingDirectory, runId);
         // Created once per run rather than checked on every artifact: ClearStaging forgets it when it deletes it.
-        if (_stagingDirectories.TryAdd(directory, true)) Directory.CreateDirectory(directory);
+        EnsureDirectory(_stagingDirectories, directory);
         var path = Path.Combine(directory, $"{stepId}.{Guid.NewGuid():N}.{format}");
         return new StagedArtifact(kind, format, path);
     }
@@ -49,7 +49,7 @@ public sealed class ArtifactStore(StoreLayout layout)
         }
         var target = layout.ArtifactPath(sha, staged.Format);
         var shard = Path.GetDirectoryName(target)!;
-        if (_shards.TryAdd(shard, true)) Directory.CreateDirectory(shard);
+        EnsureDirectory(_shards, shard);
         try
         {
             File.Move(staged.Path, target, overwrite: false);
@@ -61,6 +61,17 @@ public sealed class ArtifactStore(StoreLayout layout)
             else File.Move(staged.Path, target, overwrite: true);
         }
         return new Artifact(sha, staged.Kind, staged.Format, bytes, layout.RelativeArtifactPath(sha, staged.Format));
+    }
+
+    /// <summary>
+    /// Creates a directory the first time it is needed. It is remembered only once it exists, so a concurrent
+    /// caller never sees it as known before it is on disk (both may create it; that is harmless).
+    /// </summary>
+    private static void EnsureDirectory(ConcurrentDictionary<string, bool> known, string directory)
+    {
+        if (known.ContainsKey(directory)) return;
+        Directory.CreateDirectory(directory);
+        known.TryAdd(directory, true);
     }
 
     /// <summary>Returns the artifact's absolute path after checking its bytes still hash to its identity.</summary>
