@@ -33,6 +33,9 @@ public sealed class PipelineStore : IDisposable
     private long _nextSequence;
     private long _durableSequence;
     private readonly Timer _committer;
+    private long _oldestQueued;   // Stopwatch timestamp of the oldest queued row, 0 when none; guarded by _queueGate
+    private bool _committerArmed; // guarded by _queueGate
+    private bool _disposed;       // guarded by _gate
     private Exception? _commitFailure;
 
     public StoreLayout Layout { get; }
@@ -44,7 +47,7 @@ public sealed class PipelineStore : IDisposable
         Artifacts = new ArtifactStore(layout);
         _database = database;
         _connection = database.Connect();
-        _committer = new Timer(_ => CommitPending(), null, CommitInterval, CommitInterval);
+        _committer = new Timer(_ => CommitDue(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Opens (creating and migrating if needed) the store, waiting up to <paramref name="lockTimeout"/> for another writer.</summary>
@@ -194,6 +197,11 @@ public sealed class PipelineStore : IDisposable
 
     private long QueueStepEvent(StepRunRecord s)
     {
+        if (_oldestQueued == 0)
+        {
+            _oldestQueued = Stopwatch.GetTimestamp();
+            ArmCommitter(CommitInterval);
+        }
         var sequence = _nextSequence++;
         _pending.StepEvents.Add(
         [
@@ -323,10 +331,27 @@ public sealed class PipelineStore : IDisposable
     /// <summary>Commits every queued write now; called before reads, at the end of a run and on dispose.</summary>
     public void Flush() => Locked(() => { });
 
-    private void CommitPending()
+    /// <summary>
+    /// The timer's commit, due <see cref="CommitInterval"/> after the oldest queued row. A commit that a
+    /// dependent step forced in between has usually taken those rows already; then the timer waits for the
+    /// rows queued since, rather than paying a commit (and its fsync) on a fixed beat.
+    /// </summary>
+    private void CommitDue()
     {
         lock (_gate)
         {
+            if (_disposed) return;
+            lock (_queueGate)
+            {
+                _committerArmed = false;
+                if (_oldestQueued == 0) return;
+                var remaining = CommitInterval - Stopwatch.GetElapsedTime(_oldestQueued);
+                if (remaining > TimeSpan.Zero)
+                {
+                    ArmCommitter(remaining);
+                    return;
+                }
+            }
             if (_commitFailure is not null) return;
             try
             {
@@ -348,6 +373,7 @@ public sealed class PipelineStore : IDisposable
         {
             if (_pending.IsEmpty) return;
             batch = _pending.TakeAll();
+            _oldestQueued = 0;
         }
         try
         {
@@ -401,6 +427,14 @@ public sealed class PipelineStore : IDisposable
         _appenders.Clear();
     }
 
+    /// <summary>Schedules the timer's next commit unless one is already scheduled; the caller holds <see cref="_queueGate"/>.</summary>
+    private void ArmCommitter(TimeSpan delay)
+    {
+        if (_committerArmed) return;
+        _committerArmed = true;
+        _committer.Change(delay, Timeout.InfiniteTimeSpan);
+    }
+
     private void ThrowIfCommitFailed()
     {
         if (Volatile.Read(ref _commitFailure) is { } failure)
@@ -442,6 +476,8 @@ public sealed class PipelineStore : IDisposable
         _committer.Dispose();
         lock (_gate)
         {
+            if (_disposed) return;
+            _disposed = true;
             if (_commitFailure is null) CommitPendingUnlocked();
             CloseAppenders();
             foreach (var statement in _statements.Values) statement.Dispose();
