@@ -1,4 +1,7 @@
+using System.Buffers;
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using Microsoft.Win32.SafeHandles;
 using Pipelines.Abstractions;
 
 namespace Pipelines.Engine.Storage;
@@ -10,31 +13,43 @@ namespace Pipelines.Engine.Storage;
 /// </summary>
 public sealed class ArtifactStore(StoreLayout layout)
 {
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _shards = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _shards = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _stagingDirectories = new(StringComparer.Ordinal);
 
     public StagedArtifact Stage(string runId, string stepId, string kind, string format)
     {
         // One directory per run; the step id in the file name lets a failed step's leftovers be found.
         var directory = Path.Combine(layout.StagingDirectory, runId);
-        Directory.CreateDirectory(directory);
+        // Created once per run rather than checked on every artifact: ClearStaging forgets it when it deletes it.
+        EnsureDirectory(_stagingDirectories, directory);
         var path = Path.Combine(directory, $"{stepId}.{Guid.NewGuid():N}.{format}");
         return new StagedArtifact(kind, format, path);
     }
 
     public Artifact Commit(StagedArtifact staged)
     {
-        if (!File.Exists(staged.Path))
-            throw new InvalidOperationException($"staged {staged.Kind} file {staged.Path} was never written");
-        var sha = HashFile(staged.Path);
-        var target = layout.ArtifactPath(sha, staged.Format);
-        var bytes = new FileInfo(staged.Path).Length;
-        var shard = Path.GetDirectoryName(target)!;
-        if (_shards.TryAdd(shard, true)) Directory.CreateDirectory(shard);
-        if (!OperatingSystem.IsWindows())
+        string sha;
+        long bytes;
+        // One open handle answers existence, size and content, and takes the read-only mode, instead of a
+        // system call on the path for each.
+        try
         {
-            // Stored artifacts are immutable; read-only permissions make accidental edits less likely.
-            File.SetUnixFileMode(staged.Path, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            using var handle = File.OpenHandle(staged.Path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            bytes = RandomAccess.GetLength(handle);
+            sha = Hash(handle);
+            if (!OperatingSystem.IsWindows())
+            {
+                // Stored artifacts are immutable; read-only permissions make accidental edits less likely.
+                File.SetUnixFileMode(handle, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            }
         }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new InvalidOperationException($"staged {staged.Kind} file {staged.Path} was never written", e);
+        }
+        var target = layout.ArtifactPath(sha, staged.Format);
+        var shard = Path.GetDirectoryName(target)!;
+        EnsureDirectory(_shards, shard);
         try
         {
             File.Move(staged.Path, target, overwrite: false);
@@ -46,6 +61,17 @@ public sealed class ArtifactStore(StoreLayout layout)
             else File.Move(staged.Path, target, overwrite: true);
         }
         return new Artifact(sha, staged.Kind, staged.Format, bytes, layout.RelativeArtifactPath(sha, staged.Format));
+    }
+
+    /// <summary>
+    /// Creates a directory the first time it is needed. It is remembered only once it exists, so a concurrent
+    /// caller never sees it as known before it is on disk (both may create it; that is harmless).
+    /// </summary>
+    private static void EnsureDirectory(ConcurrentDictionary<string, bool> known, string directory)
+    {
+        if (known.ContainsKey(directory)) return;
+        Directory.CreateDirectory(directory);
+        known.TryAdd(directory, true);
     }
 
     /// <summary>Returns the artifact's absolute path after checking its bytes still hash to its identity.</summary>
@@ -77,6 +103,7 @@ public sealed class ArtifactStore(StoreLayout layout)
     public void ClearStaging(string runId, string? stepId = null)
     {
         var directory = Path.Combine(layout.StagingDirectory, runId);
+        if (stepId is null) _stagingDirectories.TryRemove(directory, out _);
         if (!Directory.Exists(directory)) return;
         if (stepId is null)
         {
@@ -89,7 +116,29 @@ public sealed class ArtifactStore(StoreLayout layout)
 
     public static string HashFile(string path)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+        return Hash(handle);
+    }
+
+    /// <summary>SHA-256 of a file's whole content, read through a pooled buffer so small artifacts cost one read.</summary>
+    private static string Hash(SafeFileHandle handle)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
+        try
+        {
+            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            long offset = 0;
+            int read;
+            while ((read = RandomAccess.Read(handle, buffer, offset)) > 0)
+            {
+                sha.AppendData(buffer, 0, read);
+                offset += read;
+            }
+            return Convert.ToHexStringLower(sha.GetHashAndReset());
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }

@@ -26,12 +26,16 @@ public sealed class PipelineStore : IDisposable
     private readonly Lock _gate = new();        // guards the connection and everything read through it
     private readonly Lock _queueGate = new();   // guards only the queue, so queuing never waits for a commit's fsync
     private readonly Dictionary<string, DuckDbPreparedStatement> _statements = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DuckDbAppender> _appenders = new(StringComparer.Ordinal);
     private readonly PendingRows _pending = new();
     private readonly HashSet<string> _knownCacheKeys = new(StringComparer.Ordinal);
     private readonly HashSet<string> _knownArtifacts = new(StringComparer.Ordinal);
     private long _nextSequence;
     private long _durableSequence;
     private readonly Timer _committer;
+    private long _oldestQueued;   // Stopwatch timestamp of the oldest queued row, 0 when none; guarded by _queueGate
+    private bool _committerArmed; // guarded by _queueGate
+    private bool _disposed;       // guarded by _gate
     private Exception? _commitFailure;
 
     public StoreLayout Layout { get; }
@@ -43,7 +47,7 @@ public sealed class PipelineStore : IDisposable
         Artifacts = new ArtifactStore(layout);
         _database = database;
         _connection = database.Connect();
-        _committer = new Timer(_ => CommitPending(), null, CommitInterval, CommitInterval);
+        _committer = new Timer(_ => CommitDue(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Opens (creating and migrating if needed) the store, waiting up to <paramref name="lockTimeout"/> for another writer.</summary>
@@ -193,6 +197,11 @@ public sealed class PipelineStore : IDisposable
 
     private long QueueStepEvent(StepRunRecord s)
     {
+        if (_oldestQueued == 0)
+        {
+            _oldestQueued = Stopwatch.GetTimestamp();
+            ArmCommitter(CommitInterval);
+        }
         var sequence = _nextSequence++;
         _pending.StepEvents.Add(
         [
@@ -322,10 +331,27 @@ public sealed class PipelineStore : IDisposable
     /// <summary>Commits every queued write now; called before reads, at the end of a run and on dispose.</summary>
     public void Flush() => Locked(() => { });
 
-    private void CommitPending()
+    /// <summary>
+    /// The timer's commit, due <see cref="CommitInterval"/> after the oldest queued row. A commit that a
+    /// dependent step forced in between has usually taken those rows already; then the timer waits for the
+    /// rows queued since, rather than paying a commit (and its fsync) on a fixed beat.
+    /// </summary>
+    private void CommitDue()
     {
         lock (_gate)
         {
+            if (_disposed) return;
+            lock (_queueGate)
+            {
+                _committerArmed = false;
+                if (_oldestQueued == 0) return;
+                var remaining = CommitInterval - Stopwatch.GetElapsedTime(_oldestQueued);
+                if (remaining > TimeSpan.Zero)
+                {
+                    ArmCommitter(remaining);
+                    return;
+                }
+            }
             if (_commitFailure is not null) return;
             try
             {
@@ -347,26 +373,66 @@ public sealed class PipelineStore : IDisposable
         {
             if (_pending.IsEmpty) return;
             batch = _pending.TakeAll();
+            _oldestQueued = 0;
         }
-        using var transaction = _connection.BeginTransaction();
-        Append("step_events", batch.StepEvents);
-        Append("artifacts", batch.Artifacts);
-        Append("step_outputs", batch.StepOutputs);
-        Append("lineage", batch.Lineage);
-        transaction.Commit();
+        try
+        {
+            using var transaction = _connection.BeginTransaction();
+            Append("step_events", batch.StepEvents);
+            Append("artifacts", batch.Artifacts);
+            Append("step_outputs", batch.StepOutputs);
+            Append("lineage", batch.Lineage);
+            transaction.Commit();
+        }
+        catch
+        {
+            // An appender that saw a failed flush is not trusted again; the next batch opens fresh ones.
+            CloseAppenders();
+            throw;
+        }
         if (batch.StepEvents.Count > 0)
             Interlocked.Exchange(ref _durableSequence, batch.StepEvents.Max(row => (long)row[0]!));
     }
 
+    /// <summary>
+    /// Appends rows through the table's appender, kept open across batches: creating one per table per commit
+    /// cost more than the few rows a commit usually carries. The flush puts the rows into the open transaction.
+    /// </summary>
     private void Append(string table, List<object?[]> rows)
     {
         if (rows.Count == 0) return;
-        using var appender = _connection.CreateAppender(table);
+        if (!_appenders.TryGetValue(table, out var appender))
+            _appenders[table] = appender = _connection.CreateAppender(table);
         foreach (var row in rows)
         {
             foreach (var value in row) appender.AppendValue(value);
             appender.EndRow();
         }
+        appender.Flush();
+    }
+
+    private void CloseAppenders()
+    {
+        foreach (var appender in _appenders.Values)
+        {
+            try
+            {
+                appender.Dispose();
+            }
+            catch (DuckDbException)
+            {
+                // Its rows belonged to the batch that already failed and was reported.
+            }
+        }
+        _appenders.Clear();
+    }
+
+    /// <summary>Schedules the timer's next commit unless one is already scheduled; the caller holds <see cref="_queueGate"/>.</summary>
+    private void ArmCommitter(TimeSpan delay)
+    {
+        if (_committerArmed) return;
+        _committerArmed = true;
+        _committer.Change(delay, Timeout.InfiniteTimeSpan);
     }
 
     private void ThrowIfCommitFailed()
@@ -410,7 +476,10 @@ public sealed class PipelineStore : IDisposable
         _committer.Dispose();
         lock (_gate)
         {
+            if (_disposed) return;
+            _disposed = true;
             if (_commitFailure is null) CommitPendingUnlocked();
+            CloseAppenders();
             foreach (var statement in _statements.Values) statement.Dispose();
             _statements.Clear();
             _connection.Dispose();

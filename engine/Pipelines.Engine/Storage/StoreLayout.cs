@@ -3,16 +3,19 @@ namespace Pipelines.Engine.Storage;
 /// <summary>Where a store keeps its files: one DuckDB database, content-addressed artifacts, staging and logs.</summary>
 public sealed class StoreLayout(string root)
 {
+    private const string ArtifactsFolder = "artifacts";
+
     public string Root { get; } = Path.GetFullPath(root);
     public string DatabasePath => Path.Combine(Root, "pipelines.duckdb");
-    public string ArtifactsDirectory => Path.Combine(Root, "artifacts");
+    public string ArtifactsDirectory => Path.Combine(Root, ArtifactsFolder);
     public string StagingDirectory => Path.Combine(Root, "staging");
     public string LogsDirectory => Path.Combine(Root, "logs");
 
     public string ArtifactPath(string sha256, string format) =>
         Path.Combine(ArtifactsDirectory, sha256[..2], format.Length == 0 ? sha256 : $"{sha256}.{format}");
 
-    public string RelativeArtifactPath(string sha256, string format) => Path.GetRelativePath(Root, ArtifactPath(sha256, format));
+    public string RelativeArtifactPath(string sha256, string format) =>
+        Path.Combine(ArtifactsFolder, sha256[..2], format.Length == 0 ? sha256 : $"{sha256}.{format}");
 
     public void EnsureDirectories()
     {
