@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Pipelines.Engine.Storage;
 using Pipelines.Learning.Compilation;
 using Pipelines.Learning.Data;
@@ -31,8 +30,8 @@ public static class HotPathBenchmark
     {
         var (model, rows) = HotPathModel.Train(trainRows);
         var compiled = CompiledTreeEnsemble.Compile(model);
-        var interpreted = MeasureRows(rows, (row, output) => model.Predict(row, output));
-        var compiledNs = MeasureRows(rows, (row, output) => compiled.Predict(row, output));
+        var interpreted = RowTiming.BestNsPerRow(model.Predict, rows, rows.RowCount, 20);
+        var compiledNs = RowTiming.BestNsPerRow(compiled.Predict, rows, rows.RowCount, 20);
         var onnx = MeasureOnnxRuntime(model, rows);
 
         var root = directory is null
@@ -60,33 +59,6 @@ public static class HotPathBenchmark
         }
     }
 
-    /// <summary>
-    /// Best of twenty passes over the rows, ns per row. Passes of a few milliseconds would otherwise all run before the
-    /// runtime's tiered JIT has optimised the code (it waits ~100 ms after a method gets hot), so every method first
-    /// runs for half a second; the results must agree.
-    /// </summary>
-    private static double MeasureRows(DenseDataset rows, Action<double[], double[]> predict)
-    {
-        var matrix = Enumerable.Range(0, rows.RowCount).Select(r => rows.Row(r).ToArray()).ToArray();
-        var output = new double[1];
-        double sink = 0, best = double.MaxValue;
-        var warmUp = Stopwatch.StartNew();
-        while (warmUp.ElapsedMilliseconds < 500)
-            foreach (var row in matrix)
-                predict(row, output);
-        for (var pass = 0; pass < 20; pass++)
-        {
-            var start = Stopwatch.GetTimestamp();
-            foreach (var row in matrix)
-            {
-                predict(row, output);
-                sink += output[0];
-            }
-            best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalNanoseconds / matrix.Length);
-        }
-        return double.IsNaN(sink) ? double.NaN : best;
-    }
-
     /// <summary>ONNX Runtime's single-row Run on the exported model (tensors allocated once), checked against ours within 1e-5.</summary>
     private static double MeasureOnnxRuntime(TreeEnsembleModel model, DenseDataset rows)
     {
@@ -100,6 +72,6 @@ public static class HotPathBenchmark
             if (Math.Abs(probability - reference[0]) > 1e-5)
                 throw new InvalidOperationException($"ONNX Runtime scores row {r} {probability}, the model {reference[0]}: the comparison would be meaningless");
         }
-        return MeasureRows(rows, (row, output) => output[0] = runner.Run(row)[1]);
+        return RowTiming.BestNsPerRow((row, output) => output[0] = runner.Run(row)[1], rows, rows.RowCount, 20);
     }
 }

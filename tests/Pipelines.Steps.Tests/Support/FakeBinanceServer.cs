@@ -1,15 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Pipelines.Steps.Tests.Support;
 
@@ -54,16 +48,12 @@ public sealed class FakeBinanceServer : IAsyncDisposable
 
     public static async Task<FakeBinanceServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
+        var app = LoopbackHost.Create();
         var server = new FakeBinanceServer(app);
         app.MapGet("/api/v3/klines", server.KlinesAsync);
         app.MapGet("/api/v3/aggTrades", server.AggTradesAsync);
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.BaseUrl = new Uri(address);
+        server.BaseUrl = LoopbackHost.Address(app);
         return server;
     }
 

@@ -1,15 +1,10 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
 using System.Net.WebSockets;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Pipelines.Steps.Tests.Support;
 using Pipelines.Steps.Ticks;
 
 namespace Pipelines.Steps.Tests.Ticks;
@@ -59,16 +54,13 @@ public sealed class FakeAggTradeServer : IAsyncDisposable
 
     public static async Task<FakeAggTradeServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
+        var app = LoopbackHost.Create();
         var server = new FakeAggTradeServer(app);
         app.UseWebSockets();
         app.Map("/ws/{stream}", server.StreamAsync);
         app.MapGet("/api/v3/aggTrades", server.AggTradesAsync);
         await app.StartAsync();
-        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        var address = LoopbackHost.Address(app);
         server.RestUri = address;
         server.StreamUri = new UriBuilder(address) { Scheme = "ws" }.Uri;
         return server;
