@@ -108,11 +108,9 @@ public sealed class PipelineRunner(PipelineStore store, StepCatalog catalog, ILo
         {
             while (!cancellationToken.IsCancellationRequested && ready.Count > 0 && running.Count < parallelism)
             {
-                // Prefer a step whose dependencies are already on disk; otherwise commit them first.
-                var index = ready.FindIndex(s => store.IsDurable(DependencyMark(s)));
-                var step = ready[index < 0 ? 0 : index];
-                ready.RemoveAt(index < 0 ? 0 : index);
-                store.EnsureDurable(DependencyMark(step));
+                // A finished step's record is journaled before its dependents become ready: nothing waits for a commit.
+                var step = ready[0];
+                ready.RemoveAt(0);
                 running[Task.Run(() => execution.RunStepAsync(step, states, outputs, cancellationToken), CancellationToken.None)] = step.Id;
             }
             if (running.Count == 0) break;
@@ -123,8 +121,6 @@ public sealed class PipelineRunner(PipelineStore store, StepCatalog catalog, ILo
             foreach (var dependent in dependents[finishedId])
                 if (--waitingOn[dependent.Id] == 0) ready.Add(dependent);
         }
-
-        long DependencyMark(PlannedStep step) => step.DependsOn.Count == 0 ? 0 : step.DependsOn.Max(d => execution.Recorded.GetValueOrDefault(d));
 
         var failedStep = pipeline.Steps.FirstOrDefault(s => states.GetValueOrDefault(s.Id) == StepStatus.Failed && !s.Definition.ContinueOnError);
         var runStatus = cancellationToken.IsCancellationRequested ? RunStatus.Cancelled
@@ -160,9 +156,6 @@ public sealed class PipelineRunner(PipelineStore store, StepCatalog catalog, ILo
         RunOptions options,
         ILogger runLog)
     {
-        /// <summary>Sequence number of each step's final record, so dependents can wait for it to be durable.</summary>
-        public ConcurrentDictionary<string, long> Recorded { get; } = new();
-
         public async Task<StepStatus> RunStepAsync(
             PlannedStep step, ConcurrentDictionary<string, StepStatus> states, ConcurrentDictionary<string, object> outputs, CancellationToken cancellationToken)
         {
@@ -173,7 +166,7 @@ public sealed class PipelineRunner(PipelineStore store, StepCatalog catalog, ILo
             StepStatus Finish(StepStatus status, string? message, int attempts = 0, string? cacheKey = null, string? inputsJson = null)
             {
                 message = redactor.RedactNullable(message);
-                Recorded[step.Id] = store.UpsertStepRun(Record(step, status, started, clock.Elapsed, attempts, cacheKey, inputsJson, null, null, message));
+                store.UpsertStepRun(Record(step, status, started, clock.Elapsed, attempts, cacheKey, inputsJson, null, null, message));
                 Report(stepLog, step.Id, status, clock.Elapsed, message);
                 return status;
             }
@@ -212,7 +205,7 @@ public sealed class PipelineRunner(PipelineStore store, StepCatalog catalog, ILo
             {
                 var record = Record(step, StepStatus.Cached, started, clock.Elapsed, 0, cacheKey, inputsJson, hit.OutputsJson, hit.CachedFromRun ?? hit.RunId,
                     $"reused the result of run {hit.CachedFromRun ?? hit.RunId}");
-                Recorded[step.Id] = store.CompleteStepRun(record, store.OutputArtifacts(hit.RunId, hit.StepId), inputArtifacts);
+                store.CompleteStepRun(record, store.OutputArtifacts(hit.RunId, hit.StepId), inputArtifacts);
                 outputs[step.Id] = restored;
                 Report(stepLog, step.Id, StepStatus.Cached, clock.Elapsed, record.Message);
                 return StepStatus.Cached;
@@ -246,7 +239,7 @@ public sealed class PipelineRunner(PipelineStore store, StepCatalog catalog, ILo
                         throw new InvalidOperationException($"output '{foreign.Name}' is an artifact the step never committed");
                     var outputsJson = redactor.Redact(JsonSerializer.Serialize(result, step.Descriptor.OutputType, CacheKey.Json));
                     var record = Record(step, StepStatus.Succeeded, started, clock.Elapsed, attempt, cacheKey, inputsJson, outputsJson, null, null);
-                    Recorded[step.Id] = store.CompleteStepRun(record, produced, inputArtifacts, context.Committed);
+                    store.CompleteStepRun(record, produced, inputArtifacts, context.Committed);
                     outputs[step.Id] = result;
                     Report(stepLog, step.Id, StepStatus.Succeeded, clock.Elapsed, null);
                     return StepStatus.Succeeded;

@@ -10,6 +10,15 @@ internal sealed class PendingRows
 
     public bool IsEmpty => StepEvents.Count == 0 && Artifacts.Count == 0 && StepOutputs.Count == 0 && Lineage.Count == 0;
 
+    /// <summary>Appends another set of rows, table by table.</summary>
+    public void Add(PendingRows rows)
+    {
+        StepEvents.AddRange(rows.StepEvents);
+        Artifacts.AddRange(rows.Artifacts);
+        StepOutputs.AddRange(rows.StepOutputs);
+        Lineage.AddRange(rows.Lineage);
+    }
+
     /// <summary>Hands over everything queued and starts empty again.</summary>
     public PendingRows TakeAll()
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using Pipelines.Abstractions;
 using Pipelines.DuckDb;
 
@@ -11,15 +12,20 @@ namespace Pipelines.Engine.Storage;
 /// </summary>
 /// <remarks>
 /// Step records are written with group commit: rows queue up and are appended together, through DuckDB's
-/// appender, in one transaction at most <see cref="CommitInterval"/> later or at once before any read, so a
-/// commit (and its fsync) is paid per batch rather than per step. A crash loses at most that interval of step
-/// records, never consistency: each batch is atomic, and a step whose record was lost runs again on resume.
-/// The runner makes a step's record durable before starting anything that depends on it
-/// (<see cref="EnsureDurable"/>), so what resume redoes is never something whose results were used.
+/// appender, in one transaction at most <see cref="CommitInterval"/> later or at once before any read or other
+/// write, so a commit (and its fsync) is paid per batch rather than per step, and never on the path from a step
+/// to its dependents. Each record is also written to the <see cref="StepJournal"/> as it is queued, before the
+/// runner can start anything that depends on it; a killed process therefore loses no finished step: whoever
+/// opens the store next commits what the journal holds beyond the database. Everything that writes around the
+/// queue (runs, the registry, the decision writers' own connections) commits the queue first, so the database
+/// never holds an effect of a step whose own record it lacks.
 /// </remarks>
 public sealed class PipelineStore : IDisposable
 {
     public static readonly TimeSpan CommitInterval = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>The journal is emptied after a commit that leaves nothing queued, once it has grown past this.</summary>
+    private const long JournalClearBytes = 1 << 20;
 
     private readonly DuckDbDatabase _database;
     private readonly DuckDbConnection _connection;
@@ -30,8 +36,10 @@ public sealed class PipelineStore : IDisposable
     private readonly PendingRows _pending = new();
     private readonly HashSet<string> _knownCacheKeys = new(StringComparer.Ordinal);
     private readonly HashSet<string> _knownArtifacts = new(StringComparer.Ordinal);
+    private readonly StepJournal _journal;       // guarded by _queueGate
+    private readonly TimeSpan _commitInterval;
     private long _nextSequence;
-    private long _durableSequence;
+    private long _committedSequence;
     private readonly Timer _committer;
     private long _oldestQueued;   // Stopwatch timestamp of the oldest queued row, 0 when none; guarded by _queueGate
     private bool _committerArmed; // guarded by _queueGate
@@ -41,17 +49,30 @@ public sealed class PipelineStore : IDisposable
     public StoreLayout Layout { get; }
     public ArtifactStore Artifacts { get; }
 
-    private PipelineStore(StoreLayout layout, DuckDbDatabase database)
+    private PipelineStore(StoreLayout layout, DuckDbDatabase database, TimeSpan commitInterval)
     {
         Layout = layout;
         Artifacts = new ArtifactStore(layout);
         _database = database;
+        _commitInterval = commitInterval;
         _connection = database.Connect();
+        try
+        {
+            _journal = StepJournal.Open(layout.JournalPath);
+        }
+        catch
+        {
+            _connection.Dispose();
+            throw;
+        }
         _committer = new Timer(_ => CommitDue(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Opens (creating and migrating if needed) the store, waiting up to <paramref name="lockTimeout"/> for another writer.</summary>
-    public static PipelineStore Open(string root, TimeSpan lockTimeout)
+    public static PipelineStore Open(string root, TimeSpan lockTimeout) => Open(root, lockTimeout, CommitInterval);
+
+    /// <summary>As <see cref="Open(string, TimeSpan)"/>, with another group-commit interval (tests use an infinite one).</summary>
+    internal static PipelineStore Open(string root, TimeSpan lockTimeout, TimeSpan commitInterval)
     {
         var layout = new StoreLayout(root);
         layout.EnsureDirectories();
@@ -60,10 +81,30 @@ public sealed class PipelineStore : IDisposable
         {
             try
             {
-                var store = new PipelineStore(layout, DuckDbDatabase.Open(layout.DatabasePath));
-                store.Migrate();
-                store.LoadCacheKeys();
-                return store;
+                var database = DuckDbDatabase.Open(layout.DatabasePath);
+                PipelineStore store;
+                try
+                {
+                    store = new PipelineStore(layout, database, commitInterval);
+                }
+                catch
+                {
+                    database.Dispose();
+                    throw;
+                }
+                try
+                {
+                    // The journal's rows have the shape of the schema that wrote them: replay before migrating.
+                    store.ReplayJournal();
+                    store.Migrate();
+                    store.LoadCacheKeys();
+                    return store;
+                }
+                catch
+                {
+                    store.Dispose();
+                    throw;
+                }
             }
             catch (DuckDbException e) when (IsLockConflict(e))
             {
@@ -91,6 +132,39 @@ public sealed class PipelineStore : IDisposable
             _connection.ExecuteNonQuery("INSERT INTO schema_migrations VALUES (?, ?, ?)", migration.Version, migration.Description, DateTime.UtcNow);
             transaction.Commit();
         }
+    }
+
+    /// <summary>
+    /// Commits the step records a previous process journaled but did not live to commit. Only this process can
+    /// hold the store open for writing, so the journal is nobody else's; entries up to the last committed sequence
+    /// number are already in the database, because a commit takes everything queued before it.
+    /// </summary>
+    private void ReplayJournal()
+    {
+        if (_journal.Length == 0) return;
+        if (_connection.Scalar<long>("SELECT count(*) FROM information_schema.tables WHERE table_name = 'step_events'") == 0)
+        {
+            // A journal beside a new database: the one it belonged to is gone, and its records with it.
+            _journal.Clear();
+            return;
+        }
+        var committed = _connection.Scalar<long>("SELECT coalesce(max(seq), 0) FROM step_events");
+        var missing = new PendingRows();
+        foreach (var (sequence, rows) in _journal.ReadEntries())
+            if (sequence > committed) missing.Add(rows);
+        if (!missing.IsEmpty)
+        {
+            // An artifact row may exist already when another step (or run) produced the same bytes since.
+            missing.Artifacts.RemoveAll(row =>
+                _connection.Scalar<long>("SELECT count(*) FROM artifacts WHERE sha256 = ?", row[0]) > 0);
+            using var transaction = _connection.BeginTransaction();
+            Append("step_events", missing.StepEvents);
+            Append("artifacts", missing.Artifacts.DistinctBy(row => (string)row[0]!).ToList());
+            Append("step_outputs", missing.StepOutputs);
+            Append("lineage", missing.Lineage);
+            transaction.Commit();
+        }
+        _journal.Clear();
     }
 
     private void LoadCacheKeys()
@@ -132,28 +206,19 @@ public sealed class PipelineStore : IDisposable
         return result.ReadAllRows().Select(ReadRun).ToList();
     });
 
-    /// <summary>Queues a step event; returns its sequence number, for <see cref="EnsureDurable"/>.</summary>
+    /// <summary>Queues a step event (journaled before this returns); returns its sequence number.</summary>
     public long UpsertStepRun(StepRunRecord step)
     {
         lock (_queueGate)
         {
             ThrowIfCommitFailed();
-            return QueueStepEvent(step);
+            var entry = new PendingRows();
+            return Enqueue(step, entry);
         }
     }
 
-    /// <summary>
-    /// Returns once every step event up to <paramref name="sequence"/> is committed, committing now if needed.
-    /// The runner calls it before starting a step, so a completed step is on disk before anything that
-    /// depends on it starts: a crash never makes resume redo a step whose results were already used.
-    /// </summary>
-    public void EnsureDurable(long sequence)
-    {
-        if (IsDurable(sequence)) return;
-        Flush();
-    }
-
-    public bool IsDurable(long sequence) => Interlocked.Read(ref _durableSequence) >= sequence;
+    /// <summary>Whether the database holds every step event up to <paramref name="sequence"/>, not only the journal.</summary>
+    public bool IsCommitted(long sequence) => Interlocked.Read(ref _committedSequence) >= sequence;
 
     /// <summary>
     /// Records a finished step in the next batch: its row, the artifacts it produced (first producer wins),
@@ -168,18 +233,31 @@ public sealed class PipelineStore : IDisposable
         {
             ThrowIfCommitFailed();
             var now = DateTime.UtcNow;
+            var entry = new PendingRows();
+            var newArtifacts = new List<string>();
             foreach (var source in inputs.Where(a => a.Kind == "source"))
-                QueueArtifact(source, isSource: true, null, null, now);
+                QueueArtifact(entry, newArtifacts, source, isSource: true, null, null, now);
             foreach (var (output, artifact) in outputs)
             {
-                QueueArtifact(artifact, isSource: false, step.RunId, step.StepId, now);
-                _pending.StepOutputs.Add([step.RunId, step.StepId, output, artifact.Sha256]);
+                QueueArtifact(entry, newArtifacts, artifact, isSource: false, step.RunId, step.StepId, now);
+                entry.StepOutputs.Add([step.RunId, step.StepId, output, artifact.Sha256]);
                 if (step.Status == StepStatus.Cached || (madeHere is not null && !madeHere.Contains(artifact))) continue;
                 foreach (var parent in inputs.Where(i => i.Sha256 != artifact.Sha256).DistinctBy(i => i.Sha256))
-                    _pending.Lineage.Add([parent.Sha256, artifact.Sha256, step.RunId, step.StepId]);
+                    entry.Lineage.Add([parent.Sha256, artifact.Sha256, step.RunId, step.StepId]);
+            }
+            long sequence;
+            try
+            {
+                sequence = Enqueue(step, entry);
+            }
+            catch
+            {
+                // Not journaled, so not queued: a later record of the same artifact must carry its row.
+                foreach (var sha in newArtifacts) _knownArtifacts.Remove(sha);
+                throw;
             }
             if (step.CacheKey is not null && step.Status is StepStatus.Succeeded or StepStatus.Cached) _knownCacheKeys.Add(step.CacheKey);
-            return QueueStepEvent(step);
+            return sequence;
         }
     }
 
@@ -189,25 +267,33 @@ public sealed class PipelineStore : IDisposable
         lock (_queueGate) return _knownArtifacts.Contains(sha256);
     }
 
-    private void QueueArtifact(Artifact artifact, bool isSource, string? runId, string? stepId, DateTime now)
+    private void QueueArtifact(PendingRows entry, List<string> newArtifacts, Artifact artifact, bool isSource, string? runId, string? stepId, DateTime now)
     {
-        if (_knownArtifacts.Add(artifact.Sha256))
-            _pending.Artifacts.Add([artifact.Sha256, artifact.Kind, artifact.Format, artifact.Bytes, artifact.StorePath, isSource, now, runId, stepId]);
+        if (!_knownArtifacts.Add(artifact.Sha256)) return;
+        newArtifacts.Add(artifact.Sha256);
+        entry.Artifacts.Add([artifact.Sha256, artifact.Kind, artifact.Format, artifact.Bytes, artifact.StorePath, isSource, now, runId, stepId]);
     }
 
-    private long QueueStepEvent(StepRunRecord s)
+    /// <summary>
+    /// Adds the step event to <paramref name="entry"/>, journals the entry and queues its rows for the next
+    /// commit; the caller holds <see cref="_queueGate"/>. A journal write that fails queues nothing.
+    /// </summary>
+    private long Enqueue(StepRunRecord s, PendingRows entry)
     {
-        if (_oldestQueued == 0)
-        {
-            _oldestQueued = Stopwatch.GetTimestamp();
-            ArmCommitter(CommitInterval);
-        }
-        var sequence = _nextSequence++;
-        _pending.StepEvents.Add(
+        var sequence = _nextSequence;
+        entry.StepEvents.Add(
         [
             sequence, s.RunId, s.StepId, s.StepType, s.StepVersion, StatusText.Of(s.Status), s.CacheKey, s.CachedFromRun, s.Attempts,
             s.StartedAt, s.FinishedAt, s.DurationMs, s.InputsJson, s.OutputsJson, s.Message,
         ]);
+        _journal.Append(sequence, entry);
+        _nextSequence++;
+        _pending.Add(entry);
+        if (_oldestQueued == 0)
+        {
+            _oldestQueued = Stopwatch.GetTimestamp();
+            ArmCommitter(_commitInterval);
+        }
         return sequence;
     }
 
@@ -292,7 +378,13 @@ public sealed class PipelineStore : IDisposable
     /// A connection of its own to the store's database, for a writer that streams rows from another thread without
     /// waiting on the store's gate. The caller disposes it before the store.
     /// </summary>
-    internal DuckDbConnection OpenSideConnection() => _database.Connect();
+    internal DuckDbConnection OpenSideConnection()
+    {
+        // Its commits do not wait for the queue, so the queue goes first: no streamed row outlives, in the
+        // database, the record of a step it depends on.
+        Flush();
+        return _database.Connect();
+    }
 
     /// <summary>Runs a read on the store's connection, after queued step records.</summary>
     internal T Read<T>(Func<DuckDbConnection, T> work) => Locked(() => work(_connection));
@@ -345,7 +437,7 @@ public sealed class PipelineStore : IDisposable
             {
                 _committerArmed = false;
                 if (_oldestQueued == 0) return;
-                var remaining = CommitInterval - Stopwatch.GetElapsedTime(_oldestQueued);
+                var remaining = _commitInterval - Stopwatch.GetElapsedTime(_oldestQueued);
                 if (remaining > TimeSpan.Zero)
                 {
                     ArmCommitter(remaining);
@@ -391,7 +483,12 @@ public sealed class PipelineStore : IDisposable
             throw;
         }
         if (batch.StepEvents.Count > 0)
-            Interlocked.Exchange(ref _durableSequence, batch.StepEvents.Max(row => (long)row[0]!));
+            Interlocked.Exchange(ref _committedSequence, batch.StepEvents.Max(row => (long)row[0]!));
+        lock (_queueGate)
+        {
+            // Nothing queued means every journaled entry is in the database; the journal can start again.
+            if (_pending.IsEmpty && _journal.Length >= JournalClearBytes) _journal.Clear();
+        }
     }
 
     /// <summary>
@@ -478,12 +575,30 @@ public sealed class PipelineStore : IDisposable
         {
             if (_disposed) return;
             _disposed = true;
-            if (_commitFailure is null) CommitPendingUnlocked();
+            Exception? failure = null;
+            if (_commitFailure is null)
+            {
+                try
+                {
+                    CommitPendingUnlocked();
+                }
+                catch (Exception e)
+                {
+                    failure = e;
+                }
+            }
+            lock (_queueGate)
+            {
+                // Rows that did not reach the database stay in the journal for whoever opens the store next.
+                if (failure is null && _commitFailure is null) _journal.Clear();
+                _journal.Dispose();
+            }
             CloseAppenders();
             foreach (var statement in _statements.Values) statement.Dispose();
             _statements.Clear();
             _connection.Dispose();
             _database.Dispose();
+            if (failure is not null) ExceptionDispatchInfo.Throw(failure);
         }
     }
 }

@@ -1,6 +1,6 @@
 namespace Pipelines.Engine.Storage;
 
-/// <summary>Where a store keeps its files: one DuckDB database, content-addressed artifacts, staging and logs.</summary>
+/// <summary>Where a store keeps its files: one DuckDB database and its step journal, content-addressed artifacts, staging and logs.</summary>
 public sealed class StoreLayout(string root)
 {
     private const string ArtifactsFolder = "artifacts";
@@ -8,6 +8,8 @@ public sealed class StoreLayout(string root)
     public string Root { get; } = Path.GetFullPath(root);
     public string DatabasePath => Path.Combine(Root, "pipelines.duckdb");
     public string ArtifactsDirectory => Path.Combine(Root, ArtifactsFolder);
+    /// <summary>Step records written ahead of their group commit (see <see cref="StepJournal"/>).</summary>
+    public string JournalPath => Path.Combine(Root, "pipelines.journal");
     public string StagingDirectory => Path.Combine(Root, "staging");
     public string LogsDirectory => Path.Combine(Root, "logs");
 

@@ -12,15 +12,15 @@ public sealed class GroupCommitTests : IDisposable
     public void Dispose() => _h.Dispose();
 
     [Fact]
-    public void A_queued_step_record_becomes_durable_without_a_read_even_after_an_earlier_batch_was_forced()
+    public void A_queued_step_record_is_committed_without_a_read_even_after_an_earlier_batch_was_forced()
     {
         var first = _h.Store.UpsertStepRun(Step("a", StepStatus.Running));
-        _h.Store.EnsureDurable(first);
-        Assert.True(_h.Store.IsDurable(first));
+        _h.Store.Flush();
+        Assert.True(_h.Store.IsCommitted(first));
 
         // Nothing reads or flushes from here on: only the background commit can make it durable.
         var second = _h.Store.UpsertStepRun(Step("b", StepStatus.Running));
-        Assert.True(WaitUntil(() => _h.Store.IsDurable(second)), "the background commit never wrote the queued record");
+        Assert.True(WaitUntil(() => _h.Store.IsCommitted(second)), "the background commit never wrote the queued record");
     }
 
     [Fact]

@@ -1,0 +1,167 @@
+using System.Buffers.Binary;
+using Pipelines.Abstractions;
+using Pipelines.Engine.Storage;
+using Pipelines.Engine.Tests.Support;
+
+namespace Pipelines.Engine.Tests.Storage;
+
+/// <summary>
+/// Step records that were journaled but not yet committed when the process died. A crash is reproduced by
+/// copying the store's files (database, DuckDB's WAL, the journal) while the store is open and before it
+/// commits: the copy is what a SIGKILL at that moment would leave on disk.
+/// </summary>
+public sealed class StepJournalTests : IDisposable
+{
+    private const string RunId = "run-1";
+    private readonly TestWorkspace _workspace = new();
+
+    public void Dispose() => _workspace.Dispose();
+
+    [Fact]
+    public void Finished_steps_of_a_killed_process_reach_the_database_when_the_store_is_next_opened()
+    {
+        string crashed;
+        using (var store = OpenWithoutBackgroundCommits("live"))
+        {
+            store.InsertRun(Run());
+            var a = store.CompleteStepRun(Step("a", StepStatus.Succeeded), [("table", Artifact(1))], []);
+            var b = store.CompleteStepRun(Step("b", StepStatus.Succeeded), [("table", Artifact(2))], [Artifact(1)]);
+            store.UpsertStepRun(Step("c", StepStatus.Running));
+            Assert.False(store.IsCommitted(a));
+            Assert.False(store.IsCommitted(b));
+            crashed = CrashImage("live", "crashed");
+        }
+
+        using (var store = PipelineStore.Open(crashed, TimeSpan.Zero))
+        {
+            var steps = store.StepRuns(RunId).ToDictionary(s => s.StepId, s => s.Status);
+            Assert.Equal(StepStatus.Succeeded, steps["a"]);
+            Assert.Equal(StepStatus.Succeeded, steps["b"]);
+            Assert.Equal(StepStatus.Running, steps["c"]);
+            Assert.Equal(2, store.Count("artifacts"));
+            Assert.Equal(2, store.Count("step_outputs"));
+            var edge = Assert.Single(store.Lineage(Artifact(2).Sha256, upstream: true));
+            Assert.Equal((Artifact(1).Sha256, "b"), (edge.ParentSha256, edge.StepId));
+            Assert.Equal(0, new FileInfo(store.Layout.JournalPath).Length);
+        }
+
+        // Opening again finds nothing left to replay: every record is there exactly once.
+        using (var store = PipelineStore.Open(crashed, TimeSpan.Zero))
+        {
+            Assert.Equal(3, store.Count("step_events"));
+            Assert.Equal(2, store.Count("artifacts"));
+        }
+    }
+
+    [Fact]
+    public void Records_the_database_already_holds_are_not_added_again()
+    {
+        string crashed;
+        using (var store = OpenWithoutBackgroundCommits("live"))
+        {
+            var a = store.CompleteStepRun(Step("a", StepStatus.Succeeded), [("table", Artifact(1))], []);
+            store.Flush();
+            Assert.True(store.IsCommitted(a));
+            // Same bytes again from another step: the artifact row exists, only the step's own rows are new.
+            store.CompleteStepRun(Step("b", StepStatus.Succeeded), [("table", Artifact(1))], []);
+            crashed = CrashImage("live", "crashed");
+        }
+
+        using var reopened = PipelineStore.Open(crashed, TimeSpan.Zero);
+        Assert.Equal(2, reopened.Count("step_events"));
+        Assert.Equal(1, reopened.Count("artifacts"));
+        Assert.Equal(2, reopened.Count("step_outputs"));
+    }
+
+    [Fact]
+    public void A_torn_last_entry_is_dropped_and_the_entries_before_it_are_replayed()
+    {
+        string crashed;
+        using (var store = OpenWithoutBackgroundCommits("live"))
+        {
+            store.CompleteStepRun(Step("a", StepStatus.Succeeded), [("table", Artifact(1))], []);
+            store.CompleteStepRun(Step("b", StepStatus.Succeeded), [("table", Artifact(2))], [Artifact(1)]);
+            crashed = CrashImage("live", "crashed");
+        }
+        var journal = new StoreLayout(crashed).JournalPath;
+        using (var file = File.Open(journal, FileMode.Open)) file.SetLength(file.Length - 5);
+
+        using var reopened = PipelineStore.Open(crashed, TimeSpan.Zero);
+        Assert.Equal(["a"], reopened.StepRuns(RunId).Select(s => s.StepId));
+        Assert.Equal(1, reopened.Count("artifacts"));
+        Assert.Equal(0, reopened.Count("lineage"));
+        // The store goes on working after the repair.
+        reopened.CompleteStepRun(Step("b", StepStatus.Succeeded), [("table", Artifact(2))], [Artifact(1)]);
+        Assert.Equal(["a", "b"], reopened.StepRuns(RunId).Select(s => s.StepId).Order());
+    }
+
+    [Fact]
+    public void A_damaged_entry_ends_the_replay_so_only_a_consistent_prefix_is_kept()
+    {
+        string crashed;
+        using (var store = OpenWithoutBackgroundCommits("live"))
+        {
+            store.CompleteStepRun(Step("a", StepStatus.Succeeded), [("table", Artifact(1))], []);
+            store.CompleteStepRun(Step("b", StepStatus.Succeeded), [("table", Artifact(2))], [Artifact(1)]);
+            store.CompleteStepRun(Step("c", StepStatus.Succeeded), [("table", Artifact(3))], [Artifact(2)]);
+            crashed = CrashImage("live", "crashed");
+        }
+        // Entry layout: [payload length u32][checksum u32][payload]; damage one byte inside the second payload.
+        var journal = new StoreLayout(crashed).JournalPath;
+        var bytes = File.ReadAllBytes(journal);
+        var second = 8 + (int)BinaryPrimitives.ReadUInt32LittleEndian(bytes);
+        bytes[second + 8 + 20] ^= 0x40;
+        File.WriteAllBytes(journal, bytes);
+
+        using var reopened = PipelineStore.Open(crashed, TimeSpan.Zero);
+        Assert.Equal(["a"], reopened.StepRuns(RunId).Select(s => s.StepId));
+        Assert.Equal(1, reopened.Count("artifacts"));
+    }
+
+    [Fact]
+    public void Every_value_type_of_a_step_record_comes_back_unchanged()
+    {
+        var started = new DateTime(2026, 3, 1, 12, 30, 45, DateTimeKind.Utc).AddTicks(1230);
+        var record = new StepRunRecord(RunId, "typed", "test/emit", 7, StepStatus.Failed, "key-1", "run-0", 3, started, started.AddSeconds(2),
+            2000.5, """{"x":"é ✓"}""", null, "line one\nline two");
+        string crashed;
+        using (var store = OpenWithoutBackgroundCommits("live"))
+        {
+            store.CompleteStepRun(record, [("table", Artifact(9))], [new Artifact(new string('f', 64), "source", "csv", 123, "data/x.csv")]);
+            crashed = CrashImage("live", "crashed");
+        }
+
+        using var reopened = PipelineStore.Open(crashed, TimeSpan.Zero);
+        Assert.Equal(record, reopened.StepRuns(RunId).Single());
+        var source = reopened.FindArtifacts(new string('f', 64)).Single();
+        Assert.True(source.IsSource);
+        Assert.Equal(123, source.Artifact.Bytes);
+    }
+
+    private PipelineStore OpenWithoutBackgroundCommits(string name) =>
+        PipelineStore.Open(Path.Combine(_workspace.Root, name), TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+
+    /// <summary>Copies the store's files as they are now on disk, as a killed process would leave them.</summary>
+    private string CrashImage(string from, string to)
+    {
+        var source = new StoreLayout(Path.Combine(_workspace.Root, from));
+        var target = new StoreLayout(Path.Combine(_workspace.Root, to));
+        target.EnsureDirectories();
+        foreach (var path in new[] { source.DatabasePath, source.DatabasePath + ".wal", source.JournalPath }.Where(File.Exists))
+        {
+            using var input = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var output = File.Create(Path.Combine(target.Root, Path.GetFileName(path)));
+            input.CopyTo(output);
+        }
+        return target.Root;
+    }
+
+    private static RunRecord Run() => new(RunId, "journal", "p.yaml", new string('0', 64), "name: journal", "{}", null, null,
+        RunStatus.Running, DateTime.UtcNow, null, "host", 1, false, 0, null);
+
+    private static Artifact Artifact(int i) => new($"{i:x2}{new string('a', 62)}", "table", "parquet", 100 + i, $"artifacts/{i:x2}/{i}.parquet");
+
+    private static StepRunRecord Step(string id, StepStatus status) => new(
+        RunId, id, "test/emit", 1, status, null, null, 1, DateTime.UtcNow, status == StepStatus.Running ? null : DateTime.UtcNow,
+        status == StepStatus.Running ? null : 1.0, "{}", status == StepStatus.Running ? null : "{}", null);
+}
