@@ -29,7 +29,10 @@ public sealed class NoOpStep : Step<NoOpInputs, NoOpOutputs>
     public override Task<NoOpOutputs> ExecuteAsync(NoOpInputs inputs, IStepContext context, CancellationToken cancellationToken)
     {
         var staged = context.StageArtifact("marker", "txt");
-        File.WriteAllBytes(staged.Path, Encoding.UTF8.GetBytes(inputs.Tag));
+        // A staged path is always new: CreateNew skips the truncation File.WriteAllBytes does, which makes ext4
+        // write the file out on close.
+        using (var file = File.OpenHandle(staged.Path, FileMode.CreateNew, FileAccess.Write))
+            RandomAccess.Write(file, Encoding.UTF8.GetBytes(inputs.Tag), 0);
         return Task.FromResult(new NoOpOutputs { Marker = context.CommitArtifact(staged) });
     }
 }
