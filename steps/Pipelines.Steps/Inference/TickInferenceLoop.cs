@@ -322,7 +322,7 @@ public sealed class TickInferenceLoop
                     lastRejectionLog = Stopwatch.GetTimestamp();
                 }
                 var idle = count == 0;
-                if (uncommitted > 0 && ((done && idle) || Stopwatch.GetElapsedTime(lastCommit) >= _options.CommitInterval))
+                if (uncommitted > 0 && ((done && idle) || uncommitted >= _options.CommitRows || Stopwatch.GetElapsedTime(lastCommit) >= _options.CommitInterval))
                 {
                     _decisions.Commit();
                     uncommitted = 0;
