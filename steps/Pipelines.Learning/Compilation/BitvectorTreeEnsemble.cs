@@ -131,7 +131,7 @@ internal sealed class BitvectorTreeEnsemble
             Span<uint> exits = stackalloc uint[Lanes];
             for (int block = 0; block < _blockSlotStart.Length - 1; block++)
             {
-                NarrowExits(binsLow, binsHigh, block, exits);
+                NarrowExits(binsLow, binsHigh, block, exits, TreesIn(block));
                 AddLeafValues(block, exits, scores);
             }
         }
@@ -146,10 +146,18 @@ internal sealed class BitvectorTreeEnsemble
         }
     }
 
-    // The exit-leaf masks of one block's trees, 32 bits each: the compare's byte per tree widened to 32 bits.
+    private int TreesIn(int block) => Math.Min(Lanes, _treeCount - block * Lanes);
+
+    // The exit-leaf masks of one block's trees, 32 bits each: the compare's byte per tree widened to 32 bits. A last
+    // block of at most 16 trees (200 = 3 × 64 + 8, say) updates only the first of the four mask vectors.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void NarrowExits(Vector512<byte> binsLow, Vector512<byte> binsHigh, int block, Span<uint> exits)
+    private void NarrowExits(Vector512<byte> binsLow, Vector512<byte> binsHigh, int block, Span<uint> exits, int trees)
     {
+        if (trees <= 16)
+        {
+            SixteenNarrowExits(binsLow, binsHigh, block, exits);
+            return;
+        }
         ref byte classes = ref MemoryMarshal.GetArrayDataReference(_splitClass);
         ref byte ranks = ref MemoryMarshal.GetArrayDataReference(_splitRank);
         ref uint keep = ref MemoryMarshal.GetArrayDataReference(_narrowKeep!);
@@ -175,6 +183,25 @@ internal sealed class BitvectorTreeEnsemble
         exit1.CopyTo(exits[16..]);
         exit2.CopyTo(exits[32..]);
         exit3.CopyTo(exits[48..]);
+    }
+
+    // One vector of sixteen 32-bit masks: the trees of a block of at most sixteen.
+    private void SixteenNarrowExits(Vector512<byte> binsLow, Vector512<byte> binsHigh, int block, Span<uint> exits)
+    {
+        ref byte classes = ref MemoryMarshal.GetArrayDataReference(_splitClass);
+        ref byte ranks = ref MemoryMarshal.GetArrayDataReference(_splitRank);
+        ref uint keep = ref MemoryMarshal.GetArrayDataReference(_narrowKeep!);
+        var exit = Vector512<uint>.AllBitsSet;
+        for (int slot = _blockSlotStart[block]; slot < _blockSlotStart[block + 1]; slot++)
+        {
+            nuint at = (nuint)slot * Lanes;
+            // Only the first sixteen bytes of the slot hold splits of this block's trees.
+            var values = Avx512Vbmi.PermuteVar64x8x2(binsLow, Vector512.LoadUnsafe(ref classes, at), binsHigh);
+            var right = Vector512.GreaterThan(values, Vector512.LoadUnsafe(ref ranks, at)).AsSByte();
+            exit = Avx512F.TernaryLogic(exit, Vector512.LoadUnsafe(ref keep, at),
+                Avx512F.ConvertToVector512Int32(right.GetLower().GetLower()).AsUInt32(), KeepUnlessRight);
+        }
+        exit.CopyTo(exits);
     }
 
     // The same with 64-bit masks: eight vectors of eight trees, each fed by eight of the compare's bytes.

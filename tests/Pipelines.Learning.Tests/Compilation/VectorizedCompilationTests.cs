@@ -20,6 +20,8 @@ public sealed class VectorizedCompilationTests
     [Theory]
     [InlineData("binary", 1, 200, 32)]
     [InlineData("regression", 1, 70, 2)]
+    [InlineData("binary", 1, 80, 31)] // a last block of exactly 16 trees: the one-vector path
+    [InlineData("binary", 1, 81, 31)] // and of 17: all four vectors
     [InlineData("multiclass num_class:3", 3, 40, 32)]
     [InlineData("multiclass num_class:5", 5, 13, 17)]
     [InlineData("binary", 1, 70, 64)]
