@@ -206,7 +206,10 @@ public sealed class PipelineStore : IDisposable
         return result.ReadAllRows().Select(ReadRun).ToList();
     });
 
-    /// <summary>Queues a step event (journaled before this returns); returns its sequence number.</summary>
+    /// <summary>
+    /// Queues a step event; returns its sequence number. A final event is journaled before this returns. A step's
+    /// running event is not: losing it to a crash means the step had not started, which is what resume assumes anyway.
+    /// </summary>
     public long UpsertStepRun(StepRunRecord step)
     {
         lock (_queueGate)
@@ -286,7 +289,7 @@ public sealed class PipelineStore : IDisposable
             sequence, s.RunId, s.StepId, s.StepType, s.StepVersion, StatusText.Of(s.Status), s.CacheKey, s.CachedFromRun, s.Attempts,
             s.StartedAt, s.FinishedAt, s.DurationMs, s.InputsJson, s.OutputsJson, s.Message,
         ]);
-        _journal.Append(sequence, entry);
+        if (s.Status != StepStatus.Running) _journal.Append(sequence, entry);
         _nextSequence++;
         _pending.Add(entry);
         if (_oldestQueued == 0)
@@ -467,6 +470,7 @@ public sealed class PipelineStore : IDisposable
             batch = _pending.TakeAll();
             _oldestQueued = 0;
         }
+        DropSupersededRunningEvents(batch.StepEvents);
         try
         {
             using var transaction = _connection.BeginTransaction();
@@ -490,6 +494,25 @@ public sealed class PipelineStore : IDisposable
             if (_pending.IsEmpty && _journal.Length >= JournalClearBytes) _journal.Clear();
         }
     }
+
+    /// <summary>
+    /// A step that started and finished within one batch needs only its final event: the final row carries when it
+    /// started, and the step_runs view shows the latest event anyway. Halves the rows a run of short steps commits.
+    /// </summary>
+    private static void DropSupersededRunningEvents(List<object?[]> events)
+    {
+        const int RunId = 1, StepId = 2, Status = 5;
+        var later = new HashSet<(string, string)>();
+        var superseded = new HashSet<object?[]>(ReferenceEqualityComparer.Instance);
+        for (var i = events.Count - 1; i >= 0; i--)
+        {
+            var key = ((string)events[i][RunId]!, (string)events[i][StepId]!);
+            if (!later.Add(key) && (string)events[i][Status]! == Running) superseded.Add(events[i]);
+        }
+        if (superseded.Count > 0) events.RemoveAll(superseded.Contains);
+    }
+
+    private static readonly string Running = StatusText.Of(StepStatus.Running);
 
     /// <summary>
     /// Appends rows through the table's appender, kept open across batches: creating one per table per commit

@@ -37,7 +37,8 @@ public sealed class StepJournalTests : IDisposable
             var steps = store.StepRuns(RunId).ToDictionary(s => s.StepId, s => s.Status);
             Assert.Equal(StepStatus.Succeeded, steps["a"]);
             Assert.Equal(StepStatus.Succeeded, steps["b"]);
-            Assert.Equal(StepStatus.Running, steps["c"]);
+            // A running event is not journaled: a step killed before any commit counts as never started.
+            Assert.False(steps.ContainsKey("c"));
             Assert.Equal(2, store.Count("artifacts"));
             Assert.Equal(2, store.Count("step_outputs"));
             var edge = Assert.Single(store.Lineage(Artifact(2).Sha256, upstream: true));
@@ -48,9 +49,28 @@ public sealed class StepJournalTests : IDisposable
         // Opening again finds nothing left to replay: every record is there exactly once.
         using (var store = PipelineStore.Open(crashed, TimeSpan.Zero))
         {
-            Assert.Equal(3, store.Count("step_events"));
+            Assert.Equal(2, store.Count("step_events"));
             Assert.Equal(2, store.Count("artifacts"));
         }
+    }
+
+    [Fact]
+    public void A_running_event_is_committed_only_if_its_step_has_not_finished_by_the_commit()
+    {
+        using var store = OpenWithoutBackgroundCommits("live");
+        store.UpsertStepRun(Step("quick", StepStatus.Running));
+        store.CompleteStepRun(Step("quick", StepStatus.Succeeded), [("table", Artifact(1))], []);
+        store.UpsertStepRun(Step("slow", StepStatus.Running));
+        store.Flush();
+        store.CompleteStepRun(Step("slow", StepStatus.Succeeded), [("table", Artifact(2))], []);
+        store.Flush();
+
+        var events = store.Read(connection =>
+        {
+            using var result = connection.Query("SELECT step_id, status FROM step_events ORDER BY seq");
+            return result.ReadAllRows().Select(r => $"{r[0]}:{r[1]}").ToList();
+        });
+        Assert.Equal(["quick:succeeded", "slow:running", "slow:succeeded"], events);
     }
 
     [Fact]
