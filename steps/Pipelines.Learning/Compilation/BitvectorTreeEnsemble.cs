@@ -126,22 +126,37 @@ internal sealed class BitvectorTreeEnsemble
         _binner.Bin(ref row, binBytes);
         var binsLow = Vector512.Create<byte>(binBytes);
         var binsHigh = Vector512.Create<byte>(binBytes[Lanes..]);
+        int blocks = _blockSlotStart.Length - 1;
+        if (blocks == 0) return;
+        // Block b + 1's masks are computed before block b's leaf values are added: the additions are one long chain of
+        // dependent floating-point adds (kept in tree order for bit-identical sums), and issued after the next block's
+        // vector work they run alongside it instead of after it.
         if (_narrowKeep is not null)
         {
-            Span<uint> exits = stackalloc uint[Lanes];
-            for (int block = 0; block < _blockSlotStart.Length - 1; block++)
+            Span<uint> current = stackalloc uint[Lanes];
+            Span<uint> next = stackalloc uint[Lanes];
+            NarrowExits(binsLow, binsHigh, 0, current, TreesIn(0));
+            for (int block = 0; block < blocks; block++)
             {
-                NarrowExits(binsLow, binsHigh, block, exits, TreesIn(block));
-                AddLeafValues(block, exits, scores);
+                if (block + 1 < blocks) NarrowExits(binsLow, binsHigh, block + 1, next, TreesIn(block + 1));
+                AddLeafValues(block, current, scores);
+                var done = current;
+                current = next;
+                next = done;
             }
         }
         else
         {
-            Span<ulong> exits = stackalloc ulong[Lanes];
-            for (int block = 0; block < _blockSlotStart.Length - 1; block++)
+            Span<ulong> current = stackalloc ulong[Lanes];
+            Span<ulong> next = stackalloc ulong[Lanes];
+            WideExits(binsLow, binsHigh, 0, current);
+            for (int block = 0; block < blocks; block++)
             {
-                WideExits(binsLow, binsHigh, block, exits);
-                AddLeafValues(block, exits, scores);
+                if (block + 1 < blocks) WideExits(binsLow, binsHigh, block + 1, next);
+                AddLeafValues(block, current, scores);
+                var done = current;
+                current = next;
+                next = done;
             }
         }
     }
