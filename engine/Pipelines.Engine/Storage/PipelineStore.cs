@@ -37,6 +37,7 @@ public sealed class PipelineStore : IDisposable
     private readonly HashSet<string> _knownCacheKeys = new(StringComparer.Ordinal);
     private readonly HashSet<string> _knownArtifacts = new(StringComparer.Ordinal);
     private readonly StepJournal _journal;       // guarded by _queueGate
+    private bool _journalReplayed;               // whatever an earlier process left in the journal is in the database
     private readonly TimeSpan _commitInterval;
     private long _nextSequence;
     private long _committedSequence;
@@ -148,30 +149,32 @@ public sealed class PipelineStore : IDisposable
     /// </summary>
     private void ReplayJournal()
     {
-        if (_journal.Length == 0) return;
-        if (_connection.Scalar<long>("SELECT count(*) FROM information_schema.tables WHERE table_name = 'step_events'") == 0)
+        if (_journal.Length > 0)
         {
-            // A journal beside a new database: the one it belonged to is gone, and its records with it.
+            // A journal beside a new database has lost the database it belonged to, and its records with it.
+            if (_connection.Scalar<long>("SELECT count(*) FROM information_schema.tables WHERE table_name = 'step_events'") > 0)
+                CommitJournalEntriesMissingFromDatabase();
             _journal.Clear();
-            return;
         }
+        _journalReplayed = true;
+    }
+
+    private void CommitJournalEntriesMissingFromDatabase()
+    {
         var committed = _connection.Scalar<long>("SELECT coalesce(max(seq), 0) FROM step_events");
         var missing = new PendingRows();
         foreach (var (sequence, rows) in _journal.ReadEntries())
             if (sequence > committed) missing.Add(rows);
-        if (!missing.IsEmpty)
-        {
-            // An artifact row may exist already when another step (or run) produced the same bytes since.
-            missing.Artifacts.RemoveAll(row =>
-                _connection.Scalar<long>("SELECT count(*) FROM artifacts WHERE sha256 = ?", row[0]) > 0);
-            using var transaction = _connection.BeginTransaction();
-            Append("step_events", missing.StepEvents);
-            Append("artifacts", missing.Artifacts.DistinctBy(row => (string)row[0]!).ToList());
-            Append("step_outputs", missing.StepOutputs);
-            Append("lineage", missing.Lineage);
-            transaction.Commit();
-        }
-        _journal.Clear();
+        if (missing.IsEmpty) return;
+        // An artifact row may exist already when another step (or run) produced the same bytes since.
+        missing.Artifacts.RemoveAll(row =>
+            _connection.Scalar<long>("SELECT count(*) FROM artifacts WHERE sha256 = ?", row[0]) > 0);
+        using var transaction = _connection.BeginTransaction();
+        Append("step_events", missing.StepEvents);
+        Append("artifacts", missing.Artifacts.DistinctBy(row => (string)row[0]!).ToList());
+        Append("step_outputs", missing.StepOutputs);
+        Append("lineage", missing.Lineage);
+        transaction.Commit();
     }
 
     private void LoadCacheKeys()
@@ -222,8 +225,7 @@ public sealed class PipelineStore : IDisposable
         lock (_queueGate)
         {
             ThrowIfCommitFailed();
-            var entry = new PendingRows();
-            return Enqueue(step, entry);
+            return Enqueue(step, new PendingRows());
         }
     }
 
@@ -619,8 +621,9 @@ public sealed class PipelineStore : IDisposable
             }
             lock (_queueGate)
             {
-                // Rows that did not reach the database stay in the journal for whoever opens the store next.
-                if (failure is null && _commitFailure is null) _journal.Clear();
+                // Rows that did not reach the database, this process's or a failed replay's, stay in the journal for
+                // whoever opens the store next.
+                if (failure is null && _commitFailure is null && _journalReplayed) _journal.Clear();
                 _journal.Dispose();
             }
             CloseAppenders();

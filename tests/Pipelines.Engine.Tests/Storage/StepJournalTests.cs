@@ -139,6 +139,30 @@ public sealed class StepJournalTests : IDisposable
     }
 
     [Fact]
+    public void A_replay_that_fails_leaves_the_journal_for_the_next_open()
+    {
+        string crashed;
+        using (var store = OpenWithoutBackgroundCommits("live"))
+        {
+            store.CompleteStepRun(Step("a", StepStatus.Succeeded), [("table", Artifact(1))], []);
+            crashed = CrashImage("live", "crashed");
+        }
+        // An intact entry the database cannot take (a step event three columns wide) after the good one.
+        var journalPath = new StoreLayout(crashed).JournalPath;
+        using (var journal = StepJournal.Open(journalPath))
+        {
+            var bad = new PendingRows();
+            bad.StepEvents.Add([99L, RunId, "bad"]);
+            journal.Append(99, bad);
+        }
+        var before = File.ReadAllBytes(journalPath);
+
+        Assert.ThrowsAny<Exception>(() => PipelineStore.Open(crashed, TimeSpan.Zero).Dispose());
+
+        Assert.Equal(before, File.ReadAllBytes(journalPath));
+    }
+
+    [Fact]
     public void Every_value_type_of_a_step_record_comes_back_unchanged()
     {
         var started = new DateTime(2026, 3, 1, 12, 30, 45, DateTimeKind.Utc).AddTicks(1230);
