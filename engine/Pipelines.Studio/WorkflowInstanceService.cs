@@ -31,6 +31,8 @@ public sealed class WorkflowInstanceService(StudioOptions options)
         RunStatus.Running => ("Running", "Executing"),
         RunStatus.Succeeded => ("Finished", "Finished"),
         RunStatus.Failed => ("Finished", "Faulted"),
+        // Left unfinished by a process that ended; it waits for a resume, as a suspended Elsa workflow waits.
+        RunStatus.Interrupted => ("Running", "Suspended"),
         _ => ("Finished", "Cancelled"),
     };
 

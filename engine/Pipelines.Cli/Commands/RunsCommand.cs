@@ -24,11 +24,14 @@ public static class RunsCommand
                 }
                 using var store = context.OpenStore();
                 var table = new Table().AddColumns("run", "pipeline", "status", "started (UTC)", "duration", "commit");
-                foreach (var run in store.ListRuns(parse.GetValue(limit), parse.GetValue(pipeline)))
+                var runs = store.ListRuns(parse.GetValue(limit), parse.GetValue(pipeline));
+                foreach (var run in runs)
                     table.AddRow(run.RunId, Markup.Escape(run.Pipeline), StatusText.Of(run.Status), run.StartedAt.ToString("yyyy-MM-dd HH:mm:ss"),
                         run.FinishedAt is { } end ? Durations.Format(end - run.StartedAt) : "",
                         run.GitCommit is null ? "" : run.GitCommit[..Math.Min(10, run.GitCommit.Length)] + (run.GitDirty == true ? "+dirty" : ""));
                 Consoles.For(context.Output).Write(table);
+                foreach (var run in runs.Where(r => r.Status == RunStatus.Interrupted))
+                    context.Output.WriteLine($"{run.RunId} was interrupted: continue it with 'pipelines resume {run.RunId}'");
                 return Task.FromResult(ExitCodes.Success);
             });
         });

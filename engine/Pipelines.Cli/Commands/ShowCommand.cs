@@ -42,6 +42,8 @@ public static class ShowCommand
                     foreach (var (output, artifact) in store.OutputArtifacts(run.RunId, step.StepId))
                         artifacts.AddRow(Markup.Escape(step.StepId), Markup.Escape(output), artifact.ShortId, artifact.Kind, artifact.Format, Durations.Bytes(artifact.Bytes));
                 console.Write(artifacts);
+                if (run.Status == RunStatus.Interrupted)
+                    context.Output.WriteLine($"the run was interrupted: continue it with 'pipelines resume {run.RunId}'");
                 return Task.FromResult(ExitCodes.Success);
             });
         });

@@ -106,6 +106,7 @@ public sealed class PipelineStore : IDisposable
                     store.ReplayJournal();
                     store.Migrate();
                     store.LoadCacheKeys();
+                    store.MarkAbandonedRunsInterrupted();
                     return store;
                 }
                 catch
@@ -185,6 +186,17 @@ public sealed class PipelineStore : IDisposable
             foreach (var row in artifacts.ReadAllRows()) _knownArtifacts.Add((string)row[0]!);
         _nextSequence = _connection.Scalar<long>("SELECT coalesce(max(seq), 0) + 1 FROM step_events");
     }
+
+    /// <summary>
+    /// A run still marked running when a process opens the store belongs to a process that ended without finishing
+    /// it: opening takes the store's lock, so no other writer is alive. It is marked interrupted (which
+    /// <c>resume</c> continues) so nobody waits on it; its steps keep exactly what they recorded. Runs of this very
+    /// process are left alone, should it open the store a second time.
+    /// </summary>
+    private void MarkAbandonedRunsInterrupted() => _connection.ExecuteNonQuery(
+        "UPDATE runs SET status = ?, error = 'the process running it (' || coalesce(host, '?') || ', pid ' || coalesce(CAST(pid AS VARCHAR), '?') || ') ended without finishing it' " +
+        "WHERE status = ? AND NOT (coalesce(pid, -1) = ? AND coalesce(host, '') = ?)",
+        StatusText.Of(RunStatus.Interrupted), StatusText.Of(RunStatus.Running), Environment.ProcessId, Environment.MachineName);
 
     public void InsertRun(RunRecord run) => Locked(() => Execute(
         "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

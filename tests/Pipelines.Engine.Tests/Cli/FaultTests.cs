@@ -86,12 +86,19 @@ public sealed class FaultTests : IDisposable
         victim.Kill(); // SIGKILL: no chance to clean up
         victim.WaitForExit();
 
+        // Killed: nobody recorded an end, so the next process to open the store finds the run abandoned.
+        var runs = CliProcess.Run(_workspace.Root, Rows(1000), TimeSpan.FromMinutes(1), "runs");
+        Assert.True(runs.ExitCode == 0, runs.Output + runs.Error);
+        Assert.Contains("interrupted", runs.Output);
+        Assert.DoesNotContain("running", runs.Output);
+
         string runId;
         DateTime? dataFinished;
         using (var store = PipelineStore.Open(_workspace.StoreRoot, TimeSpan.FromSeconds(10)))
         {
             var run = store.ListRuns(1).Single();
-            Assert.Equal(RunStatus.Running, run.Status); // killed: nobody recorded an end
+            Assert.Equal(RunStatus.Interrupted, run.Status);
+            Assert.Null(run.FinishedAt);
             runId = run.RunId;
             var steps = store.StepRuns(runId);
             Assert.Equal(StepStatus.Succeeded, steps.Single(s => s.StepId == "data").Status);
@@ -99,6 +106,11 @@ public sealed class FaultTests : IDisposable
             Assert.DoesNotContain(steps, s => s.StepId == "crunch" && s.Status != StepStatus.Running);
             dataFinished = steps.Single(s => s.StepId == "data").FinishedAt;
         }
+        Assert.Contains($"continue it with 'pipelines resume {runId}'", runs.Output);
+        var show = CliProcess.Run(_workspace.Root, Rows(1000), TimeSpan.FromMinutes(1), "show", runId);
+        Assert.True(show.ExitCode == 0, show.Output + show.Error);
+        Assert.Contains("interrupted", show.Output);
+        Assert.Contains($"continue it with 'pipelines resume {runId}'", show.Output);
 
         var resume = CliProcess.Run(_workspace.Root, Rows(1000), TimeSpan.FromMinutes(2), "resume", runId);
         Assert.True(resume.ExitCode == 0, resume.Output + resume.Error);
