@@ -5,7 +5,8 @@ namespace Pipelines.Studio;
 /// <c>&lt;elsa-workflow-definition-editor&gt;</c> or <c>&lt;elsa-workflow-instance-viewer&gt;</c> pointed at this
 /// server's API. The stylesheets and scripts are the ones Studio's own host page loads, minus web fonts, so
 /// nothing is fetched from outside. The API key, when one is needed, is typed by the user and kept in the
-/// tab's session storage, never written into the page.
+/// tab's session storage, never written into the page. Every graph Studio draws is fitted to its canvas once,
+/// when it first settles: Studio itself keeps the saved zoom and centres it, so a wide DAG opens cut off.
 /// </summary>
 public static class StudioPage
 {
@@ -110,7 +111,33 @@ public static class StudioPage
             })(0);
           }
 
+          // Studio's designer module keeps its X6 graphs by id; importing the same URL Studio imports yields the
+          // same module instance. A graph is fitted once, after its nodes and their measured sizes have stopped
+          // changing (Studio resizes nodes after the first render), so later zooming by the user is left alone.
+          // The canvas is marked data-fitted so anything waiting on the page can tell the fit has happened.
+          async function fitGraphsOnOpen() {
+            const designer = await import("./_content/Elsa.Studio.Workflows.Designer/designer.entry.js");
+            const lastShape = new WeakMap();
+            const fitted = new WeakSet();
+            setInterval(() => {
+              for (const binding of Object.values(designer.graphBindings)) {
+                const graph = binding && binding.graph;
+                if (!graph || fitted.has(graph) || graph.getNodes().length === 0) continue;
+                if (graph.container.getBoundingClientRect().height === 0) continue;
+                const box = graph.getContentBBox();
+                const shape = [graph.getNodes().length, box.x, box.y, box.width, box.height].join();
+                if (lastShape.get(graph) !== shape) { lastShape.set(graph, shape); continue; }
+                fitted.add(graph);
+                graph.zoomToFit({ padding: 20, maxScale: 1 });
+                graph.centerContent({ padding: 20 });
+                graph.container.dataset.fitted = "true";
+              }
+            }, 250);
+          }
+
           load();
+          if (studioAvailable && (params.get("definition") || params.get("instance")))
+            fitGraphsOnOpen().catch(e => console.warn("could not fit the graph to its canvas", e));
           if (params.get("definition")) mount("elsa-workflow-definition-editor", "definition-id", params.get("definition"));
           else if (params.get("instance")) mount("elsa-workflow-instance-viewer", "instance-id", params.get("instance"));
         })();

@@ -10,13 +10,13 @@ using Xunit.Abstractions;
 namespace Pipelines.Studio.Tests;
 
 /// <summary>
-/// The real Elsa Studio (from npm) in Debian's Chromium, driven by Playwright (browser/studio-check.js), against
+/// The real Elsa Studio (from npm) in Chromium (the build the pinned npm package <c>@sparticuz/chromium</c> carries,
+/// see browser/browser-build.js), driven by Playwright (browser/studio-check.js), against
 /// <c>pipelines serve</c> started from the built CLI on a free loopback port. The script only reports what the
 /// page rendered; it is judged here against the pipeline files, the engine's own plan and the run store.
 /// </summary>
 public sealed partial class StudioBrowserTests(ITestOutputHelper output) : IDisposable
 {
-    private const string Chromium = "/usr/bin/chromium";
     private const string DesignedPipeline = "toxicity";
     private const string RanPipeline = "btcusdt-bars";
     // A one-line input in the file, edited in Studio's code editor: the save must change that line and nothing else.
@@ -47,10 +47,9 @@ public sealed partial class StudioBrowserTests(ITestOutputHelper output) : IDisp
     [Fact]
     public async Task Studio_lists_the_pipelines_draws_the_dag_autosaves_an_edit_and_shows_a_finished_run()
     {
-        Assert.True(File.Exists(Chromium),
-            $"{Chromium} is missing; the Studio browser test drives Debian's Chromium. Install it with 'sudo apt-get install -y chromium' (.ci/run does this in CI).");
-        Assert.True(File.Exists(Path.Combine(BrowserDirectory, "node_modules", "playwright-core", "package.json")),
-            $"playwright-core is missing from {BrowserDirectory}/node_modules; building this test project restores it with npm ci (needs node and npm).");
+        foreach (var package in (string[])["playwright-core", "@sparticuz/chromium"])
+            Assert.True(File.Exists(Path.Combine(BrowserDirectory, "node_modules", package, "package.json")),
+                $"{package} is missing from {BrowserDirectory}/node_modules; building this test project restores it with npm ci (needs node and npm).");
 
         var runId = await RunShippedPipeline(RanPipeline);
         IReadOnlyList<StepRunRecord> ranSteps;
@@ -79,7 +78,6 @@ public sealed partial class StudioBrowserTests(ITestOutputHelper output) : IDisp
             var config = new JsonObject
             {
                 ["baseUrl"] = baseUrl,
-                ["chromium"] = Chromium,
                 ["userDataDir"] = Path.Combine(_workspace.Root, "chromium-profile"),
                 ["screenshotDir"] = ArtifactDirectory,
                 ["definitionId"] = DesignedPipeline,
@@ -99,6 +97,7 @@ public sealed partial class StudioBrowserTests(ITestOutputHelper output) : IDisp
 
             ThePipelineListShowsEveryShippedPipeline(report);
             TheDesignerDrawsOneNodePerStepAndTheDag(report, plan);
+            TheDesignerOpensWithEveryNodeInsideTheVisibleCanvas(report, plan);
             TheAutosaveChangedOnlyTheEditedLine(report, before, File.ReadAllText(designedFile));
             TheOtherPipelineFilesAreUntouched();
             TheInstanceViewerShowsTheStepsCompleted(report, ranSteps);
@@ -149,6 +148,21 @@ public sealed partial class StudioBrowserTests(ITestOutputHelper output) : IDisp
         var drawn = report["edges"]!.AsArray().Select(e => $"{e![0]?.GetValue<string>() ?? "?"} -> {e[1]?.GetValue<string>() ?? "?"}").Order(StringComparer.Ordinal).ToList();
         Assert.Equal(expected, drawn);
     }
+
+    private static void TheDesignerOpensWithEveryNodeInsideTheVisibleCanvas(JsonObject report, CompiledPipeline plan)
+    {
+        var fit = report["fit"] as JsonObject ?? throw new InvalidOperationException("the check reported no fitted canvas");
+        var canvas = Box(fit["canvas"]!);
+        Assert.True(canvas.Right - canvas.Left > 100 && canvas.Bottom - canvas.Top > 100, $"the visible canvas is too small to judge: {canvas}");
+        var nodes = fit["nodes"]!.AsArray().Select(n => (Id: n!["id"]!.GetValue<string>(), Box: Box(n["box"]!))).ToList();
+        Assert.Equal(plan.Steps.Count, nodes.Count);
+        foreach (var (id, box) in nodes)
+            Assert.True(box.Left >= canvas.Left && box.Right <= canvas.Right && box.Top >= canvas.Top && box.Bottom <= canvas.Bottom,
+                $"node {id} at {box} lies outside the visible canvas {canvas}");
+    }
+
+    private static (int Left, int Top, int Right, int Bottom) Box(JsonNode box) =>
+        (box["left"]!.GetValue<int>(), box["top"]!.GetValue<int>(), box["right"]!.GetValue<int>(), box["bottom"]!.GetValue<int>());
 
     private static void TheAutosaveChangedOnlyTheEditedLine(JsonObject report, string before, string after)
     {

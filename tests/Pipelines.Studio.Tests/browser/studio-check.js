@@ -1,12 +1,13 @@
-// Drives the real Elsa Studio page served by 'pipelines serve' in Debian's Chromium and reports what the
+// Drives the real Elsa Studio page served by 'pipelines serve' in Chromium and reports what the
 // rendered DOM shows as JSON on stdout; the xUnit test decides whether that is right. Progress goes to stderr,
 // so a failure shows how far the page got.
 // Usage: node studio-check.js '<json>' with
-//   { baseUrl, chromium, userDataDir, screenshotDir, definitionId, runId, totalTimeoutMs,
+//   { baseUrl, userDataDir, screenshotDir, definitionId, runId, totalTimeoutMs,
 //     edit: { stepId, inputLabel, value } }
 'use strict';
 const { chromium } = require('playwright-core');
 const path = require('path');
+const browserBuild = require('./browser-build');
 
 const config = JSON.parse(process.argv[2]);
 const started = Date.now();
@@ -16,7 +17,7 @@ const stepTimeout = 20000;
 // Autosave fires after the editor goes quiet; a save still in flight could land after the one we saw.
 const saveQuietMs = 1500;
 
-const report = { pipelines: [], nodes: [], edges: [], saves: [], instance: [], journalCompleted: 0, screenshots: [], external: [], errors: [], failure: null };
+const report = { pipelines: [], nodes: [], edges: [], fit: null, saves: [], instance: [], journalCompleted: 0, screenshots: [], external: [], errors: [], failure: null };
 let written = false;
 function writeReport() {
   if (written) return;
@@ -111,28 +112,29 @@ async function screenshot(page, name) {
   report.screenshots.push(file);
 }
 
-// The designer toolbar's buttons carry their names only as tooltips: hover each until one says it zooms to fit.
-async function zoomToFit(page) {
-  const buttons = page.locator('[role="toolbar"] .mud-tooltip-root button');
-  const count = await buttons.count();
-  for (let i = 0; i < count; i++) {
-    await buttons.nth(i).hover();
-    const tip = page.locator('.mud-tooltip', { hasText: 'Zoom to fit' });
-    if (await tip.isVisible().catch(() => false) || await tip.waitFor({ state: 'visible', timeout: 1500 }).then(() => true, () => false)) {
-      await buttons.nth(i).click();
-      await page.mouse.move(0, 0);
-      await page.waitForTimeout(500);
-      return;
-    }
+// Where each node is drawn against the part of the canvas the user can see: the graph's container clipped by every
+// ancestor that hides overflow and by the window. Null until the page has fitted the graph (it marks the container).
+function canvasFit() {
+  const canvas = document.querySelector('[data-fitted="true"]');
+  if (!canvas) return null;
+  const round = r => ({ left: Math.round(r.left), top: Math.round(r.top), right: Math.round(r.right), bottom: Math.round(r.bottom) });
+  let visible = { left: 0, top: 0, right: window.innerWidth, bottom: window.innerHeight };
+  for (let e = canvas; e && e !== document.documentElement; e = e.parentElement) {
+    const style = getComputedStyle(e);
+    if (e !== canvas && style.overflowX === 'visible' && style.overflowY === 'visible') continue;
+    const r = e.getBoundingClientRect();
+    visible = { left: Math.max(visible.left, r.left), top: Math.max(visible.top, r.top), right: Math.min(visible.right, r.right), bottom: Math.min(visible.bottom, r.bottom) };
   }
-  throw new Error('the designer toolbar has no "Zoom to fit" button');
+  const nodes = [...canvas.querySelectorAll('.x6-node')].map(n => ({ id: n.getAttribute('data-cell-id'), box: round(n.getBoundingClientRect()) }));
+  return nodes.length ? { canvas: round(visible), nodes } : null;
 }
 
 async function main() {
-  log('launching ' + config.chromium);
+  const browser = await browserBuild.locate();
+  log(`launching ${browser.description}: ${browser.executablePath}`);
   const context = await chromium.launchPersistentContext(config.userDataDir, {
-    executablePath: config.chromium, headless: true, timeout: stepTimeout, viewport: { width: 1600, height: 1000 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    executablePath: browser.executablePath, headless: true, timeout: stepTimeout, viewport: { width: 1600, height: 1000 },
+    args: browser.args,
   });
   try {
     const page = context.pages()[0] || await context.newPage();
@@ -165,10 +167,10 @@ async function main() {
     report.nodes = graph.nodes;
     report.edges = graph.edges;
     log(`designer drew ${graph.nodes.length} nodes and ${graph.edges.length} edges`);
+    await page.waitForSelector('[data-fitted="true"]', { state: 'attached' });
+    report.fit = await settled(page, canvasFit, 'the fitted canvas', stepTimeout);
     await screenshot(page, `designer-${config.definitionId}.png`);
 
-    // A wide DAG runs past the canvas and under the side panes; fit it to the canvas so every node can be clicked.
-    await zoomToFit(page);
     log(`editing ${config.edit.inputLabel} of ${config.edit.stepId}`);
     await page.click(`.x6-node[data-cell-id="${config.edit.stepId}"] .activity-label`);
     const field = page.locator('.mud-input')
