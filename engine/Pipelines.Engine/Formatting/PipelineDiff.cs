@@ -9,7 +9,9 @@ namespace Pipelines.Engine.Formatting;
 
 /// <summary>
 /// Explains a change to a pipeline in Markdown for a pull request: what changed, input by input, and what
-/// the next run will recompute. Values are compared by meaning, so reformatting alone explains as no change.
+/// the next run will recompute. Values are compared by meaning, so reformatting alone explains as no change,
+/// and a change deep inside an input or parameter is named by its path (<c>params.num_leaves</c>) rather
+/// than shown as the whole value twice.
 /// </summary>
 public static class PipelineDiff
 {
@@ -43,11 +45,11 @@ public static class PipelineDiff
             pipelineLines.Add($"- description: {(before.Description is null ? "none" : Code(before.Description))} {Arrow} {(after.Description is null ? "none" : Code(after.Description))}");
         Section(builder, "Pipeline", pipelineLines);
 
-        Section(builder, "Parameters", parameters.Select(p => p.Before is null
-            ? $"- {Code(p.Name)} added: {Value(p.After)}"
-            : p.After is null
-                ? $"- {Code(p.Name)} removed (was {Value(p.Before)})"
-                : $"- {Code(p.Name)} changed: {Value(p.Before)} {Arrow} {Value(p.After)}").ToList());
+        var parameterLines = new List<string>();
+        foreach (var parameter in parameters)
+            foreach (var change in ValueChange.Between(parameter.Name, parameter.Before, parameter.After))
+                AddChange(parameterLines, "", change);
+        Section(builder, "Parameters", parameterLines);
 
         var stepLines = new List<string>();
         foreach (var step in matching.Added) stepLines.Add($"- {Code(step.Id)} added ({Code(step.Uses)})");
@@ -112,14 +114,12 @@ public static class PipelineDiff
 
         var oldInputs = old.With?.Entries ?? [];
         var newInputs = changed.With?.Entries ?? [];
+        // Inputs bind to properties by name, so only what each name holds is compared, not their order.
         foreach (var (key, value) in newInputs)
-        {
-            var previous = old.With?.Get(key.Value);
-            if (previous is null) InputChange(lines, key.Value, "added", null, value);
-            else if (!YamlValues.Equal(previous, value)) InputChange(lines, key.Value, "changed", previous, value);
-        }
+            foreach (var change in ValueChange.Between(key.Value, old.With?.Get(key.Value), value))
+                AddChange(lines, "input ", change);
         foreach (var (key, value) in oldInputs)
-            if (changed.With?.Get(key.Value) is null) InputChange(lines, key.Value, "removed", value, null);
+            if (changed.With?.Get(key.Value) is null) AddChange(lines, "input ", new ValueChange(key.Value, value, null));
 
         var oldNeeds = old.Needs.Select(n => n.Value).ToList();
         var newNeeds = changed.Needs.Select(n => n.Value).ToList();
@@ -136,18 +136,21 @@ public static class PipelineDiff
         return lines;
     }
 
-    private static void InputChange(List<string> lines, string name, string what, YamlNode? before, YamlNode? after)
+    /// <param name="kind">What the path names, such as <c>"input "</c>; empty where the section says it.</param>
+    private static void AddChange(List<string> lines, string kind, ValueChange change)
     {
+        var (before, after) = (change.Before, change.After);
+        var what = before is null ? "added" : after is null ? "removed" : "changed";
         var textual = before is null or YamlScalar && after is null or YamlScalar;
         if (textual && (YamlValues.IsMultiLine(before) || YamlValues.IsMultiLine(after)))
         {
             var diff = LineDiff.Unified(((YamlScalar?)before)?.Value ?? "", ((YamlScalar?)after)?.Value ?? "");
             if (diff.All(l => l[0] == ' '))
             {
-                lines.Add($"- input {Code(name)} changed: line breaks at the end only");
+                lines.Add($"- {kind}{Code(change.Path)} changed: line breaks at the end only");
                 return;
             }
-            lines.Add($"- input {Code(name)} {what}:");
+            lines.Add($"- {kind}{Code(change.Path)} {what}:");
             var fence = MarkdownText.Fence(diff);
             lines.Add("  " + fence + "diff");
             lines.AddRange(diff.Select(l => "  " + l));
@@ -156,9 +159,9 @@ public static class PipelineDiff
         }
         lines.Add(what switch
         {
-            "added" => $"- input {Code(name)} added: {Value(after)}",
-            "removed" => $"- input {Code(name)} removed (was {Value(before)})",
-            _ => $"- input {Code(name)} changed: {Value(before)} {Arrow} {Value(after)}",
+            "added" => $"- {kind}{Code(change.Path)} added: {Value(after)}",
+            "removed" => $"- {kind}{Code(change.Path)} removed (was {Value(before)})",
+            _ => $"- {kind}{Code(change.Path)} changed: {Value(before)} {Arrow} {Value(after)}",
         });
     }
 

@@ -267,7 +267,7 @@ public class PipelineDiffTests
 
             #### `b` (`transform/sql`)
 
-            - input `tables` changed: `{ a: '${{ steps.a.outputs.table }}' }` → `{ a: '${{ steps.src.outputs.table }}' }`
+            - input `tables.a` changed: `${{ steps.a.outputs.table }}` → `${{ steps.src.outputs.table }}`
 
             ### Effect on the next run
 
