@@ -1,58 +1,47 @@
-using System.Runtime.InteropServices;
-using Pipelines.OnnxRuntime.Native;
+using Microsoft.ML.OnnxRuntime;
 
 namespace Pipelines.OnnxRuntime;
 
 /// <summary>
-/// Scores one row per call: a [1, features] double input and a [1, width] float output tensor are created once over
-/// native buffers, and each call copies the row in and runs the session into the same output. No managed allocation
-/// per call. Not thread-safe: one runner per thread.
+/// Scores one row per call with no managed allocation: a [1, features] double input and a [1, width] float output
+/// tensor are created once over pinned buffers and bound to the session with an <see cref="OrtIoBinding"/>, so each
+/// call only copies the row in and runs the binding, and ONNX Runtime writes the scores straight into the output
+/// buffer. Not thread-safe: one runner per thread.
 /// </summary>
-public sealed unsafe class OnnxRowRunner : IDisposable
+public sealed class OnnxRowRunner : IDisposable
 {
-    private readonly OnnxSession _session;
-    private readonly NativeStrings _names;
-    private readonly double* _input;
-    private readonly float* _output;
-    private readonly ValueHandle _inputValue;
-    private readonly ValueHandle _outputValue;
-    private readonly IntPtr* _values;
-    private bool _sessionReferenced;
+    private readonly OnnxModel _model;
+    private readonly double[] _input;
+    private readonly float[] _output;
+    private readonly OrtValue _inputValue;
+    private readonly OrtValue _outputValue;
+    private readonly OrtIoBinding _binding;
+    private readonly RunOptions _runOptions = new();
     private bool _disposed;
 
-    internal OnnxRowRunner(OnnxSession session, string inputName, int featureCount, string outputName, int outputWidth)
+    internal OnnxRowRunner(OnnxModel model, string inputName, int featureCount, string outputName, int outputWidth)
     {
         ArgumentNullException.ThrowIfNull(inputName);
         ArgumentNullException.ThrowIfNull(outputName);
         ArgumentOutOfRangeException.ThrowIfLessThan(featureCount, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(outputWidth, 1);
+        var session = model.Session;
         if (!session.InputNames.Contains(inputName))
-            throw new ArgumentException($"The model '{session.Source}' has no input '{inputName}' (inputs: {string.Join(", ", session.InputNames)}).", nameof(inputName));
+            throw new ArgumentException($"The model '{model.Source}' has no input '{inputName}' (inputs: {string.Join(", ", session.InputNames)}).", nameof(inputName));
         if (!session.OutputNames.Contains(outputName))
-            throw new ArgumentException($"The model '{session.Source}' has no output '{outputName}' (outputs: {string.Join(", ", session.OutputNames)}).", nameof(outputName));
-        _session = session;
+            throw new ArgumentException($"The model '{model.Source}' has no output '{outputName}' (outputs: {string.Join(", ", session.OutputNames)}).", nameof(outputName));
+        _model = model;
         FeatureCount = featureCount;
         OutputWidth = outputWidth;
-        session.Handle.DangerousAddRef(ref _sessionReferenced);
-        _names = new NativeStrings(2);
-        _names.Set(0, inputName);
-        _names.Set(1, outputName);
-        _input = (double*)NativeMemory.AllocZeroed((nuint)featureCount, sizeof(double));
-        _output = (float*)NativeMemory.AllocZeroed((nuint)outputWidth, sizeof(float));
-        _values = (IntPtr*)NativeMemory.AllocZeroed(2, (nuint)sizeof(IntPtr));
-        long* shape = stackalloc long[2];
-        shape[0] = 1;
-        shape[1] = featureCount;
-        IntPtr memory = session.MemoryInfo.DangerousGetHandle();
-        OrtApi.Check(OrtApi.CreateTensorWithDataAsOrtValue(memory, _input, (nuint)(featureCount * sizeof(double)), shape, 2, (int)OnnxElementType.Double, out IntPtr input),
-            $"ONNX Runtime could not create the input tensor '{inputName}'");
-        _inputValue = new ValueHandle(input);
-        shape[1] = outputWidth;
-        OrtApi.Check(OrtApi.CreateTensorWithDataAsOrtValue(memory, _output, (nuint)(outputWidth * sizeof(float)), shape, 2, (int)OnnxElementType.Float, out IntPtr output),
-            $"ONNX Runtime could not create the output tensor '{outputName}'");
-        _outputValue = new ValueHandle(output);
-        _values[0] = input;
-        _values[1] = output;
+        // ONNX Runtime keeps the buffers' addresses for the runner's whole life; on the pinned object heap they never
+        // hold up the garbage collector's compaction.
+        _input = GC.AllocateArray<double>(featureCount, pinned: true);
+        _output = GC.AllocateArray<float>(outputWidth, pinned: true);
+        _inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _input.AsMemory(), new long[] { 1, featureCount });
+        _outputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _output.AsMemory(), new long[] { 1, outputWidth });
+        _binding = session.CreateIoBinding();
+        _binding.BindInput(inputName, _inputValue);
+        _binding.BindOutput(outputName, _outputValue);
     }
 
     public int FeatureCount { get; }
@@ -63,25 +52,28 @@ public sealed unsafe class OnnxRowRunner : IDisposable
     public ReadOnlySpan<float> Run(ReadOnlySpan<double> features)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(_model.IsDisposed, _model);
         if (features.Length != FeatureCount)
             throw new ArgumentException($"The row has {features.Length} features; the runner was created for {FeatureCount}.", nameof(features));
-        features.CopyTo(new Span<double>(_input, FeatureCount));
-        IntPtr status = OrtApi.Run(_session.Handle.DangerousGetHandle(), IntPtr.Zero, _names.Pointers, _values, 1, _names.Pointers + 1, 1, _values + 1);
-        // The message is only formatted on failure, so a successful call allocates nothing.
-        if (status != IntPtr.Zero) OrtApi.Check(status, $"ONNX Runtime failed to run the model '{_session.Source}'");
-        return new ReadOnlySpan<float>(_output, OutputWidth);
+        features.CopyTo(_input);
+        try
+        {
+            _model.Session.RunWithBinding(_runOptions, _binding);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new OnnxModelException($"ONNX Runtime failed to run the model '{_model.Source}'", e);
+        }
+        return _output;
     }
 
     public void Dispose()
     {
         if (_disposed) return;
         _disposed = true;
+        _binding.Dispose();
         _inputValue.Dispose();
         _outputValue.Dispose();
-        NativeMemory.Free(_input);
-        NativeMemory.Free(_output);
-        NativeMemory.Free(_values);
-        _names.Dispose();
-        if (_sessionReferenced) _session.Handle.DangerousRelease();
+        _runOptions.Dispose();
     }
 }

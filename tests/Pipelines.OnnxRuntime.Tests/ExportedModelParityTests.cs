@@ -49,10 +49,8 @@ public sealed class ExportedModelParityTests
     {
         var model = TestData.FixtureModel("multiclass");
         var rows = TestData.ProbingRows(model, 500, seed: 24);
-        using var session = OnnxSession.Load(OnnxTreeEnsembleExporter.Export(model, OnnxOutputKind.Predictions));
-        var outputs = session.Run(OnnxTreeEnsembleExporter.InputName, rows.SelectMany(r => r).ToArray(), new long[] { rows.Length, model.FeatureCount },
-            OnnxTreeEnsembleExporter.LabelOutputName);
-        long[] labels = outputs[0].GetInt64s();
+        using var onnx = OnnxModel.Load(OnnxTreeEnsembleExporter.Export(model, OnnxOutputKind.Predictions));
+        var (labels, _) = onnx.Run<long>(OnnxTreeEnsembleExporter.InputName, rows, OnnxTreeEnsembleExporter.LabelOutputName);
         var probabilities = new double[3];
         for (int r = 0; r < rows.Length; r++)
         {
@@ -64,15 +62,12 @@ public sealed class ExportedModelParityTests
     private static void AssertParity(TreeEnsembleModel model, double[][] rows)
     {
         int classes = model.TreesPerIteration;
-        double[] flat = rows.SelectMany(r => r).ToArray();
-        long[] shape = { rows.Length, model.FeatureCount };
 
-        using (var raw = OnnxSession.Load(OnnxTreeEnsembleExporter.Export(model, OnnxOutputKind.RawScores), "raw scores"))
+        using (var raw = OnnxModel.Load(OnnxTreeEnsembleExporter.Export(model, OnnxOutputKind.RawScores), "raw scores"))
         {
-            var scores = raw.Run(OnnxTreeEnsembleExporter.InputName, flat, shape, OnnxTreeEnsembleExporter.ScoresOutputName)[0];
-            Assert.Equal(new long[] { rows.Length, classes }, scores.Shape);
+            var (actual, shape) = raw.Run<float>(OnnxTreeEnsembleExporter.InputName, rows, OnnxTreeEnsembleExporter.ScoresOutputName);
+            Assert.Equal(new long[] { rows.Length, classes }, shape);
             var expected = new double[classes];
-            float[] actual = scores.GetFloats();
             for (int r = 0; r < rows.Length; r++)
             {
                 model.PredictRaw(rows[r], expected);
@@ -81,12 +76,11 @@ public sealed class ExportedModelParityTests
         }
 
         var exported = OnnxTreeEnsembleExporter.Export(model, OnnxOutputKind.Predictions);
-        using var predictions = OnnxSession.Load(exported, "predictions");
+        using var predictions = OnnxModel.Load(exported, "predictions");
         bool classifier = model.Objective.Kind is ObjectiveKind.Sigmoid or ObjectiveKind.Softmax or ObjectiveKind.SigmoidPerClass;
         string output = classifier ? OnnxTreeEnsembleExporter.ProbabilitiesOutputName : OnnxTreeEnsembleExporter.ScoresOutputName;
-        var tensor = predictions.Run(OnnxTreeEnsembleExporter.InputName, flat, shape, output)[0];
-        float[] values = tensor.GetFloats();
-        int width = (int)tensor.Shape[1];
+        var (values, predictionShape) = predictions.Run<float>(OnnxTreeEnsembleExporter.InputName, rows, output);
+        int width = (int)predictionShape[1];
         var ours = new double[classes];
         for (int r = 0; r < rows.Length; r++)
         {

@@ -90,9 +90,8 @@ public sealed class OnnxTreeEnsembleReaderTests
         Assert.Equal(new[] { "f0", "f1" }, model.FeatureNames);
         var compiled = CompiledTreeEnsemble.Compile(model);
         var output = new double[1];
-        using var session = OnnxSession.Load(onnx, "mixed.onnx");
-        var flat = cases.SelectMany(c => c.Row).ToArray();
-        float[] runtime = session.Run(HandWrittenModels.InputName, flat, new long[] { cases.Length, 2 }, HandWrittenModels.ScoresName)[0].GetFloats();
+        using var runtimeModel = OnnxModel.Load(onnx, "mixed.onnx");
+        var (runtime, _) = runtimeModel.Run<float>(HandWrittenModels.InputName, cases.Select(c => c.Row).ToArray(), HandWrittenModels.ScoresName);
         for (int i = 0; i < cases.Length; i++)
         {
             model.Predict(cases[i].Row, output);
@@ -109,8 +108,8 @@ public sealed class OnnxTreeEnsembleReaderTests
         byte[] onnx = HandWrittenModels.MixedModesRegressor(a => a["post_transform"] = OnnxAttribute.String("post_transform", "LOGISTIC"));
 
         // The operator's definition says p = 1 / (1 + e^-24.25) for this row; ONNX Runtime returns the raw 24.25.
-        using var session = OnnxSession.Load(onnx);
-        float[] runtime = session.Run(HandWrittenModels.InputName, new[] { 0.5, -1.0 }, new long[] { 1, 2 }, HandWrittenModels.ScoresName)[0].GetFloats();
+        using var runtimeModel = OnnxModel.Load(onnx);
+        var (runtime, _) = runtimeModel.Run<float>(HandWrittenModels.InputName, new[] { new[] { 0.5, -1.0 } }, HandWrittenModels.ScoresName);
         Assert.Equal(24.25f, runtime[0]);
         var error = Assert.Throws<ModelFormatException>(() => OnnxTreeEnsembleReader.Read(onnx, "logistic.onnx"));
         Assert.Contains("'post_transform' is LOGISTIC on a regressor", error.Message);
@@ -133,8 +132,8 @@ public sealed class OnnxTreeEnsembleReaderTests
         var rows = new[] { new[] { 0.5, -1.0 }, new[] { Math.BitDecrement(0.5), -1.0 }, new[] { double.NaN, Math.BitDecrement(-1.0) }, new[] { 0.0, double.NaN } };
         // Per row (tree 7 + 0.5, tree 3 - 2) from the hand computation: (4.5, 18), (1.5, 18), (2.5, 18), (2.5, 8).
         double[][] raw = { new[] { 4.5, 18.0 }, new[] { 1.5, 18.0 }, new[] { 2.5, 18.0 }, new[] { 2.5, 8.0 } };
-        using var session = OnnxSession.Load(onnx);
-        float[] runtime = session.Run(HandWrittenModels.InputName, rows.SelectMany(r => r).ToArray(), new long[] { rows.Length, 2 }, HandWrittenModels.ScoresName)[0].GetFloats();
+        using var runtimeModel = OnnxModel.Load(onnx);
+        var (runtime, _) = runtimeModel.Run<float>(HandWrittenModels.InputName, rows, HandWrittenModels.ScoresName);
         var output = new double[2];
         for (int r = 0; r < rows.Length; r++)
         {
@@ -157,9 +156,8 @@ public sealed class OnnxTreeEnsembleReaderTests
         // One tree: f0 <= 0 ? -1.5 : 0.75, so p = 1 / (1 + e^1.5) = 0.18242552380635635 or 1 / (1 + e^-0.75) = 0.679178699175393.
         var rows = new[] { new[] { -1.0 }, new[] { 0.0 }, new[] { 0.25 }, new[] { double.NaN } };
         double[] expected = { 0.18242552380635635, 0.18242552380635635, 0.679178699175393, 0.679178699175393 };
-        using var session = OnnxSession.Load(onnx, "class-one.onnx");
-        float[] probabilities = session.Run(HandWrittenModels.InputName, rows.SelectMany(r => r).ToArray(), new long[] { rows.Length, 1 },
-            HandWrittenModels.ProbabilitiesName)[0].GetFloats();
+        using var runtimeModel = OnnxModel.Load(onnx, "class-one.onnx");
+        var (probabilities, _) = runtimeModel.Run<float>(HandWrittenModels.InputName, rows, HandWrittenModels.ProbabilitiesName);
         var output = new double[1];
         for (int r = 0; r < rows.Length; r++)
         {
@@ -196,11 +194,10 @@ public sealed class OnnxTreeEnsembleReaderTests
         var compiled = CompiledTreeEnsemble.Compile(read);
         int outputs = read.TreesPerIteration;
         bool classifier = read.Objective.Kind is ObjectiveKind.Sigmoid or ObjectiveKind.Softmax or ObjectiveKind.SigmoidPerClass;
-        using var session = OnnxSession.Load(onnx);
-        var tensor = session.Run(OnnxTreeEnsembleExporter.InputName, rows.SelectMany(r => r).ToArray(), new long[] { rows.Length, read.FeatureCount },
-            classifier ? OnnxTreeEnsembleExporter.ProbabilitiesOutputName : OnnxTreeEnsembleExporter.ScoresOutputName)[0];
-        float[] values = tensor.GetFloats();
-        int width = (int)tensor.Shape[1];
+        using var runtimeModel = OnnxModel.Load(onnx);
+        var (values, shape) = runtimeModel.Run<float>(OnnxTreeEnsembleExporter.InputName, rows,
+            classifier ? OnnxTreeEnsembleExporter.ProbabilitiesOutputName : OnnxTreeEnsembleExporter.ScoresOutputName);
+        int width = (int)shape[1];
         var ours = new double[outputs];
         for (int r = 0; r < rows.Length; r++)
         {
