@@ -4,16 +4,18 @@ using System.Text.Json.Nodes;
 using Pipelines.Abstractions;
 using Pipelines.Learning.Metrics;
 using Pipelines.Steps.Tables;
+using Pipelines.Steps.Validate;
 
 namespace Pipelines.Steps.Report;
 
 /// <summary>
-/// One page a person would rather look at than read: the model's holdout metrics, the gate's verdict, a
+/// One page a person would rather look at than read: the model's holdout metrics, the gate's verdict (a comparison
+/// with the champion showing both models' figures, the margin and the confidence bound), a
 /// confusion matrix, ROC curve or predicted-vs-actual plot, the equity curve of the model's signal, the drift
 /// table and the SHAP summary — self-contained HTML with inline SVG.
 /// </summary>
-[Step("report/run", "Report", "Run report",
-    Description = "Make a self-contained HTML report of a training run: metrics, gate verdict, confusion matrix or ROC curve or predicted-vs-actual, equity curve of the signal, drift table and SHAP summary (inline SVG, no network assets).")]
+[Step("report/run", "Report", "Run report", Version = 2,
+    Description = "Make a self-contained HTML report of a training run: metrics, gate verdict (with both models' figures, the margin and the confidence bound of a beats comparison), confusion matrix or ROC curve or predicted-vs-actual, equity curve of the signal, drift table and SHAP summary (inline SVG, no network assets).")]
 public sealed class RunReportStep : Step<RunReportInputs, RunReportOutputs>
 {
     public override Task<RunReportOutputs> ExecuteAsync(RunReportInputs inputs, IStepContext context, CancellationToken cancellationToken)
@@ -41,13 +43,13 @@ public sealed class RunReportStep : Step<RunReportInputs, RunReportOutputs>
         html.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>").Append(SvgCharts.Encode(inputs.Title))
             .Append("</title><style>body{font-family:system-ui,sans-serif;margin:2rem;color:#222;max-width:64rem}h1{font-size:1.5rem}")
             .Append("h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #ddd}table{border-collapse:collapse}td,th{padding:.25rem .6rem;border:1px solid #ddd;text-align:right}")
-            .Append("th{background:#f4f4f4}.ok{color:#17803d}.bad{color:#c62828}.meta{color:#666}svg text{font-size:11px}</style></head><body>");
+            .Append("th{background:#f4f4f4}.ok{color:#17803d}.bad{color:#c62828}.meta{color:#666}td.why{text-align:left}svg text{font-size:11px}</style></head><body>");
         html.Append("<h1>").Append(SvgCharts.Encode(inputs.Title)).Append("</h1><p class=\"meta\">")
             .Append(SvgCharts.Encode(F($"{objective} model on {metrics["rows"]?["train"]} training rows, judged on the latest {rows} rows; training data {((string?)metrics["training_data_sha256"])?[..12]}, model {((string?)metrics["model_sha256"])?[..12]}; run {context.RunId}.")))
             .Append("</p>");
 
         html.Append("<h2>Holdout metrics</h2>").Append(MetricsTable(metrics));
-        if (inputs.Gate is not null) html.Append("<h2>Gate</h2>").Append(GateSection(ReadJson(context, inputs.Gate, "gate")));
+        if (inputs.Gate is not null) html.Append("<h2>Gate</h2>").Append(GateVerdictHtml.Render(ReadGate(context, inputs.Gate)));
 
         if (objective == "regression")
         {
@@ -87,15 +89,6 @@ public sealed class RunReportStep : Step<RunReportInputs, RunReportOutputs>
         var html = new StringBuilder("<table><tr><th>metric</th><th>holdout</th>").Append(walk is null ? "" : "<th>walk-forward mean</th>").Append("</tr>");
         foreach (var (name, value) in holdout)
             html.Append(F($"<tr><th>{SvgCharts.Encode(name)}</th><td>{Number(value)}</td>")).Append(walk is null ? "" : F($"<td>{Number(walk[name])}</td>")).Append("</tr>");
-        return html.Append("</table>").ToString();
-    }
-
-    private static string GateSection(JsonNode gate)
-    {
-        var passed = (bool?)gate["passed"] == true;
-        var html = new StringBuilder(F($"<p class=\"{(passed ? "ok" : "bad")}\">{(passed ? "Passed" : "Did not pass")}</p><table><tr><th>metric</th><th>value</th><th>min</th><th>max</th><th>verdict</th></tr>"));
-        foreach (var r in gate["requirements"]?.AsArray() ?? [])
-            html.Append(F($"<tr><th>{SvgCharts.Encode((string)r!["metric"]!)}</th><td>{Number(r["value"])}</td><td>{Number(r["min"])}</td><td>{Number(r["max"])}</td><td class=\"{((bool)r["passed"]! ? "ok" : "bad")}\">{((bool)r["passed"]! ? "meets" : "fails")}</td></tr>"));
         return html.Append("</table>").ToString();
     }
 
@@ -185,6 +178,18 @@ public sealed class RunReportStep : Step<RunReportInputs, RunReportOutputs>
         catch (System.Text.Json.JsonException e)
         {
             throw new StepInputException(input, $"artifact {artifact.ShortId} is not JSON: {e.Message}");
+        }
+    }
+
+    private static GateReport ReadGate(IStepContext context, Artifact artifact)
+    {
+        try
+        {
+            return GateReport.FromJson(File.ReadAllText(context.OpenArtifact(artifact)));
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new StepInputException("gate", $"artifact {artifact.ShortId} is not a validate/gate report: {e.Message}");
         }
     }
 
