@@ -31,6 +31,6 @@ public sealed record RunReportInputs
     [Input("Global SHAP JSON from explain/shap; optional.")]
     public Artifact? Shap { get; init; }
 
-    [Input("Gate report JSON from validate/gate; optional.")]
+    [Input("Gate report JSON from validate/gate; optional. A beats: comparison is shown with both models' values, the margin and the confidence bound the gate decided on.")]
     public Artifact? Gate { get; init; }
 }

@@ -4,18 +4,23 @@ using System.Text.Json.Nodes;
 using Pipelines.Abstractions;
 using Pipelines.Learning.Metrics;
 using Pipelines.Steps.Tables;
+using Pipelines.Steps.Validate;
 
 namespace Pipelines.Steps.Report;
 
 /// <summary>
-/// One page a person would rather look at than read: the model's holdout metrics, the gate's verdict, a
-/// confusion matrix, ROC curve or predicted-vs-actual plot, the equity curve of the model's signal, the drift
-/// table and the SHAP summary — self-contained HTML with inline SVG.
+/// One page a person would rather look at than read: the model's holdout metrics, the gate's verdict (a comparison
+/// with the champion showing both models' figures, the margin and the confidence bound), a confusion matrix and ROC
+/// curves (one per class for a multiclass model) or a predicted-vs-actual plot, the equity curve of the model's
+/// signal, the drift table and the SHAP summary — self-contained HTML with inline SVG.
 /// </summary>
-[Step("report/run", "Report", "Run report",
-    Description = "Make a self-contained HTML report of a training run: metrics, gate verdict, confusion matrix or ROC curve or predicted-vs-actual, equity curve of the signal, drift table and SHAP summary (inline SVG, no network assets).")]
+[Step("report/run", "Report", "Run report", Version = 2,
+    Description = "Make a self-contained HTML report of a training run: metrics, gate verdict (with both models' figures, the margin and the confidence bound of a beats comparison), confusion matrix and ROC curve (one per class, against the rest, for multiclass) or predicted-vs-actual, equity curve of the signal, drift table and SHAP summary (inline SVG, no network assets).")]
 public sealed class RunReportStep : Step<RunReportInputs, RunReportOutputs>
 {
+    /// <summary>Distinguishable line colours for the classes' curves; more classes than colours repeat them.</summary>
+    private static readonly string[] Palette = ["#3b7dd8", "#e07b39", "#2e9e5b", "#c62828", "#8e5cc4", "#8c6d31", "#d4529c", "#17a2b8", "#6c757d", "#b5a300"];
+
     public override Task<RunReportOutputs> ExecuteAsync(RunReportInputs inputs, IStepContext context, CancellationToken cancellationToken)
     {
         if ((inputs.ReturnsColumn is null) != (inputs.Data is null))
@@ -41,13 +46,13 @@ public sealed class RunReportStep : Step<RunReportInputs, RunReportOutputs>
         html.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>").Append(SvgCharts.Encode(inputs.Title))
             .Append("</title><style>body{font-family:system-ui,sans-serif;margin:2rem;color:#222;max-width:64rem}h1{font-size:1.5rem}")
             .Append("h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #ddd}table{border-collapse:collapse}td,th{padding:.25rem .6rem;border:1px solid #ddd;text-align:right}")
-            .Append("th{background:#f4f4f4}.ok{color:#17803d}.bad{color:#c62828}.meta{color:#666}svg text{font-size:11px}</style></head><body>");
+            .Append("th{background:#f4f4f4}.ok{color:#17803d}.bad{color:#c62828}.meta{color:#666}td.why{text-align:left}svg text{font-size:11px}</style></head><body>");
         html.Append("<h1>").Append(SvgCharts.Encode(inputs.Title)).Append("</h1><p class=\"meta\">")
             .Append(SvgCharts.Encode(F($"{objective} model on {metrics["rows"]?["train"]} training rows, judged on the latest {rows} rows; training data {((string?)metrics["training_data_sha256"])?[..12]}, model {((string?)metrics["model_sha256"])?[..12]}; run {context.RunId}.")))
             .Append("</p>");
 
         html.Append("<h2>Holdout metrics</h2>").Append(MetricsTable(metrics));
-        if (inputs.Gate is not null) html.Append("<h2>Gate</h2>").Append(GateSection(ReadJson(context, inputs.Gate, "gate")));
+        if (inputs.Gate is not null) html.Append("<h2>Gate</h2>").Append(GateVerdictHtml.Render(ReadGate(context, inputs.Gate)));
 
         if (objective == "regression")
         {
@@ -59,9 +64,7 @@ public sealed class RunReportStep : Step<RunReportInputs, RunReportOutputs>
             var classCount = Math.Max(2, predictionColumns.Count == 1 ? 2 : predictionColumns.Count);
             var predicted = predictions.Select(p => p.Length == 1 ? (p[0] >= 0.5 ? 1 : 0) : Array.IndexOf(p, p.Max())).ToArray();
             html.Append("<h2>Confusion matrix</h2>").Append(Confusion(labels.Select(l => (int)l).ToArray(), predicted, classCount, classes));
-            if (predictionColumns.Count == 1)
-                html.Append("<h2>ROC curve</h2>").Append(SvgCharts.Lines([("model", "#3b7dd8", Roc(labels, predictions.Select(p => p[0]).ToArray())),
-                    ("chance", "#bbb", [(0, 0), (1, 1)])], "false positive rate", "true positive rate", (0, 1), (0, 1)));
+            html.Append(predictionColumns.Count == 1 ? "<h2>ROC curve</h2>" : "<h2>ROC curves, one per class</h2>").Append(RocCurves(labels, predictions, predictionColumns.Count, classes));
         }
 
         if (inputs.Data is not null)
@@ -90,15 +93,6 @@ public sealed class RunReportStep : Step<RunReportInputs, RunReportOutputs>
         return html.Append("</table>").ToString();
     }
 
-    private static string GateSection(JsonNode gate)
-    {
-        var passed = (bool?)gate["passed"] == true;
-        var html = new StringBuilder(F($"<p class=\"{(passed ? "ok" : "bad")}\">{(passed ? "Passed" : "Did not pass")}</p><table><tr><th>metric</th><th>value</th><th>min</th><th>max</th><th>verdict</th></tr>"));
-        foreach (var r in gate["requirements"]?.AsArray() ?? [])
-            html.Append(F($"<tr><th>{SvgCharts.Encode((string)r!["metric"]!)}</th><td>{Number(r["value"])}</td><td>{Number(r["min"])}</td><td>{Number(r["max"])}</td><td class=\"{((bool)r["passed"]! ? "ok" : "bad")}\">{((bool)r["passed"]! ? "meets" : "fails")}</td></tr>"));
-        return html.Append("</table>").ToString();
-    }
-
     private static string Confusion(int[] actual, int[] predicted, int classes, IReadOnlyList<string> names)
     {
         var matrix = ConfusionMatrix.Compute(actual, predicted, classes);
@@ -120,22 +114,34 @@ public sealed class RunReportStep : Step<RunReportInputs, RunReportOutputs>
         return html.Append("</table>").ToString();
     }
 
-    /// <summary>ROC points from every distinct threshold, highest first.</summary>
-    private static IReadOnlyList<(double X, double Y)> Roc(double[] labels, double[] scores)
+    /// <summary>
+    /// A binary model's one curve, or a multiclass model's curve per class against the rest, each named with its
+    /// AUC, over the chance diagonal. A class with no holdout rows (or only those) has no curve and says so.
+    /// </summary>
+    private static string RocCurves(double[] labels, double[][] predictions, int columns, IReadOnlyList<string> names)
     {
-        var order = Enumerable.Range(0, scores.Length).OrderByDescending(i => scores[i]).ToArray();
-        double positives = labels.Count(l => l >= 0.5), negatives = labels.Length - positives;
-        var points = new List<(double, double)> { (0, 0) };
-        double tp = 0, fp = 0;
-        for (var k = 0; k < order.Length; k++)
+        if (columns == 1)
         {
-            if (labels[order[k]] >= 0.5) tp++;
-            else fp++;
-            if (k + 1 == order.Length || scores[order[k + 1]] != scores[order[k]])
-                points.Add((negatives == 0 ? 0 : fp / negatives, positives == 0 ? 0 : tp / positives));
+            var curve = RocCurve.Of(labels.Select(l => l >= 0.5).ToArray(), predictions.Select(p => p[0]).ToArray());
+            return curve is null
+                ? "<p>(the holdout rows hold one class only: no ROC curve)</p>"
+                : RocChart([(F($"model (AUC {curve.Auc:0.000})"), Palette[0], curve.Points)]);
         }
-        return points.Count > 1500 ? points.Where((_, i) => i % (points.Count / 1500 + 1) == 0 || i == points.Count - 1).ToList() : points;
+        var series = new List<(string, string, IReadOnlyList<(double X, double Y)>)>();
+        var without = new List<string>();
+        for (var c = 0; c < columns; c++)
+        {
+            var name = c < names.Count ? names[c] : c.ToString(CultureInfo.InvariantCulture);
+            if (RocCurve.OneVsRest(labels, predictions, c) is { } curve) series.Add((F($"{name} (AUC {curve.Auc:0.000})"), Palette[c % Palette.Length], curve.Points));
+            else without.Add(name);
+        }
+        var note = without.Count == 0 ? ""
+            : F($"<p class=\"meta\">No curve for {SvgCharts.Encode(string.Join(", ", without))}: the holdout rows are all or none of that class.</p>");
+        return RocChart(series) + "<p class=\"meta\">Each class's probability against all the other classes (one-vs-rest).</p>" + note;
     }
+
+    private static string RocChart(IEnumerable<(string Name, string Colour, IReadOnlyList<(double X, double Y)> Points)> curves) =>
+        SvgCharts.Lines([.. curves, ("chance", "#bbb", [(0, 0), (1, 1)])], "false positive rate", "true positive rate", (0, 1), (0, 1));
 
     private static string Equity(Pipelines.DuckDb.DuckDbConnection connection, IStepContext context, RunReportInputs inputs, int[] sourceRows, double[][] predictions, string objective)
     {
@@ -185,6 +191,18 @@ public sealed class RunReportStep : Step<RunReportInputs, RunReportOutputs>
         catch (System.Text.Json.JsonException e)
         {
             throw new StepInputException(input, $"artifact {artifact.ShortId} is not JSON: {e.Message}");
+        }
+    }
+
+    private static GateReport ReadGate(IStepContext context, Artifact artifact)
+    {
+        try
+        {
+            return GateReport.FromJson(File.ReadAllText(context.OpenArtifact(artifact)));
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new StepInputException("gate", $"artifact {artifact.ShortId} is not a validate/gate report: {e.Message}");
         }
     }
 

@@ -20,7 +20,7 @@ internal static class ChampionComparison
     /// <summary>Metrics that are the mean of a per-row score, so the paired bootstrap of row differences bounds their difference.</summary>
     private static readonly string[] PerRowMetrics = ["logloss", "brier", "accuracy", "mae"];
 
-    public static (bool Passed, string Reason, JsonObject Check) Evaluate(GateRequirement requirement, int index, GateInputs inputs, JsonNode candidateMetrics, IStepContext context)
+    public static (bool Passed, string Reason, GateCheck Check) Evaluate(GateRequirement requirement, int index, GateInputs inputs, JsonNode candidateMetrics, IStepContext context)
     {
         var field = $"require[{index}]";
         var alias = requirement.Beats!;
@@ -45,7 +45,7 @@ internal static class ChampionComparison
         if (rival is null)
         {
             var reason = $"{requirement.Metric}: no {alias} yet for '{name}' — passes";
-            return (true, reason, new JsonObject { ["metric"] = requirement.Metric, ["beats"] = alias, ["model"] = name, ["rival_version"] = null, ["passed"] = true, ["reason"] = reason });
+            return (true, reason, new GateCheck { Metric = requirement.Metric, Beats = alias, Model = name, Passed = true, Reason = reason });
         }
 
         if (inputs.Holdout is null) throw new StepInputException("holdout", $"beats: {alias} needs the candidate's holdout predictions (the train step's holdout output)");
@@ -112,13 +112,13 @@ internal static class ChampionComparison
         var passed = test.MeanImprovement > requirement.Margin && test.LowerBound > requirement.Margin;
         var text = string.Create(CultureInfo.InvariantCulture,
             $"{requirement.Metric}: candidate {candidateValue:0.######} vs {alias} v{rival.Version} {championValue:0.######} on {rows} holdout rows; improvement {test.MeanImprovement:0.######} ({requirement.Confidence:0.##%} lower bound {test.LowerBound:0.######}) {(passed ? "exceeds" : "does not exceed")} margin {requirement.Margin:0.######} — {(passed ? "beats" : "FAILS to beat")} {alias}");
-        var check = new JsonObject
+        var check = new GateCheck
         {
-            ["metric"] = requirement.Metric, ["beats"] = alias, ["model"] = name, ["rival_version"] = rival.Version, ["rival_sha256"] = rival.Model.Sha256,
-            ["candidate_value"] = candidateValue, ["rival_value"] = championValue, ["rows"] = rows,
-            ["improvement"] = test.MeanImprovement, ["lower_bound"] = test.LowerBound, ["p_value"] = test.PValue,
-            ["margin"] = requirement.Margin, ["confidence"] = requirement.Confidence, ["resamples"] = requirement.Resamples, ["seed"] = requirement.Seed,
-            ["passed"] = passed, ["reason"] = text,
+            Metric = requirement.Metric, Beats = alias, Model = name, RivalVersion = rival.Version, RivalSha256 = rival.Model.Sha256,
+            CandidateValue = candidateValue, RivalValue = championValue, Rows = rows,
+            Improvement = test.MeanImprovement, LowerBound = test.LowerBound, PValue = test.PValue,
+            Margin = requirement.Margin, Confidence = requirement.Confidence, Resamples = requirement.Resamples, Seed = requirement.Seed,
+            Passed = passed, Reason = text,
         };
         return (passed, text, check);
     }

@@ -32,7 +32,7 @@ public sealed class GateStep : Step<GateInputs, GateOutputs>
             throw new StepInputException("section", $"the metrics have no {(inputs.Section == GateSection.Holdout ? "holdout" : "walk_forward")} results");
 
         var reasons = new List<string>();
-        var checks = new JsonArray();
+        var checks = new List<GateCheck>();
         var passed = true;
         for (var index = 0; index < inputs.Require.Count; index++)
         {
@@ -58,14 +58,11 @@ public sealed class GateStep : Step<GateInputs, GateOutputs>
                 requirement.Max is { } hi ? string.Create(CultureInfo.InvariantCulture, $"<= {hi}") : null,
             }.Where(b => b is not null));
             reasons.Add(string.Create(CultureInfo.InvariantCulture, $"{requirement.Metric} = {value:0.######} {(ok ? "meets" : "FAILS")} {bound}"));
-            checks.Add(new JsonObject
-            {
-                ["metric"] = requirement.Metric, ["value"] = value, ["min"] = requirement.Min, ["max"] = requirement.Max, ["passed"] = ok,
-            });
+            checks.Add(new GateCheck { Metric = requirement.Metric, Value = value, Min = requirement.Min, Max = requirement.Max, Passed = ok });
         }
-        var report = new JsonObject { ["passed"] = passed, ["section"] = inputs.Section.ToString(), ["requirements"] = checks, ["metrics_sha256"] = inputs.Metrics.Sha256 };
+        var report = new GateReport { Passed = passed, Section = inputs.Section, Requirements = checks, MetricsSha256 = inputs.Metrics.Sha256 };
         var staged = context.StageArtifact("report", "json");
-        File.WriteAllText(staged.Path, report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        File.WriteAllText(staged.Path, report.ToJson());
         foreach (var reason in reasons) context.Log.Information("Gate: {Reason}", reason);
         return Task.FromResult(new GateOutputs { Passed = passed, Reasons = reasons, Report = context.CommitArtifact(staged) });
     }

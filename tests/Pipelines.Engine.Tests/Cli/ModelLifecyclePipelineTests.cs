@@ -59,7 +59,7 @@ public sealed class ModelLifecyclePipelineTests : IDisposable
             Assert.Contains("<svg", html);
             Assert.DoesNotContain("http://", html.Replace("http://www.w3.org/2000/svg", ""));
             var runReport = File.ReadAllText(store.Artifacts.OpenVerified(store.OutputArtifacts(runId, "report").Single().Artifact));
-            foreach (var section in new[] { "Holdout metrics", "Gate", "Confusion matrix", "Equity curve of the signal", "What drives the decisions" })
+            foreach (var section in new[] { "Holdout metrics", "Gate", "Confusion matrix", "ROC curves, one per class", "Equity curve of the signal", "What drives the decisions" })
                 Assert.Contains(section, runReport);
             var decisions = store.OutputArtifacts(runId, "explain").Single(o => o.Output == "decisions").Artifact;
             using var database = Pipelines.DuckDb.DuckDbDatabase.Open(":memory:");
