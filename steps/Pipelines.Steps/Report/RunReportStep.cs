@@ -24,8 +24,7 @@ public sealed class RunReportStep : Step<RunReportInputs, RunReportOutputs>
         var objective = (string?)metrics["objective"] ?? "";
         var classes = metrics["classes"]?.AsArray().Select(c => (string)c!).ToList() ?? [];
 
-        using var database = ParquetTableWriter.OpenScratch();
-        using var connection = database.Connect();
+        using var connection = ParquetTableWriter.OpenScratch();
         var holdoutPath = context.OpenArtifact(inputs.Holdout);
         var holdoutColumns = TableReader.Describe(connection, holdoutPath).Select(c => c.Name).ToList();
         var predictionColumns = holdoutColumns.Where(c => c == "prediction" || (c.Length > 1 && c[0] == 'p' && char.IsDigit(c[1]))).ToList();
@@ -137,7 +136,7 @@ public sealed class RunReportStep : Step<RunReportInputs, RunReportOutputs>
         return points.Count > 1500 ? points.Where((_, i) => i % (points.Count / 1500 + 1) == 0 || i == points.Count - 1).ToList() : points;
     }
 
-    private static string Equity(Pipelines.DuckDb.DuckDbConnection connection, IStepContext context, RunReportInputs inputs, int[] sourceRows, double[][] predictions, string objective)
+    private static string Equity(DuckDB.NET.Data.DuckDBConnection connection, IStepContext context, RunReportInputs inputs, int[] sourceRows, double[][] predictions, string objective)
     {
         var path = context.OpenArtifact(inputs.Data!);
         if (TableReader.Describe(connection, path).All(c => c.Name != inputs.ReturnsColumn))
