@@ -2,4 +2,4 @@ using BenchmarkDotNet.Running;
 
 // Run all suites, or pick with BenchmarkDotNet's filter, e.g.
 //   dotnet run -c Release --project bench/Pipelines.Benchmarks -- --filter '*DuckDb*'
-BenchmarkSwitcher.FromAssembly(typeof(Pipelines.Benchmarks.DuckDbBindingBenchmarks).Assembly).Run(args);
+BenchmarkSwitcher.FromAssembly(typeof(Pipelines.Benchmarks.DuckDbBenchmarks).Assembly).Run(args);

@@ -29,7 +29,7 @@ public static class CommandGuard
             context.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.IntegrityError;
         }
-        catch (Pipelines.DuckDb.DuckDbException e)
+        catch (DuckDB.NET.Data.DuckDBException e)
         {
             context.Error.WriteLine($"error: DuckDB: {e.Message}");
             return ExitCodes.Failed;

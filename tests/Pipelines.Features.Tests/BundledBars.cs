@@ -1,4 +1,4 @@
-using Pipelines.DuckDb;
+using DuckDB.NET.Data;
 using Pipelines.Steps.Tables;
 
 namespace Pipelines.Features.Tests;
@@ -23,7 +23,7 @@ internal static class BundledBars
     /// Creates view <c>bars</c>: the CSV plus deterministic quote and trade columns (a spread of 1% of the bar
     /// range, depths and buy/sell split by where the close sits in the range), so order-flow features have data.
     /// </summary>
-    public static void CreateView(DuckDbConnection connection)
+    public static void CreateView(DuckDBConnection connection)
     {
         connection.Execute($"""
             CREATE VIEW bars AS

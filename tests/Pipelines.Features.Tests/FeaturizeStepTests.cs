@@ -1,5 +1,4 @@
 using Pipelines.Abstractions;
-using Pipelines.DuckDb;
 using Pipelines.Learning.Features;
 using Pipelines.Steps.Features;
 using Pipelines.Steps.Tables;
@@ -28,8 +27,7 @@ public sealed class FeaturizeStepTests : IDisposable
 
         Assert.Equal(300, outputs.Rows);
         Assert.Equal(["ret_1", "sma_10", "std_30", "roc_5", "range_bps", "spread_x_vol", "ret_per_std", "high_ema_4"], outputs.Features);
-        using var database = DuckDbDatabase.Open(":memory:");
-        using var connection = database.Connect();
+        using var connection = ParquetTableWriter.OpenScratch();
         var table = $"read_parquet({SqlText.Literal(_context.OpenArtifact(outputs.Table))})";
         var columns = BatchFeaturizer.Columns(connection, table);
         Assert.Equal(["open_time", "open", "high", "low", "close", "volume", .. outputs.Features], columns);
@@ -39,11 +37,10 @@ public sealed class FeaturizeStepTests : IDisposable
         var features = FeatureSet.FromJson(File.ReadAllText(_context.OpenArtifact(outputs.Definitions)));
         var evaluator = new StreamingFeatureEvaluator(features);
         var inputs = string.Join(", ", evaluator.InputColumns.Select(c => $"CAST({SqlText.Identifier(c)} AS DOUBLE)"));
-        using (var rows = connection.Query($"SELECT {inputs} FROM {table} ORDER BY open_time"))
-            foreach (var row in rows.ReadAllRows())
-                evaluator.Update(row.Select(v => (double)v!).ToArray());
-        using var last = connection.Query($"SELECT {string.Join(", ", features.Names.Select(SqlText.Identifier))} FROM {table} ORDER BY open_time DESC LIMIT 1");
-        var expected = last.ReadAllRows()[0].Select(v => (double)v!).ToArray();
+        foreach (var row in connection.Rows($"SELECT {inputs} FROM {table} ORDER BY open_time"))
+            evaluator.Update(row.Select(v => (double)v!).ToArray());
+        var last = connection.Rows($"SELECT {string.Join(", ", features.Names.Select(SqlText.Identifier))} FROM {table} ORDER BY open_time DESC LIMIT 1");
+        var expected = last[0].Select(v => (double)v!).ToArray();
         for (var f = 0; f < expected.Length; f++)
             Assert.True(Math.Abs(expected[f] - evaluator.Current[f]) <= 1e-9, $"{features.Names[f]}: {expected[f]} vs {evaluator.Current[f]}");
     }

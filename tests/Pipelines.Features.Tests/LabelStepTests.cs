@@ -1,5 +1,4 @@
 using Pipelines.Abstractions;
-using Pipelines.DuckDb;
 using Pipelines.Steps.Labels;
 using Pipelines.Steps.Tables;
 
@@ -42,10 +41,9 @@ public sealed class LabelStepTests : IDisposable
 
     private object?[] Column(LabelOutputs outputs, string column)
     {
-        using var database = DuckDbDatabase.Open(":memory:");
-        using var connection = database.Connect();
-        using var result = connection.Query($"SELECT {SqlText.Identifier(column)} FROM read_parquet({SqlText.Literal(_context.OpenArtifact(outputs.Table))}) ORDER BY t");
-        return result.ReadAllRows().Select(r => r[0]).ToArray();
+        using var connection = ParquetTableWriter.OpenScratch();
+        return connection.Rows($"SELECT {SqlText.Identifier(column)} FROM read_parquet({SqlText.Literal(_context.OpenArtifact(outputs.Table))}) ORDER BY t")
+            .Select(r => r[0]).ToArray();
     }
 
     private static void Near(double?[] expected, object?[] actual)
@@ -80,10 +78,8 @@ public sealed class LabelStepTests : IDisposable
 
         var outputs = await Label(reversed, [ForwardReturn2]);
 
-        using var database = DuckDbDatabase.Open(":memory:");
-        using var connection = database.Connect();
-        using var result = connection.Query($"SELECT t, fwd_2 FROM read_parquet({SqlText.Literal(_context.OpenArtifact(outputs.Table))})");
-        var rows = result.ReadAllRows();
+        using var connection = ParquetTableWriter.OpenScratch();
+        var rows = connection.Rows($"SELECT t, fwd_2 FROM read_parquet({SqlText.Literal(_context.OpenArtifact(outputs.Table))})");
         Assert.Equal(Enumerable.Range(1, 8), rows.Select(r => Convert.ToInt32(r[0])));
         Assert.Equal(101 / 100.0 - 1, (double)rows[0][1]!, 12);
     }

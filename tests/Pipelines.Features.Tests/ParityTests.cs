@@ -1,4 +1,4 @@
-using Pipelines.DuckDb;
+using DuckDB.NET.Data;
 using Pipelines.Learning.Features;
 using Pipelines.Steps.Features;
 using Pipelines.Steps.Tables;
@@ -25,8 +25,7 @@ public sealed class ParityTests(ITestOutputHelper output)
             .Append(FeatureDefinition.Create("scaled_ratio", FeatureKind.Product, ["ret_per_std", "volume"]));
         var features = new FeatureSet(definitions);
 
-        using var database = DuckDbDatabase.Open(":memory:");
-        using var connection = database.Connect();
+        using var connection = ParquetTableWriter.OpenScratch();
         BundledBars.CreateView(connection);
 
         var select = BatchFeaturizer.Prepare(connection, "bars", features);
@@ -35,11 +34,11 @@ public sealed class ParityTests(ITestOutputHelper output)
 
         var evaluator = new StreamingFeatureEvaluator(features);
         var inputs = string.Join(", ", evaluator.InputColumns.Select(c => $"CAST({SqlText.Identifier(c)} AS DOUBLE)"));
-        using var rows = connection.Query($"SELECT {inputs} FROM bars ORDER BY open_time");
+        var rows = connection.Rows($"SELECT {inputs} FROM bars ORDER BY open_time");
         var row = new double[evaluator.InputColumns.Count];
         var maxDifference = new double[features.Names.Count];
         var t = 0;
-        foreach (var values in rows.ReadAllRows())
+        foreach (var values in rows)
         {
             for (var c = 0; c < row.Length; c++) row[c] = (double)values[c]!;
             var streamed = evaluator.Update(row);
@@ -73,10 +72,9 @@ public sealed class ParityTests(ITestOutputHelper output)
         }
     }
 
-    private static double[][] ReadFeatures(DuckDbConnection connection, string select, IReadOnlyList<string> names)
+    private static double[][] ReadFeatures(DuckDBConnection connection, string select, IReadOnlyList<string> names)
     {
         var columns = string.Join(", ", names.Select(SqlText.Identifier));
-        using var result = connection.Query($"SELECT {columns} FROM ({select})");
-        return result.ReadAllRows().Select(r => r.Select(v => v is null ? double.NaN : (double)v).ToArray()).ToArray();
+        return connection.Rows($"SELECT {columns} FROM ({select})").Select(r => r.Select(v => v is null ? double.NaN : (double)v).ToArray()).ToArray();
     }
 }

@@ -39,8 +39,7 @@ internal sealed class ScratchStepContext : IStepContext, IDisposable
     /// <summary>Stores the result of a query as a Parquet table artifact, as an ingest step would.</summary>
     public Artifact TableOf(string selectSql)
     {
-        using var database = Pipelines.Steps.Tables.ParquetTableWriter.OpenScratch();
-        using var connection = database.Connect();
+        using var connection = Pipelines.Steps.Tables.ParquetTableWriter.OpenScratch();
         return Pipelines.Steps.Tables.ParquetTableWriter.Write(connection, selectSql, this, "test").Table;
     }
 

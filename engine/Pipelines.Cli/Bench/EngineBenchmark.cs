@@ -1,17 +1,17 @@
 using System.Diagnostics;
 using System.Text;
-using Pipelines.DuckDb;
 using Pipelines.Engine.Catalog;
 using Pipelines.Engine.Execution;
 using Pipelines.Engine.Parsing;
 using Pipelines.Engine.Planning;
 using Pipelines.Engine.Storage;
+using Pipelines.Steps.Tables;
 using Serilog.Core;
 
 namespace Pipelines.Cli.Bench;
 
 /// <summary>
-/// Measures the engine's own cost and the DuckDB binding's throughput, the figures docs/benchmarks.md reports.
+/// Measures the engine's own cost and DuckDB's appending and reading throughput, the figures docs/benchmarks.md reports.
 /// Each figure is the best of a few repetitions, as these machines are shared and noisy.
 /// </summary>
 public static class EngineBenchmark
@@ -78,21 +78,22 @@ public static class EngineBenchmark
         return clock.Elapsed.TotalMicroseconds / steps;
     }
 
-    /// <summary>Rows per second appending a 5-column row (BIGINT, DOUBLE, DOUBLE, VARCHAR, TIMESTAMP).</summary>
+    /// <summary>
+    /// Rows per second appending a 5-column row (BIGINT, DOUBLE, DOUBLE, VARCHAR, TIMESTAMP) through DuckDB.NET's
+    /// appender, the way the store and the steps' table writers append.
+    /// </summary>
     public static double MeasureAppender(int rows)
     {
-        using var database = DuckDbDatabase.Open(":memory:");
-        using var connection = database.Connect();
+        using var connection = ParquetTableWriter.OpenScratch();
         connection.Execute("CREATE TABLE ticks (id BIGINT, price DOUBLE, size DOUBLE, symbol VARCHAR, ts TIMESTAMP)");
         var start = new DateTime(2023, 3, 1, 0, 0, 0, DateTimeKind.Utc);
         var clock = Stopwatch.StartNew();
         using (var appender = connection.CreateAppender("ticks"))
         {
             for (var i = 0; i < rows; i++)
-            {
-                appender.Append((long)i).Append(23_000.0 + i % 1000).Append(0.001 * (i % 97)).Append("BTCUSDT").Append(start.AddTicks(i * 10L));
-                appender.EndRow();
-            }
+                appender.AppendRow((i, start), static (row, s) => row.AppendValue((long?)s.i).AppendValue((double?)(23_000.0 + s.i % 1000))
+                    .AppendValue((double?)(0.001 * (s.i % 97))).AppendValue("BTCUSDT").AppendValue((DateTime?)s.start.AddTicks(s.i * 10L)));
+            appender.Close();
         }
         clock.Stop();
         var count = connection.Scalar<long>("SELECT count(*) FROM ticks");
@@ -103,21 +104,20 @@ public static class EngineBenchmark
     /// <summary>Values per second read through data chunks (two BIGINT and two DOUBLE columns).</summary>
     public static double MeasureChunkReading(int rows)
     {
-        using var database = DuckDbDatabase.Open(":memory:");
-        using var connection = database.Connect();
+        using var connection = ParquetTableWriter.OpenScratch();
         connection.Execute($"CREATE TABLE t AS SELECT i AS a, i * 2 AS b, (i * 0.5)::DOUBLE AS c, (i * 0.25)::DOUBLE AS d FROM range({rows}) r(i)");
-        using var result = connection.Query("SELECT a, b, c, d FROM t");
+        using var result = ChunkReader.Query(connection, "SELECT a, b, c, d FROM t");
         var clock = Stopwatch.StartNew();
         long integers = 0;
         double doubles = 0;
         long values = 0;
-        foreach (var chunk in result.Chunks())
+        while (result.Read())
         {
-            foreach (var v in chunk.GetColumn(0).GetInt64s()) integers += v;
-            foreach (var v in chunk.GetColumn(1).GetInt64s()) integers += v;
-            foreach (var v in chunk.GetColumn(2).GetDoubles()) doubles += v;
-            foreach (var v in chunk.GetColumn(3).GetDoubles()) doubles += v;
-            values += 4L * chunk.RowCount;
+            foreach (var v in result.Int64s(0)) integers += v;
+            foreach (var v in result.Int64s(1)) integers += v;
+            foreach (var v in result.Doubles(2)) doubles += v;
+            foreach (var v in result.Doubles(3)) doubles += v;
+            values += 4L * result.RowCount;
         }
         clock.Stop();
         var n = (long)rows;

@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using Pipelines.Cli.Output;
-using Pipelines.DuckDb;
+using DuckDB.NET.Data;
+using Pipelines.Steps.Tables;
 using Spectre.Console;
 
 namespace Pipelines.Cli.Commands;
@@ -31,26 +32,36 @@ public static class ExplainCommand
                 var decisions = store.OutputArtifacts(run.RunId, explainSteps[0].StepId).SingleOrDefault(o => o.Output == "decisions").Artifact
                     ?? throw new ArgumentException($"step {explainSteps[0].StepId} stored no decisions");
                 var path = store.Artifacts.OpenVerified(decisions);
-                using var database = DuckDbDatabase.Open(":memory:");
-                using var connection = database.Connect();
-                using var result = connection.Query(
-                    $"SELECT class, rank, feature, value, shap FROM read_parquet('{path.Replace("'", "''")}') WHERE row_index = ? ORDER BY class, rank", parse.GetValue(row));
-                var rows = result.ReadAllRows();
+                var source = $"read_parquet({SqlText.Literal(path)})";
+                using var connection = ParquetTableWriter.OpenScratch();
+                var rows = ExplainedRows(connection, source, parse.GetValue(row));
                 if (rows.Count == 0)
                 {
-                    using var range = connection.Query($"SELECT min(row_index), max(row_index) FROM read_parquet('{path.Replace("'", "''")}')");
-                    var bounds = range.ReadAllRows()[0];
+                    var bounds = connection.Rows($"SELECT min(row_index), max(row_index) FROM {source}")[0];
                     throw new ArgumentException($"row {parse.GetValue(row)} was not among the explained decisions of run {run.RunId}" +
                         (bounds[0] is null ? "; it explained none" : $"; it explained rows {bounds[0]} to {bounds[1]}"));
                 }
                 var table = new Table().AddColumns("class", "rank", "feature", "value", "SHAP");
                 foreach (var r in rows)
-                    table.AddRow(Markup.Escape((string)r[0]!), Convert.ToString(r[1], CultureInfo.InvariantCulture)!, Markup.Escape((string)r[2]!),
-                        Convert.ToDouble(r[3]).ToString("0.######", CultureInfo.InvariantCulture), Convert.ToDouble(r[4]).ToString("+0.######;-0.######", CultureInfo.InvariantCulture));
+                    table.AddRow(Markup.Escape(r.Class), r.Rank.ToString(CultureInfo.InvariantCulture), Markup.Escape(r.Feature),
+                        r.Value.ToString("0.######", CultureInfo.InvariantCulture), r.Shap.ToString("+0.######;-0.######", CultureInfo.InvariantCulture));
                 Consoles.For(context.Output).Write(table);
                 return Task.FromResult(ExitCodes.Success);
             });
         });
         return command;
+    }
+
+    private static List<(string Class, int Rank, string Feature, double Value, double Shap)> ExplainedRows(DuckDBConnection connection, string source, long row)
+    {
+        using var query = connection.CreateCommand();
+        query.CommandText = $"SELECT class, rank, feature, value, shap FROM {source} WHERE row_index = ? ORDER BY class, rank";
+        query.Parameters.Add(new DuckDBParameter(row));
+        using var reader = query.ExecuteReader();
+        var rows = new List<(string, int, string, double, double)>();
+        while (reader.Read())
+            rows.Add((reader.GetString(reader.GetOrdinal("class")), reader.GetInt32(reader.GetOrdinal("rank")), reader.GetString(reader.GetOrdinal("feature")),
+                reader.GetDouble(reader.GetOrdinal("value")), reader.GetDouble(reader.GetOrdinal("shap"))));
+        return rows;
     }
 }

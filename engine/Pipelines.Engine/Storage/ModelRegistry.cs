@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Pipelines.Abstractions;
-using Pipelines.DuckDb;
+using DuckDB.NET.Data;
 
 namespace Pipelines.Engine.Storage;
 
@@ -33,12 +33,13 @@ public sealed partial class ModelRegistry(PipelineStore store, RegistryActor act
         return store.InTransaction(connection =>
         {
             // Registering the same model file again is a no-op: rerunning a pipeline must not mint duplicate versions.
-            var existing = Rows(connection, "SELECT max(version) FROM model_versions WHERE name = ? AND artifact_sha256 = ?", name, model.Sha256)[0][0];
-            if (existing is not null) return Load(connection, name, Convert.ToInt32(existing))!;
+            var existing = connection.Scalar<int?>("SELECT max(version) FROM model_versions WHERE name = ? AND artifact_sha256 = ?", name, model.Sha256);
+            if (existing is { } registered) return Load(connection, name, registered)!;
             var now = DateTime.UtcNow;
-            connection.ExecuteNonQuery("INSERT INTO models SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM models WHERE name = ?)", name, now, name);
+            connection.Execute("INSERT INTO models (name, created_at) SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM models WHERE name = ?)", name, now, name);
             var version = (int)connection.Scalar<long>("SELECT coalesce(max(version), 0) + 1 FROM model_versions WHERE name = ?", name);
-            connection.ExecuteNonQuery("INSERT INTO model_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            connection.Execute("INSERT INTO model_versions (name, version, artifact_sha256, stage, metrics_json, training_data_sha256, run_id, step_id, git_commit, created_at) " +
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 name, version, model.Sha256, Stages.Staged, metricsJson, trainingDataSha256, actor.RunId, actor.StepId, actor.GitCommit, now);
             Audit(connection, name, version, "register", null, Stages.Staged, null, null, reason);
             Prune(connection, name);
@@ -60,30 +61,29 @@ public sealed partial class ModelRegistry(PipelineStore store, RegistryActor act
     {
         var current = AliasVersion(connection, name, alias)
             ?? throw new InvalidOperationException($"model '{name}' has no '{alias}' to roll back");
-        var previous = Rows(connection, 
+        var previous = connection.Scalar<int?>(
                 "SELECT previous_version FROM model_transitions WHERE name = ? AND alias = ? AND version = ? AND action IN ('promote', 'rollback') ORDER BY seq DESC LIMIT 1",
-                name, alias, current).Select(r => r[0]).FirstOrDefault();
-        if (previous is null)
-            throw new InvalidOperationException($"model '{name}' version {current} is the first '{alias}'; there is nothing to roll back to");
-        return PointAlias(connection, name, Convert.ToInt32(previous), alias, "rollback", reason);
+                name, alias, current)
+            ?? throw new InvalidOperationException($"model '{name}' version {current} is the first '{alias}'; there is nothing to roll back to");
+        return PointAlias(connection, name, previous, alias, "rollback", reason);
     });
 
     public IReadOnlyList<ModelVersion> Versions(string name) => store.Read(connection =>
-        Rows(connection, "SELECT version FROM model_versions WHERE name = ? ORDER BY version", name)
-            .Select(r => Load(connection, name, Convert.ToInt32(r[0]))!).ToList());
+        connection.Rows("SELECT version FROM model_versions WHERE name = ? ORDER BY version", row => (int)row.Integer("version"), name)
+            .Select(version => Load(connection, name, version)!).ToList());
 
     public IReadOnlyList<string> Models() => store.Read(connection =>
-        Rows(connection, "SELECT name FROM models ORDER BY name").Select(r => (string)r[0]!).ToList());
+        connection.Rows("SELECT name FROM models ORDER BY name", row => row.Text("name")));
 
     public IReadOnlyList<ModelTransition> Transitions(string name) => store.Read(connection =>
-        Rows(connection, 
-                "SELECT name, version, action, from_stage, to_stage, alias, reason, run_id, step_id, git_commit, actor, changed_at FROM model_transitions WHERE name = ? ORDER BY seq",
-                name)
-            .Select(r => new ModelTransition((string)r[0]!, Convert.ToInt32(r[1]), (string)r[2]!, (string?)r[3], (string?)r[4], (string?)r[5],
-                (string?)r[6], (string?)r[7], (string?)r[8], (string?)r[9], (string)r[10]!, (DateTime)r[11]!))
-            .ToList());
+        connection.Rows(
+            "SELECT name, version, action, from_stage, to_stage, alias, reason, run_id, step_id, git_commit, actor, changed_at FROM model_transitions WHERE name = ? ORDER BY seq",
+            row => new ModelTransition(row.Text("name"), (int)row.Integer("version"), row.Text("action"), row.TextOrNull("from_stage"),
+                row.TextOrNull("to_stage"), row.TextOrNull("alias"), row.TextOrNull("reason"), row.TextOrNull("run_id"), row.TextOrNull("step_id"),
+                row.TextOrNull("git_commit"), row.Text("actor"), row.Time("changed_at")),
+            name));
 
-    private ModelVersion PointAlias(DuckDbConnection connection, string name, int version, string alias, string action, string reason)
+    private ModelVersion PointAlias(DuckDBConnection connection, string name, int version, string alias, string action, string reason)
     {
         CheckName(alias, "alias");
         var target = Load(connection, name, version) ?? throw new ArgumentException($"model '{name}' has no version {version}");
@@ -92,8 +92,8 @@ public sealed partial class ModelRegistry(PipelineStore store, RegistryActor act
         var previous = AliasVersion(connection, name, alias);
         if (previous == version) return target;
 
-        connection.ExecuteNonQuery("DELETE FROM model_aliases WHERE name = ? AND alias = ?", name, alias);
-        connection.ExecuteNonQuery("INSERT INTO model_aliases VALUES (?, ?, ?, ?)", name, alias, version, DateTime.UtcNow);
+        connection.Execute("DELETE FROM model_aliases WHERE name = ? AND alias = ?", name, alias);
+        connection.Execute("INSERT INTO model_aliases (name, alias, version, updated_at) VALUES (?, ?, ?, ?)", name, alias, version, DateTime.UtcNow);
         var newStage = alias switch
         {
             Champion => Stages.Production,
@@ -105,7 +105,7 @@ public sealed partial class ModelRegistry(PipelineStore store, RegistryActor act
         if (alias == Champion && AliasVersion(connection, name, Challenger) == version)
         {
             // A challenger that wins is no longer challenging anything.
-            connection.ExecuteNonQuery("DELETE FROM model_aliases WHERE name = ? AND alias = ?", name, Challenger);
+            connection.Execute("DELETE FROM model_aliases WHERE name = ? AND alias = ?", name, Challenger);
             Audit(connection, name, version, "unalias", newStage, newStage, Challenger, null, "promoted to champion");
         }
         if (alias == Champion && previous is { } demoted)
@@ -118,61 +118,57 @@ public sealed partial class ModelRegistry(PipelineStore store, RegistryActor act
     }
 
     /// <summary>Keeps at most <c>maxVersions</c> versions; the oldest ones that no alias points at go first.</summary>
-    private void Prune(DuckDbConnection connection, string name)
+    private void Prune(DuckDBConnection connection, string name)
     {
         var surplus = connection.Scalar<long>("SELECT count(*) FROM model_versions WHERE name = ?", name) - maxVersions;
         if (surplus <= 0) return;
-        var victims = Rows(connection, 
+        var victims = connection.Rows(
                 "SELECT version, stage FROM model_versions v WHERE name = ? AND NOT EXISTS (SELECT 1 FROM model_aliases a WHERE a.name = v.name AND a.version = v.version) ORDER BY version LIMIT ?",
-                name, surplus);
-        foreach (var row in victims)
+                row => (Version: (int)row.Integer("version"), Stage: row.Text("stage")), name, surplus);
+        foreach (var (version, stage) in victims)
         {
-            var version = Convert.ToInt32(row[0]);
-            connection.ExecuteNonQuery("DELETE FROM model_versions WHERE name = ? AND version = ?", name, version);
-            Audit(connection, name, version, "prune", (string)row[1]!, null, null, null, $"retention keeps {maxVersions} versions");
+            connection.Execute("DELETE FROM model_versions WHERE name = ? AND version = ?", name, version);
+            Audit(connection, name, version, "prune", stage, null, null, null, $"retention keeps {maxVersions} versions");
         }
     }
 
-    private void Audit(DuckDbConnection connection, string name, int version, string action, string? from, string? to, string? alias, int? previous, string reason)
+    private void Audit(DuckDBConnection connection, string name, int version, string action, string? from, string? to, string? alias, int? previous, string reason)
     {
         var sequence = connection.Scalar<long>("SELECT coalesce(max(seq), 0) + 1 FROM model_transitions");
-        connection.ExecuteNonQuery("INSERT INTO model_transitions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        connection.Execute(
+            "INSERT INTO model_transitions (seq, name, version, action, from_stage, to_stage, alias, previous_version, reason, run_id, step_id, git_commit, actor, changed_at) " +
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             sequence, name, version, action, from, to, alias, previous, reason, actor.RunId, actor.StepId, actor.GitCommit, actor.Actor, DateTime.UtcNow);
     }
 
-    private static void SetStage(DuckDbConnection connection, string name, int version, string stage) =>
-        connection.ExecuteNonQuery("UPDATE model_versions SET stage = ? WHERE name = ? AND version = ?", stage, name, version);
+    private static void SetStage(DuckDBConnection connection, string name, int version, string stage) =>
+        connection.Execute("UPDATE model_versions SET stage = ? WHERE name = ? AND version = ?", stage, name, version);
 
-    private static int? AliasVersion(DuckDbConnection connection, string name, string alias)
-    {
-        var rows = Rows(connection, "SELECT version FROM model_aliases WHERE name = ? AND alias = ?", name, alias);
-        return rows.Count == 0 ? null : Convert.ToInt32(rows[0][0]);
-    }
+    private static int? AliasVersion(DuckDBConnection connection, string name, string alias) =>
+        connection.Scalar<int?>("SELECT version FROM model_aliases WHERE name = ? AND alias = ?", name, alias);
 
-    private static bool HadAlias(DuckDbConnection connection, string name, int version, string alias) =>
+    private static bool HadAlias(DuckDBConnection connection, string name, int version, string alias) =>
         connection.Scalar<long>("SELECT count(*) FROM model_transitions WHERE name = ? AND version = ? AND alias = ? AND action IN ('promote', 'rollback')",
             name, version, alias) > 0;
 
-    private static ModelVersion? Load(DuckDbConnection connection, string name, int version)
+    private static ModelVersion? Load(DuckDBConnection connection, string name, int version)
     {
-        var rows = Rows(connection, 
-            "SELECT v.artifact_sha256, v.stage, v.metrics_json, v.training_data_sha256, v.run_id, v.step_id, v.git_commit, v.created_at, a.kind, a.format, a.bytes, a.store_path " +
-            "FROM model_versions v LEFT JOIN artifacts a ON a.sha256 = v.artifact_sha256 WHERE v.name = ? AND v.version = ?", name, version);
-        if (rows.Count == 0) return null;
-        var r = rows[0];
-        var sha = (string)r[0]!;
-        var artifact = r[8] is null
-            ? throw new InvalidOperationException($"model '{name}' version {version} refers to artifact {sha[..12]}, which the store does not know")
-            : new Artifact(sha, (string)r[8]!, (string)r[9]!, Convert.ToInt64(r[10]), (string)r[11]!);
-        var aliases = Rows(connection, "SELECT alias FROM model_aliases WHERE name = ? AND version = ? ORDER BY alias", name, version).Select(a => (string)a[0]!).ToList();
-        return new ModelVersion(name, version, artifact, (string)r[1]!, aliases, (string?)r[2], (string?)r[3], (string?)r[4], (string?)r[5], (string?)r[6], (DateTime)r[7]!);
+        var aliases = connection.Rows("SELECT alias FROM model_aliases WHERE name = ? AND version = ? ORDER BY alias", row => row.Text("alias"), name, version);
+        return connection.Rows(
+            "SELECT v.artifact_sha256, v.stage, v.metrics_json, v.training_data_sha256, v.run_id, v.step_id, v.git_commit, v.created_at, " +
+            "a.sha256, a.kind, a.format, a.bytes, a.store_path " +
+            "FROM model_versions v LEFT JOIN artifacts a ON a.sha256 = v.artifact_sha256 WHERE v.name = ? AND v.version = ?",
+            row => new ModelVersion(name, version, ModelArtifact(row, name, version), row.Text("stage"), aliases, row.TextOrNull("metrics_json"),
+                row.TextOrNull("training_data_sha256"), row.TextOrNull("run_id"), row.TextOrNull("step_id"), row.TextOrNull("git_commit"),
+                row.Time("created_at")),
+            name, version).FirstOrDefault();
     }
 
-    private static List<object?[]> Rows(DuckDbConnection connection, string sql, params object?[] args)
-    {
-        using var result = connection.Query(sql, args);
-        return result.ReadAllRows();
-    }
+    private static Artifact ModelArtifact(System.Data.Common.DbDataReader row, string name, int version) =>
+        row.TextOrNull("sha256") is null
+            ? throw new InvalidOperationException(
+                $"model '{name}' version {version} refers to artifact {row.Text("artifact_sha256")[..12]}, which the store does not know")
+            : StoreEntities.Artifact(row);
 
     private static void CheckName(string value, string what)
     {

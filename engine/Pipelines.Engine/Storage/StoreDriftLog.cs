@@ -12,7 +12,8 @@ public sealed class StoreDriftLog(PipelineStore store, string runId, string step
         {
             var now = DateTime.UtcNow;
             foreach (var e in events)
-                connection.ExecuteNonQuery("INSERT INTO drift_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                connection.Execute(
+                    "INSERT INTO drift_events (run_id, step_id, model, feature, statistic, value, severity, detail, detected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     runId, stepId, e.Model, e.Feature, e.Statistic, double.IsFinite(e.Value) ? e.Value : null, e.Severity, e.Detail, now);
             return events.Count;
         });

@@ -14,13 +14,13 @@ public sealed class StoreShadowLog(PipelineStore store, string runId, string ste
             using var appender = connection.CreateAppender("shadow_predictions");
             foreach (var p in predictions)
             {
-                appender.Append(runId).Append(stepId).Append(model).Append(championVersion).Append(challengerVersion).Append(p.Row)
-                    .Append(p.Champion).Append(p.Challenger);
-                if (p.Outcome is { } outcome) appender.Append(outcome);
-                else appender.AppendNull();
-                appender.Append(p.ChallengerDecides).Append(now);
-                appender.EndRow();
+                appender.CreateRow()
+                    .AppendValue(runId).AppendValue(stepId).AppendValue(model).AppendValue((int?)championVersion).AppendValue((int?)challengerVersion)
+                    .AppendValue((long?)p.Row).AppendValue((double?)p.Champion).AppendValue((double?)p.Challenger).AppendValue(p.Outcome)
+                    .AppendValue((bool?)p.ChallengerDecides).AppendValue((DateTime?)now)
+                    .EndRow();
             }
+            appender.Close();
             return predictions.Count;
         });
     }

@@ -32,8 +32,7 @@ public sealed class DriftCheckStep : Step<DriftCheckInputs, DriftCheckOutputs>
             ?? (version?.TrainingDataSha256 is { } sha ? context.FindArtifact(sha) : null)
             ?? throw new StepInputException("reference", "give a reference table, or a model whose training data is recorded");
 
-        using var database = ParquetTableWriter.OpenScratch();
-        using var connection = database.Connect();
+        using var connection = ParquetTableWriter.OpenScratch();
         var referencePath = context.OpenArtifact(reference);
         var currentPath = context.OpenArtifact(inputs.Current);
         var referenceColumns = TableReader.Describe(connection, referencePath);

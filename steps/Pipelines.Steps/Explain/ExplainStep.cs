@@ -30,8 +30,7 @@ public sealed class ExplainStep : Step<ExplainInputs, ExplainOutputs>
             : JsonNode.Parse(version.MetricsJson)?["classes"]?.AsArray().Select(c => (string)c!).ToList();
         string ClassName(int c) => classes is { Count: > 0 } && model.Outputs > 1 && c < classes.Count ? classes[c] : model.Outputs == 1 ? "score" : $"class {c}";
 
-        using var database = ParquetTableWriter.OpenScratch();
-        using var connection = database.Connect();
+        using var connection = ParquetTableWriter.OpenScratch();
         var path = context.OpenArtifact(inputs.Data);
         var columns = TableReader.Describe(connection, path).Select(c => c.Name).ToHashSet();
         var missing = features.FirstOrDefault(f => !columns.Contains(f));
@@ -73,9 +72,9 @@ public sealed class ExplainStep : Step<ExplainInputs, ExplainOutputs>
                     var count = TreeShapExplainer.TopContributions(values, top.Length, top);
                     for (var k = 0; k < count; k++)
                     {
-                        appender.Append((long)(first + r)).Append(ClassName(c)).Append(k + 1).Append(features[top[k].Feature])
-                            .Append(row[top[k].Feature]).Append(top[k].Value);
-                        appender.EndRow();
+                        appender.CreateRow().AppendValue((long?)(first + r)).AppendValue(ClassName(c)).AppendValue((int?)(k + 1))
+                            .AppendValue(features[top[k].Feature]).AppendValue((double?)row[top[k].Feature]).AppendValue((double?)top[k].Value)
+                            .EndRow();
                     }
                 }
                 if (groups is not null) groupTotals[group] = (groupTotals[group].Sum, groupTotals[group].Count + 1);

@@ -1,4 +1,4 @@
-using Pipelines.DuckDb;
+using DuckDB.NET.Data;
 using Pipelines.Learning.Features;
 using Pipelines.Steps.Tables;
 
@@ -16,7 +16,7 @@ public static class BatchFeaturizer
 
     /// <summary>Creates the working tables on <paramref name="connection"/> and returns the featurizing SELECT.</summary>
     /// <exception cref="FeatureDefinitionException">A feature's input column or the time column is missing, or times repeat.</exception>
-    public static string Prepare(DuckDbConnection connection, string sourceRelation, FeatureSet features)
+    public static string Prepare(DuckDBConnection connection, string sourceRelation, FeatureSet features)
     {
         var columns = Columns(connection, sourceRelation);
         TimeOrderedTable.Create(connection, InputTable, sourceRelation, columns, features.TimeColumn);
@@ -32,36 +32,37 @@ public static class BatchFeaturizer
     }
 
     /// <summary>Column names of a relation, in order.</summary>
-    public static IReadOnlyList<string> Columns(DuckDbConnection connection, string relation)
-    {
-        using var described = connection.Query($"SELECT column_name FROM (DESCRIBE SELECT * FROM {relation})");
-        return described.ReadAllRows().Select(r => (string)r[0]!).ToArray();
-    }
+    public static IReadOnlyList<string> Columns(DuckDBConnection connection, string relation) =>
+        connection.Rows($"SELECT column_name FROM (DESCRIBE SELECT * FROM {relation})").Select(r => (string)r[0]!).ToArray();
 
-    private static void FillRecursive(DuckDbConnection connection, FeatureSet recursive)
+    private static void FillRecursive(DuckDBConnection connection, FeatureSet recursive)
     {
         var evaluator = new StreamingFeatureEvaluator(recursive);
         var columnList = string.Join(", ", recursive.Names.Select(n => SqlText.Identifier(n) + " DOUBLE"));
         connection.Execute($"CREATE OR REPLACE TEMP TABLE {RecursiveTable} ({FeatureSql.RowColumn} BIGINT, {columnList})");
         var inputs = string.Join(", ", evaluator.InputColumns.Select(c => $"CAST({SqlText.Identifier(c)} AS DOUBLE)"));
         var row = new double[evaluator.InputColumns.Count];
-        var vectors = new DuckDbVector[row.Length + 1];
-        using var result = connection.Query($"SELECT {FeatureSql.RowColumn}, {inputs} FROM {InputTable} ORDER BY {FeatureSql.RowColumn}");
+        using var result = ChunkReader.Query(connection, $"SELECT {FeatureSql.RowColumn}, {inputs} FROM {InputTable} ORDER BY {FeatureSql.RowColumn}");
         using var appender = connection.CreateAppender(RecursiveTable);
-        foreach (var chunk in result.Chunks())
+        // A chunk's inputs are taken column by column first, NULL as NaN, so each row then reads plain arrays.
+        var chunkInputs = new double[row.Length][];
+        while (result.Read())
         {
-            for (var c = 0; c < vectors.Length; c++) vectors[c] = chunk.GetColumn(c);
-            var rows = vectors[0].GetInt64s();
-            for (var r = 0; r < chunk.RowCount; r++)
+            var rows = result.Int64s(0);
+            for (var c = 0; c < row.Length; c++)
             {
-                for (var c = 0; c < row.Length; c++)
-                    row[c] = vectors[c + 1].IsNull(r) ? double.NaN : vectors[c + 1].GetDoubles()[r];
+                if (chunkInputs[c] is null || chunkInputs[c].Length < result.RowCount) chunkInputs[c] = new double[result.RowCount];
+                var data = result.Doubles(c + 1);
+                var validity = result.Validity(c + 1);
+                for (var r = 0; r < result.RowCount; r++) chunkInputs[c][r] = ChunkReader.IsValid(validity, r) ? data[r] : double.NaN;
+            }
+            for (var r = 0; r < result.RowCount; r++)
+            {
+                for (var c = 0; c < row.Length; c++) row[c] = chunkInputs[c][r];
                 var values = evaluator.Update(row);
-                appender.Append(rows[r]);
-                foreach (var value in values)
-                    if (double.IsNaN(value)) appender.AppendNull();
-                    else appender.Append(value);
-                appender.EndRow();
+                var appended = appender.CreateRow().AppendValue((long?)rows[r]);
+                foreach (var value in values) appended.AppendValue(double.IsNaN(value) ? null : value);
+                appended.EndRow();
             }
         }
         appender.Close();

@@ -1,5 +1,4 @@
 using Pipelines.Abstractions;
-using Pipelines.DuckDb;
 using Pipelines.Learning.Features;
 using Pipelines.Steps.Tables;
 
@@ -21,8 +20,7 @@ public sealed class FeaturizeStep : Step<FeaturizeInputs, FeaturizeOutputs>
             throw new StepInputException("features", "name at least one feature (in features or define)");
         var features = Definitions(inputs);
 
-        using var database = ParquetTableWriter.OpenScratch();
-        using var connection = database.Connect();
+        using var connection = ParquetTableWriter.OpenScratch();
         var path = context.OpenArtifact(inputs.Input);
         connection.Execute($"CREATE VIEW source AS SELECT * FROM read_parquet({SqlText.Literal(path)})");
         string select;

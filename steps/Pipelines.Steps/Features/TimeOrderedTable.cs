@@ -1,4 +1,4 @@
-using Pipelines.DuckDb;
+using DuckDB.NET.Data;
 using Pipelines.Learning.Features;
 using Pipelines.Steps.Tables;
 
@@ -12,7 +12,7 @@ namespace Pipelines.Steps.Features;
 public static class TimeOrderedTable
 {
     /// <exception cref="FeatureDefinitionException">The time column is missing, NULL somewhere or repeats, or the relation already has <c>__row</c>.</exception>
-    public static void Create(DuckDbConnection connection, string table, string sourceRelation, IReadOnlyList<string> columns, string timeColumn)
+    public static void Create(DuckDBConnection connection, string table, string sourceRelation, IReadOnlyList<string> columns, string timeColumn)
     {
         if (!columns.Contains(timeColumn, StringComparer.Ordinal))
             throw new FeatureDefinitionException($"time column '{timeColumn}' is not in the table (columns: {string.Join(", ", columns)})");

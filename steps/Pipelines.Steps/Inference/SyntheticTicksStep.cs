@@ -1,5 +1,4 @@
 using Pipelines.Abstractions;
-using Pipelines.DuckDb;
 using Pipelines.Steps.Tables;
 using Pipelines.Steps.Ticks;
 
@@ -25,8 +24,7 @@ public sealed class SyntheticTicksStep : Step<SyntheticTicksInputs, TableOutputs
         });
         await using (source.ConfigureAwait(false))
         {
-            using var database = ParquetTableWriter.OpenScratch();
-            using var connection = database.Connect();
+            using var connection = ParquetTableWriter.OpenScratch();
             var columns = string.Join(", ", TickColumns.Names.Select(n => SqlText.Identifier(n) + " DOUBLE"));
             connection.Execute($"CREATE TABLE {Table} (trade_id BIGINT, time TIMESTAMP, is_buyer_maker BOOLEAN, {columns})");
             var buffer = new Tick[4096];
@@ -43,9 +41,10 @@ public sealed class SyntheticTicksStep : Step<SyntheticTicksInputs, TableOutputs
                     {
                         var tick = buffer[i];
                         TickColumns.Fill(in tick, row);
-                        appender.Append(tick.TradeId).Append(DateTime.UnixEpoch.AddTicks(tick.TimeMicros * TimeSpan.TicksPerMicrosecond)).Append(tick.IsBuyerMaker);
-                        foreach (var value in row) appender.Append(value);
-                        appender.EndRow();
+                        var values = appender.CreateRow().AppendValue((long?)tick.TradeId)
+                            .AppendValue((DateTime?)DateTime.UnixEpoch.AddTicks(tick.TimeMicros * TimeSpan.TicksPerMicrosecond)).AppendValue((bool?)tick.IsBuyerMaker);
+                        foreach (var value in row) values.AppendValue((double?)value);
+                        values.EndRow();
                     }
                     written += read;
                 }

@@ -27,8 +27,7 @@ public sealed partial class CsvIngestStep : Step<CsvIngestInputs, TableOutputs>
         var projection = inputs.Columns is { Count: > 0 } columns ? string.Join(", ", columns.Select(SqlText.Identifier)) : "*";
         var select = $"SELECT {projection} FROM read_csv({SqlText.Literal(path)}, {string.Join(", ", options)})";
 
-        using var database = ParquetTableWriter.OpenScratch();
-        using var connection = database.Connect();
+        using var connection = ParquetTableWriter.OpenScratch();
         var outputs = ParquetTableWriter.Write(connection, select, context, "path", cancellationToken);
         context.Log.Information("Read {Rows} rows with columns {Columns} from {Path}", outputs.Rows, outputs.Columns, inputs.Path.Relative);
         return Task.FromResult(outputs);

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Pipelines.Abstractions;
-using Pipelines.DuckDb;
+using DuckDB.NET.Data;
 using Pipelines.Learning.Features;
 using Pipelines.Steps.Features;
 using Pipelines.Steps.Tables;
@@ -31,8 +31,7 @@ public sealed partial class LabelStep : Step<LabelInputs, LabelOutputs>
         var hasRegime = inputs.Labels.Any(l => l.Kind == LabelKind.Regime);
         CheckFitWindow(inputs, hasRegime);
 
-        using var database = ParquetTableWriter.OpenScratch();
-        using var connection = database.Connect();
+        using var connection = ParquetTableWriter.OpenScratch();
         var path = context.OpenArtifact(inputs.Input);
         connection.Execute($"CREATE VIEW source AS SELECT * FROM read_parquet({SqlText.Literal(path)})");
         var columns = BatchFeaturizer.Columns(connection, "source");
@@ -136,7 +135,7 @@ public sealed partial class LabelStep : Step<LabelInputs, LabelOutputs>
     }
 
     /// <summary>The rows before fit_until, or the leading fit_fraction of all rows.</summary>
-    private static long FitRows(DuckDbConnection connection, LabelInputs inputs)
+    private static long FitRows(DuckDBConnection connection, LabelInputs inputs)
     {
         var rows = connection.Scalar<long>($"SELECT count(*) FROM {InputTable}");
         if (inputs.FitFraction is { } fraction) return (long)Math.Floor(fraction * rows);
@@ -146,14 +145,14 @@ public sealed partial class LabelStep : Step<LabelInputs, LabelOutputs>
         {
             return connection.Scalar<long>($"SELECT count(*) FROM {InputTable} WHERE {time} < CAST({SqlText.Literal(inputs.FitUntil!)} AS {type})");
         }
-        catch (DuckDbException e)
+        catch (DuckDBException e)
         {
             throw new StepInputException("fit_until", $"'{inputs.FitUntil}' is not a value of the time column's type {type}: {e.Message}");
         }
     }
 
     /// <summary>Quantile cut points of the regime's source over rows 1..<paramref name="lastRow"/>, whose labels end inside the fit rows.</summary>
-    private static double[] FitCuts(DuckDbConnection connection, LabelSpec label, long lastRow)
+    private static double[] FitCuts(DuckDBConnection connection, LabelSpec label, long lastRow)
     {
         var value = $"CAST({SqlText.Identifier(label.Of!)} AS DOUBLE)";
         var where = $"{FeatureSql.RowColumn} <= {lastRow} AND {value} IS NOT NULL AND isfinite({value})";
@@ -161,8 +160,8 @@ public sealed partial class LabelStep : Step<LabelInputs, LabelOutputs>
         if (count < label.Classes.Count)
             throw new StepInputException("labels",
                 $"label '{label.Name}' (regime): only {count} value(s) of '{label.Of}' are complete inside the fit rows; {label.Classes.Count} classes need at least {label.Classes.Count} (move fit_until later or raise fit_fraction)");
-        using var result = connection.Query($"SELECT unnest(quantile_cont({value}, {LabelSql.QuantileList(label.Classes.Count)})) FROM {ValuesTable} WHERE {where}");
-        return result.ReadAllRows().Select(r => (double)r[0]!).ToArray();
+        return connection.Rows($"SELECT unnest(quantile_cont({value}, {LabelSql.QuantileList(label.Classes.Count)})) FROM {ValuesTable} WHERE {where}")
+            .Select(r => (double)r[0]!).ToArray();
     }
 
     private static string Describe(LabelSpec label, IReadOnlyList<double> cuts)
@@ -173,13 +172,13 @@ public sealed partial class LabelStep : Step<LabelInputs, LabelOutputs>
         return text.ToString();
     }
 
-    private static void Run(DuckDbConnection connection, string sql)
+    private static void Run(DuckDBConnection connection, string sql)
     {
         try
         {
             connection.Execute(sql);
         }
-        catch (DuckDbException e)
+        catch (DuckDBException e)
         {
             throw new StepInputException("labels", e.Message);
         }

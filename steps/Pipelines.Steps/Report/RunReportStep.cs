@@ -29,8 +29,7 @@ public sealed class RunReportStep : Step<RunReportInputs, RunReportOutputs>
         var objective = (string?)metrics["objective"] ?? "";
         var classes = metrics["classes"]?.AsArray().Select(c => (string)c!).ToList() ?? [];
 
-        using var database = ParquetTableWriter.OpenScratch();
-        using var connection = database.Connect();
+        using var connection = ParquetTableWriter.OpenScratch();
         var holdoutPath = context.OpenArtifact(inputs.Holdout);
         var holdoutColumns = TableReader.Describe(connection, holdoutPath).Select(c => c.Name).ToList();
         var predictionColumns = holdoutColumns.Where(c => c == "prediction" || (c.Length > 1 && c[0] == 'p' && char.IsDigit(c[1]))).ToList();
@@ -143,7 +142,7 @@ public sealed class RunReportStep : Step<RunReportInputs, RunReportOutputs>
     private static string RocChart(IEnumerable<(string Name, string Colour, IReadOnlyList<(double X, double Y)> Points)> curves) =>
         SvgCharts.Lines([.. curves, ("chance", "#bbb", [(0, 0), (1, 1)])], "false positive rate", "true positive rate", (0, 1), (0, 1));
 
-    private static string Equity(Pipelines.DuckDb.DuckDbConnection connection, IStepContext context, RunReportInputs inputs, int[] sourceRows, double[][] predictions, string objective)
+    private static string Equity(DuckDB.NET.Data.DuckDBConnection connection, IStepContext context, RunReportInputs inputs, int[] sourceRows, double[][] predictions, string objective)
     {
         var path = context.OpenArtifact(inputs.Data!);
         if (TableReader.Describe(connection, path).All(c => c.Name != inputs.ReturnsColumn))

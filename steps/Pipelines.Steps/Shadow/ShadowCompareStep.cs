@@ -33,8 +33,7 @@ public sealed class ShadowCompareStep : Step<ShadowCompareInputs, ShadowCompareO
             throw new StepInputException("challenger", "champion and challenger must solve the same task (objective and classes)");
         var classes = ClassNames(challenger.MetricsJson) ?? ClassNames(champion.MetricsJson);
 
-        using var database = ParquetTableWriter.OpenScratch();
-        using var connection = database.Connect();
+        using var connection = ParquetTableWriter.OpenScratch();
         var path = context.OpenArtifact(inputs.Data);
         var columns = TableReader.Describe(connection, path).Select(c => c.Name).ToList();
         if (!columns.Contains(inputs.Target)) throw new StepInputException("target", $"column '{inputs.Target}' is not in the table");

@@ -1,5 +1,5 @@
 using Pipelines.Abstractions;
-using Pipelines.DuckDb;
+using DuckDB.NET.Data;
 
 namespace Pipelines.Steps.Tables;
 
@@ -9,7 +9,7 @@ namespace Pipelines.Steps.Tables;
 /// </summary>
 public static class ParquetTableWriter
 {
-    public static TableOutputs Write(DuckDbConnection connection, string selectSql, IStepContext context, string input, CancellationToken cancellationToken = default)
+    public static TableOutputs Write(DuckDBConnection connection, string selectSql, IStepContext context, string input, CancellationToken cancellationToken = default)
     {
         var staged = context.StageArtifact("table", "parquet");
         try
@@ -17,17 +17,29 @@ public static class ParquetTableWriter
             // A cancelled or timed-out step interrupts its query instead of leaving it running in the background.
             connection.Execute($"COPY ({selectSql}) TO {SqlText.Literal(staged.Path)} (FORMAT parquet, COMPRESSION zstd)", cancellationToken);
         }
-        catch (DuckDbException e)
+        catch (DuckDBException e)
         {
             throw new StepInputException(input, e.Message);
         }
         var source = $"read_parquet({SqlText.Literal(staged.Path)})";
         var rows = connection.Scalar<long>($"SELECT count(*) FROM {source}");
-        using var described = connection.Query($"SELECT column_name FROM (DESCRIBE SELECT * FROM {source})");
-        var columns = described.ReadAllRows().Select(r => (string)r[0]!).ToList();
+        var columns = connection.Rows($"SELECT column_name FROM (DESCRIBE SELECT * FROM {source})").Select(r => (string)r[0]!).ToList();
         return new TableOutputs { Table = context.CommitArtifact(staged), Rows = rows, Columns = columns };
     }
 
     /// <summary>An in-memory DuckDB for one step's work; nothing is shared with the store's database.</summary>
-    public static DuckDbDatabase OpenScratch() => DuckDbDatabase.Open(":memory:");
+    public static DuckDBConnection OpenScratch()
+    {
+        var connection = new DuckDBConnection("Data Source=:memory:");
+        try
+        {
+            connection.Open();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
 }

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Pipelines.Abstractions;
-using Pipelines.DuckDb;
 using Pipelines.Learning.Data;
 using Pipelines.Learning.Trees;
 using Pipelines.Learning.Validation;
@@ -26,8 +25,7 @@ public sealed class TrainGbdtStep : Step<TrainGbdtInputs, TrainGbdtOutputs>
         if (inputs.Folds is < 0 or 1) throw new StepInputException("folds", "0 for none, or at least 2");
 
         var path = context.OpenArtifact(inputs.Input);
-        using var database = ParquetTableWriter.OpenScratch();
-        using var connection = database.Connect();
+        using var connection = ParquetTableWriter.OpenScratch();
         var table = TrainingTable.Load(connection, path, inputs.Target, inputs.Features, inputs.Exclude, inputs.Objective);
 
         var defaults = new GbdtParameters

@@ -35,8 +35,7 @@ public sealed class TrainLinearStep : Step<TrainLinearInputs, TrainLinearOutputs
             throw new StepInputException("features", $"a warm start keeps the model's features [{string.Join(", ", start.FeatureNames)}]; leave features unset or list exactly those");
 
         var path = context.OpenArtifact(inputs.Input);
-        using var database = ParquetTableWriter.OpenScratch();
-        using var connection = database.Connect();
+        using var connection = ParquetTableWriter.OpenScratch();
         var task = inputs.Objective == LinearObjective.Logistic ? GbdtObjective.Binary : GbdtObjective.Regression;
         var table = TrainingTable.Load(connection, path, inputs.Target, start?.FeatureNames ?? inputs.Features, inputs.Exclude, task).WithoutMissingFeatures();
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Pipelines.Abstractions;
-using Pipelines.DuckDb;
+using DuckDB.NET.Data;
 using Pipelines.Learning.Data;
 using Pipelines.Steps.Tables;
 
@@ -35,7 +35,7 @@ internal static class TrainingArtifacts
     }
 
     /// <summary>Holdout rows: the row's index in the training table, its label (class index or value) and the predictions.</summary>
-    public static Artifact WriteHoldout(DuckDbConnection connection, IStepContext context, int[] sourceRows, double[] labels, double[] predictions, int outputs)
+    public static Artifact WriteHoldout(DuckDBConnection connection, IStepContext context, int[] sourceRows, double[] labels, double[] predictions, int outputs)
     {
         var columns = outputs == 1 ? "prediction DOUBLE" : string.Join(", ", Enumerable.Range(0, outputs).Select(c => $"p{c} DOUBLE"));
         connection.Execute($"CREATE TABLE holdout (source_row BIGINT, label DOUBLE, {columns})");
@@ -43,9 +43,9 @@ internal static class TrainingArtifacts
         {
             for (var i = 0; i < labels.Length; i++)
             {
-                appender.Append((long)sourceRows[i]).Append(labels[i]);
-                for (var c = 0; c < outputs; c++) appender.Append(predictions[i * outputs + c]);
-                appender.EndRow();
+                var row = appender.CreateRow().AppendValue((long?)sourceRows[i]).AppendValue((double?)labels[i]);
+                for (var c = 0; c < outputs; c++) row.AppendValue((double?)predictions[i * outputs + c]);
+                row.EndRow();
             }
         }
         var staged = context.StageArtifact("table", "parquet");

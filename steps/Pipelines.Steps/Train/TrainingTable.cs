@@ -1,6 +1,6 @@
 using System.Globalization;
 using Pipelines.Abstractions;
-using Pipelines.DuckDb;
+using DuckDB.NET.Data;
 using Pipelines.Learning.Data;
 using Pipelines.Steps.Tables;
 
@@ -53,7 +53,7 @@ internal sealed class TrainingTable
         };
     }
 
-    public static TrainingTable Load(DuckDbConnection connection, string path, string target, IReadOnlyList<string>? chosenFeatures, IReadOnlyList<string> exclude, GbdtObjective objective)
+    public static TrainingTable Load(DuckDBConnection connection, string path, string target, IReadOnlyList<string>? chosenFeatures, IReadOnlyList<string> exclude, GbdtObjective objective)
     {
         var schema = TableReader.Describe(connection, path);
         var names = schema.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);

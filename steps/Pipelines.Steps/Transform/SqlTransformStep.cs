@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Pipelines.Abstractions;
-using Pipelines.DuckDb;
+using DuckDB.NET.Native;
 using Pipelines.Steps.Tables;
 
 namespace Pipelines.Steps.Transform;
@@ -22,8 +22,7 @@ public sealed partial class SqlTransformStep : Step<SqlTransformInputs, TableOut
         var sql = inputs.Sql.Trim().TrimEnd(';');
         if (sql.Length == 0) throw new StepInputException("sql", "the query is empty");
 
-        using var database = ParquetTableWriter.OpenScratch();
-        using var connection = database.Connect();
+        using var connection = ParquetTableWriter.OpenScratch();
         foreach (var (name, artifact) in inputs.Tables)
         {
             if (!TableName().IsMatch(name))
@@ -33,14 +32,12 @@ public sealed partial class SqlTransformStep : Step<SqlTransformInputs, TableOut
             var path = context.OpenArtifact(artifact);
             connection.Execute($"CREATE VIEW {SqlText.Identifier(name)} AS SELECT * FROM read_parquet({SqlText.Literal(path)})");
         }
-        try
+        // Preparing checks that the text is one valid query before anything is written.
+        NativeMethods.PreparedStatements.DuckDBPrepare(connection.NativeConnection, sql, out var statement);
+        using (statement)
         {
-            // Preparing checks that the text is one valid query before anything is written.
-            using var statement = connection.Prepare(sql);
-        }
-        catch (DuckDbException e)
-        {
-            throw new StepInputException("sql", e.Message);
+            var error = NativeMethods.PreparedStatements.DuckDBPrepareError(statement);
+            if (!string.IsNullOrEmpty(error)) throw new StepInputException("sql", error);
         }
         var outputs = ParquetTableWriter.Write(connection, sql, context, "sql", cancellationToken);
         context.Log.Information("SQL produced {Rows} rows with columns {Columns}", outputs.Rows, outputs.Columns);

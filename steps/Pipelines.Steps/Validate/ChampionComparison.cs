@@ -61,8 +61,7 @@ internal static class ChampionComparison
             throw new StepInputException($"{field}.beats", $"{name} v{rival.Version} solves a different task ({rivalModel.Outputs} outputs, {rivalModel.Kind}) than the {objective.ToString().ToLowerInvariant()} candidate");
         var columnOrder = RivalColumns(rival, classes, objective, field);
 
-        using var database = ParquetTableWriter.OpenScratch();
-        using var connection = database.Connect();
+        using var connection = ParquetTableWriter.OpenScratch();
         var holdoutPath = context.OpenArtifact(inputs.Holdout);
         var holdoutColumns = TableReader.Describe(connection, holdoutPath).Select(c => c.Name).ToList();
         var predictionColumns = objective == GbdtObjective.Multiclass

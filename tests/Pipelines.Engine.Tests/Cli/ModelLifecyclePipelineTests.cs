@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Pipelines.Engine.Storage;
 using Pipelines.Engine.Tests.Support;
+using Pipelines.Steps.Tables;
 
 namespace Pipelines.Engine.Tests.Cli;
 
@@ -62,8 +63,7 @@ public sealed class ModelLifecyclePipelineTests : IDisposable
             foreach (var section in new[] { "Holdout metrics", "Gate", "Confusion matrix", "ROC curves, one per class", "Equity curve of the signal", "What drives the decisions" })
                 Assert.Contains(section, runReport);
             var decisions = store.OutputArtifacts(runId, "explain").Single(o => o.Output == "decisions").Artifact;
-            using var database = Pipelines.DuckDb.DuckDbDatabase.Open(":memory:");
-            using var connection = database.Connect();
+            using var connection = ParquetTableWriter.OpenScratch();
             Assert.Equal(2000L * 3 * 7, connection.Scalar<long>($"SELECT count(*) FROM read_parquet('{store.Artifacts.OpenVerified(decisions)}')"));
         }
 

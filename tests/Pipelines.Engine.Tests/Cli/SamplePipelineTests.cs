@@ -1,6 +1,6 @@
-using Pipelines.DuckDb;
 using Pipelines.Engine.Storage;
 using Pipelines.Engine.Tests.Support;
+using Pipelines.Steps.Tables;
 
 namespace Pipelines.Engine.Tests.Cli;
 
@@ -34,11 +34,9 @@ public sealed class SamplePipelineTests : IDisposable
         {
             runId = store.ListRuns(1).Single().RunId;
             var quality = store.OutputArtifacts(runId, "quality").Single(o => o.Output == "table").Artifact;
-            using var database = DuckDbDatabase.Open(":memory:");
-            using var connection = database.Connect();
-            using var result = connection.Query(
-                $"SELECT bars, duplicate_times, missing_minutes, zero_volume_bars, inconsistent_bars, strftime(first_bar AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M'), strftime(last_bar AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M') FROM read_parquet('{store.Artifacts.OpenVerified(quality)}')");
-            var row = result.ReadAllRows().Single();
+            using var connection = ParquetTableWriter.OpenScratch();
+            var row = connection.Rows(
+                $"SELECT bars, duplicate_times, missing_minutes, zero_volume_bars, inconsistent_bars, strftime(first_bar AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M'), strftime(last_bar AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M') FROM read_parquet('{store.Artifacts.OpenVerified(quality)}')").Single();
             Assert.Equal(30_240L, Convert.ToInt64(row[0]));
             Assert.Equal(0L, Convert.ToInt64(row[1]));
             Assert.Equal(0.0, Convert.ToDouble(row[2]));

@@ -21,13 +21,10 @@ public sealed class TickInferencePipelineTests : IDisposable
 
         using var store = PipelineStore.Open(_workspace.StoreRoot, TimeSpan.FromSeconds(5));
         var runId = store.ListRuns(1).Single().RunId;
-        var counts = store.Read(c =>
-        {
-            using var result = c.Query(
-                "SELECT count(*), count(DISTINCT trade_id), min(model_version), max(model_version), any_value(model) FROM decisions WHERE run_id = ? AND step_id = 'infer'", runId);
-            return result.ReadAllRows().Single();
-        });
-        Assert.Equal([20_000L, 20_000L, 1L, 1L, "tick-flow"], counts);
+        var counts = store.Read(c => c.Rows(
+            "SELECT count(*), count(DISTINCT trade_id), min(model_version), max(model_version), any_value(model) FROM decisions WHERE run_id = ? AND step_id = 'infer'",
+            RowValues.All, runId).Single());
+        Assert.Equal([20_000L, 20_000L, 1, 1, "tick-flow"], counts);
         Assert.Equal(20L * 3, store.Count("decision_explanations"));
         var champion = new ModelRegistry(store, RegistryActor.Person(), 20).Find("tick-flow", "champion");
         Assert.Equal(1, champion?.Version);

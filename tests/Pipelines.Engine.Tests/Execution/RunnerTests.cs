@@ -64,8 +64,7 @@ public sealed class RunnerTests : IDisposable
         _h.Run(Joined());
         var databasePath = _h.Store.Layout.DatabasePath;
         _h.CloseStore();
-        using (var database = Pipelines.DuckDb.DuckDbDatabase.Open(databasePath))
-        using (var connection = database.Connect())
+        using (var connection = RowValues.OpenFile(databasePath))
             // As if the step's output record had gained a required field since: the stored JSON lacks 'file'.
             connection.Execute("UPDATE step_events SET outputs_json = '{\"renamed\": 1}' WHERE step_id = 'left' AND outputs_json IS NOT NULL");
 

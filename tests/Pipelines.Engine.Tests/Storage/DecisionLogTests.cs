@@ -1,4 +1,3 @@
-using Pipelines.DuckDb;
 using Pipelines.Engine.Storage;
 using Pipelines.Engine.Tests.Support;
 
@@ -25,19 +24,17 @@ public sealed class DecisionLogTests : IDisposable
 
         var rows = _h.Store.Read(c =>
         {
-            using var result = c.Query(
-                "SELECT run_id, step_id, trade_id, epoch_us(time), model, model_version, score, features[1], features[2], len(features) FROM decisions ORDER BY trade_id");
-            return result.ReadAllRows();
+            return c.Rows("SELECT run_id, step_id, trade_id, epoch_us(time), model, model_version, score, features[1], features[2], len(features) FROM decisions ORDER BY trade_id", RowValues.All);
         });
         Assert.Equal(3, rows.Count);
-        Assert.Equal(["run-1", "infer", 10L, 1_677_628_800_000_000L, "flow", 3L, 0.25, 0.5], rows[0][..8]);
+        Assert.Equal(["run-1", "infer", 10L, 1_677_628_800_000_000L, "flow", 3, 0.25, 0.5], rows[0][..8]);
         Assert.True(double.IsNaN((double)rows[0][8]!));
-        Assert.Equal([11L, 1_677_628_800_000_250L, "flow", 4L, 0.75, -1.0, 2.0, 2L], rows[1][2..]);
+        Assert.Equal([11L, 1_677_628_800_000_250L, "flow", 4, 0.75, -1.0, 2.0, 2L], rows[1][2..]);
 
         var names = _h.Store.Read(c =>
         {
-            using var result = c.Query("SELECT position, feature FROM decision_features WHERE run_id = 'run-1' ORDER BY position");
-            return result.ReadAllRows().Select(r => $"{r[0]}:{r[1]}").ToArray();
+            return c.Rows("SELECT position, feature FROM decision_features WHERE run_id = 'run-1' ORDER BY position",
+                row => $"{row.GetInt32(row.GetOrdinal("position"))}:{row.GetString(row.GetOrdinal("feature"))}").ToArray();
         });
         Assert.Equal(["1:ret_1", "2:std_30"], names);
     }
@@ -62,11 +59,10 @@ public sealed class DecisionLogTests : IDisposable
         }
         var rows = _h.Store.Read(c =>
         {
-            using var result = c.Query("SELECT run_id, trade_id, model, model_version, feature, shap_value, rank FROM decision_explanations ORDER BY rank");
-            return result.ReadAllRows();
+            return c.Rows("SELECT run_id, trade_id, model, model_version, feature, shap_value, rank FROM decision_explanations ORDER BY rank", RowValues.All);
         });
-        Assert.Equal(["run-2", 42L, "flow", 2L, "std_30", -0.3, 1L], rows[0]);
-        Assert.Equal(["run-2", 42L, "flow", 2L, "ret_1", 0.1, 2L], rows[1]);
+        Assert.Equal(["run-2", 42L, "flow", 2, "std_30", -0.3, 1], rows[0]);
+        Assert.Equal(["run-2", 42L, "flow", 2, "ret_1", 0.1, 2], rows[1]);
     }
     [Fact]
     public void Each_writer_stores_its_run_step_and_model_once_and_the_view_joins_them_to_its_rows()
@@ -84,13 +80,12 @@ public sealed class DecisionLogTests : IDisposable
         Assert.Equal(3, _h.Store.Count("decision_rows"));
         var rows = _h.Store.Read(c =>
         {
-            using var result = c.Query("SELECT model, model_version, trade_id, features[1] FROM decisions WHERE run_id = 'run-3' AND step_id = 'infer' ORDER BY model, trade_id");
-            return result.ReadAllRows();
+            return c.Rows("SELECT model, model_version, trade_id, features[1] FROM decisions WHERE run_id = 'run-3' AND step_id = 'infer' ORDER BY model, trade_id", RowValues.All);
         });
         Assert.Equal(3, rows.Count);
-        Assert.Equal(["flow", 1L, 1L, 1.0], rows[0]);
-        Assert.Equal(["trend", 7L, 1L, 2.0], rows[1]);
-        Assert.Equal(["trend", 7L, 2L, 3.0], rows[2]);
+        Assert.Equal(["flow", 1, 1L, 1.0], rows[0]);
+        Assert.Equal(["trend", 7, 1L, 2.0], rows[1]);
+        Assert.Equal(["trend", 7, 2L, 3.0], rows[2]);
     }
 
     [Fact]
@@ -98,14 +93,13 @@ public sealed class DecisionLogTests : IDisposable
     {
         var layout = new StoreLayout(_h.Workspace.StoreRoot);
         layout.EnsureDirectories();
-        using (var database = DuckDbDatabase.Open(layout.DatabasePath))
-        using (var connection = database.Connect())
+        using (var connection = RowValues.OpenFile(layout.DatabasePath))
         {
             connection.Execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)");
             foreach (var migration in StoreMigrations.All.Where(m => m.Version <= 5))
             {
                 connection.Execute(migration.Sql);
-                connection.ExecuteNonQuery("INSERT INTO schema_migrations VALUES (?, ?, ?)", migration.Version, migration.Description, DateTime.UtcNow);
+                connection.Execute("INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)", migration.Version, migration.Description, DateTime.UtcNow);
             }
             connection.Execute("""
                 INSERT INTO decisions VALUES
@@ -117,20 +111,19 @@ public sealed class DecisionLogTests : IDisposable
 
         var rows = _h.Store.Read(c =>
         {
-            using var result = c.Query("SELECT run_id, step_id, trade_id, epoch_us(time), model, model_version, score, features[1], len(features) FROM decisions ORDER BY step_id, trade_id");
-            return result.ReadAllRows();
+            return c.Rows("SELECT run_id, step_id, trade_id, epoch_us(time), model, model_version, score, features[1], len(features) FROM decisions ORDER BY step_id, trade_id", RowValues.All);
         });
         Assert.Equal(StoreMigrations.All.Max(m => m.Version), _h.Store.SchemaVersion);
         Assert.Equal(2, _h.Store.Count("decision_streams"));
         Assert.Equal(3, rows.Count);
         // 2023-03-01T00:00:00Z is 1,677,628,800 s after the epoch.
-        Assert.Equal(["old-run", "infer", 5L, 1_677_628_800_000_000L, "flow", 2L, 0.25, 0.5, 2L], rows[0]);
-        Assert.Equal(["old-run", "infer", 6L, 1_677_628_801_000_000L, "flow", 2L, null, 2.5, 2L], rows[1]);
-        Assert.Equal(["old-run", "other", 5L, 1_677_628_802_000_000L, "trend", 1L, 0.75, 4.5, 1L], rows[2]);
+        Assert.Equal(["old-run", "infer", 5L, 1_677_628_800_000_000L, "flow", 2, 0.25, 0.5, 2L], rows[0]);
+        Assert.Equal(["old-run", "infer", 6L, 1_677_628_801_000_000L, "flow", 2, null, 2.5, 2L], rows[1]);
+        Assert.Equal(["old-run", "other", 5L, 1_677_628_802_000_000L, "trend", 1, 0.75, 4.5, 1L], rows[2]);
 
         // New streams continue the sequence after the migrated ones.
         using (var writer = new StoreDecisionLog(_h.Store, "new-run", "infer").OpenDecisions("flow", ["a"]))
             writer.Append(1, 0, 3, 0.5, [1.0]);
-        Assert.Equal(3L, _h.Store.Read(c => c.Scalar<long>("SELECT stream_id FROM decision_streams WHERE run_id = 'new-run'")));
+        Assert.Equal(3, _h.Store.Read(c => c.Scalar<int>("SELECT stream_id FROM decision_streams WHERE run_id = 'new-run'")));
     }
 }

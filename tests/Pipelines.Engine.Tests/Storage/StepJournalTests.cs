@@ -65,11 +65,8 @@ public sealed class StepJournalTests : IDisposable
         store.CompleteStepRun(Step("slow", StepStatus.Succeeded), [("table", Artifact(2))], []);
         store.Flush();
 
-        var events = store.Read(connection =>
-        {
-            using var result = connection.Query("SELECT step_id, status FROM step_events ORDER BY seq");
-            return result.ReadAllRows().Select(r => $"{r[0]}:{r[1]}").ToList();
-        });
+        var events = store.Read(connection => connection.Rows("SELECT step_id, status FROM step_events ORDER BY seq",
+            row => $"{row.GetString(row.GetOrdinal("step_id"))}:{row.GetString(row.GetOrdinal("status"))}"));
         Assert.Equal(["quick:succeeded", "slow:running", "slow:succeeded"], events);
     }
 

@@ -20,8 +20,7 @@ public sealed class DriftThresholdSettingsTests : IDisposable
 
     private Artifact Table(IEnumerable<double> values)
     {
-        using var database = ParquetTableWriter.OpenScratch();
-        using var connection = database.Connect();
+        using var connection = ParquetTableWriter.OpenScratch();
         var rows = string.Join(", ", values.Select(v => FormattableString.Invariant($"({v})")));
         return ParquetTableWriter.Write(connection, $"SELECT * FROM (VALUES {rows}) AS t(x)", _context, "test").Table;
     }

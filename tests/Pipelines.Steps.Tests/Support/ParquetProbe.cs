@@ -1,33 +1,25 @@
-using Pipelines.DuckDb;
+using DuckDB.NET.Data;
+using Pipelines.Steps.Tables;
 
 namespace Pipelines.Steps.Tests.Support;
 
 /// <summary>Reads a Parquet artifact back through DuckDB to check what a step wrote.</summary>
 public sealed class ParquetProbe(string path) : IDisposable
 {
-    private readonly DuckDbDatabase _database = DuckDbDatabase.Open(":memory:");
-    private DuckDbConnection? _connection;
+    private DuckDBConnection? _connection;
 
-    private DuckDbConnection Connection => _connection ??= _database.Connect();
+    private DuckDBConnection Connection => _connection ??= ParquetTableWriter.OpenScratch();
 
     private string Source => "read_parquet('" + path.Replace("'", "''", StringComparison.Ordinal) + "')";
 
     /// <summary>Runs a query in which {t} stands for the table.</summary>
     public T Scalar<T>(string sql) => Connection.Scalar<T>(sql.Replace("{t}", Source, StringComparison.Ordinal));
 
-    public List<object?[]> Rows(string sql)
-    {
-        using var result = Connection.Query(sql.Replace("{t}", Source, StringComparison.Ordinal));
-        return result.ReadAllRows();
-    }
+    public List<object?[]> Rows(string sql) => Connection.Rows(sql.Replace("{t}", Source, StringComparison.Ordinal));
 
     /// <summary>Column name to DuckDB type name, in table order.</summary>
     public List<(string Name, string Type)> Schema() =>
         Rows("SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM {t})").Select(r => ((string)r[0]!, (string)r[1]!)).ToList();
 
-    public void Dispose()
-    {
-        _connection?.Dispose();
-        _database.Dispose();
-    }
+    public void Dispose() => _connection?.Dispose();
 }

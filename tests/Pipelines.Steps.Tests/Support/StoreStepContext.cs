@@ -1,5 +1,6 @@
 using Pipelines.Abstractions;
 using Pipelines.Engine.Storage;
+using Pipelines.Steps.Tables;
 using Serilog;
 using Serilog.Core;
 using Serilog.Events;
@@ -72,11 +73,7 @@ public sealed class StoreStepContext : IStepContext, IDisposable
     }
 
     /// <summary>Rows of a query on the store's connection.</summary>
-    public IReadOnlyList<object?[]> Query(string sql) => Store.Read(c =>
-    {
-        using var result = c.Query(sql);
-        return result.ReadAllRows();
-    });
+    public IReadOnlyList<object?[]> Query(string sql) => Store.Read(c => c.Rows(sql));
 
     public void Dispose()
     {

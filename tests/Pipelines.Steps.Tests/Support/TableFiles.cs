@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Pipelines.Abstractions;
-using Pipelines.DuckDb;
+using Pipelines.Steps.Tables;
 
 namespace Pipelines.Steps.Tests.Support;
 
@@ -17,8 +17,7 @@ public static class TableFiles
         var source = Path.Combine(context.WorkspaceRoot, $"rows-{Guid.NewGuid():N}.csv");
         File.WriteAllText(source, csv.ToString());
         var staged = context.StageArtifact("table", "parquet");
-        using (var database = DuckDbDatabase.Open(":memory:"))
-        using (var connection = database.Connect())
+        using (var connection = ParquetTableWriter.OpenScratch())
         {
             var types = string.Join(", ", columns.Select(c => $"'{c}': 'DOUBLE'"));
             connection.Execute($"COPY (SELECT * FROM read_csv('{source}', header = true, columns = {{{types}}})) TO '{staged.Path}' (FORMAT parquet)");

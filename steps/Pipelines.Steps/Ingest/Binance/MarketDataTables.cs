@@ -1,5 +1,4 @@
 using Pipelines.Abstractions;
-using Pipelines.DuckDb;
 using Pipelines.Steps.Tables;
 
 namespace Pipelines.Steps.Ingest.Binance;
@@ -12,8 +11,7 @@ public static class MarketDataTables
 {
     public static TableOutputs WriteKlines(IReadOnlyList<Kline> rows, bool binanceColumns, IStepContext context, string input)
     {
-        using var database = ParquetTableWriter.OpenScratch();
-        using var connection = database.Connect();
+        using var connection = ParquetTableWriter.OpenScratch();
         connection.Execute(binanceColumns
             ? "CREATE TABLE klines (open_time TIMESTAMPTZ NOT NULL, open DOUBLE, high DOUBLE, low DOUBLE, close DOUBLE, volume DOUBLE, " +
               "close_time TIMESTAMPTZ, quote_volume DOUBLE, trades BIGINT, taker_buy_base_volume DOUBLE, taker_buy_quote_volume DOUBLE)"
@@ -22,11 +20,12 @@ public static class MarketDataTables
         {
             foreach (var k in rows)
             {
-                appender.Append(EpochTime.ToDateTime(k.OpenTimeMicros)).Append(k.Open).Append(k.High).Append(k.Low).Append(k.Close).Append(k.Volume);
+                var row = appender.CreateRow().AppendValue((DateTime?)EpochTime.ToDateTime(k.OpenTimeMicros)).AppendValue((double?)k.Open)
+                    .AppendValue((double?)k.High).AppendValue((double?)k.Low).AppendValue((double?)k.Close).AppendValue((double?)k.Volume);
                 if (binanceColumns)
-                    appender.Append(EpochTime.ToDateTime(k.CloseTimeMicros)).Append(k.QuoteVolume).Append(k.Trades)
-                        .Append(k.TakerBuyBaseVolume).Append(k.TakerBuyQuoteVolume);
-                appender.EndRow();
+                    row.AppendValue((DateTime?)EpochTime.ToDateTime(k.CloseTimeMicros)).AppendValue((double?)k.QuoteVolume).AppendValue((long?)k.Trades)
+                        .AppendValue((double?)k.TakerBuyBaseVolume).AppendValue((double?)k.TakerBuyQuoteVolume);
+                row.EndRow();
             }
         }
         return ParquetTableWriter.Write(connection, "SELECT * FROM klines", context, input);
@@ -34,19 +33,17 @@ public static class MarketDataTables
 
     public static TableOutputs WriteAggTrades(IReadOnlyList<AggTrade> rows, bool hasBestMatch, IStepContext context, string input)
     {
-        using var database = ParquetTableWriter.OpenScratch();
-        using var connection = database.Connect();
+        using var connection = ParquetTableWriter.OpenScratch();
         connection.Execute("CREATE TABLE agg_trades (agg_trade_id BIGINT NOT NULL, time TIMESTAMPTZ NOT NULL, price DOUBLE, quantity DOUBLE, " +
             "first_trade_id BIGINT, last_trade_id BIGINT, is_buyer_maker BOOLEAN, is_best_match BOOLEAN)");
         using (var appender = connection.CreateAppender("agg_trades"))
         {
             foreach (var t in rows)
             {
-                appender.Append(t.Id).Append(EpochTime.ToDateTime(t.TimeMicros)).Append(t.Price).Append(t.Quantity)
-                    .Append(t.FirstTradeId).Append(t.LastTradeId).Append(t.IsBuyerMaker);
-                if (hasBestMatch) appender.Append(t.IsBestMatch);
-                else appender.AppendNull();
-                appender.EndRow();
+                appender.CreateRow().AppendValue((long?)t.Id).AppendValue((DateTime?)EpochTime.ToDateTime(t.TimeMicros)).AppendValue((double?)t.Price)
+                    .AppendValue((double?)t.Quantity).AppendValue((long?)t.FirstTradeId).AppendValue((long?)t.LastTradeId).AppendValue((bool?)t.IsBuyerMaker)
+                    .AppendValue(hasBestMatch ? (bool?)t.IsBestMatch : null)
+                    .EndRow();
             }
         }
         return ParquetTableWriter.Write(connection, "SELECT * FROM agg_trades", context, input);
