@@ -32,9 +32,9 @@ internal static class ChampionComparison
         if (requirement.Resamples < 100) throw new StepInputException($"{field}.resamples", "use at least 100 resamples");
         var objective = (string?)candidateMetrics["objective"] switch
         {
-            "binary" => GbdtObjective.Binary,
-            "multiclass" => GbdtObjective.Multiclass,
-            "regression" => GbdtObjective.Regression,
+            "binary" => ModelTask.Binary,
+            "multiclass" => ModelTask.Multiclass,
+            "regression" => ModelTask.Regression,
             var other => throw new StepInputException("metrics", $"the metrics name objective '{other}'; beats compares binary, multiclass or regression models"),
         };
         if (!PerRowMetrics.Contains(requirement.Metric) || !ModelMetrics.Names(objective).Contains(requirement.Metric))
@@ -56,8 +56,8 @@ internal static class ChampionComparison
 
         var classes = Classes(candidateMetrics);
         var rivalModel = PredictiveModel.Load(context.OpenArtifact(rival.Model));
-        var expectedOutputs = objective == GbdtObjective.Multiclass ? classes.Count : 1;
-        if (rivalModel.Outputs != expectedOutputs || rivalModel.IsRegression != (objective == GbdtObjective.Regression))
+        var expectedOutputs = objective == ModelTask.Multiclass ? classes.Count : 1;
+        if (rivalModel.Outputs != expectedOutputs || rivalModel.IsRegression != (objective == ModelTask.Regression))
             throw new StepInputException($"{field}.beats", $"{name} v{rival.Version} solves a different task ({rivalModel.Outputs} outputs, {rivalModel.Kind}) than the {objective.ToString().ToLowerInvariant()} candidate");
         var columnOrder = RivalColumns(rival, classes, objective, field);
 
@@ -65,7 +65,7 @@ internal static class ChampionComparison
         using var connection = database.Connect();
         var holdoutPath = context.OpenArtifact(inputs.Holdout);
         var holdoutColumns = TableReader.Describe(connection, holdoutPath).Select(c => c.Name).ToList();
-        var predictionColumns = objective == GbdtObjective.Multiclass
+        var predictionColumns = objective == ModelTask.Multiclass
             ? Enumerable.Range(0, classes.Count).Select(c => $"p{c}").ToList()
             : ["prediction"];
         var missing = new[] { "source_row", "label" }.Concat(predictionColumns).FirstOrDefault(c => !holdoutColumns.Contains(c));
@@ -94,7 +94,7 @@ internal static class ChampionComparison
             labels[r] = holdout[r * width + 1];
             for (var c = 0; c < outputs; c++) candidate[r * outputs + c] = holdout[r * width + 2 + c];
             rivalModel.Predict(features.AsSpan((int)sourceRow * featureCount, featureCount), rivalRaw);
-            if (objective == GbdtObjective.Binary) champion[r] = columnOrder[0] == 1 ? rivalRaw[0] : 1 - rivalRaw[0];
+            if (objective == ModelTask.Binary) champion[r] = columnOrder[0] == 1 ? rivalRaw[0] : 1 - rivalRaw[0];
             else for (var c = 0; c < outputs; c++) champion[r * outputs + c] = rivalRaw[columnOrder[c]];
         }
 
@@ -124,10 +124,10 @@ internal static class ChampionComparison
     }
 
     /// <summary>The per-row score the metric averages: log loss, squared error of the probability, hit (1/0) or absolute error.</summary>
-    private static double RowScore(string metric, GbdtObjective objective, ReadOnlySpan<double> prediction, double label)
+    private static double RowScore(string metric, ModelTask objective, ReadOnlySpan<double> prediction, double label)
     {
-        if (objective == GbdtObjective.Regression) return Math.Abs(prediction[0] - label);
-        if (objective == GbdtObjective.Binary)
+        if (objective == ModelTask.Regression) return Math.Abs(prediction[0] - label);
+        if (objective == ModelTask.Binary)
         {
             var p = prediction[0];
             return metric switch
@@ -150,15 +150,15 @@ internal static class ChampionComparison
     /// For each of the candidate's classes, the rival's output column holding it (binary: whether the rival's
     /// positive class is the candidate's), matched by the class names both recorded at registration.
     /// </summary>
-    private static int[] RivalColumns(ModelVersion rival, IReadOnlyList<string> classes, GbdtObjective objective, string field)
+    private static int[] RivalColumns(ModelVersion rival, IReadOnlyList<string> classes, ModelTask objective, string field)
     {
-        if (objective == GbdtObjective.Regression) return [0];
+        if (objective == ModelTask.Regression) return [0];
         var rivalClasses = rival.MetricsJson is null ? null : JsonNode.Parse(rival.MetricsJson)?["classes"] is JsonArray array ? array.Select(c => (string)c!).ToList() : null;
         if (rivalClasses is null || rivalClasses.Count == 0)
-            return objective == GbdtObjective.Binary ? [1] : Enumerable.Range(0, classes.Count).ToArray();
+            return objective == ModelTask.Binary ? [1] : Enumerable.Range(0, classes.Count).ToArray();
         if (rivalClasses.Count != classes.Count || rivalClasses.Except(classes).Any())
             throw new StepInputException($"{field}.beats", $"{rival.Name} v{rival.Version} predicts classes [{string.Join(", ", rivalClasses)}], the candidate [{string.Join(", ", classes)}]");
-        if (objective == GbdtObjective.Binary) return [rivalClasses[1] == classes[1] ? 1 : 0];
+        if (objective == ModelTask.Binary) return [rivalClasses[1] == classes[1] ? 1 : 0];
         return classes.Select(c => rivalClasses.IndexOf(c)).ToArray();
     }
 }
