@@ -70,6 +70,20 @@ public sealed record TrainingMetrics
 
     public static TrainingMetrics Load(string path) => Parse(File.ReadAllText(path));
 
+    /// <summary>The metrics in <paramref name="json"/>, or null when it is absent or not a train step's metrics (a registered version may carry other JSON).</summary>
+    public static TrainingMetrics? TryParse(string? json)
+    {
+        if (json is null) return null;
+        try
+        {
+            return Parse(json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Metric values as stored: rounded to 10 decimals so files diff cleanly, and null when not a finite number.</summary>
     public static IReadOnlyDictionary<string, double?> Stored(IReadOnlyDictionary<string, double> metrics) =>
         metrics.ToDictionary(m => m.Key, m => double.IsFinite(m.Value) ? Math.Round(m.Value, 10) : (double?)null);

@@ -20,7 +20,7 @@ internal static class ChampionComparison
     /// <summary>Metrics that are the mean of a per-row score, so the paired bootstrap of row differences bounds their difference.</summary>
     private static readonly string[] PerRowMetrics = ["logloss", "brier", "accuracy", "mae"];
 
-    public static (bool Passed, string Reason, JsonObject Check) Evaluate(GateRequirement requirement, int index, GateInputs inputs, JsonNode candidateMetrics, IStepContext context)
+    public static (bool Passed, string Reason, JsonObject Check) Evaluate(GateRequirement requirement, int index, GateInputs inputs, string candidateMetricsJson, IStepContext context)
     {
         var field = $"require[{index}]";
         var alias = requirement.Beats!;
@@ -30,13 +30,9 @@ internal static class ChampionComparison
         if (!double.IsFinite(requirement.Margin)) throw new StepInputException($"{field}.margin", "must be a finite number");
         if (requirement.Confidence is <= 0.5 or >= 1) throw new StepInputException($"{field}.confidence", "must be in (0.5, 1)");
         if (requirement.Resamples < 100) throw new StepInputException($"{field}.resamples", "use at least 100 resamples");
-        var objective = (string?)candidateMetrics["objective"] switch
-        {
-            "binary" => ModelTask.Binary,
-            "multiclass" => ModelTask.Multiclass,
-            "regression" => ModelTask.Regression,
-            var other => throw new StepInputException("metrics", $"the metrics name objective '{other}'; beats compares binary, multiclass or regression models"),
-        };
+        var candidateMetrics = TrainingMetrics.TryParse(candidateMetricsJson)
+            ?? throw new StepInputException("metrics", "beats compares a model a train step made with the champion; these metrics are not a train step's metrics.json");
+        var objective = candidateMetrics.Task;
         if (!PerRowMetrics.Contains(requirement.Metric) || !ModelMetrics.Names(objective).Contains(requirement.Metric))
             throw new StepInputException($"{field}.metric",
                 $"beats compares metrics that average a per-row score ({string.Join(", ", PerRowMetrics.Where(m => ModelMetrics.Names(objective).Contains(m)))} for {objective.ToString().ToLowerInvariant()} models); '{requirement.Metric}' is not one");
@@ -50,11 +46,11 @@ internal static class ChampionComparison
 
         if (inputs.Holdout is null) throw new StepInputException("holdout", $"beats: {alias} needs the candidate's holdout predictions (the train step's holdout output)");
         if (inputs.Data is null) throw new StepInputException("data", $"beats: {alias} needs the table the candidate was trained on (the train step's input)");
-        var trainedOn = (string?)candidateMetrics["training_data_sha256"];
-        if (trainedOn is not null && trainedOn != inputs.Data.Sha256)
+        var trainedOn = candidateMetrics.TrainingDataSha256;
+        if (trainedOn != inputs.Data.Sha256)
             throw new StepInputException("data", $"table {inputs.Data.ShortId} is not the one the candidate was trained on ({trainedOn[..12]}); the holdout rows would not line up");
 
-        var classes = Classes(candidateMetrics);
+        var classes = candidateMetrics.Classes;
         var rivalModel = PredictiveModel.Load(context.OpenArtifact(rival.Model));
         var expectedOutputs = objective == ModelTask.Multiclass ? classes.Count : 1;
         if (rivalModel.Outputs != expectedOutputs || rivalModel.IsRegression != (objective == ModelTask.Regression))
@@ -143,8 +139,6 @@ internal static class ChampionComparison
         return best == (int)label ? 1 : 0;
     }
 
-    private static IReadOnlyList<string> Classes(JsonNode metrics) =>
-        metrics["classes"] is JsonArray array ? array.Select(c => (string)c!).ToList() : [];
 
     /// <summary>
     /// For each of the candidate's classes, the rival's output column holding it (binary: whether the rival's
@@ -153,7 +147,7 @@ internal static class ChampionComparison
     private static int[] RivalColumns(ModelVersion rival, IReadOnlyList<string> classes, ModelTask objective, string field)
     {
         if (objective == ModelTask.Regression) return [0];
-        var rivalClasses = rival.MetricsJson is null ? null : JsonNode.Parse(rival.MetricsJson)?["classes"] is JsonArray array ? array.Select(c => (string)c!).ToList() : null;
+        var rivalClasses = TrainingMetrics.TryParse(rival.MetricsJson)?.Classes.ToList();
         if (rivalClasses is null || rivalClasses.Count == 0)
             return objective == ModelTask.Binary ? [1] : Enumerable.Range(0, classes.Count).ToArray();
         if (rivalClasses.Count != classes.Count || rivalClasses.Except(classes).Any())
