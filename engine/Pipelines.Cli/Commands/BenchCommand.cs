@@ -62,6 +62,8 @@ public static class BenchCommand
                     ["train_seconds"] = Math.Round(r.TrainSeconds, 2),
                     ["direct_c_api_train_seconds"] = Math.Round(r.DirectTrainSeconds, 2),
                     ["train_ratio_to_c_api"] = Math.Round(r.TrainSeconds / r.DirectTrainSeconds, 3),
+                    ["train_cpu_seconds"] = Math.Round(r.TrainCpuSeconds, 2),
+                    ["direct_c_api_train_cpu_seconds"] = Math.Round(r.DirectTrainCpuSeconds, 2),
                     ["same_model_text"] = r.SameModelText,
                     ["direct_c_api_test_auc"] = Math.Round(r.DirectTestAuc, 6),
                     ["peak_working_set_mb"] = Math.Round(r.PeakWorkingSetMb),
