@@ -23,11 +23,11 @@ public sealed record TrainingMetrics
     [JsonPropertyName("objective")]
     public required ModelTask Task { get; init; }
 
-    /// <summary>"gbdt" or "linear".</summary>
-    public required string ModelType { get; init; }
+    /// <summary>"gbdt" or "linear"; absent from GBDT metrics written by earlier versions.</summary>
+    public string? ModelType { get; init; }
 
-    /// <summary>The objective the model was trained on, by the trainer's own name (e.g. LightGBM's huber, or logistic).</summary>
-    public required string TrainedObjective { get; init; }
+    /// <summary>The objective the model was trained on, by the trainer's own name (e.g. LightGBM's huber, or logistic); absent from files of earlier versions.</summary>
+    public string? TrainedObjective { get; init; }
 
     public required string Target { get; init; }
 
@@ -46,6 +46,7 @@ public sealed record TrainingMetrics
     public required string ModelSha256 { get; init; }
 
     /// <summary>The trainer's settings as it was given them (for LightGBM, every parameter of the run by its name).</summary>
+    [JsonConverter(typeof(ScalarTextDictionaryConverter))]
     public required IReadOnlyDictionary<string, string> Parameters { get; init; }
 
     /// <summary>Boosting iterations kept (GBDT).</summary>

@@ -12,5 +12,5 @@ public sealed record TrainingRowCounts
     public required int Holdout { get; init; }
 
     /// <summary>Rows without a label, and for learners that cannot take missing values, rows with one.</summary>
-    public required int Dropped { get; init; }
+    public int Dropped { get; init; }
 }

@@ -8,6 +8,7 @@ public sealed record TuningSummary
     public required string Metric { get; init; }
     public required string Direction { get; init; }
     public required double BestScore { get; init; }
+    [JsonConverter(typeof(ScalarTextDictionaryConverter))]
     public required IReadOnlyDictionary<string, string> BestParams { get; init; }
     public required int Trials { get; init; }
 

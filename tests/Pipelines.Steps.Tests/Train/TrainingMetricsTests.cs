@@ -62,4 +62,31 @@ public sealed class TrainingMetricsTests
         Assert.Equal(0.123456789, stored["auc"]!.Value, 12);
         Assert.Null(stored["r2"]);
     }
+
+    [Fact]
+    public void Metrics_written_by_the_earlier_trainer_are_still_read()
+    {
+        // The shape train/gbdt wrote before LightGBM trained: parameters and best parameters as JSON numbers.
+        var earlier = """
+            {
+              "objective": "multiclass", "target": "regime_next", "classes": ["HIGH", "LOW", "MID"], "features": ["ret_1", "std_30"],
+              "rows": { "train": 10000, "gap": 30, "holdout": 2500, "dropped_unlabelled": 30 },
+              "training_data_sha256": "aa", "model_sha256": "bb",
+              "parameters": { "objective": "multiclass", "num_leaves": 31, "learning_rate": 0.05, "boost_from_average": true },
+              "trees": 300,
+              "holdout": { "accuracy": 0.7, "macro_f1": 0.6, "logloss": 0.8 },
+              "tuning": { "metric": "logloss", "direction": "minimize", "best_score": 0.8, "best_params": { "num_leaves": 15 }, "trials": 20, "trials_sha256": "cc" }
+            }
+            """;
+        var metrics = TrainingMetrics.TryParse(earlier);
+        Assert.NotNull(metrics);
+        Assert.Equal(ModelTask.Multiclass, metrics.Task);
+        Assert.Equal(["HIGH", "LOW", "MID"], metrics.Classes);
+        Assert.Equal("31", metrics.Parameters["num_leaves"]);
+        Assert.Equal("0.05", metrics.Parameters["learning_rate"]);
+        Assert.Equal("true", metrics.Parameters["boost_from_average"]);
+        Assert.Equal("15", metrics.Tuning!.BestParams["num_leaves"]);
+        Assert.Null(metrics.ModelType);
+        Assert.Equal(0.7, metrics.Holdout["accuracy"]);
+    }
 }
