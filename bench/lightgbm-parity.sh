@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Parity with LightGBM on the reference fixtures (tests/fixtures/lightgbm):
 #   LIGHTGBM=/path/to/lightgbm bench/lightgbm-parity.sh
-# For each objective (regression, binary, multiclass) it trains our GBDT with `pipelines ml train` on train-K.csv
+# For each objective (regression, binary, multiclass) it trains with `pipelines ml train` (LightGBM itself, through our binding) on train-K.csv
 # (the fixtures' settings), saves model.txt, and has LightGBM's `task=predict` load that file. LightGBM's
 # predictions, raw scores and SHAP values on test-K.csv must equal ours (`pipelines ml predict`): within 1e-12
 # for predictions and raw scores, 1e-9 for SHAP, relative to max(1, |value|). First it checks that the given
 # binary reproduces the fixtures' own predictions from the fixtures' own models, so a broken LightGBM build is
-# not mistaken for a defect in our writer. Exits non-zero on any mismatch. Needs an existing LightGBM binary.
+# not mistaken for a defect in our reader. Exits non-zero on any mismatch. Needs an existing LightGBM binary.
 set -euo pipefail
 
 : "${LIGHTGBM:?set LIGHTGBM to the path of a LightGBM command-line binary}"

@@ -1,3 +1,4 @@
+using Pipelines.Learning.LightGbm;
 using BenchmarkDotNet.Attributes;
 using Pipelines.Learning.Compilation;
 using Pipelines.Learning.Data;
@@ -30,10 +31,10 @@ public class SingleRowPredictionBenchmarks
     public void Setup()
     {
         var train = SyntheticDataGenerator.Generate(SyntheticTask.Binary, rowCount: 20_000, featureCount: 20, seed: 42);
-        _model = new GbdtTrainer(new GbdtParameters
+        _model = LightGbmTrainer.TrainEnsemble(train, new Dictionary<string, string>
         {
-            Objective = TrainingObjective.Binary, NumIterations = 200, NumLeaves = 31, LearningRate = 0.05, Seed = 1, Verbosity = -1,
-        }).Train(train);
+            ["objective"] = "binary", ["num_iterations"] = "200", ["num_leaves"] = "31", ["learning_rate"] = "0.05", ["seed"] = "1",
+        });
         _compiled = CompiledTreeEnsemble.Compile(_model);
         _branching = CompiledTreeEnsemble.Compile(_model, allowVectorized: false);
         _onnx = OnnxModel.Load(OnnxTreeEnsembleExporter.Export(_model, OnnxOutputKind.Predictions), "benchmark model");

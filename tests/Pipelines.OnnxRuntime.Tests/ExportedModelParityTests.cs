@@ -1,3 +1,4 @@
+using Pipelines.Learning.LightGbm;
 using Pipelines.Learning.Data;
 using Pipelines.Learning.Onnx;
 using Pipelines.Learning.Trees;
@@ -37,10 +38,10 @@ public sealed class ExportedModelParityTests
     public void A_freshly_trained_binary_model_scores_alike_in_ONNX_Runtime()
     {
         var train = SyntheticDataGenerator.Generate(SyntheticTask.Binary, rowCount: 3000, featureCount: 10, seed: 8);
-        var model = new GbdtTrainer(new GbdtParameters
+        var model = LightGbmTrainer.TrainEnsemble(train, new Dictionary<string, string>
         {
-            Objective = TrainingObjective.Binary, NumIterations = 40, NumLeaves = 31, Seed = 4, Verbosity = -1,
-        }).Train(train);
+            ["objective"] = "binary", ["num_iterations"] = "40", ["num_leaves"] = "31", ["seed"] = "4",
+        });
         AssertParity(model, TestData.ProbingRows(model, 2000, seed: 23));
     }
 

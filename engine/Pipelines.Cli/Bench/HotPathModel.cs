@@ -1,3 +1,4 @@
+using Pipelines.Learning.LightGbm;
 using Pipelines.Learning.Data;
 using Pipelines.Learning.Features;
 using Pipelines.Learning.Trees;
@@ -47,11 +48,11 @@ public static class HotPathModel
         var features = Features();
         var train = TickTrainingData.CollectAsync(Source(1), features, rows, 10, CancellationToken.None).GetAwaiter().GetResult();
         var holdout = TickTrainingData.CollectAsync(Source(2), features, holdoutRows + 200, 10, CancellationToken.None).GetAwaiter().GetResult();
-        var model = new GbdtTrainer(new GbdtParameters
+        var model = LightGbmTrainer.TrainEnsemble(train, new Dictionary<string, string>
         {
-            Objective = TrainingObjective.Binary, NumIterations = Trees, NumLeaves = Leaves, LearningRate = 0.05, MinDataInLeaf = 20,
-            NumThreads = 2, Seed = 1, Verbosity = -1,
-        }).Train(train);
+            ["objective"] = "binary", ["num_iterations"] = $"{Trees}", ["num_leaves"] = $"{Leaves}", ["learning_rate"] = "0.05", ["min_data_in_leaf"] = "20",
+            ["num_threads"] = "2", ["seed"] = "1",
+        });
         // The first rows are the features' warm-up (NaN); scoring is measured on rows a live loop would see.
         var values = holdout.Values[(200 * features.Names.Count)..].ToArray();
         return (model, new DenseDataset(values, holdoutRows, features.Names, null));

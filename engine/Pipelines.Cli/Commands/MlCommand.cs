@@ -4,8 +4,8 @@ using Pipelines.Learning.Trees;
 namespace Pipelines.Cli.Commands;
 
 /// <summary>
-/// A LightGBM-like command line over the learning library: train and predict from CSV files with LightGBM's
-/// parameter names and its task=predict output layout, for users and for checking parity with LightGBM.
+/// LightGBM from the command line: train with LightGBM itself (any objective, any parameter by LightGBM's name)
+/// and predict with our reader in LightGBM's task=predict output layout, from CSV files.
 /// </summary>
 public static class MlCommand
 {
@@ -16,7 +16,7 @@ public static class MlCommand
     {
         var data = new Option<string>("--data") { Description = "Training CSV with a header; 'nan' or empty cells are missing.", Required = true };
         var label = new Option<string>("--label") { Description = "Label column name.", Required = true };
-        var objective = new Option<string>("--objective") { Description = "binary, multiclass or regression.", Required = true };
+        var objective = new Option<string>("--objective") { Description = "Any LightGBM objective: binary, multiclass, regression, huber, quantile, poisson, ...", Required = true };
         var parameters = new Option<string[]>("--param") { Description = "A LightGBM parameter NAME=VALUE, e.g. num_leaves=31 (repeatable)." };
         var valid = new Option<string?>("--valid") { Description = "Validation CSV, for early stopping and metrics." };
         var output = new Option<string>("--out") { Description = "Where to write the LightGBM text model.", Required = true };
@@ -28,9 +28,9 @@ public static class MlCommand
             {
                 var settings = GlobalOptions.ParseParams(parse.GetValue(parameters));
                 var validPath = parse.GetValue(valid);
-                var model = LightGbmCommandLine.Train(context.ResolveUserPath(parse.GetValue(data)!), parse.GetValue(label)!, parse.GetValue(objective)!,
+                var (iterations, perIteration) = LightGbmCommandLine.Train(context.ResolveUserPath(parse.GetValue(data)!), parse.GetValue(label)!, parse.GetValue(objective)!,
                     settings, validPath is null ? null : context.ResolveUserPath(validPath), context.ResolveUserPath(parse.GetValue(output)!), context.Output);
-                context.Output.WriteLine($"saved {model.IterationCount} iterations ({model.Trees.Count} trees) to {parse.GetValue(output)}");
+                context.Output.WriteLine($"saved {iterations} iterations ({iterations * perIteration} trees) to {parse.GetValue(output)}");
                 return Task.FromResult(ExitCodes.Success);
             });
         });

@@ -131,15 +131,8 @@ public static class ModelsCommand
     private static string Shorten(string? json)
     {
         if (json is null) return "";
-        try
-        {
-            if (System.Text.Json.Nodes.JsonNode.Parse(json)?["holdout"] is System.Text.Json.Nodes.JsonObject holdout)
-                return string.Join(" ", holdout.Select(m => $"{m.Key}={m.Value?.GetValue<double>().ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)}"));
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            // Not a train step's metrics: fall through to the shortened text.
-        }
+        if (Pipelines.Steps.Train.TrainingMetrics.TryParse(json) is { } metrics)
+            return string.Join(" ", metrics.Holdout.Select(m => $"{m.Key}={m.Value?.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)}"));
         return json.Length <= 60 ? json : json[..57] + "...";
     }
 }

@@ -39,6 +39,7 @@ public sealed class ValueBinder(IReferenceResolver resolver)
                         $"required input '{property.Name}' ({property.Type.DisplayName}) is missing: {property.Description}", property.Name));
                 continue;
             }
+            if (property.KeyCheck is not null && node is YamlMapping keyed) CheckKeys(property, keyed, diagnostics);
             try
             {
                 var value = Bind(node, property.Type);
@@ -53,6 +54,15 @@ public sealed class ValueBinder(IReferenceResolver resolver)
             }
         }
         return instance;
+    }
+
+    private static void CheckKeys(PropertyDescriptor property, YamlMapping mapping, List<Diagnostic> diagnostics)
+    {
+        foreach (var (key, _) in mapping.Entries)
+        {
+            if (property.KeyCheck!.Problem(key.Value) is { } problem)
+                diagnostics.Add(new Diagnostic(key.Location, DiagnosticCodes.InvalidKey, $"input '{property.Name}': {problem}", key.Value));
+        }
     }
 
     /// <summary>What binding yields, while validating, for a value only known at run time.</summary>

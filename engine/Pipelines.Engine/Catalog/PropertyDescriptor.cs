@@ -19,6 +19,9 @@ public sealed class PropertyDescriptor
     public string? Example { get; init; }
     public required PropertyInfo Property { get; init; }
 
+    /// <summary>The check on a map input's keys, when the property declares one with <see cref="InputKeysAttribute"/>.</summary>
+    public IInputKeyCheck? KeyCheck { get; init; }
+
     public static IReadOnlyList<PropertyDescriptor> ForType(System.Type recordType)
     {
         var prototype = CreatePrototype(recordType);
@@ -29,6 +32,7 @@ public sealed class PropertyDescriptor
             var output = property.GetCustomAttribute<OutputAttribute>();
             if (input is null && output is null) continue;
             var required = property.GetCustomAttribute<RequiredMemberAttribute>() is not null;
+            var keys = property.GetCustomAttribute<InputKeysAttribute>();
             result.Add(new PropertyDescriptor
             {
                 Name = NameConvention.ToSnakeCase(property.Name),
@@ -39,6 +43,7 @@ public sealed class PropertyDescriptor
                 UIHint = input?.UIHint,
                 Example = input?.Example,
                 Property = property,
+                KeyCheck = keys is null ? null : (IInputKeyCheck)Activator.CreateInstance(keys.Check)!,
             });
         }
         return result;

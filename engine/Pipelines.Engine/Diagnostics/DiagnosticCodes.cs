@@ -18,6 +18,7 @@ public static class DiagnosticCodes
     public const string UnknownInput = "PL021";
     public const string MissingInput = "PL022";
     public const string InputType = "PL023";
+    public const string InvalidKey = "PL024";
     public const string Expression = "PL030";
     public const string UnknownReference = "PL031";
     public const string Cycle = "PL032";

@@ -2,21 +2,24 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Pipelines.Learning.Data;
+using Pipelines.Learning.LightGbm;
 
 namespace Pipelines.Learning.Trees;
 
 /// <summary>
-/// File-to-file training and prediction in the manner of LightGBM's command-line tasks (task=train,
-/// task=predict), for the project's CLI to call.
+/// File-to-file training (by LightGBM itself) and prediction (by our reader) in the manner of LightGBM's
+/// command-line tasks (task=train, task=predict), for the project's CLI to call.
 /// </summary>
 public static class LightGbmCommandLine
 {
     /// <summary>
-    /// Trains on <paramref name="dataCsv"/> (label in <paramref name="labelColumn"/>, every other column a feature),
-    /// optionally watching <paramref name="validCsv"/> for early stopping, and saves the model as LightGBM text.
+    /// Trains with LightGBM on <paramref name="dataCsv"/> (label in <paramref name="labelColumn"/>, every other column a
+    /// feature), optionally watching <paramref name="validCsv"/> for early stopping, and saves the model text exactly as
+    /// LightGBM wrote it. <paramref name="objective"/> is any of LightGBM's objectives; a multiclass objective without
+    /// num_class gets one class per label value 0..max. Returns the iterations kept and the trees per iteration.
     /// </summary>
-    public static TreeEnsembleModel Train(string dataCsv, string labelColumn, string objective, IReadOnlyDictionary<string, string> parameters,
-        string? validCsv, string outModel, TextWriter log)
+    public static (int Iterations, int TreesPerIteration) Train(string dataCsv, string labelColumn, string objective, IReadOnlyDictionary<string, string> parameters,
+        string? validCsv, string outModel, TextWriter log, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(dataCsv);
         ArgumentNullException.ThrowIfNull(labelColumn);
@@ -25,24 +28,35 @@ public static class LightGbmCommandLine
         ArgumentNullException.ThrowIfNull(outModel);
         ArgumentNullException.ThrowIfNull(log);
 
-        var chosen = GbdtParameters.ParseObjective("objective", objective.Trim());
-        var settings = GbdtParameters.Parse(parameters, new GbdtParameters { Objective = chosen, NumClass = chosen == TrainingObjective.Multiclass ? 0 : 1 });
-        if (settings.Objective != chosen)
-            throw new ArgumentException($"The objective '{objective}' and the objective in the parameters ({GbdtParameters.ObjectiveName(settings.Objective)}) disagree.");
+        var settings = LightGbmParameters.From(parameters);
+        if (settings.Has("objective"))
+            throw new ArgumentException($"The objective is given by --objective ('{objective}'), so it cannot also be a parameter ('{settings.Get("objective")}').");
+        settings = settings.With("objective", objective.Trim());
 
         var clock = Stopwatch.StartNew();
         var train = CsvDatasetReader.Read(dataCsv, labelColumn);
         DenseDataset? valid = validCsv is null ? null : CsvDatasetReader.Read(validCsv, labelColumn, train.FeatureNames);
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Read {train.RowCount} rows x {train.FeatureCount} features from {dataCsv}{(valid is null ? "" : $" and {valid.RowCount} validation rows from {validCsv}")} in {clock.Elapsed.TotalSeconds:F3} s."));
+        if (!settings.Has("num_class") && MulticlassObjectives.Contains(objective.Trim()))
+        {
+            var classes = (int)train.RequireLabels().Where(double.IsFinite).DefaultIfEmpty(0).Max() + 1;
+            settings = settings.With("num_class", classes.ToString(CultureInfo.InvariantCulture));
+        }
 
         clock.Restart();
-        var model = new GbdtTrainer(settings).Train(train, valid, log);
-        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Finished training in {clock.Elapsed.TotalSeconds:F3} s."));
-        LightGbmModelWriter.Save(model, outModel);
+        using var booster = LightGbmTrainer.Train(train, valid, settings, cancellationToken);
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Finished training {booster.Iterations} iterations in {clock.Elapsed.TotalSeconds:F3} s."));
+        File.WriteAllText(outModel, booster.ModelText(), new UTF8Encoding(false));
         log.WriteLine($"Saved the model to {outModel}.");
-        return model;
+        return (booster.Iterations, booster.Outputs);
     }
+
+    // LightGBM's multiclass objectives and their aliases: each needs num_class.
+    private static readonly HashSet<string> MulticlassObjectives = new(StringComparer.Ordinal)
+    {
+        "multiclass", "softmax", "multiclassova", "multiclass_ova", "ova", "ovr",
+    };
 
     /// <summary>
     /// Predicts every row of <paramref name="dataCsv"/> (features found by the model's feature names; other columns

@@ -27,7 +27,7 @@ public sealed class DriftCheckStep : Step<DriftCheckInputs, DriftCheckOutputs>
 
         var version = inputs.Model is null ? null
             : context.Registry.Find(inputs.Model, inputs.Alias) ?? throw new StepInputException("model", $"model '{inputs.Model}' has no '{inputs.Alias}'");
-        var modelMetrics = version?.MetricsJson is null ? null : JsonNode.Parse(version.MetricsJson);
+        var modelMetrics = TrainingMetrics.TryParse(version?.MetricsJson);
         var reference = inputs.Reference
             ?? (version?.TrainingDataSha256 is { } sha ? context.FindArtifact(sha) : null)
             ?? throw new StepInputException("reference", "give a reference table, or a model whose training data is recorded");
@@ -38,7 +38,7 @@ public sealed class DriftCheckStep : Step<DriftCheckInputs, DriftCheckOutputs>
         var referenceColumns = TableReader.Describe(connection, referencePath);
         var currentColumns = TableReader.Describe(connection, currentPath).ToDictionary(c => c.Name, c => c.Type);
         var features = inputs.Features
-            ?? modelMetrics?["features"]?.AsArray().Select(f => (string)f!).ToList()
+            ?? modelMetrics?.Features
             ?? referenceColumns.Where(c => TableReader.IsNumeric(c.Type) && currentColumns.TryGetValue(c.Name, out var t) && TableReader.IsNumeric(t)).Select(c => c.Name).ToList();
         var missing = features.FirstOrDefault(f => !currentColumns.ContainsKey(f) || referenceColumns.All(c => c.Name != f));
         if (missing is not null) throw new StepInputException("features", $"column '{missing}' is not in both tables");
@@ -177,10 +177,10 @@ public sealed class DriftCheckStep : Step<DriftCheckInputs, DriftCheckOutputs>
     }
 
     /// <summary>Holdout error from the training metrics, and the same error on the current labelled rows.</summary>
-    private static (double Reference, double Current) Errors(JsonNode metrics, string?[] labels, double[] predictions, int outputs)
+    private static (double Reference, double Current) Errors(TrainingMetrics metrics, string?[] labels, double[] predictions, int outputs)
     {
-        var holdout = metrics["holdout"]!;
-        if ((string?)metrics["objective"] == "regression")
+        var holdout = metrics.Holdout;
+        if (metrics.Task == ModelTask.Regression)
         {
             double sum = 0;
             var n = 0;
@@ -190,9 +190,9 @@ public sealed class DriftCheckStep : Step<DriftCheckInputs, DriftCheckOutputs>
                 sum += (predictions[i] - y) * (predictions[i] - y);
                 n++;
             }
-            return ((double)holdout["rmse"]!, n == 0 ? double.NaN : Math.Sqrt(sum / n));
+            return (holdout["rmse"] ?? double.NaN, n == 0 ? double.NaN : Math.Sqrt(sum / n));
         }
-        var classes = metrics["classes"]!.AsArray().Select(c => (string)c!).ToList();
+        var classes = metrics.Classes.ToList();
         int wrong = 0, total = 0;
         for (var i = 0; i < labels.Length; i++)
         {
@@ -202,7 +202,7 @@ public sealed class DriftCheckStep : Step<DriftCheckInputs, DriftCheckOutputs>
             wrong += predicted == actual ? 0 : 1;
             total++;
         }
-        return (1 - (double)holdout["accuracy"]!, total == 0 ? double.NaN : (double)wrong / total);
+        return (1 - (holdout["accuracy"] ?? double.NaN), total == 0 ? double.NaN : (double)wrong / total);
     }
 
     private static DriftSeverity Max(DriftSeverity a, DriftSeverity b) => a > b ? a : b;

@@ -26,8 +26,7 @@ public sealed class ExplainStep : Step<ExplainInputs, ExplainOutputs>
             ?? throw new StepInputException("model", $"model '{inputs.Model}' has no '{inputs.Alias}'");
         var model = PredictiveModel.Load(context.OpenArtifact(version.Model));
         var features = model.FeatureNames;
-        var classes = version.MetricsJson is null ? null
-            : JsonNode.Parse(version.MetricsJson)?["classes"]?.AsArray().Select(c => (string)c!).ToList();
+        var classes = TrainingMetrics.TryParse(version.MetricsJson)?.Classes;
         string ClassName(int c) => classes is { Count: > 0 } && model.Outputs > 1 && c < classes.Count ? classes[c] : model.Outputs == 1 ? "score" : $"class {c}";
 
         using var connection = ParquetTableWriter.OpenScratch();

@@ -5,6 +5,7 @@ using Pipelines.Abstractions;
 using Pipelines.Learning.Metrics;
 using Pipelines.Steps.Tables;
 using Pipelines.Steps.Validate;
+using Pipelines.Steps.Train;
 
 namespace Pipelines.Steps.Report;
 
@@ -25,9 +26,9 @@ public sealed class RunReportStep : Step<RunReportInputs, RunReportOutputs>
     {
         if ((inputs.ReturnsColumn is null) != (inputs.Data is null))
             throw new StepInputException("returns_column", "give data and returns_column together for the equity curve");
-        var metrics = ReadJson(context, inputs.Metrics, "metrics");
-        var objective = (string?)metrics["objective"] ?? "";
-        var classes = metrics["classes"]?.AsArray().Select(c => (string)c!).ToList() ?? [];
+        var metrics = ReadMetrics(context, inputs.Metrics);
+        var objective = metrics.Task.ToString().ToLowerInvariant();
+        var classes = metrics.Classes;
 
         using var connection = ParquetTableWriter.OpenScratch();
         var holdoutPath = context.OpenArtifact(inputs.Holdout);
@@ -47,7 +48,7 @@ public sealed class RunReportStep : Step<RunReportInputs, RunReportOutputs>
             .Append("h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #ddd}table{border-collapse:collapse}td,th{padding:.25rem .6rem;border:1px solid #ddd;text-align:right}")
             .Append("th{background:#f4f4f4}.ok{color:#17803d}.bad{color:#c62828}.meta{color:#666}td.why{text-align:left}svg text{font-size:11px}</style></head><body>");
         html.Append("<h1>").Append(SvgCharts.Encode(inputs.Title)).Append("</h1><p class=\"meta\">")
-            .Append(SvgCharts.Encode(F($"{objective} model on {metrics["rows"]?["train"]} training rows, judged on the latest {rows} rows; training data {((string?)metrics["training_data_sha256"])?[..12]}, model {((string?)metrics["model_sha256"])?[..12]}; run {context.RunId}.")))
+            .Append(SvgCharts.Encode(F($"{objective} model on {metrics.Rows.Train} training rows, judged on the latest {rows} rows; training data {metrics.TrainingDataSha256[..12]}, model {metrics.ModelSha256[..12]}; run {context.RunId}.")))
             .Append("</p>");
 
         html.Append("<h2>Holdout metrics</h2>").Append(MetricsTable(metrics));
@@ -82,13 +83,12 @@ public sealed class RunReportStep : Step<RunReportInputs, RunReportOutputs>
         return Task.FromResult(new RunReportOutputs { Report = context.CommitArtifact(staged) });
     }
 
-    private static string MetricsTable(JsonNode metrics)
+    private static string MetricsTable(TrainingMetrics metrics)
     {
-        var holdout = metrics["holdout"]?.AsObject() ?? [];
-        var walk = metrics["walk_forward"]?["mean"]?.AsObject();
+        var walk = metrics.WalkForward?.Mean;
         var html = new StringBuilder("<table><tr><th>metric</th><th>holdout</th>").Append(walk is null ? "" : "<th>walk-forward mean</th>").Append("</tr>");
-        foreach (var (name, value) in holdout)
-            html.Append(F($"<tr><th>{SvgCharts.Encode(name)}</th><td>{Number(value)}</td>")).Append(walk is null ? "" : F($"<td>{Number(walk[name])}</td>")).Append("</tr>");
+        foreach (var (name, value) in metrics.Holdout)
+            html.Append(F($"<tr><th>{SvgCharts.Encode(name)}</th><td>{Number(value)}</td>")).Append(walk is null ? "" : F($"<td>{Number(walk.GetValueOrDefault(name))}</td>")).Append("</tr>");
         return html.Append("</table>").ToString();
     }
 
@@ -181,6 +181,18 @@ public sealed class RunReportStep : Step<RunReportInputs, RunReportOutputs>
         return html.Append("</table>").ToString();
     }
 
+    private static TrainingMetrics ReadMetrics(IStepContext context, Artifact artifact)
+    {
+        try
+        {
+            return TrainingMetrics.Load(context.OpenArtifact(artifact));
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new StepInputException("metrics", $"artifact {artifact.ShortId} is not a train step's metrics.json: {e.Message}");
+        }
+    }
+
     private static JsonNode ReadJson(IStepContext context, Artifact artifact, string input)
     {
         try
@@ -204,6 +216,8 @@ public sealed class RunReportStep : Step<RunReportInputs, RunReportOutputs>
             throw new StepInputException("gate", $"artifact {artifact.ShortId} is not a validate/gate report: {e.Message}");
         }
     }
+
+    private static string Number(double? value) => value is null ? "" : value.Value.ToString("0.####", CultureInfo.InvariantCulture);
 
     private static string Number(JsonNode? value) => value is null ? "" : value.GetValue<double>().ToString("0.####", CultureInfo.InvariantCulture);
     private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -134,8 +134,7 @@ public sealed class ShadowCompareStep : Step<ShadowCompareInputs, ShadowCompareO
         };
     }
 
-    private static IReadOnlyList<string>? ClassNames(string? metricsJson) =>
-        metricsJson is null ? null : JsonNode.Parse(metricsJson)?["classes"]?.AsArray().Select(c => (string)c!).ToList();
+    private static IReadOnlyList<string>? ClassNames(string? metricsJson) => TrainingMetrics.TryParse(metricsJson)?.Classes;
 
     private static double?[] Outcomes(string?[] raw, IReadOnlyList<string>? classes, bool regression, string target) =>
         raw.Select(v =>

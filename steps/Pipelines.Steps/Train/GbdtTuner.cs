@@ -2,38 +2,38 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Pipelines.Abstractions;
 using Pipelines.Learning.Data;
-using Pipelines.Learning.Trees;
+using Pipelines.Learning.LightGbm;
 using Pipelines.Learning.Tuning;
 using Pipelines.Learning.Validation;
 
 namespace Pipelines.Steps.Train;
 
 /// <summary>
-/// Runs the tune: search of train/gbdt: each trial's parameters (over the step's own) train one model per
+/// Runs the tune: search of train/gbdt: each trial's parameters (over the step's own) train one LightGBM model per
 /// cross-validation fold of the training rows; fold scores feed the median pruner; the mean score is the
 /// trial's value. Everything is seeded, so a rerun gives the same trials.
 /// </summary>
 internal sealed class GbdtTuner
 {
     private readonly GbdtTuning _tuning;
-    private readonly GbdtObjective _objective;
-    private readonly GbdtParameters _baseline;
+    private readonly ModelTask _task;
+    private readonly GbdtFitter _fitter;
     private readonly SearchSpace _space;
 
-    public GbdtTuner(GbdtTuning tuning, GbdtObjective objective, GbdtParameters baseline)
+    public GbdtTuner(GbdtTuning tuning, ModelTask task, GbdtFitter fitter)
     {
         _tuning = tuning;
-        _objective = objective;
-        _baseline = baseline;
+        _task = task;
+        _fitter = fitter;
         if (tuning.Trials < 1) throw new StepInputException("tune.trials", "must be at least 1");
         if (tuning.Folds < 2) throw new StepInputException("tune.folds", "must be at least 2");
         if (tuning.PruneAfter < 0) throw new StepInputException("tune.prune_after", "must not be negative");
-        Metric = tuning.Metric ?? (objective == GbdtObjective.Regression ? "rmse" : "logloss");
-        var names = ModelMetrics.Names(objective);
+        Metric = tuning.Metric ?? (task == ModelTask.Regression ? "rmse" : "logloss");
+        var names = ModelMetrics.Names(task);
         if (!names.Contains(Metric))
-            throw new StepInputException("tune.metric", $"'{Metric}' is not reported for {objective.ToString().ToLowerInvariant()} models; choose one of {string.Join(", ", names)}");
+            throw new StepInputException("tune.metric", $"'{Metric}' is not reported for {task.ToString().ToLowerInvariant()} models; choose one of {string.Join(", ", names)}");
         Direction = tuning.Direction ?? (ModelMetrics.HigherIsBetter(Metric) ? StudyDirection.Maximize : StudyDirection.Minimize);
-        _space = BuildSpace(tuning.Space, baseline);
+        _space = BuildSpace(tuning.Space, fitter.Parameters);
     }
 
     public string Metric { get; }
@@ -49,10 +49,9 @@ internal sealed class GbdtTuner
         var objective = CrossValidatedObjective.Create(folds, (trial, fold) =>
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var parameters = Apply(trial.Parameters);
-            var model = new GbdtTrainer(parameters).Train(TrainingArtifacts.Subset(train, fold.Train));
+            using var model = _fitter.With(Apply(trial.Parameters)).Fit(TrainingArtifacts.Subset(train, fold.Train), cancellationToken);
             var test = TrainingArtifacts.Subset(train, fold.Test);
-            return ModelMetrics.Compute(_objective, test.RequireLabels(), model.PredictAll(test), classes)[Metric];
+            return ModelMetrics.Compute(_task, test.RequireLabels(), model.Predict(test), classes)[Metric];
         });
         study.Optimize(objective, _tuning.Trials, tolerateFailures: true);
         cancellationToken.ThrowIfCancellationRequested();
@@ -109,7 +108,10 @@ internal sealed class GbdtTuner
         }
     }
 
-    private GbdtParameters Apply(IReadOnlyDictionary<string, object> parameters) => GbdtParameters.Parse(Values(parameters), _baseline);
+    private LightGbmParameters Apply(IReadOnlyDictionary<string, object> parameters) => Apply(_fitter.Parameters, Values(parameters));
+
+    private static LightGbmParameters Apply(LightGbmParameters baseline, IReadOnlyDictionary<string, string> values) =>
+        values.Aggregate(baseline, (p, v) => p.With(LightGbmParameterNames.Canonical(v.Key)!, v.Value));
 
     private static Dictionary<string, string> Values(IReadOnlyDictionary<string, object> parameters) =>
         parameters.ToDictionary(p => p.Key, p => Convert.ToString(p.Value, CultureInfo.InvariantCulture)!, StringComparer.Ordinal);
@@ -117,7 +119,7 @@ internal sealed class GbdtTuner
     private static JsonObject ParameterJson(IReadOnlyDictionary<string, object> parameters) =>
         new(parameters.Select(p => new KeyValuePair<string, JsonNode?>(p.Key, p.Value is int i ? JsonValue.Create(i) : JsonValue.Create(Convert.ToDouble(p.Value, CultureInfo.InvariantCulture)))));
 
-    private static SearchSpace BuildSpace(IReadOnlyList<TuningRange> ranges, GbdtParameters baseline)
+    private static SearchSpace BuildSpace(IReadOnlyList<TuningRange> ranges, LightGbmParameters baseline)
     {
         if (ranges.Count == 0) throw new StepInputException("tune.space", "declare at least one parameter to tune");
         var space = new SearchSpace();
@@ -127,9 +129,10 @@ internal sealed class GbdtTuner
             var range = ranges[i];
             var field = $"tune.space[{i}]";
             var name = range.Name.Trim().ToLowerInvariant();
-            if (name is "objective" or "num_class")
+            if (LightGbmParameterNames.Problem(name) is { } unknown) throw new StepInputException($"{field}.name", unknown);
+            if (LightGbmParameterNames.Canonical(name) is "objective" or "num_class")
                 throw new StepInputException($"{field}.name", $"'{range.Name}' is fixed by the step's objective and cannot be tuned");
-            if (!seen.Add(name)) throw new StepInputException($"{field}.name", $"'{range.Name}' is declared twice");
+            if (!seen.Add(LightGbmParameterNames.Canonical(name)!)) throw new StepInputException($"{field}.name", $"'{range.Name}' is declared twice");
             if (!double.IsFinite(range.Low)) throw new StepInputException($"{field}.low", "must be a finite number");
             if (!double.IsFinite(range.High)) throw new StepInputException($"{field}.high", "must be a finite number");
             if (!(range.Low < range.High)) throw new StepInputException($"{field}.high", $"must be above low ({range.Low.ToString(CultureInfo.InvariantCulture)})");
@@ -156,18 +159,17 @@ internal sealed class GbdtTuner
         return space;
     }
 
-    private static void Check(string field, string bound, string name, double value, TuningRangeType type, GbdtParameters baseline)
+    private static void Check(string field, string bound, string name, double value, TuningRangeType type, LightGbmParameters baseline)
     {
         var text = type == TuningRangeType.Int ? ((long)value).ToString(CultureInfo.InvariantCulture) : value.ToString("R", CultureInfo.InvariantCulture);
         try
         {
-            GbdtParameters.Parse(new Dictionary<string, string> { [name] = text }, baseline);
+            LightGbmTrainer.CheckValues(Apply(baseline, new Dictionary<string, string> { [name] = text }));
         }
-        catch (ArgumentException e)
+        catch (LightGbmException e)
         {
-            var at = e.Message.StartsWith("Unknown parameter", StringComparison.Ordinal) ? "name" : bound;
-            var hint = at == "type" ? $" ('{name}' takes whole numbers: use type: int)" : "";
-            throw new StepInputException($"{field}.{at}", e.Message + hint);
+            var hint = bound == "type" ? $" ('{name}' takes whole numbers: use type: int)" : "";
+            throw new StepInputException($"{field}.{bound}", e.Message + hint);
         }
     }
 }

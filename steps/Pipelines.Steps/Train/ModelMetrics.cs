@@ -8,21 +8,29 @@ public static class ModelMetrics
     private static readonly HashSet<string> HigherIsBetterNames = ["auc", "pr_auc", "accuracy", "precision", "recall", "f1", "macro_f1", "r2"];
 
     /// <summary>The metric names <see cref="Compute"/> reports for an objective.</summary>
-    public static IReadOnlyList<string> Names(GbdtObjective objective) => objective switch
+    public static IReadOnlyList<string> Names(ModelTask objective) => objective switch
     {
-        GbdtObjective.Binary => ["auc", "pr_auc", "logloss", "brier", "ece", "accuracy", "precision", "recall", "f1"],
-        GbdtObjective.Multiclass => ["accuracy", "macro_f1", "logloss"],
+        ModelTask.Binary => ["auc", "pr_auc", "logloss", "brier", "ece", "accuracy", "precision", "recall", "f1"],
+        ModelTask.Multiclass => ["accuracy", "macro_f1", "logloss"],
         _ => ["rmse", "mae", "r2"],
     };
 
     /// <summary>Whether a larger value of the metric is the better one (AUC, accuracy, R²) rather than a loss.</summary>
     public static bool HigherIsBetter(string metric) => HigherIsBetterNames.Contains(metric);
 
-    public static IReadOnlyDictionary<string, double> Compute(GbdtObjective objective, double[] labels, double[] predictions, int classes)
+    /// <summary>The headline score of a model: AUC (binary), accuracy (multiclass) or RMSE (regression).</summary>
+    public static double Headline(ModelTask task, IReadOnlyDictionary<string, double> metrics) => task switch
+    {
+        ModelTask.Binary => metrics["auc"],
+        ModelTask.Multiclass => metrics["accuracy"],
+        _ => metrics["rmse"],
+    };
+
+    public static IReadOnlyDictionary<string, double> Compute(ModelTask objective, double[] labels, double[] predictions, int classes)
     {
         switch (objective)
         {
-            case GbdtObjective.Binary:
+            case ModelTask.Binary:
             {
                 var actual = labels.Select(l => (int)l).ToArray();
                 var predicted = predictions.Select(p => p >= 0.5 ? 1 : 0).ToArray();
@@ -39,7 +47,7 @@ public static class ModelMetrics
                     ["f1"] = ClassificationMetrics.F1(actual, predicted),
                 };
             }
-            case GbdtObjective.Multiclass:
+            case ModelTask.Multiclass:
             {
                 var actual = labels.Select(l => (int)l).ToArray();
                 var predicted = Enumerable.Range(0, labels.Length)

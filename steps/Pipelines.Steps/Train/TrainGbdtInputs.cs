@@ -7,10 +7,10 @@ public sealed record TrainGbdtInputs
     [Input("Training table (rows in time order).")]
     public required Artifact Input { get; init; }
 
-    [Input("Label column: 0/1 for binary, class names or ids for multiclass, numbers for regression.")]
+    [Input("Label column: 0/1 for binary, class names or ids for multiclass, numbers for the regression objectives.")]
     public required string Target { get; init; }
 
-    [Input("What to learn.")]
+    [Input("LightGBM's objective: binary, multiclass or multiclassova; regression, regression_l1, huber, fair, quantile (alpha sets the quantile), mape, poisson, gamma, tweedie, cross_entropy or cross_entropy_lambda.")]
     public required GbdtObjective Objective { get; init; }
 
     [Input("Feature columns; by default every numeric column except the target and those excluded.")]
@@ -19,7 +19,8 @@ public sealed record TrainGbdtInputs
     [Input("Columns never used as features (times, ids, other labels).")]
     public IReadOnlyList<string> Exclude { get; init; } = [];
 
-    [Input("LightGBM parameters by LightGBM's names, e.g. { num_leaves: 31, learning_rate: 0.05 }.")]
+    [Input("LightGBM parameters by LightGBM's own names or aliases, passed to LightGBM as given, e.g. { num_leaves: 31, learning_rate: 0.05 }; a name LightGBM does not know is refused. Runs are deterministic, on num_threads threads (default: every core).")]
+    [InputKeys(typeof(LightGbmParameterKeys))]
     public IReadOnlyDictionary<string, string> Params { get; init; } = new Dictionary<string, string>();
 
     [Input("Fraction of the latest rows held out for evaluation (never trained on).")]
@@ -27,6 +28,9 @@ public sealed record TrainGbdtInputs
 
     [Input("Rows left out between training and holdout, so labels that look ahead do not leak.")]
     public int Gap { get; init; }
+
+    [Input("With early_stopping_round in params: the fraction of the latest training rows (after a gap) that early stopping watches instead of training on.")]
+    public double ValidationFraction { get; init; } = 0.1;
 
     [Input("Walk-forward folds over the training part for cross-validated metrics; 0 for none.")]
     public int Folds { get; init; }

@@ -1,9 +1,9 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Pipelines.Abstractions;
 using Pipelines.Learning.Data;
 using Pipelines.Learning.Linear;
 using Pipelines.Learning.Trees;
-using Pipelines.Learning.Validation;
 using Pipelines.Steps.Tables;
 
 namespace Pipelines.Steps.Train;
@@ -20,9 +20,7 @@ public sealed class TrainLinearStep : Step<TrainLinearInputs, TrainLinearOutputs
 {
     public override Task<TrainLinearOutputs> ExecuteAsync(TrainLinearInputs inputs, IStepContext context, CancellationToken cancellationToken)
     {
-        if (inputs.TestFraction is <= 0 or >= 1) throw new StepInputException("test_fraction", "must be between 0 and 1 (exclusive)");
-        if (inputs.Gap < 0) throw new StepInputException("gap", "must not be negative");
-        if (inputs.Folds is < 0 or 1) throw new StepInputException("folds", "0 for none, or at least 2");
+        TrainingSplit.CheckInputs(inputs.TestFraction, inputs.Gap, inputs.Folds);
         if (!(inputs.L2 >= 0) || !double.IsFinite(inputs.L2)) throw new StepInputException("l2", "must be a finite number, not negative");
         if (!(inputs.LearningRate > 0) || !double.IsFinite(inputs.LearningRate)) throw new StepInputException("learning_rate", "must be a positive number");
         if (inputs.WarmStart is not null && inputs.WarmStartModel is not null)
@@ -36,64 +34,55 @@ public sealed class TrainLinearStep : Step<TrainLinearInputs, TrainLinearOutputs
 
         var path = context.OpenArtifact(inputs.Input);
         using var connection = ParquetTableWriter.OpenScratch();
-        var task = inputs.Objective == LinearObjective.Logistic ? GbdtObjective.Binary : GbdtObjective.Regression;
+        var task = inputs.Objective == LinearObjective.Logistic ? ModelTask.Binary : ModelTask.Regression;
         var table = TrainingTable.Load(connection, path, inputs.Target, start?.FeatureNames ?? inputs.Features, inputs.Exclude, task).WithoutMissingFeatures();
+        if (task == ModelTask.Regression) table.RequireVaryingLabels(inputs.Target);
 
-        var holdoutRows = (int)Math.Ceiling(table.Rows * inputs.TestFraction);
-        var trainRows = table.Rows - holdoutRows - inputs.Gap;
-        var needed = start is null ? table.Features.Count + 2 : 1;
-        if (trainRows < needed)
-            throw new StepInputException("input", $"only {trainRows} training rows with every feature present after holding out {holdoutRows} and a gap of {inputs.Gap}; need at least {needed}");
-        var train = table.Slice(0, trainRows);
-        var holdout = table.Slice(table.Rows - holdoutRows, holdoutRows);
+        var split = TrainingSplit.ByTime(table, inputs.TestFraction, inputs.Gap, start is null ? table.Features.Count + 2 : 1, "training rows with every feature present");
         var parameters = new LinearParameters { Objective = inputs.Objective, L2 = inputs.L2, Standardize = inputs.Standardize, LearningRate = inputs.LearningRate };
 
         context.Log.Information(start is null ? "Fitting {Objective} regression on {Rows} rows x {Features} features" : "Continuing {Objective} regression on {Rows} new rows x {Features} features",
-            inputs.Objective, trainRows, table.Features.Count);
-        var model = Fit(start, train, parameters);
-        cancellationToken.ThrowIfCancellationRequested();
-        var predictions = model.PredictAll(holdout);
-        var holdoutMetrics = ModelMetrics.Compute(task, holdout.RequireLabels(), predictions, table.Classes.Count);
-        var walkForward = inputs.Folds >= 2 ? WalkForward(train, parameters, inputs, task, table.Classes.Count, cancellationToken) : null;
+            inputs.Objective, split.TrainRows, table.Features.Count);
+        // Walk-forward folds refit from scratch; only the model itself continues a warm start.
+        var fits = 0;
+        var outcome = SupervisedTraining.Run(split, task, inputs.Folds, rows => new LinearFit(Fit(fits++ == 0 ? start : null, rows, parameters)), cancellationToken);
+        var model = ((LinearFit)outcome.Model).Model;
 
         var modelFile = context.StageArtifact("model", "json");
         LinearModelFile.Save(model, modelFile.Path);
         var modelArtifact = context.CommitArtifact(modelFile);
 
-        var metrics = new JsonObject
+        var metrics = new TrainingMetrics
         {
-            // Named as train/gbdt names the task, so drift checks and reports read both alike.
-            ["objective"] = task.ToString().ToLowerInvariant(),
-            ["model_type"] = "linear",
-            ["linear_objective"] = inputs.Objective == LinearObjective.Logistic ? "logistic" : "ridge",
-            ["target"] = inputs.Target,
-            ["classes"] = new JsonArray(table.Classes.Select(c => (JsonNode)c).ToArray()),
-            ["features"] = new JsonArray(table.Features.Select(f => (JsonNode)f).ToArray()),
-            ["rows"] = new JsonObject { ["train"] = trainRows, ["gap"] = inputs.Gap, ["holdout"] = holdoutRows, ["dropped_unlabelled_or_incomplete"] = table.DroppedRows },
-            ["training_data_sha256"] = inputs.Input.Sha256,
-            ["model_sha256"] = modelArtifact.Sha256,
-            ["parameters"] = new JsonObject
+            Task = task,
+            ModelType = "linear",
+            TrainedObjective = inputs.Objective == LinearObjective.Logistic ? "logistic" : "ridge",
+            Target = inputs.Target,
+            Classes = table.Classes,
+            Features = table.Features,
+            Rows = new TrainingRowCounts { Train = split.TrainRows, Gap = inputs.Gap, Holdout = split.HoldoutRows, Dropped = table.DroppedRows },
+            TrainingDataSha256 = inputs.Input.Sha256,
+            ModelSha256 = modelArtifact.Sha256,
+            Parameters = new Dictionary<string, string>
             {
-                ["l2"] = model.L2, ["standardize"] = model.Scaler is not null, ["learning_rate"] = inputs.LearningRate,
+                ["l2"] = model.L2.ToString("R", CultureInfo.InvariantCulture),
+                ["standardize"] = model.Scaler is not null ? "true" : "false",
+                ["learning_rate"] = inputs.LearningRate.ToString("R", CultureInfo.InvariantCulture),
             },
-            ["samples_seen"] = model.SamplesSeen,
-            ["warm_start"] = start is null ? null : new JsonObject
-            {
-                ["model_sha256"] = startSha, ["samples_seen_before"] = start.SamplesSeen,
-            },
-            ["holdout"] = TrainingArtifacts.ToJson(holdoutMetrics),
+            SamplesSeen = model.SamplesSeen,
+            WarmStart = start is null ? null : new WarmStartRecord { ModelSha256 = startSha!, SamplesSeenBefore = start.SamplesSeen },
+            Holdout = TrainingMetrics.Stored(outcome.HoldoutMetrics),
+            WalkForward = outcome.WalkForward,
         };
-        if (walkForward is not null) metrics["walk_forward"] = walkForward;
-        var metricsArtifact = TrainingArtifacts.WriteJson(context, "metrics", metrics);
+        var metricsArtifact = TrainingArtifacts.WriteMetrics(context, metrics);
 
-        var importanceArtifact = TrainingArtifacts.WriteJson(context, "importance", Importance(model, train));
-        var holdoutArtifact = TrainingArtifacts.WriteHoldout(connection, context, table.SourceRows.AsSpan(table.Rows - holdoutRows).ToArray(), holdout.RequireLabels(), predictions, 1);
-        var score = task == GbdtObjective.Binary ? holdoutMetrics["auc"] : holdoutMetrics["rmse"];
-        context.Log.Information("Holdout metrics {Metrics}", metrics["holdout"]!.ToJsonString());
+        var importanceArtifact = TrainingArtifacts.WriteJson(context, "importance", Importance(model, split.Train));
+        var holdoutArtifact = TrainingArtifacts.WriteHoldout(connection, context, split.HoldoutSourceRows, split.Holdout.RequireLabels(), outcome.HoldoutPredictions, 1);
+        context.Log.Information("Holdout metrics {Metrics}", metrics.Holdout);
         return Task.FromResult(new TrainLinearOutputs
         {
             Model = modelArtifact, Metrics = metricsArtifact, Importance = importanceArtifact, Holdout = holdoutArtifact,
-            Features = table.Features, Score = score, SamplesSeen = model.SamplesSeen,
+            Features = table.Features, Score = outcome.Score, SamplesSeen = model.SamplesSeen,
         });
     }
 
@@ -162,27 +151,5 @@ public sealed class TrainLinearStep : Step<TrainLinearInputs, TrainLinearOutputs
         {
             ["feature"] = c.Feature, ["coefficient"] = c.Weight, ["standardized_coefficient"] = c.Standardised, ["importance"] = Math.Abs(c.Standardised),
         }).ToArray());
-    }
-
-    private static JsonObject WalkForward(DenseDataset train, LinearParameters parameters, TrainLinearInputs inputs, GbdtObjective task, int classes, CancellationToken cancellationToken)
-    {
-        var folds = new ExpandingWindowSplitter(inputs.Folds, 0, inputs.Gap).Split(train.RowCount);
-        var perFold = new JsonArray();
-        var sums = new Dictionary<string, double>();
-        foreach (var fold in folds)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var model = Fit(null, TrainingArtifacts.Subset(train, fold.Train), parameters);
-            var test = TrainingArtifacts.Subset(train, fold.Test);
-            var metrics = ModelMetrics.Compute(task, test.RequireLabels(), model.PredictAll(test), classes);
-            perFold.Add(TrainingArtifacts.ToJson(metrics));
-            foreach (var (name, value) in metrics) sums[name] = sums.GetValueOrDefault(name) + value;
-        }
-        return new JsonObject
-        {
-            ["folds"] = folds.Count,
-            ["mean"] = TrainingArtifacts.ToJson(sums.ToDictionary(s => s.Key, s => s.Value / folds.Count)),
-            ["per_fold"] = perFold,
-        };
     }
 }

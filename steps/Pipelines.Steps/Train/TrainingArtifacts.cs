@@ -10,13 +10,17 @@ namespace Pipelines.Steps.Train;
 /// <summary>The artifacts every train step writes the same way, so gates and reports read them alike.</summary>
 internal static class TrainingArtifacts
 {
-    public static JsonObject ToJson(IReadOnlyDictionary<string, double> metrics) =>
-        new(metrics.Select(m => new KeyValuePair<string, JsonNode?>(m.Key, double.IsFinite(m.Value) ? Math.Round(m.Value, 10) : null)));
-
     public static Artifact WriteJson(IStepContext context, string kind, JsonNode node)
     {
         var staged = context.StageArtifact(kind, "json");
         File.WriteAllText(staged.Path, node.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        return context.CommitArtifact(staged);
+    }
+
+    public static Artifact WriteMetrics(IStepContext context, TrainingMetrics metrics)
+    {
+        var staged = context.StageArtifact("metrics", "json");
+        File.WriteAllText(staged.Path, metrics.ToJson());
         return context.CommitArtifact(staged);
     }
 

@@ -25,6 +25,13 @@ internal sealed class TrainingTable
     public DenseDataset Slice(int start, int count) =>
         new(Values.AsSpan(start * Features.Count, count * Features.Count).ToArray(), count, Features, Labels.AsSpan(start, count).ToArray());
 
+    /// <summary>Refuses a target with one value on every row: there is nothing to learn, and a model of it would be a constant.</summary>
+    public void RequireVaryingLabels(string target)
+    {
+        if (Rows > 0 && Labels.All(l => l == Labels[0]))
+            throw new StepInputException("target", $"column '{target}' is {Labels[0].ToString(CultureInfo.InvariantCulture)} on every one of its {Rows} labelled rows; there is nothing to learn");
+    }
+
     /// <summary>The rows whose features are all finite, for learners that cannot take missing values.</summary>
     public TrainingTable WithoutMissingFeatures()
     {
@@ -53,7 +60,7 @@ internal sealed class TrainingTable
         };
     }
 
-    public static TrainingTable Load(DuckDBConnection connection, string path, string target, IReadOnlyList<string>? chosenFeatures, IReadOnlyList<string> exclude, GbdtObjective objective)
+    public static TrainingTable Load(DuckDBConnection connection, string path, string target, IReadOnlyList<string>? chosenFeatures, IReadOnlyList<string> exclude, ModelTask task)
     {
         var schema = TableReader.Describe(connection, path);
         var names = schema.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
@@ -79,7 +86,7 @@ internal sealed class TrainingTable
         }
 
         var rawLabels = TableReader.ReadText(connection, path, target);
-        var (labels, classes) = MapLabels(rawLabels, objective);
+        var (labels, classes) = MapLabels(rawLabels, target, task);
         var values = TableReader.ReadNumeric(connection, path, features, out var rows);
 
         var keep = Enumerable.Range(0, rows).Where(r => !double.IsNaN(labels[r])).ToArray();
@@ -99,10 +106,18 @@ internal sealed class TrainingTable
         };
     }
 
-    /// <summary>Regression labels are numbers; class labels are numbers or names, ordered numerically or by name.</summary>
-    private static (double[] Labels, IReadOnlyList<string> Classes) MapLabels(string?[] raw, GbdtObjective objective)
+    /// <summary>
+    /// Regression labels are numbers; class labels are numbers or names, ordered numerically or by name. An empty
+    /// label marks a row to leave out; a label that is NaN or infinite is an error, since it is data gone wrong.
+    /// </summary>
+    private static (double[] Labels, IReadOnlyList<string> Classes) MapLabels(string?[] raw, string target, ModelTask task)
     {
-        if (objective == GbdtObjective.Regression)
+        for (var row = 0; row < raw.Length; row++)
+        {
+            if (raw[row] is { } text && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && !double.IsFinite(number))
+                throw new StepInputException("target", $"column '{target}' holds {text} in row {row}; labels must be finite numbers (leave a label empty to skip its row)");
+        }
+        if (task == ModelTask.Regression)
         {
             var numbers = raw.Select(v => v is null ? double.NaN
                 : double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d
@@ -114,10 +129,10 @@ internal sealed class TrainingTable
         var classes = numeric
             ? distinct.OrderBy(v => double.Parse(v, CultureInfo.InvariantCulture)).ToList()
             : distinct.Order(StringComparer.Ordinal).ToList();
-        if (objective == GbdtObjective.Binary && classes.Count != 2)
-            throw new StepInputException("target", $"binary needs exactly two label values, found {classes.Count}: {string.Join(", ", classes.Take(5))}");
-        if (objective == GbdtObjective.Multiclass && classes.Count < 2)
-            throw new StepInputException("target", $"multiclass needs at least two classes, found {classes.Count}");
+        if (task == ModelTask.Binary && classes.Count != 2)
+            throw new StepInputException("target", $"binary needs exactly two label values in column '{target}', found {classes.Count}: {string.Join(", ", classes.Take(5))}");
+        if (task == ModelTask.Multiclass && classes.Count < 2)
+            throw new StepInputException("target", $"multiclass needs at least two classes in column '{target}', found {classes.Count}: {string.Join(", ", classes.Take(5))}");
         var index = classes.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => (double)p.i, StringComparer.Ordinal);
         return (raw.Select(v => v is null ? double.NaN : index[v]).ToArray(), classes);
     }

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using Pipelines.Learning.Trees;
+using Pipelines.Learning.LightGbm;
 
 namespace Pipelines.Steps.Train;
 
 /// <summary>The best trial's parameters (applied, and as given to LightGBM), its cross-validated score, and every trial.</summary>
-internal sealed record TuningResult(GbdtParameters Parameters, IReadOnlyDictionary<string, string> BestValues, double BestScore, JsonObject Record);
+internal sealed record TuningResult(LightGbmParameters Parameters, IReadOnlyDictionary<string, string> BestValues, double BestScore, JsonObject Record);

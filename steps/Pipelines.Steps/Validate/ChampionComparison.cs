@@ -20,7 +20,7 @@ internal static class ChampionComparison
     /// <summary>Metrics that are the mean of a per-row score, so the paired bootstrap of row differences bounds their difference.</summary>
     private static readonly string[] PerRowMetrics = ["logloss", "brier", "accuracy", "mae"];
 
-    public static (bool Passed, string Reason, GateCheck Check) Evaluate(GateRequirement requirement, int index, GateInputs inputs, JsonNode candidateMetrics, IStepContext context)
+    public static (bool Passed, string Reason, GateCheck Check) Evaluate(GateRequirement requirement, int index, GateInputs inputs, string candidateMetricsJson, IStepContext context)
     {
         var field = $"require[{index}]";
         var alias = requirement.Beats!;
@@ -30,13 +30,9 @@ internal static class ChampionComparison
         if (!double.IsFinite(requirement.Margin)) throw new StepInputException($"{field}.margin", "must be a finite number");
         if (requirement.Confidence is <= 0.5 or >= 1) throw new StepInputException($"{field}.confidence", "must be in (0.5, 1)");
         if (requirement.Resamples < 100) throw new StepInputException($"{field}.resamples", "use at least 100 resamples");
-        var objective = (string?)candidateMetrics["objective"] switch
-        {
-            "binary" => GbdtObjective.Binary,
-            "multiclass" => GbdtObjective.Multiclass,
-            "regression" => GbdtObjective.Regression,
-            var other => throw new StepInputException("metrics", $"the metrics name objective '{other}'; beats compares binary, multiclass or regression models"),
-        };
+        var candidateMetrics = TrainingMetrics.TryParse(candidateMetricsJson)
+            ?? throw new StepInputException("metrics", "beats compares a model a train step made with the champion; these metrics are not a train step's metrics.json");
+        var objective = candidateMetrics.Task;
         if (!PerRowMetrics.Contains(requirement.Metric) || !ModelMetrics.Names(objective).Contains(requirement.Metric))
             throw new StepInputException($"{field}.metric",
                 $"beats compares metrics that average a per-row score ({string.Join(", ", PerRowMetrics.Where(m => ModelMetrics.Names(objective).Contains(m)))} for {objective.ToString().ToLowerInvariant()} models); '{requirement.Metric}' is not one");
@@ -50,21 +46,21 @@ internal static class ChampionComparison
 
         if (inputs.Holdout is null) throw new StepInputException("holdout", $"beats: {alias} needs the candidate's holdout predictions (the train step's holdout output)");
         if (inputs.Data is null) throw new StepInputException("data", $"beats: {alias} needs the table the candidate was trained on (the train step's input)");
-        var trainedOn = (string?)candidateMetrics["training_data_sha256"];
-        if (trainedOn is not null && trainedOn != inputs.Data.Sha256)
+        var trainedOn = candidateMetrics.TrainingDataSha256;
+        if (trainedOn != inputs.Data.Sha256)
             throw new StepInputException("data", $"table {inputs.Data.ShortId} is not the one the candidate was trained on ({trainedOn[..12]}); the holdout rows would not line up");
 
-        var classes = Classes(candidateMetrics);
+        var classes = candidateMetrics.Classes;
         var rivalModel = PredictiveModel.Load(context.OpenArtifact(rival.Model));
-        var expectedOutputs = objective == GbdtObjective.Multiclass ? classes.Count : 1;
-        if (rivalModel.Outputs != expectedOutputs || rivalModel.IsRegression != (objective == GbdtObjective.Regression))
+        var expectedOutputs = objective == ModelTask.Multiclass ? classes.Count : 1;
+        if (rivalModel.Outputs != expectedOutputs || rivalModel.IsRegression != (objective == ModelTask.Regression))
             throw new StepInputException($"{field}.beats", $"{name} v{rival.Version} solves a different task ({rivalModel.Outputs} outputs, {rivalModel.Kind}) than the {objective.ToString().ToLowerInvariant()} candidate");
         var columnOrder = RivalColumns(rival, classes, objective, field);
 
         using var connection = ParquetTableWriter.OpenScratch();
         var holdoutPath = context.OpenArtifact(inputs.Holdout);
         var holdoutColumns = TableReader.Describe(connection, holdoutPath).Select(c => c.Name).ToList();
-        var predictionColumns = objective == GbdtObjective.Multiclass
+        var predictionColumns = objective == ModelTask.Multiclass
             ? Enumerable.Range(0, classes.Count).Select(c => $"p{c}").ToList()
             : ["prediction"];
         var missing = new[] { "source_row", "label" }.Concat(predictionColumns).FirstOrDefault(c => !holdoutColumns.Contains(c));
@@ -93,7 +89,7 @@ internal static class ChampionComparison
             labels[r] = holdout[r * width + 1];
             for (var c = 0; c < outputs; c++) candidate[r * outputs + c] = holdout[r * width + 2 + c];
             rivalModel.Predict(features.AsSpan((int)sourceRow * featureCount, featureCount), rivalRaw);
-            if (objective == GbdtObjective.Binary) champion[r] = columnOrder[0] == 1 ? rivalRaw[0] : 1 - rivalRaw[0];
+            if (objective == ModelTask.Binary) champion[r] = columnOrder[0] == 1 ? rivalRaw[0] : 1 - rivalRaw[0];
             else for (var c = 0; c < outputs; c++) champion[r * outputs + c] = rivalRaw[columnOrder[c]];
         }
 
@@ -123,10 +119,10 @@ internal static class ChampionComparison
     }
 
     /// <summary>The per-row score the metric averages: log loss, squared error of the probability, hit (1/0) or absolute error.</summary>
-    private static double RowScore(string metric, GbdtObjective objective, ReadOnlySpan<double> prediction, double label)
+    private static double RowScore(string metric, ModelTask objective, ReadOnlySpan<double> prediction, double label)
     {
-        if (objective == GbdtObjective.Regression) return Math.Abs(prediction[0] - label);
-        if (objective == GbdtObjective.Binary)
+        if (objective == ModelTask.Regression) return Math.Abs(prediction[0] - label);
+        if (objective == ModelTask.Binary)
         {
             var p = prediction[0];
             return metric switch
@@ -142,22 +138,20 @@ internal static class ChampionComparison
         return best == (int)label ? 1 : 0;
     }
 
-    private static IReadOnlyList<string> Classes(JsonNode metrics) =>
-        metrics["classes"] is JsonArray array ? array.Select(c => (string)c!).ToList() : [];
 
     /// <summary>
     /// For each of the candidate's classes, the rival's output column holding it (binary: whether the rival's
     /// positive class is the candidate's), matched by the class names both recorded at registration.
     /// </summary>
-    private static int[] RivalColumns(ModelVersion rival, IReadOnlyList<string> classes, GbdtObjective objective, string field)
+    private static int[] RivalColumns(ModelVersion rival, IReadOnlyList<string> classes, ModelTask objective, string field)
     {
-        if (objective == GbdtObjective.Regression) return [0];
-        var rivalClasses = rival.MetricsJson is null ? null : JsonNode.Parse(rival.MetricsJson)?["classes"] is JsonArray array ? array.Select(c => (string)c!).ToList() : null;
+        if (objective == ModelTask.Regression) return [0];
+        var rivalClasses = TrainingMetrics.TryParse(rival.MetricsJson)?.Classes.ToList();
         if (rivalClasses is null || rivalClasses.Count == 0)
-            return objective == GbdtObjective.Binary ? [1] : Enumerable.Range(0, classes.Count).ToArray();
+            return objective == ModelTask.Binary ? [1] : Enumerable.Range(0, classes.Count).ToArray();
         if (rivalClasses.Count != classes.Count || rivalClasses.Except(classes).Any())
             throw new StepInputException($"{field}.beats", $"{rival.Name} v{rival.Version} predicts classes [{string.Join(", ", rivalClasses)}], the candidate [{string.Join(", ", classes)}]");
-        if (objective == GbdtObjective.Binary) return [rivalClasses[1] == classes[1] ? 1 : 0];
+        if (objective == ModelTask.Binary) return [rivalClasses[1] == classes[1] ? 1 : 0];
         return classes.Select(c => rivalClasses.IndexOf(c)).ToArray();
     }
 }

@@ -17,10 +17,12 @@ public sealed class GateStep : Step<GateInputs, GateOutputs>
     public override Task<GateOutputs> ExecuteAsync(GateInputs inputs, IStepContext context, CancellationToken cancellationToken)
     {
         if (inputs.Require.Count == 0) throw new StepInputException("require", "declare at least one requirement");
+        // Thresholds read any metrics JSON (a backtest's too); beats needs a train step's typed metrics.
+        var json = File.ReadAllText(context.OpenArtifact(inputs.Metrics));
         JsonNode root;
         try
         {
-            root = JsonNode.Parse(File.ReadAllText(context.OpenArtifact(inputs.Metrics)))!;
+            root = JsonNode.Parse(json)!;
         }
         catch (JsonException e)
         {
@@ -39,7 +41,7 @@ public sealed class GateStep : Step<GateInputs, GateOutputs>
             var requirement = inputs.Require[index];
             if (requirement.Beats is not null)
             {
-                var (beats, reason, check) = ChampionComparison.Evaluate(requirement, index, inputs, root, context);
+                var (beats, reason, check) = ChampionComparison.Evaluate(requirement, index, inputs, json, context);
                 passed &= beats;
                 reasons.Add(reason);
                 checks.Add(check);

@@ -202,4 +202,22 @@ public sealed class BadInputTests : IDisposable
         Assert.Contains("p.yaml:4:11", run.Error);
         Assert.Contains("p.yaml:6:11", run.Error);
     }
+
+    [Fact]
+    public void A_misspelt_LightGBM_parameter_is_refused_at_its_key_naming_the_parameter_meant()
+    {
+        var run = RunPipeline(Ingest + """
+              - id: train
+                uses: train/gbdt
+                with:
+                  input: ${{ steps.bars.outputs.table }}
+                  target: price
+                  objective: regression
+                  params:
+                    num_leafs: 31
+
+            """);
+        AssertRejected(run, "p.yaml:14:9", "'num_leafs' is not a LightGBM parameter; did you mean 'num_leaves'?");
+        Assert.Contains("PL024", run.Error);
+    }
 }

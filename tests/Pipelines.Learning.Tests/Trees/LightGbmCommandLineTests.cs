@@ -1,3 +1,4 @@
+using Pipelines.Learning.LightGbm;
 using Pipelines.Learning.Tests.Data;
 using Pipelines.Learning.Trees;
 
@@ -33,44 +34,69 @@ public sealed class LightGbmCommandLineTests : IDisposable
     }
 
     [Fact]
-    public void Train_saves_a_model_that_predicts_like_the_returned_one()
+    public void Train_saves_LightGBMs_model_text_which_our_reader_scores_as_LightGBM_does()
     {
         string modelPath = Path.Combine(_directory, "model.txt");
         var log = new StringWriter();
-        var parameters = new Dictionary<string, string> { ["num_class"] = "3", ["num_trees"] = "30", ["num_leaves"] = "7", ["early_stopping_rounds"] = "5" };
-        var model = LightGbmCommandLine.Train(Fixtures.LightGbm("train-multiclass.csv"), "label", "multiclass", parameters,
+        var parameters = new Dictionary<string, string> { ["num_trees"] = "30", ["num_leaves"] = "7", ["early_stopping_rounds"] = "5", ["seed"] = "3" };
+        var (iterations, perIteration) = LightGbmCommandLine.Train(Fixtures.LightGbm("train-multiclass.csv"), "label", "multiclass", parameters,
             Fixtures.LightGbm("test-multiclass.csv"), modelPath, log);
-        Assert.Contains("valid multi_logloss", log.ToString());
         Assert.Contains("Saved the model", log.ToString());
+        Assert.Equal(3, perIteration);
+        var text = File.ReadAllText(modelPath);
+        Assert.StartsWith("tree\nversion=v4\nnum_class=3\n", text);
         var loaded = LightGbmModelReader.Load(modelPath);
-        Assert.Equal(model.Trees.Count, loaded.Trees.Count);
+        Assert.Equal(iterations * 3, loaded.Trees.Count);
+
+        // LightGBM is the oracle for its own model: train the same rows in memory and let it predict.
+        var train = Fixtures.ReadCsv("train-multiclass.csv");
+        var test = Fixtures.ReadCsv("test-multiclass.csv");
+        using var booster = LightGbmTrainer.Train(train, test, LightGbmParameters.From(parameters).With("objective", "multiclass").With("num_class", "3"));
+        Assert.Equal(text, booster.ModelText());
+        var theirs = booster.Predict(test);
 
         string predictions = Path.Combine(_directory, "predictions.txt");
         LightGbmCommandLine.Predict(modelPath, Fixtures.LightGbm("test-multiclass.csv"), predictions, rawScore: false, contrib: false);
-        var test = Fixtures.ReadCsv("test-multiclass.csv");
         var lines = File.ReadAllLines(predictions);
-        var expected = new double[3];
         for (int r = 0; r < test.RowCount; r++)
         {
-            model.Predict(test.Row(r), expected);
             var actual = lines[r].Split('\t').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-            Assert.Equal(expected, actual);
+            for (int c = 0; c < 3; c++) Fixtures.AssertClose(theirs[r * 3 + c], actual[c], 1e-12, $"row {r} class {c}");
         }
     }
 
+    [Theory]
+    [InlineData("regression", "linear_tree", "true", "is_linear=1")]
+    [InlineData("quantile", "alpha", "0.9", "objective=quantile")]
+    [InlineData("huber", "alpha", "0.5", "objective=huber")]
+    public void Train_takes_any_LightGBM_objective_and_parameter(string objective, string name, string value, string expected)
+    {
+        string modelPath = Path.Combine(_directory, $"{objective}.txt");
+        LightGbmCommandLine.Train(Fixtures.LightGbm("train-regression.csv"), "label", objective,
+            new Dictionary<string, string> { [name] = value, ["num_iterations"] = "5" }, null, modelPath, TextWriter.Null);
+        Assert.Contains(expected + "\n", File.ReadAllText(modelPath));
+    }
+
     [Fact]
-    public void Conflicting_objectives_and_missing_columns_are_reported()
+    public void A_misspelt_parameter_is_refused_before_anything_trains()
+    {
+        string modelPath = Path.Combine(_directory, "model.txt");
+        var error = Assert.Throws<ArgumentException>(() => LightGbmCommandLine.Train(Fixtures.LightGbm("train-binary.csv"), "label", "binary",
+            new Dictionary<string, string> { ["num_leafs"] = "31" }, null, modelPath, TextWriter.Null));
+        Assert.Contains("did you mean 'num_leaves'?", error.Message);
+        Assert.False(File.Exists(modelPath));
+    }
+
+    [Fact]
+    public void An_objective_given_twice_and_missing_columns_are_reported()
     {
         string modelPath = Path.Combine(_directory, "model.txt");
         var conflict = Assert.Throws<ArgumentException>(() => LightGbmCommandLine.Train(Fixtures.LightGbm("train-binary.csv"), "label", "binary",
             new Dictionary<string, string> { ["objective"] = "regression" }, null, modelPath, TextWriter.Null));
-        Assert.Contains("disagree", conflict.Message);
+        Assert.Contains("--objective", conflict.Message);
         var noLabel = Assert.Throws<FormatException>(() => LightGbmCommandLine.Train(Fixtures.LightGbm("train-binary.csv"), "target", "binary",
             new Dictionary<string, string>(), null, modelPath, TextWriter.Null));
         Assert.Contains("'target'", noLabel.Message);
-        var noClasses = Assert.Throws<ArgumentException>(() => LightGbmCommandLine.Train(Fixtures.LightGbm("train-multiclass.csv"), "label", "multiclass",
-            new Dictionary<string, string>(), null, modelPath, TextWriter.Null));
-        Assert.Contains("num_class", noClasses.Message);
         Assert.Throws<ArgumentException>(() => LightGbmCommandLine.Predict(Fixtures.LightGbm("model-binary.txt"), Fixtures.LightGbm("test-binary.csv"),
             Path.Combine(_directory, "p.txt"), rawScore: true, contrib: true));
     }
@@ -83,10 +109,8 @@ public sealed class LightGbmCommandLineTests : IDisposable
         for (int i = 0; i < 200; i++) lines.Add($"{(i % 2 == 0 ? 1 : 0)},{(i % 2 == 0 ? 10 + i % 7 : i % 7)},{i % 13}");
         File.WriteAllLines(data, lines);
         string modelPath = Path.Combine(_directory, "spaced-model.txt");
-        var log = new StringWriter();
-        var model = LightGbmCommandLine.Train(data, "label", "binary", new Dictionary<string, string> { ["num_iterations"] = "5", ["min_data_in_leaf"] = "5" }, null, modelPath, log);
-        Assert.Equal(new[] { "Volume_USDT", "close" }, model.FeatureNames);
-        Assert.Contains("'Volume USDT' is named 'Volume_USDT'", log.ToString());
+        LightGbmCommandLine.Train(data, "label", "binary", new Dictionary<string, string> { ["num_iterations"] = "5", ["min_data_in_leaf"] = "5" }, null, modelPath, TextWriter.Null);
+        Assert.Equal(new[] { "Volume_USDT", "close" }, LightGbmModelReader.Load(modelPath).FeatureNames);
         Assert.Contains("feature_names=Volume_USDT close\n", File.ReadAllText(modelPath));
 
         string output = Path.Combine(_directory, "spaced-predictions.txt");
@@ -99,7 +123,7 @@ public sealed class LightGbmCommandLineTests : IDisposable
     public void Names_the_model_format_cannot_hold_are_rejected()
     {
         var data = new Pipelines.Learning.Data.DenseDataset(new double[] { 1, 2, 3, 4 }, 4, new[] { "a:b" }, new double[] { 0, 1, 0, 1 });
-        var error = Assert.Throws<ArgumentException>(() => new GbdtTrainer(new GbdtParameters { Objective = TrainingObjective.Binary }).Train(data));
+        var error = Assert.Throws<ArgumentException>(() => LightGbmTrainer.Train(data, null, LightGbmParameters.From(new Dictionary<string, string> { ["objective"] = "binary" })));
         Assert.Contains("'a:b'", error.Message);
 
         var tree = new DecisionTree(Array.Empty<int>(), Array.Empty<double>(), Array.Empty<double>(), Array.Empty<byte>(), Array.Empty<int>(), Array.Empty<int>(),

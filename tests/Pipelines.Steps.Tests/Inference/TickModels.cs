@@ -1,3 +1,4 @@
+using Pipelines.Learning.LightGbm;
 using Pipelines.Learning.Features;
 using Pipelines.Learning.Trees;
 using Pipelines.Steps.Inference;
@@ -30,10 +31,10 @@ public static class TickModels
     {
         var source = SyntheticTickSource.FromCsv(RepositoryFiles.SampleKlines, tradesPerBar: 16, seed: 7);
         var data = await TickTrainingData.CollectAsync(source, features, rows: 20_000, horizon: 10, default);
-        var model = new GbdtTrainer(new GbdtParameters
+        using var booster = LightGbmTrainer.Train(data, null, LightGbmParameters.From(new Dictionary<string, string>
         {
-            Objective = TrainingObjective.Binary, NumIterations = trees, NumLeaves = 15, LearningRate = 0.1, Seed = 1, NumThreads = 1, Verbosity = -1,
-        }).Train(data);
-        return LightGbmModelWriter.ToText(model);
+            ["objective"] = "binary", ["num_iterations"] = $"{trees}", ["num_leaves"] = "15", ["learning_rate"] = "0.1", ["seed"] = "1", ["num_threads"] = "1",
+        }));
+        return booster.ModelText();
     }
 }

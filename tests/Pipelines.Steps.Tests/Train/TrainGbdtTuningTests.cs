@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Pipelines.Abstractions;
 using Pipelines.Learning.Data;
 using Pipelines.Learning.Metrics;
-using Pipelines.Learning.Trees;
+using Pipelines.Learning.LightGbm;
 using Pipelines.Learning.Tuning;
 using Pipelines.Learning.Validation;
 using Pipelines.Steps.Tests.Support;
@@ -99,9 +99,9 @@ public sealed class TrainGbdtTuningTests : IDisposable
         var values = _rows.Take(315).SelectMany(r => features.Select(f => r[f]!.Value)).ToArray();
         var labels = _rows.Take(315).Select(r => r[5]!.Value).ToArray();
         var train = new DenseDataset(values, 315, ["a", "b", "noise"], labels);
-        var parameters = GbdtParameters.Parse(new Dictionary<string, string>
+        var parameters = LightGbmParameters.From(new Dictionary<string, string>
         {
-            ["objective"] = "binary", ["num_iterations"] = "15", ["min_data_in_leaf"] = "10", ["seed"] = "3", ["verbosity"] = "-1",
+            ["objective"] = "binary", ["num_iterations"] = "15", ["min_data_in_leaf"] = "10", ["seed"] = "3",
             ["learning_rate"] = ((double)trial["params"]!["learning_rate"]!).ToString("R", CultureInfo.InvariantCulture),
             ["num_leaves"] = ((int)trial["params"]!["num_leaves"]!).ToString(CultureInfo.InvariantCulture),
             ["feature_fraction"] = ((double)trial["params"]!["feature_fraction"]!).ToString("R", CultureInfo.InvariantCulture),
@@ -111,9 +111,9 @@ public sealed class TrainGbdtTuningTests : IDisposable
         foreach (var fold in folds)
         {
             DenseDataset Rows(int[] rows) => new(rows.SelectMany(r => train.Row(r).ToArray()).ToArray(), rows.Length, train.FeatureNames, rows.Select(r => labels[r]).ToArray());
-            var model = new GbdtTrainer(parameters).Train(Rows(fold.Train));
+            using var model = LightGbmTrainer.Train(Rows(fold.Train), null, parameters);
             var test = Rows(fold.Test);
-            expected.Add(ClassificationMetrics.LogLoss(test.RequireLabels().Select(l => (int)l).ToArray(), model.PredictAll(test)));
+            expected.Add(ClassificationMetrics.LogLoss(test.RequireLabels().Select(l => (int)l).ToArray(), model.Predict(test)));
         }
         var scores = trial["fold_scores"]!.AsArray().Select(s => (double)s!).ToList();
         Assert.Equal(expected.Count, scores.Count);

@@ -39,7 +39,7 @@ public sealed class TrainLinearStepTests : IDisposable
 
         var metrics = Json(outputs.Metrics);
         Assert.Equal("regression", (string?)metrics["objective"]);
-        Assert.Equal("ridge", (string?)metrics["linear_objective"]);
+        Assert.Equal("ridge", TrainingMetrics.Load(_context.FullPath(outputs.Metrics)).TrainedObjective);
         Assert.Equal(145, (int)metrics["rows"]!["train"]!);
         Assert.Equal(50, (int)metrics["rows"]!["holdout"]!);
         Assert.Equal(outputs.Model.Sha256, (string?)metrics["model_sha256"]);
@@ -76,7 +76,7 @@ public sealed class TrainLinearStepTests : IDisposable
         });
         var metrics = Json(outputs.Metrics);
         Assert.Equal("binary", (string?)metrics["objective"]);
-        Assert.Equal(10, (int)metrics["rows"]!["dropped_unlabelled_or_incomplete"]!);
+        Assert.Equal(10, TrainingMetrics.Load(_context.FullPath(outputs.Metrics)).Rows.Dropped);
         Assert.Equal(["a", "b", "noise"], outputs.Features);
         // σ(2a − b + 2) separates the classes well; the noise column carries nothing.
         Assert.InRange(outputs.Score, 0.75, 1.0);

@@ -1,0 +1,54 @@
+using Pipelines.Learning.Data;
+using Pipelines.Learning.Validation;
+
+namespace Pipelines.Steps.Train;
+
+/// <summary>
+/// The part of training every train step shares, so a new trainer is only its fit call: fit on the training rows,
+/// predict the holdout, score it with the task's metrics, and optionally refit on expanding walk-forward windows of
+/// the training rows (keeping the gap before each test block) for cross-validated metrics.
+/// </summary>
+internal static class SupervisedTraining
+{
+    public static TrainingOutcome Run(TrainingSplit split, ModelTask task, int folds, Func<DenseDataset, IFittedModel> fit, CancellationToken cancellationToken)
+    {
+        var classes = split.Table.Classes.Count;
+        var model = fit(split.Train);
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var predictions = model.Predict(split.Holdout);
+            var metrics = ModelMetrics.Compute(task, split.Holdout.RequireLabels(), predictions, classes);
+            var walkForward = folds >= 2 ? WalkForward(split.Train, folds, split.Gap, task, classes, fit, cancellationToken) : null;
+            return new TrainingOutcome(model, predictions, metrics, walkForward, ModelMetrics.Headline(task, metrics));
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    private static WalkForwardMetrics WalkForward(DenseDataset train, int folds, int gap, ModelTask task, int classes, Func<DenseDataset, IFittedModel> fit,
+        CancellationToken cancellationToken)
+    {
+        var splits = new ExpandingWindowSplitter(folds, 0, gap).Split(train.RowCount);
+        var perFold = new List<IReadOnlyDictionary<string, double?>>();
+        var sums = new Dictionary<string, double>();
+        foreach (var fold in splits)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var model = fit(TrainingArtifacts.Subset(train, fold.Train));
+            var test = TrainingArtifacts.Subset(train, fold.Test);
+            var metrics = ModelMetrics.Compute(task, test.RequireLabels(), model.Predict(test), classes);
+            perFold.Add(TrainingMetrics.Stored(metrics));
+            foreach (var (name, value) in metrics) sums[name] = sums.GetValueOrDefault(name) + value;
+        }
+        return new WalkForwardMetrics
+        {
+            Folds = splits.Count,
+            Mean = TrainingMetrics.Stored(sums.ToDictionary(s => s.Key, s => s.Value / splits.Count)),
+            PerFold = perFold,
+        };
+    }
+}

@@ -1,0 +1,9 @@
+namespace Pipelines.Steps.Train;
+
+/// <summary>The fitted model (the caller disposes it), its holdout predictions and metrics, and the walk-forward metrics if asked for.</summary>
+internal sealed record TrainingOutcome(
+    IFittedModel Model,
+    double[] HoldoutPredictions,
+    IReadOnlyDictionary<string, double> HoldoutMetrics,
+    WalkForwardMetrics? WalkForward,
+    double Score);
