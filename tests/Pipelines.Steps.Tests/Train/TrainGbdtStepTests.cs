@@ -1,6 +1,6 @@
 using System.Globalization;
 using Pipelines.Abstractions;
-using Pipelines.DuckDb;
+using DuckDB.NET.Data;
 using Pipelines.Learning.Data;
 using Pipelines.Learning.LightGbm;
 using Pipelines.Learning.Trees;
@@ -129,10 +129,12 @@ public sealed class TrainGbdtStepTests : IDisposable
     private Artifact WithNaNLabel(Artifact table, int row)
     {
         var staged = _context.StageArtifact("table", "parquet");
-        using (var database = DuckDbDatabase.Open(":memory:"))
-        using (var connection = database.Connect())
+        using (var connection = new DuckDBConnection("Data Source=:memory:"))
         {
-            connection.Execute($"COPY (SELECT * REPLACE (CASE WHEN t = {row} THEN 'NaN'::DOUBLE ELSE y END AS y) FROM read_parquet('{_context.FullPath(table)}')) TO '{staged.Path}' (FORMAT parquet)");
+            connection.Open();
+            using var copy = connection.CreateCommand();
+            copy.CommandText = $"COPY (SELECT * REPLACE (CASE WHEN t = {row} THEN 'NaN'::DOUBLE ELSE y END AS y) FROM read_parquet('{_context.FullPath(table)}')) TO '{staged.Path}' (FORMAT parquet)";
+            copy.ExecuteNonQuery();
         }
         return _context.CommitArtifact(staged);
     }
