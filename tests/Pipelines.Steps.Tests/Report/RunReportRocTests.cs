@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Pipelines.Abstractions;
 using Pipelines.Steps.Report;
+using Pipelines.Steps.Train;
 using Pipelines.Steps.Tests.Support;
 
 namespace Pipelines.Steps.Tests.Report;
@@ -36,13 +37,15 @@ public sealed class RunReportRocTests : IDisposable
 
     private string Report(string objective, IReadOnlyList<string> classes, int[] labels, double[][] probabilities)
     {
-        var metrics = new JsonObject
+        var metrics = new TrainingMetrics
         {
-            ["objective"] = objective, ["classes"] = new JsonArray(classes.Select(c => (JsonNode)c).ToArray()),
-            ["rows"] = new JsonObject { ["train"] = 1000 }, ["holdout"] = new JsonObject { ["accuracy"] = 0.5 },
+            Task = objective == "binary" ? ModelTask.Binary : ModelTask.Multiclass, Target = "regime", Classes = classes, Features = ["ret_1"],
+            Rows = new TrainingRowCounts { Train = 1000, Gap = 0, Holdout = labels.Length },
+            TrainingDataSha256 = new string('0', 64), ModelSha256 = new string('1', 64),
+            Parameters = new Dictionary<string, string>(), Holdout = new Dictionary<string, double?> { ["accuracy"] = 0.5 },
         };
         var staged = _context.StageArtifact("metrics", "json");
-        File.WriteAllText(staged.Path, metrics.ToJsonString());
+        File.WriteAllText(staged.Path, metrics.ToJson());
         var predictionColumns = objective == "binary" ? ["prediction"] : Enumerable.Range(0, classes.Count).Select(c => $"p{c}").ToList();
         var holdout = TableFiles.Parquet(_context, ["source_row", "label", .. predictionColumns],
             labels.Select((label, r) => new double?[] { r, label }.Concat(probabilities[r].Select(p => (double?)p)).ToArray()));
