@@ -42,15 +42,6 @@ public sealed class TriggerBadInputTests : IDisposable
     }
 
     [Fact]
-    public void A_valid_schedule_prints_its_next_three_fires_in_its_time_zone()
-    {
-        var run = Validate(Pipeline("on:\n  schedule:\n    - cron: \"0 3 * * MON\"\n      timezone: Europe/London\n      catch_up: latest\nconcurrency: forbid"));
-        Assert.Equal(0, run.ExitCode);
-        Assert.Matches(@"schedule\[0\]: cron ""0 3 \* \* MON"" in Europe/London, catch_up latest; next: (Mon \d{4}-\d\d-\d\d 03:00:00 \+0[01]:00(, )?){3}", run.Output);
-        Assert.Contains("concurrency: forbid", run.Output);
-    }
-
-    [Fact]
     public void An_invalid_cron_is_refused_quoting_the_field()
     {
         var run = Validate(Pipeline("on:\n  schedule:\n    - cron: \"0 3 * * MUN\""));
