@@ -93,6 +93,9 @@ public static partial class ElsaWorkflowImporter
             new(Key("name", at), YamlJson.Text(Str(definition, "name") ?? throw Error(at, "the definition has no 'name'"), at)),
         };
         if (Str(definition, "description") is { Length: > 0 } description) entries.Add(new(Key("description", at), YamlJson.Text(description, at)));
+        // The designer shows no triggers, so a save keeps the file's own rather than dropping them.
+        foreach (var key in (string[])["on", "concurrency"])
+            if (original?.GetKey(key) is { } triggerKey) entries.Add(new(triggerKey, original.Get(key)!));
         var parameters = Parameters(definition, original?.Get("params") as YamlMapping, at);
         if (parameters.Entries.Count > 0) entries.Add(new(Key("params", at), parameters));
         entries.Add(new(Key("steps", at), new YamlSequence(at, stepNodes, false)));

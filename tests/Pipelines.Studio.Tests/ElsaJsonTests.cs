@@ -170,6 +170,14 @@ public sealed class ElsaJsonTests
     }
 
     [Fact]
+    public void A_save_from_the_designer_keeps_the_triggers_it_does_not_show()
+    {
+        var withTriggers = Diamond.Replace("params:\n", "on:\n  schedule:\n    - cron: 0 3 * * MON\nconcurrency: forbid\nparams:\n");
+        Assert.Contains("concurrency: forbid", withTriggers);
+        Assert.Equal(withTriggers, Import(Export(withTriggers)));
+    }
+
+    [Fact]
     public void Without_the_carried_source_the_meaning_is_rebuilt_from_the_definition_alone()
     {
         var definition = Export(Diamond);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Pipelines.Cli.Output;
 using Pipelines.Engine.Execution;
+using Pipelines.Engine.Triggers;
 using Spectre.Console;
 
 namespace Pipelines.Cli.Commands;
@@ -36,6 +37,8 @@ public static class PlanCommand
                         Markup.Escape(d.Reason));
                 console.Write(table);
                 console.WriteLine($"{decisions.Count(d => d.Action == PlanAction.Run)} to run, {decisions.Count(d => d.Action == PlanAction.Cached)} cached, {decisions.Count(d => d.Action == PlanAction.Skip)} skipped");
+                foreach (var line in TriggerSummary.Describe(pipeline.Definition, TimeProvider.System))
+                    console.WriteLine(line);
                 return Task.FromResult(ExitCodes.Success);
             });
         });

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Pipelines.Engine.Diagnostics;
 using Pipelines.Engine.Parsing;
 using Pipelines.Engine.Planning;
+using Pipelines.Engine.Triggers;
 
 namespace Pipelines.Cli.Commands;
 
@@ -26,6 +27,8 @@ public static class ValidateCommand
                         var definition = PipelineParser.ParseFile(context.ResolveUserPath(file), context.Workspace.Settings.Engine.MaxFileBytes);
                         var compiled = PipelineCompiler.Compile(definition, context.Catalog, context.Workspace.Root, overrides);
                         context.Output.WriteLine($"ok  {file}: {compiled.Steps.Count} steps in {compiled.Steps.Max(s => s.Level) + 1} levels");
+                        foreach (var line in TriggerSummary.Describe(definition, TimeProvider.System))
+                            context.Output.WriteLine($"    {line}");
                     }
                     catch (PipelineValidationException e)
                     {

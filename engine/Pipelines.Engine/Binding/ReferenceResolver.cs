@@ -43,13 +43,40 @@ public abstract class ReferenceResolver(
                     ?? throw Fail(reference, $"step '{step.Id}' ({step.Uses}) has no output '{path[3]}'; outputs: {Join(descriptor.Outputs.Select(o => o.Name))}");
                 return StepOutput(step, output);
             }
+            case "trigger":
+                CheckTriggerReference(reference);
+                return Trigger(path);
             default:
-                throw Fail(reference, $"unknown reference '{reference}'; use params.NAME, env.NAME, secrets.NAME or steps.ID.outputs.NAME");
+                throw Fail(reference, $"unknown reference '{reference}'; use params.NAME, env.NAME, secrets.NAME, steps.ID.outputs.NAME or trigger.NAME");
         }
     }
 
     public WorkspacePath? ResolvePath(string relative, SourceLocation location) =>
         MakePath(relative, WorkspacePaths.Resolve(WorkspaceRoot, relative, location));
+
+    /// <summary>Refuses a <c>trigger.*</c> path no start could ever give a value for.</summary>
+    private void CheckTriggerReference(ReferenceExpression reference)
+    {
+        var path = reference.Path;
+        switch (path)
+        {
+            case [_, "kind" or "scheduled_time"]:
+                return;
+            case [_, "event", var field]:
+                var subscribed = Pipeline.Triggers.Events.Select(e => e.Type).Distinct().ToList();
+                if (subscribed.Count == 0)
+                    throw Fail(reference, $"'{reference}' reads an event, but the pipeline subscribes to none (on.events)");
+                var fields = subscribed.SelectMany(t => t.Fields).Distinct().ToList();
+                if (!fields.Contains(field))
+                    throw Fail(reference, $"no event the pipeline subscribes to ({Join(subscribed.Select(t => t.Name))}) has a field '{field}'; fields: {Join(fields)}");
+                return;
+            default:
+                throw Fail(reference, $"unknown trigger reference '{reference}'; use trigger.kind, trigger.scheduled_time or trigger.event.FIELD");
+        }
+    }
+
+    /// <summary>The value of a checked <c>trigger.*</c> path: <c>trigger.kind</c>, <c>trigger.scheduled_time</c> or <c>trigger.event.FIELD</c>.</summary>
+    protected abstract object? Trigger(IReadOnlyList<string> path);
 
     protected abstract object? StepOutput(StepDefinition step, PropertyDescriptor output);
 

@@ -16,6 +16,8 @@ public sealed class ValidationResolver(
     protected override object? StepOutput(StepDefinition step, PropertyDescriptor output) =>
         new Placeholder(output.Type, $"steps.{step.Id}.outputs.{output.Name}");
 
+    protected override object? Trigger(IReadOnlyList<string> path) => Placeholder.Text(string.Join('.', path));
+
     protected override object? Secret(string name, string? value) => value is null ? null : Placeholder.Text($"secrets.{name}");
 
     protected override WorkspacePath MakePath(string relative, string fullPath) =>

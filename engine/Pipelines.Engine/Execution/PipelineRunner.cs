@@ -84,7 +84,7 @@ public sealed class PipelineRunner(PipelineStore store, StepCatalog catalog, ILo
             outputs[id] = value;
         }
         var resolver = new RunResolver(pipeline.Definition, catalog, pipeline.Parameters, options.Environment, pipeline.WorkspaceRoot,
-            id => outputs.GetValueOrDefault(id), redactor);
+            id => outputs.GetValueOrDefault(id), redactor, options.Trigger);
         var execution = new StepExecution(store, runId, gitCommit, pipeline.WorkspaceRoot, new ValueBinder(resolver), resolver, redactor, options, runLog);
 
         options.Observer?.RunStarted(runId, pipeline);

@@ -22,7 +22,7 @@ public static class PlanPreview
         var decisions = new Dictionary<string, PlanDecision>();
         var redactor = new SecretRedactor();
         var resolver = new RunResolver(pipeline.Definition, catalog, pipeline.Parameters, options.Environment, pipeline.WorkspaceRoot,
-            id => outputs.GetValueOrDefault(id), redactor);
+            id => outputs.GetValueOrDefault(id), redactor, options.Trigger);
         var binder = new ValueBinder(resolver);
         var result = new List<PlanDecision>();
         foreach (var step in pipeline.Steps)

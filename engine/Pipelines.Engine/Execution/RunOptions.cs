@@ -23,4 +23,7 @@ public sealed record RunOptions
     public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
 
     public IRunObserver? Observer { get; init; }
+
+    /// <summary>What started the run, read by <c>${{ trigger.* }}</c>; a start by hand unless a trigger fired it.</summary>
+    public Pipelines.Engine.Triggers.TriggerContext Trigger { get; init; } = Pipelines.Engine.Triggers.TriggerContext.Manual;
 }

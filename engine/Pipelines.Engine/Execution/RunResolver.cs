@@ -4,6 +4,7 @@ using Pipelines.Engine.Catalog;
 using Pipelines.Engine.Expressions;
 using Pipelines.Engine.Model;
 using Pipelines.Engine.Storage;
+using Pipelines.Engine.Triggers;
 
 namespace Pipelines.Engine.Execution;
 
@@ -15,7 +16,8 @@ internal sealed class RunResolver(
     Func<string, string?> environment,
     string workspaceRoot,
     Func<string, object?> completedOutputs,
-    SecretRedactor redactor) : ReferenceResolver(pipeline, catalog, parameters, environment, workspaceRoot)
+    SecretRedactor redactor,
+    TriggerContext trigger) : ReferenceResolver(pipeline, catalog, parameters, environment, workspaceRoot)
 {
     protected override object? StepOutput(StepDefinition step, PropertyDescriptor output)
     {
@@ -23,6 +25,14 @@ internal sealed class RunResolver(
             ?? throw new ExpressionEvaluationException(0, $"step '{step.Id}' produced no outputs (it was skipped or failed)");
         return RuntimeValue.FromClr(output.Property.GetValue(outputs));
     }
+
+    protected override object? Trigger(IReadOnlyList<string> path) => path switch
+    {
+        [_, "kind"] => trigger.Kind,
+        [_, "scheduled_time"] => trigger.ScheduledTimeText,
+        [_, "event", var field] => trigger.EventField(field),
+        _ => throw new InvalidOperationException($"unchecked trigger reference '{string.Join('.', path)}'"),
+    };
 
     protected override object? Secret(string name, string? value)
     {

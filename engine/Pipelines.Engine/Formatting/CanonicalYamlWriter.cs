@@ -47,7 +47,7 @@ public static class CanonicalYamlWriter
         AddComments(lines, root.LeadingComments, 0);
         if (root.TrailingComment is not null) AddComments(lines, [root.TrailingComment], 0);
         foreach (var (key, value) in Ordered(root.Entries, PipelineParser.RootKeys))
-            WriteEntry(lines, key, value, 0, stepList: key.Value == "steps");
+            WriteEntry(lines, key, value, 0, stepList: key.Value == "steps", path: key.Value);
         AddComments(lines, [], 0);
         return string.Join('\n', lines) + "\n";
     }
@@ -108,7 +108,8 @@ public static class CanonicalYamlWriter
             if (Array.IndexOf(order, entry.Key.Value) < 0) yield return entry;
     }
 
-    private static void WriteEntry(Output lines, YamlScalar key, YamlNode value, int indent, bool stepList)
+    /// <param name="path">Where the entry sits, as keys joined by '/' with '-' for a list item, e.g. <c>on/schedule/-</c>; it picks the key order.</param>
+    private static void WriteEntry(Output lines, YamlScalar key, YamlNode value, int indent, bool stepList, string path = "")
     {
         var pad = new string(' ', indent);
         // An empty plain key (YAML's null key) has no one-line spelling; '~' is the same null.
@@ -160,7 +161,7 @@ public static class CanonicalYamlWriter
                 trailing.Add(sequence.TrailingComment);
                 lines.Add(WithComment(pad + keyText + ":", trailing));
                 AddComments(lines, inner, indent + IndentStep);
-                WriteSequenceItems(lines, sequence, indent + IndentStep, stepList);
+                WriteSequenceItems(lines, sequence, indent + IndentStep, stepList, path);
                 return;
             case YamlMapping { Entries.Count: 0 } empty:
                 AddComments(lines, comments, indent);
@@ -172,15 +173,15 @@ public static class CanonicalYamlWriter
                 trailing.Add(mapping.TrailingComment);
                 lines.Add(WithComment(pad + keyText + ":", trailing));
                 AddComments(lines, inner, indent + IndentStep);
-                foreach (var (k, v) in Ordered(mapping.Entries, []))
-                    WriteEntry(lines, k, v, indent + IndentStep, stepList: false);
+                foreach (var (k, v) in Ordered(mapping.Entries, CanonicalKeyOrder.For(path)))
+                    WriteEntry(lines, k, v, indent + IndentStep, stepList: false, path + "/" + k.Value);
                 return;
             default:
                 throw new ArgumentException($"cannot write a {value.KindName} node", nameof(value));
         }
     }
 
-    private static void WriteSequenceItems(Output lines, YamlSequence sequence, int indent, bool stepList)
+    private static void WriteSequenceItems(Output lines, YamlSequence sequence, int indent, bool stepList, string path = "")
     {
         var pad = new string(' ', indent);
         for (var i = 0; i < sequence.Items.Count; i++)
@@ -212,7 +213,7 @@ public static class CanonicalYamlWriter
                 case YamlSequence nested:
                     AddComments(lines, comments, indent);
                     lines.Add(WithComment(pad + "-", [nested.TrailingComment]));
-                    WriteSequenceItems(lines, nested, indent + IndentStep, stepList: false);
+                    WriteSequenceItems(lines, nested, indent + IndentStep, stepList: false, path + "/-");
                     break;
                 case YamlMapping { Entries.Count: 0 } empty:
                     AddComments(lines, comments, indent);
@@ -224,8 +225,8 @@ public static class CanonicalYamlWriter
                     AddComments(lines, comments, indent);
                     var start = lines.Count;
                     var childIndent = indent + IndentStep;
-                    foreach (var (k, v) in Ordered(mapping.Entries, stepList ? PipelineParser.StepKeys : []))
-                        WriteEntry(lines, k, v, childIndent, stepList: false);
+                    foreach (var (k, v) in Ordered(mapping.Entries, stepList ? PipelineParser.StepKeys : CanonicalKeyOrder.For(path + "/-")))
+                        WriteEntry(lines, k, v, childIndent, stepList: false, path + "/-/" + k.Value);
                     // Comments written above the first key belong above the dash, which shares the key's line.
                     var commentPrefix = new string(' ', childIndent) + "#";
                     var first = start;

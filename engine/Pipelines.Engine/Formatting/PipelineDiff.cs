@@ -28,6 +28,7 @@ public static class PipelineDiff
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(after);
         var parameters = CompareParameters(before, after);
+        var triggers = TriggerChanges.Between(before, after);
         var matching = StepMatching.Match(before, after);
         var stepDetails = matching.Pairs
             .Select(p => (p.Before, p.After, Details: StepChanges(p.Before, p.After)))
@@ -37,6 +38,7 @@ public static class PipelineDiff
         var builder = new StringBuilder();
         builder.Append("**").Append(after.Name).Append("**: ");
         var summary = Summary(before, after, parameters, matching, stepDetails.Count(p => p.Before.Id == p.After.Id));
+        if (triggers.Count > 0) summary.Add("triggers changed");
         builder.Append(summary.Count == 0 ? "no changes" : string.Join(", ", summary)).Append(".\n");
 
         var pipelineLines = new List<string>();
@@ -50,6 +52,10 @@ public static class PipelineDiff
             foreach (var change in ValueChange.Between(parameter.Name, parameter.Before, parameter.After))
                 AddChange(parameterLines, "", change);
         Section(builder, "Parameters", parameterLines);
+
+        var triggerLines = new List<string>();
+        foreach (var change in triggers) AddChange(triggerLines, "", change);
+        Section(builder, "Triggers", triggerLines);
 
         var stepLines = new List<string>();
         foreach (var step in matching.Added) stepLines.Add($"- {Code(step.Id)} added ({Code(step.Uses)})");

@@ -1,3 +1,4 @@
+using Pipelines.Engine.Triggers;
 using Pipelines.Engine.Yaml;
 
 namespace Pipelines.Engine.Model;
@@ -11,6 +12,12 @@ public sealed class PipelineDefinition
 
     /// <summary>Declared parameters and their default values, in file order.</summary>
     public required IReadOnlyList<KeyValuePair<YamlScalar, YamlNode>> Params { get; init; }
+
+    /// <summary>The <c>on:</c> section: schedules, event subscriptions and what a manual start may set.</summary>
+    public PipelineTriggers Triggers { get; init; } = PipelineTriggers.None;
+
+    /// <summary>What a start does while another run of this pipeline is going; <c>allow</c> when absent.</summary>
+    public ConcurrencyPolicy Concurrency { get; init; } = ConcurrencyPolicy.Allow;
 
     public required IReadOnlyList<StepDefinition> Steps { get; init; }
     public required YamlMapping Root { get; init; }

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Pipelines.Engine.Diagnostics;
 using Pipelines.Engine.Expressions;
 using Pipelines.Engine.Model;
+using Pipelines.Engine.Triggers;
 using Pipelines.Engine.Yaml;
 
 namespace Pipelines.Engine.Parsing;
@@ -12,7 +13,7 @@ namespace Pipelines.Engine.Parsing;
 /// </summary>
 public sealed partial class PipelineParser
 {
-    public static readonly string[] RootKeys = ["name", "description", "params", "steps"];
+    public static readonly string[] RootKeys = ["name", "description", "on", "concurrency", "params", "steps"];
     public static readonly string[] StepKeys = ["id", "uses", "needs", "if", "timeout", "retry", "continue-on-error", "with"];
     public static readonly string[] RetryKeys = ["attempts", "backoff", "max-backoff"];
 
@@ -67,6 +68,11 @@ public sealed partial class PipelineParser
                 Report(paramsNode, DiagnosticCodes.WrongType, $"'params' is a mapping of names to default values, found a {paramsNode.KindName}");
         }
 
+        var triggerParser = new TriggerParser(parameters.Select(p => p.Key.Value).ToHashSet(StringComparer.Ordinal),
+            (node, code, message, offending) => Report(node, code, message, offending));
+        var triggers = triggerParser.Parse(mapping.Get("on"));
+        var concurrency = triggerParser.ParseConcurrency(mapping.Get("concurrency"));
+
         var steps = new List<StepDefinition>();
         var stepsNode = mapping.Get("steps");
         if (stepsNode is null)
@@ -95,6 +101,8 @@ public sealed partial class PipelineParser
             Name = name.Value,
             Description = description?.Value,
             Params = parameters,
+            Triggers = triggers,
+            Concurrency = concurrency,
             Steps = steps,
             Root = mapping,
             SourceText = text,

@@ -85,6 +85,12 @@ public static class PipelineCompiler
                     $"--param {name}: the pipeline declares no parameter '{name}'; declared: {string.Join(", ", result.Keys)}", name));
                 continue;
             }
+            if (!definition.Triggers.Manual.Allows(name))
+            {
+                diagnostics.Add(new Diagnostic(definition.Triggers.Manual.Location ?? new SourceLocation(definition.File, 1, 1), DiagnosticCodes.UnknownReference,
+                    $"--param {name}: a manual start may set {(definition.Triggers.Manual.Params!.Count == 0 ? "no params" : "only " + string.Join(", ", definition.Triggers.Manual.Params!))} ('on.manual.params')", name));
+                continue;
+            }
             result[name] = LiteralValue.From(new YamlScalar(new SourceLocation("--param", 1, 1), text, isQuoted: false));
         }
         return result;

@@ -95,6 +95,8 @@ public static class JsonSchemaGenerator
                 ["name"] = Described("Name of the pipeline: letters, digits, '-' and '_', starting with a letter.",
                     new JsonObject { ["type"] = "string", ["pattern"] = IdentifierPattern }),
                 ["description"] = Described("What the pipeline is for.", new JsonObject { ["type"] = "string" }),
+                ["on"] = TriggerSchema.On(),
+                ["concurrency"] = TriggerSchema.Concurrency(),
                 ["params"] = Described("Parameters and their default values; read as ${{ params.NAME }}, overridden on the command line.", new JsonObject
                 {
                     ["type"] = "object",
