@@ -156,7 +156,11 @@ public sealed class FaultTests : IDisposable
         var run = Start(50_000_000_000, "run", _pipeline);
         WaitForStepStart("crunch", run);
         using (var signal = Process.Start("kill", ["-INT", run.Id.ToString()])) signal.WaitForExit();
-        Assert.True(run.WaitForExit(TimeSpan.FromSeconds(30)), "the run did not stop after SIGINT");
+        if (!run.WaitForExit(TimeSpan.FromSeconds(30)))
+        {
+            run.Kill(entireProcessTree: true);
+            Assert.Fail($"the run did not stop after SIGINT; it wrote:\n{run.StandardOutput.ReadToEnd()}\n{run.StandardError.ReadToEnd()}");
+        }
         Assert.Equal(130, run.ExitCode);
 
         using var store = PipelineStore.Open(_workspace.StoreRoot, TimeSpan.FromSeconds(10));
