@@ -1,5 +1,6 @@
 using System.Reflection;
 using Pipelines.Abstractions;
+using Pipelines.Engine.Diagnostics;
 
 namespace Pipelines.Engine.Catalog;
 
@@ -30,22 +31,5 @@ public sealed class StepCatalog
 
     /// <summary>Names close to a misspelt one, to suggest in an error.</summary>
     public IEnumerable<string> Suggest(string typeName) =>
-        _byName.Keys.Where(k => Distance(k, typeName) <= Math.Max(2, typeName.Length / 4)).OrderBy(k => Distance(k, typeName)).Take(3);
-
-    private static int Distance(string a, string b)
-    {
-        var row = Enumerable.Range(0, b.Length + 1).ToArray();
-        for (var i = 1; i <= a.Length; i++)
-        {
-            var previous = row[0];
-            row[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var current = row[j];
-                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), previous + (a[i - 1] == b[j - 1] ? 0 : 1));
-                previous = current;
-            }
-        }
-        return row[b.Length];
-    }
+        _byName.Keys.Where(k => EditDistance.Between(k, typeName) <= Math.Max(2, typeName.Length / 4)).OrderBy(k => EditDistance.Between(k, typeName)).Take(3);
 }

@@ -1,3 +1,5 @@
+using Pipelines.Engine.Diagnostics;
+
 namespace Pipelines.Engine.Triggers;
 
 /// <summary>

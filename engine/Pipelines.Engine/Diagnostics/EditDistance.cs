@@ -1,6 +1,6 @@
-namespace Pipelines.Engine.Triggers;
+namespace Pipelines.Engine.Diagnostics;
 
-/// <summary>Levenshtein distance, to name the nearest known spelling in an error.</summary>
+/// <summary>Levenshtein distance, to name the nearest known spelling in an error (step types, event types).</summary>
 internal static class EditDistance
 {
     public static int Between(string a, string b)
