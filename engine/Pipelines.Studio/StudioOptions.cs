@@ -1,4 +1,5 @@
 using Pipelines.Engine.Catalog;
+using Pipelines.Engine.Storage;
 
 namespace Pipelines.Studio;
 
@@ -29,4 +30,12 @@ public sealed class StudioOptions
 
     /// <summary>How long to wait for the store when a run holds it.</summary>
     public TimeSpan StoreWait { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How requests reach the store: the service lends its open store; when null, the store at <see cref="StorePath"/>
+    /// is opened per request.
+    /// </summary>
+    public StoreAccess? Store { get; init; }
+
+    public StoreAccess StoreAccess => Store ?? StoreAccess.PerUse(StorePath, StoreWait);
 }

@@ -5,17 +5,14 @@ namespace Pipelines.Studio;
 
 /// <summary>
 /// Runs from the store, shaped as Elsa workflow instances and activity executions, so Studio's instance viewer
-/// shows which steps ran, were cached or failed. The store is opened per request and released at once, so
-/// runs can proceed while the designer is open.
+/// shows which steps ran, were cached or failed. The store is the service's own when it runs one, and otherwise opened
+/// per request and released at once, so runs can proceed while the designer is open.
 /// </summary>
 public sealed class WorkflowInstanceService(StudioOptions options)
 {
-    private T WithStore<T>(Func<PipelineStore, T> read, T whenMissing)
-    {
-        if (!File.Exists(new StoreLayout(options.StorePath).DatabasePath)) return whenMissing;
-        using var store = PipelineStore.Open(options.StorePath, options.StoreWait);
-        return read(store);
-    }
+    private readonly StoreAccess _store = options.StoreAccess;
+
+    private T WithStore<T>(Func<PipelineStore, T> read, T whenMissing) => _store.Use(read, whenMissing);
 
     public IReadOnlyList<RunRecord> Runs(int limit) => WithStore(s => s.ListRuns(limit), []);
 

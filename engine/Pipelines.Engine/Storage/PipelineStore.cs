@@ -1,5 +1,6 @@
 using DuckDB.NET.Data;
 using Pipelines.Abstractions;
+using Pipelines.Engine.Events;
 
 namespace Pipelines.Engine.Storage;
 
@@ -206,6 +207,50 @@ public sealed class PipelineStore : IDisposable
     public IReadOnlyList<DriftEventRecord> DriftEvents(string? model, int limit) => model is null
         ? Query("SELECT * FROM drift_events ORDER BY detected_at DESC LIMIT ?", StoreEntities.DriftEvent, limit)
         : Query("SELECT * FROM drift_events WHERE model = ? ORDER BY detected_at DESC LIMIT ?", StoreEntities.DriftEvent, model, limit);
+
+    /// <summary>
+    /// Publishes an event: it is committed, with every step record queued before it, when this returns. The sequence
+    /// is the next after the newest stored event; only this process writes the store, so numbers never collide.
+    /// </summary>
+    public PipelineEvent PublishEvent(EventDraft draft) => _commits.AfterQueued(() =>
+    {
+        var stored = new PipelineEvent(
+            _connection.Scalar<long>("SELECT coalesce(max(seq), 0) + 1 FROM events"), Guid.CreateVersion7().ToString(), draft.Type,
+            TruncatedToMicroseconds(DateTime.UtcNow), draft.Source, draft.Pipeline, draft.RunId, draft.StepId, draft.Model, draft.Feature, draft.PayloadJson);
+        _connection.Execute(
+            "INSERT INTO events (seq, id, type, time, source, pipeline, run_id, step_id, model, feature, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            stored.Sequence, stored.Id, stored.Type, stored.Time, stored.Source, stored.Pipeline, stored.RunId, stored.StepId, stored.Model,
+            stored.Feature, stored.PayloadJson);
+        return stored;
+    });
+
+    /// <summary>DuckDB keeps microseconds: the returned event carries the time exactly as it is stored.</summary>
+    private static DateTime TruncatedToMicroseconds(DateTime time) => new(time.Ticks - time.Ticks % 10, time.Kind);
+
+    /// <summary>The events <paramref name="query"/> asks for: newest first, or oldest first after a sequence.</summary>
+    public IReadOnlyList<PipelineEvent> Events(EventQuery query)
+    {
+        var where = new List<string>();
+        var args = new List<object?>();
+        void Filter(string condition, object? value)
+        {
+            if (value is null) return;
+            where.Add(condition);
+            args.Add(value);
+        }
+        Filter("type = ?", query.Type);
+        Filter("model = ?", query.Model);
+        Filter("pipeline = ?", query.Pipeline);
+        Filter("time >= ?", query.Since);
+        Filter("seq > ?", query.AfterSequence);
+        args.Add(query.Limit);
+        var sql = "SELECT * FROM events" + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") +
+                  (query.AfterSequence is null ? " ORDER BY seq DESC" : " ORDER BY seq") + " LIMIT ?";
+        return Query(sql, StoreEntities.Event, [.. args]);
+    }
+
+    /// <summary>The newest event's sequence, 0 when there is none: where a new subscriber starts.</summary>
+    public long LastEventSequence() => _commits.AfterQueued(() => _connection.Scalar<long>("SELECT coalesce(max(seq), 0) FROM events"));
 
     /// <summary>Counts for health checks and tests: rows per table.</summary>
     public long Count(string table) => _commits.AfterQueued(() => _connection.Scalar<long>($"SELECT count(*) FROM {table}"));

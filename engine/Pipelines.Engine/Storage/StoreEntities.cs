@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Pipelines.Abstractions;
+using Pipelines.Engine.Events;
 
 namespace Pipelines.Engine.Storage;
 
@@ -30,4 +31,8 @@ internal static class StoreEntities
 
     public static LineageEdge LineageEdge(DbDataReader row) => new(
         row.Text("parent_sha256"), row.Text("child_sha256"), row.Text("run_id"), row.Text("step_id"), (int)row.Integer("depth"));
+
+    public static PipelineEvent Event(DbDataReader row) => new(
+        row.Integer("seq"), row.Text("id"), row.Text("type"), row.Time("time"), row.Text("source"), row.TextOrNull("pipeline"),
+        row.TextOrNull("run_id"), row.TextOrNull("step_id"), row.TextOrNull("model"), row.TextOrNull("feature"), row.Text("payload"));
 }

@@ -201,5 +201,21 @@ public static class StoreMigrations
                 SELECT s.run_id, s.step_id, r.trade_id, r.time, s.model, r.model_version, r.score, r.features
                 FROM decision_rows r JOIN decision_streams s USING (stream_id);
             """),
+        new(7, "events: what happened, in the order it was published, shaped as CloudEvents", """
+            CREATE TABLE events (
+                seq       BIGINT PRIMARY KEY,
+                id        VARCHAR NOT NULL UNIQUE,
+                type      VARCHAR NOT NULL,
+                time      TIMESTAMP NOT NULL,
+                source    VARCHAR NOT NULL,
+                pipeline  VARCHAR,
+                run_id    VARCHAR,
+                step_id   VARCHAR,
+                model     VARCHAR,
+                feature   VARCHAR,
+                payload   VARCHAR NOT NULL
+            );
+            CREATE INDEX events_by_type ON events (type);
+            """),
     ];
 }

@@ -1,0 +1,42 @@
+using Pipelines.Engine.Events;
+using Pipelines.Engine.Tests.Support;
+
+namespace Pipelines.Engine.Tests.Storage;
+
+public sealed class EventLogTests : IDisposable
+{
+    private readonly EngineHarness _h = new();
+
+    public void Dispose() => _h.Dispose();
+
+    [Fact]
+    public void Published_events_are_numbered_in_order_and_read_back_by_every_filter()
+    {
+        var first = _h.Store.PublishEvent(new EventDraft("drift.detected", "/pipelines/p/runs/r1/steps/drift", "p", "r1", "drift", "toxicity", "ret_1",
+            """{"severity":"HIGH"}"""));
+        var second = _h.Store.PublishEvent(new EventDraft("model.promoted", "/pipelines/p/runs/r1/steps/promote", "p", "r1", "promote", "flow"));
+        var third = _h.Store.PublishEvent(new EventDraft("run.succeeded", "/pipelines/q/runs/r2", "q", "r2"));
+
+        Assert.Equal([1L, 2L, 3L], new[] { first.Sequence, second.Sequence, third.Sequence });
+        Assert.Equal(3, new[] { first.Id, second.Id, third.Id }.Distinct().Count());
+        Assert.Equal(3, _h.Store.LastEventSequence());
+
+        Assert.Equal(["run.succeeded", "model.promoted", "drift.detected"], _h.Store.Events(new EventQuery()).Select(e => e.Type));
+        var drift = Assert.Single(_h.Store.Events(new EventQuery(Type: "drift.detected")));
+        Assert.Equal(first, drift);
+        Assert.Equal("flow", Assert.Single(_h.Store.Events(new EventQuery(Model: "flow"))).Model);
+        Assert.Equal("q", Assert.Single(_h.Store.Events(new EventQuery(Pipeline: "q"))).Pipeline);
+        Assert.Equal([2L, 3L], _h.Store.Events(new EventQuery(AfterSequence: 1)).Select(e => e.Sequence));
+        Assert.Empty(_h.Store.Events(new EventQuery(Since: DateTime.UtcNow.AddMinutes(1))));
+        Assert.Equal([3L], _h.Store.Events(new EventQuery(Limit: 1)).Select(e => e.Sequence));
+    }
+
+    [Fact]
+    public void Events_survive_reopening_the_store_and_numbering_continues()
+    {
+        _h.Store.PublishEvent(new EventDraft("run.started", "/pipelines/p/runs/r1", "p", "r1"));
+        _h.CloseStore();
+        Assert.Equal(2, _h.Store.PublishEvent(new EventDraft("run.succeeded", "/pipelines/p/runs/r1", "p", "r1")).Sequence);
+        Assert.Equal(["run.started", "run.succeeded"], _h.Store.Events(new EventQuery(AfterSequence: 0)).Select(e => e.Type));
+    }
+}
