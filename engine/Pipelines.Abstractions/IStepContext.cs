@@ -38,6 +38,9 @@ public interface IStepContext
     /// <summary>Live decisions and their explanations, recorded in the store with this run and step.</summary>
     IDecisionLog Decisions { get; }
 
+    /// <summary>Events this step publishes, stored with this run and step.</summary>
+    IEventLog Events { get; }
+
     /// <summary>An artifact the store knows, by its SHA-256 (e.g. a model's training data); null when unknown.</summary>
     Artifact? FindArtifact(string sha256);
 

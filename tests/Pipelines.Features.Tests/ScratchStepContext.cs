@@ -50,5 +50,6 @@ internal sealed class ScratchStepContext : IStepContext, IDisposable
     public IDriftLog Drift => throw new InvalidOperationException("this test context has no drift log");
     public IShadowLog Shadow => throw new InvalidOperationException("this test context has no shadow log");
     public IDecisionLog Decisions => throw new InvalidOperationException("this test context has no decision log");
+    public IEventLog Events => throw new InvalidOperationException("this test context has no event log");
     public Artifact? FindArtifact(string sha256) => null;
 }

@@ -85,7 +85,7 @@ public sealed class PipelineRunner(PipelineStore store, StepCatalog catalog, ILo
         }
         var resolver = new RunResolver(pipeline.Definition, catalog, pipeline.Parameters, options.Environment, pipeline.WorkspaceRoot,
             id => outputs.GetValueOrDefault(id), redactor, options.Trigger);
-        var execution = new StepExecution(store, runId, gitCommit, pipeline.WorkspaceRoot, new ValueBinder(resolver), resolver, redactor, options, runLog);
+        var execution = new StepExecution(store, pipeline.Definition.Name, runId, gitCommit, pipeline.WorkspaceRoot, new ValueBinder(resolver), resolver, redactor, options, runLog);
 
         options.Observer?.RunStarted(runId, pipeline);
         foreach (var (id, (status, _)) in restored)
@@ -147,6 +147,7 @@ public sealed class PipelineRunner(PipelineStore store, StepCatalog catalog, ILo
     /// <summary>The per-step part of a run: skip rules, condition, binding, cache, attempts.</summary>
     private sealed class StepExecution(
         PipelineStore store,
+        string pipelineName,
         string runId,
         string? gitCommit,
         string workspaceRoot,
@@ -218,7 +219,7 @@ public sealed class PipelineRunner(PipelineStore store, StepCatalog catalog, ILo
             {
                 var registry = new ModelRegistry(store, RegistryActor.Step(runId, step.Id, gitCommit), options.RegistryMaxVersions);
                 var context = new StepContext(runId, step.Id, workspaceRoot, options.StepSettings, store.Artifacts, registry, new StoreDriftLog(store, runId, step.Id),
-                    new StoreShadowLog(store, runId, step.Id), new StoreDecisionLog(store, runId, step.Id),
+                    new StoreShadowLog(store, runId, step.Id), new StoreDecisionLog(store, runId, step.Id), new StoreEventLog(store, pipelineName, runId, step.Id),
                     store.FindArtifact, stepLog.ForContext("Attempt", attempt), options.Observer);
                 using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 try

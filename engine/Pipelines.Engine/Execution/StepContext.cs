@@ -18,6 +18,7 @@ internal sealed class StepContext(
     IDriftLog drift,
     IShadowLog shadow,
     IDecisionLog decisions,
+    IEventLog events,
     Func<string, Artifact?> findArtifact,
     ILogger log,
     IRunObserver? observer) : IStepContext
@@ -34,6 +35,7 @@ internal sealed class StepContext(
     public IDriftLog Drift { get; } = drift;
     public IShadowLog Shadow { get; } = shadow;
     public IDecisionLog Decisions { get; } = decisions;
+    public IEventLog Events { get; } = events;
 
     public Artifact? FindArtifact(string sha256) => findArtifact(sha256);
 

@@ -39,4 +39,26 @@ public sealed class EventLogTests : IDisposable
         Assert.Equal(2, _h.Store.PublishEvent(new EventDraft("run.succeeded", "/pipelines/p/runs/r1", "p", "r1")).Sequence);
         Assert.Equal(["run.started", "run.succeeded"], _h.Store.Events(new EventQuery(AfterSequence: 0)).Select(e => e.Type));
     }
+
+    [Fact]
+    public void A_stored_event_becomes_a_cloud_event_in_structured_json_and_reads_back_unchanged()
+    {
+        var stored = _h.Store.PublishEvent(new EventDraft("drift.detected", "/pipelines/p/runs/r1/steps/drift", "p", "r1", "drift", "toxicity", "ret_1",
+            """{"severity":"HIGH","psi":0.31}"""));
+
+        var json = System.Text.Json.Nodes.JsonNode.Parse(CloudEventMapping.ToStructuredJson(stored))!.AsObject();
+        Assert.Equal("1.0", (string?)json["specversion"]);
+        Assert.Equal(stored.Id, (string?)json["id"]);
+        Assert.Equal("drift.detected", (string?)json["type"]);
+        Assert.Equal("/pipelines/p/runs/r1/steps/drift", (string?)json["source"]);
+        Assert.Equal("toxicity/ret_1", (string?)json["subject"]);
+        Assert.Equal("r1", (string?)json["runid"]);
+        Assert.Equal(1, (int?)json["pipelinesseq"]);
+        Assert.Equal(0.31, (double?)json["data"]!["psi"]);
+        Assert.Equal(stored.Time, DateTime.Parse((string)json["time"]!, null, System.Globalization.DateTimeStyles.AdjustToUniversal));
+
+        var decoded = CloudEventMapping.FromStructuredJson(CloudEventMapping.ToStructuredJson(stored));
+        Assert.Equal(stored.Id, decoded.Id);
+        Assert.Equal("p", decoded[CloudEventMapping.PipelineAttribute]);
+    }
 }

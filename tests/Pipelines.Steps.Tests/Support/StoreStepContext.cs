@@ -22,6 +22,7 @@ public sealed class StoreStepContext : IStepContext, IDisposable
         Registry = new ModelRegistry(Store, RegistryActor.Step(runId, stepId, null), 20);
         Drift = new StoreDriftLog(Store, runId, stepId);
         Decisions = new StoreDecisionLog(Store, runId, stepId);
+        Events = new StoreEventLog(Store, "test", runId, stepId);
         Log = new LoggerConfiguration().MinimumLevel.Verbose().WriteTo.Sink(new Collector(_events)).CreateLogger();
     }
 
@@ -33,6 +34,7 @@ public sealed class StoreStepContext : IStepContext, IDisposable
     public IModelRegistry Registry { get; }
     public IDriftLog Drift { get; }
     public IDecisionLog Decisions { get; }
+    public IEventLog Events { get; }
     public WorkspaceSettings Settings { get; } = new();
     public IShadowLog Shadow => throw new InvalidOperationException("this test context has no shadow log");
 

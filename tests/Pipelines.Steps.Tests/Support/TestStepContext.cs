@@ -94,6 +94,11 @@ public sealed class TestStepContext : IStepContext, IDisposable
 
     IDriftLog IStepContext.Drift => DriftLog;
 
+    /// <summary>Where published events go; kept in memory for assertions.</summary>
+    public RecordingEventLog EventLog { get; } = new();
+
+    IEventLog IStepContext.Events => EventLog;
+
     public IDecisionLog Decisions => throw new InvalidOperationException("this test context has no decision log");
     public Artifact? FindArtifact(string sha256) => null;
 }
