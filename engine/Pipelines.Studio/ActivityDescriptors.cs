@@ -11,7 +11,7 @@ public static class ActivityDescriptors
 {
     public static JsonArray All(StepCatalog catalog)
     {
-        var items = new JsonArray { Flowchart(), Start(), End() };
+        var items = new JsonArray { Flowchart(), Start(), End(), Cron() };
         foreach (var step in catalog.All) items.Add(ForStep(step));
         return items;
     }
@@ -104,6 +104,26 @@ public static class ActivityDescriptors
     private static JsonObject End() => Descriptor(ElsaNames.EndType, 1, "Flow", "End",
         "Marks where the diagram ends; it does not become a step.", "Action", [], [], [],
         isStart: false, isTerminal: true, isContainer: false, isBrowsable: true, new JsonObject());
+
+    /// <summary>
+    /// Elsa's Cron trigger, as the designer needs it to draw an exported schedule. Its expression is the pipeline's
+    /// standard cron; the YAML's <c>on:</c> stays the source of truth, so the node is read-only decoration.
+    /// </summary>
+    private static JsonObject Cron() => Descriptor(ElsaNames.CronType, 1, "Scheduling", "Cron",
+        "Starts the pipeline on the schedule its on.schedule declares; edit the schedule in the YAML.", "Trigger",
+        new JsonArray
+        {
+            new JsonObject
+            {
+                ["name"] = "CronExpression", ["typeName"] = "String", ["displayName"] = "Cron expression",
+                ["description"] = "Standard cron: minute hour day-of-month month day-of-week, or six fields with seconds first.",
+                ["category"] = "Inputs", ["order"] = 0, ["isBrowsable"] = true, ["isSerializable"] = true, ["isSynthetic"] = false,
+                ["isWrapped"] = true, ["isReadOnly"] = true, ["isSensitive"] = false, ["autoEvaluate"] = true, ["uiHint"] = "singleline",
+                ["defaultValue"] = null, ["defaultSyntax"] = "Literal", ["storageDriverType"] = null, ["evaluatorType"] = null,
+                ["uiSpecifications"] = null,
+            },
+        },
+        [], new JsonArray { Port("Done") }, isStart: true, isTerminal: false, isContainer: false, isBrowsable: false, new JsonObject());
 
     private static JsonObject Port(string name) => new() { ["name"] = name, ["displayName"] = name, ["type"] = "Flow", ["isBrowsable"] = true };
 

@@ -13,6 +13,9 @@ public static class ElsaNames
     public const string FlowchartType = "Elsa.Flowchart";
     public const string StartType = "Elsa.Start";
     public const string EndType = "Elsa.End";
+
+    /// <summary>Elsa's schedule trigger; an exported <c>on.schedule</c> entry, shown but never read back.</summary>
+    public const string CronType = "Elsa.Cron";
     public const string ActivityTypePrefix = "Pipelines.";
 
     public static string ActivityType(string stepType)

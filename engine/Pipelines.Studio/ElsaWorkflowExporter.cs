@@ -12,6 +12,8 @@ namespace Pipelines.Studio;
 /// (its <c>with:</c> values as Literal inputs), a connection per DAG edge, parameters as workflow variables, and
 /// designer positions from the sidecar or a layered layout. The source text rides along in
 /// <c>customProperties.pipelines.source</c> so an import can keep comments and quoting of unchanged values.
+/// Each <c>on.schedule</c> entry is drawn as Elsa's Cron trigger wired to the steps that start the pipeline; the
+/// YAML stays the source of truth for triggers, so an import reads the schedule from the file, not from these nodes.
 /// </summary>
 public static class ElsaWorkflowExporter
 {
@@ -34,13 +36,15 @@ public static class ElsaWorkflowExporter
             activities.Add(Activity(step, catalog.Find(step.Uses), position));
         }
         var connections = new JsonArray();
-        foreach (var (from, to) in graph.Edges)
-            connections.Add(new JsonObject
-            {
-                ["source"] = new JsonObject { ["activity"] = from, ["port"] = "Done" },
-                ["target"] = new JsonObject { ["activity"] = to, ["port"] = "In" },
-                ["vertices"] = new JsonArray(),
-            });
+        foreach (var (from, to) in graph.Edges) connections.Add(Connection(from, to));
+        var firstSteps = pipeline.Steps.Select(s => s.Id).Where(id => !graph.Edges.Any(e => e.To == id)).ToList();
+        var schedules = pipeline.Triggers.Schedules;
+        for (var i = 0; i < schedules.Count; i++)
+        {
+            var id = ScheduleActivityId(i);
+            activities.Add(CronActivity(id, schedules[i], new DesignerPosition(-ElsaLayoutGap, i * DesignerLayout.RowHeight)));
+            foreach (var step in firstSteps) connections.Add(Connection(id, step));
+        }
 
         return new JsonObject
         {
@@ -83,6 +87,49 @@ public static class ElsaWorkflowExporter
                 ["activities"] = activities,
                 ["variables"] = new JsonArray(),
                 ["connections"] = connections,
+            },
+        };
+    }
+
+    /// <summary>How far left of the first steps the schedule triggers are drawn.</summary>
+    private const double ElsaLayoutGap = DesignerLayout.ColumnWidth;
+
+    /// <summary>The activity id of the <paramref name="index"/>-th <c>on.schedule</c> entry (from 0).</summary>
+    public static string ScheduleActivityId(int index) => $"schedule-{index + 1}";
+
+    private static JsonObject Connection(string from, string to) => new()
+    {
+        ["source"] = new JsonObject { ["activity"] = from, ["port"] = "Done" },
+        ["target"] = new JsonObject { ["activity"] = to, ["port"] = "In" },
+        ["vertices"] = new JsonArray(),
+    };
+
+    private static JsonObject CronActivity(string id, Pipelines.Engine.Triggers.ScheduleTrigger schedule, DesignerPosition position)
+    {
+        var zone = schedule.TimeZone == TimeZoneInfo.Utc ? "UTC" : schedule.TimeZone.Id;
+        return new JsonObject
+        {
+            ["cronExpression"] = new JsonObject
+            {
+                ["typeName"] = "String",
+                ["expression"] = new JsonObject { ["type"] = "Literal", ["value"] = schedule.Cron.Text },
+            },
+            ["id"] = id,
+            ["nodeId"] = $"{WorkflowNodeId}:{FlowchartId}:{id}",
+            ["name"] = id,
+            ["type"] = ElsaNames.CronType,
+            ["version"] = 1,
+            ["customProperties"] = new JsonObject { ["canStartWorkflow"] = true, ["runAsynchronously"] = false, ["timeZone"] = zone },
+            ["metadata"] = new JsonObject
+            {
+                ["designer"] = new JsonObject
+                {
+                    ["position"] = new JsonObject { ["x"] = position.X, ["y"] = position.Y },
+                    ["size"] = new JsonObject { ["width"] = NodeWidth, ["height"] = NodeHeight },
+                },
+                ["displayText"] = schedule.Cron.Text,
+                ["description"] = $"on.schedule, {zone}",
+                ["showDescription"] = true,
             },
         };
     }

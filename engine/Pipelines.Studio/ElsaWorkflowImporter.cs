@@ -17,7 +17,8 @@ namespace Pipelines.Studio;
 /// inputs, <c>needs</c> from connections not already implied by references, params from variables. The
 /// original text (the file on disk, or the source carried in the definition) only supplies comments and the
 /// spelling of values whose meaning did not change, so an untouched definition gives back the same bytes.
-/// Start and End nodes are diagram decoration and are dropped.
+/// Start and End nodes are diagram decoration and are dropped, as are the Cron triggers an export draws for
+/// <c>on.schedule</c>: triggers are kept from the file, which stays their source of truth.
 /// </summary>
 public static partial class ElsaWorkflowImporter
 {
@@ -53,7 +54,7 @@ public static partial class ElsaWorkflowImporter
             if (node is not JsonObject activity) throw Error(at, "every item of 'root.activities' is an object");
             var activityId = Str(activity, "id") ?? throw Error(at, "an activity has no 'id'");
             var type = Str(activity, "type");
-            if (type is ElsaNames.StartType or ElsaNames.EndType) { decoration.Add(activityId); continue; }
+            if (type is ElsaNames.StartType or ElsaNames.EndType or ElsaNames.CronType) { decoration.Add(activityId); continue; }
             if (type is null || !stepTypes.TryGetValue(type, out var descriptor))
                 throw Error(at, $"activity '{activityId}' has type '{type}', which is no step type; steps are {string.Join(", ", stepTypes.Keys.Order())}");
             var name = Str(activity, "name");

@@ -19,11 +19,12 @@ public sealed class ActivityDescriptorTests
         // Studio indexes descriptors by (typeName, version) with ToDictionary; a duplicate would break the designer.
         Assert.Equal(keys.Count, keys.Distinct().Count());
         foreach (var step in Catalog.All) Assert.Contains((ElsaNames.ActivityType(step.TypeName), step.Version), keys);
-        Assert.Equal(Catalog.All.Count() + 3, keys.Count);
+        Assert.Equal(Catalog.All.Count() + 4, keys.Count);
         Assert.True(Find("Elsa.Flowchart")["isContainer"]!.GetValue<bool>());
         Assert.True(Find("Elsa.Start")["isStart"]!.GetValue<bool>());
         Assert.True(Find("Elsa.End")["isTerminal"]!.GetValue<bool>());
         Assert.Empty(Find("Elsa.End")["ports"]!.AsArray());
+        Assert.Equal("Trigger", Find("Elsa.Cron")["kind"]!.GetValue<string>());
     }
 
     [Fact]

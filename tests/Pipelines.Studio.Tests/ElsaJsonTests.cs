@@ -170,6 +170,37 @@ public sealed class ElsaJsonTests
     }
 
     [Fact]
+    public void Each_schedule_is_drawn_as_an_elsa_cron_trigger_wired_to_the_first_steps()
+    {
+        var withSchedules = Diamond.Replace("params:\n",
+            "on:\n  schedule:\n    - cron: 0 3 * * MON\n      timezone: Europe/London\n    - cron: '*/5 * * * * *'\nparams:\n");
+        var definition = Export(withSchedules);
+        var crons = definition["root"]!["activities"]!.AsArray().Where(a => (string?)a!["type"] == "Elsa.Cron").ToList();
+        Assert.Equal(["0 3 * * MON", "*/5 * * * * *"], crons.Select(c => (string?)c!["cronExpression"]!["expression"]!["value"]));
+        Assert.Equal(["Europe/London", "UTC"], crons.Select(c => (string?)c!["customProperties"]!["timeZone"]));
+        var fromFirst = definition["root"]!["connections"]!.AsArray()
+            .Where(c => (string?)c!["source"]!["activity"] == "schedule-1").Select(c => (string?)c!["target"]!["activity"]);
+        Assert.Equal(["load"], fromFirst);
+        Assert.Contains(ActivityDescriptors.All(Catalog), d => (string?)d!["typeName"] == "Elsa.Cron" && (string?)d["kind"] == "Trigger");
+    }
+
+    [Fact]
+    public void A_cron_edited_or_deleted_in_the_designer_leaves_the_yaml_schedule_as_the_file_has_it()
+    {
+        var withSchedule = Diamond.Replace("params:\n", "on:\n  schedule:\n    - cron: 0 3 * * MON\nparams:\n");
+        var definition = Export(withSchedule);
+        var cron = definition["root"]!["activities"]!.AsArray().Single(a => (string?)a!["type"] == "Elsa.Cron")!;
+        cron["cronExpression"]!["expression"]!["value"] = "0 4 * * *";
+        Assert.Equal(withSchedule, Import(definition));
+
+        // Deleting a node in the designer deletes its connections with it.
+        definition["root"]!["activities"]!.AsArray().Remove(cron);
+        var connections = definition["root"]!["connections"]!.AsArray();
+        foreach (var connection in connections.Where(c => (string?)c!["source"]!["activity"] == "schedule-1").ToList()) connections.Remove(connection);
+        Assert.Equal(withSchedule, Import(definition));
+    }
+
+    [Fact]
     public void A_save_from_the_designer_keeps_the_triggers_it_does_not_show()
     {
         var withTriggers = Diamond.Replace("params:\n", "on:\n  schedule:\n    - cron: 0 3 * * MON\nconcurrency: forbid\nparams:\n");
