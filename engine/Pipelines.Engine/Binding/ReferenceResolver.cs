@@ -67,6 +67,8 @@ public abstract class ReferenceResolver(
                 if (subscribed.Count == 0)
                     throw Fail(reference, $"'{reference}' reads an event, but the pipeline subscribes to none (on.events)");
                 var fields = subscribed.SelectMany(t => t.Fields).Distinct().ToList();
+                // A pipeline's own event carries whatever payload its publisher wrote; payload keys are snake_case.
+                if (subscribed.Any(t => t.OpenPayload) && System.Text.RegularExpressions.Regex.IsMatch(field, "^[a-z][a-z0-9_]*$")) return;
                 if (!fields.Contains(field))
                     throw Fail(reference, $"no event the pipeline subscribes to ({Join(subscribed.Select(t => t.Name))}) has a field '{field}'; fields: {Join(fields)}");
                 return;

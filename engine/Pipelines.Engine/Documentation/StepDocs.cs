@@ -4,7 +4,8 @@ using Pipelines.Engine.Catalog;
 namespace Pipelines.Engine.Documentation;
 
 /// <summary>
-/// Documentation of the step catalogue, generated from the step types themselves: <c>docs/steps.md</c> and the
+/// Documentation of the step catalogue, generated from the step types themselves: <c>docs/steps.md</c> (followed by the
+/// event catalogue, <see cref="EventDocs"/>) and the
 /// terminal text of <c>pipelines describe TYPE</c>. Deterministic, so the checked-in file only changes with a step.
 /// </summary>
 public static class StepDocs
@@ -61,6 +62,8 @@ public static class StepDocs
             var fence = MarkdownText.Fence(example.Split('\n'));
             builder.Append("### Example\n\n").Append(fence).Append("yaml\n").Append(example).Append(fence).Append('\n');
         }
+        // What steps publish is documented beside them, from the same catalogue that validates subscriptions.
+        builder.Append(EventDocs.Markdown());
         return builder.ToString();
     }
 

@@ -33,7 +33,8 @@ public sealed class PipelineRunner(PipelineStore store, StepCatalog catalog, ILo
             runId, definition.Name, Path.GetRelativePath(pipeline.WorkspaceRoot, Path.GetFullPath(definition.File)),
             Sha256(definition.SourceText), definition.SourceText,
             JsonSerializer.Serialize(options.ParameterOverrides), git.Commit, git.Dirty, RunStatus.Running, DateTime.UtcNow, null,
-            Environment.MachineName, Environment.ProcessId, options.Force, 0, null));
+            Environment.MachineName, Environment.ProcessId, options.Force, 0, null),
+            RunEvents.Start(definition.Name, runId, options.Trigger, resumed: false));
         return await ExecuteAsync(runId, git.Commit, pipeline, options, new Dictionary<string, (StepStatus, object)>(), cancellationToken).ConfigureAwait(false);
     }
 
@@ -60,7 +61,7 @@ public sealed class PipelineRunner(PipelineStore store, StepCatalog catalog, ILo
             restored[step.StepId] = (step.Status, outputs);
         }
         store.Artifacts.ClearStaging(run.RunId);
-        store.ReopenRun(run.RunId);
+        store.ReopenRun(run.RunId, RunEvents.Start(run.Pipeline, run.RunId, options.Trigger, resumed: true));
         log.Information("Resuming run {RunId} of {Pipeline}: {Completed} of {Total} steps already complete",
             run.RunId, run.Pipeline, restored.Count, pipeline.Steps.Count);
         return await ExecuteAsync(run.RunId, run.GitCommit, pipeline, options with { Force = options.Force || run.Forced }, restored, cancellationToken).ConfigureAwait(false);
@@ -132,11 +133,20 @@ public sealed class PipelineRunner(PipelineStore store, StepCatalog catalog, ILo
             RunStatus.Failed => $"step '{failedStep!.Id}' failed",
             _ => null,
         };
-        store.FinishRun(runId, runStatus, error);
+        store.FinishRun(runId, runStatus, error,
+            RunEvents.Finish(pipeline.Definition.Name, runId, options.Trigger, runStatus, error, FailedSteps(runId, pipeline, runStatus)));
         if (runStatus != RunStatus.Cancelled) store.Artifacts.ClearStaging(runId);
         runLog.Information("Run {RunId} {Status}", runId, StatusText.Of(runStatus));
         options.Observer?.RunFinished(runId, runStatus);
         return new RunResult(runId, runStatus, pipeline.Steps.ToDictionary(s => s.Id, s => states.GetValueOrDefault(s.Id, StepStatus.Pending)), error);
+    }
+
+    /// <summary>The steps that failed the run, with the errors they recorded (already redacted).</summary>
+    private IReadOnlyList<(string Step, string? Error)> FailedSteps(string runId, CompiledPipeline pipeline, RunStatus status)
+    {
+        if (status != RunStatus.Failed) return [];
+        var failing = pipeline.Steps.Where(s => !s.Definition.ContinueOnError).Select(s => s.Id).ToHashSet();
+        return store.StepRuns(runId).Where(s => s.Status == StepStatus.Failed && failing.Contains(s.StepId)).Select(s => (s.StepId, s.Message)).ToList();
     }
 
     private static string NewRunId() =>
@@ -217,9 +227,11 @@ public sealed class PipelineRunner(PipelineStore store, StepCatalog catalog, ILo
             var timeout = step.Definition.Timeout ?? options.DefaultStepTimeout;
             for (var attempt = 1; ; attempt++)
             {
-                var registry = new ModelRegistry(store, RegistryActor.Step(runId, step.Id, gitCommit), options.RegistryMaxVersions);
+                var registry = new ModelRegistry(store, RegistryActor.Step(runId, step.Id, gitCommit, pipelineName), options.RegistryMaxVersions);
+                // The attempt's events wait for its outcome: committed with its results, or dropped with its failure.
+                var events = new AttemptEventLog(pipelineName, runId, step.Id);
                 var context = new StepContext(runId, step.Id, workspaceRoot, options.StepSettings, store.Artifacts, registry, new StoreDriftLog(store, runId, step.Id),
-                    new StoreShadowLog(store, runId, step.Id), new StoreDecisionLog(store, runId, step.Id), new StoreEventLog(store, pipelineName, runId, step.Id),
+                    new StoreShadowLog(store, runId, step.Id), new StoreDecisionLog(store, runId, step.Id), events,
                     store.FindArtifact, stepLog.ForContext("Attempt", attempt), options.Observer);
                 using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 try
@@ -232,6 +244,7 @@ public sealed class PipelineRunner(PipelineStore store, StepCatalog catalog, ILo
                     // WaitAsync frees the run even from a step that ignores its token; its context is closed below.
                     var result = await instance.ExecuteAsync(inputs, context, timeoutSource.Token).WaitAsync(timeoutSource.Token).ConfigureAwait(false);
                     context.Close();
+                    var published = events.Close();
                     var produced = ArtifactCollector.Collect(result, step.Descriptor.OutputType);
                     // An output artifact is one the step committed, one of its inputs, or one already in the store.
                     var foreign = produced.FirstOrDefault(p =>
@@ -240,7 +253,7 @@ public sealed class PipelineRunner(PipelineStore store, StepCatalog catalog, ILo
                         throw new InvalidOperationException($"output '{foreign.Name}' is an artifact the step never committed");
                     var outputsJson = redactor.Redact(JsonSerializer.Serialize(result, step.Descriptor.OutputType, CacheKey.Json));
                     var record = Record(step, StepStatus.Succeeded, started, clock.Elapsed, attempt, cacheKey, inputsJson, outputsJson, null, null);
-                    store.CompleteStepRun(record, produced, inputArtifacts, context.Committed);
+                    store.CompleteStepRun(record, produced, inputArtifacts, context.Committed, published);
                     outputs[step.Id] = result;
                     Report(stepLog, step.Id, StepStatus.Succeeded, clock.Elapsed, null);
                     return StepStatus.Succeeded;
@@ -248,12 +261,14 @@ public sealed class PipelineRunner(PipelineStore store, StepCatalog catalog, ILo
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
                     context.Close();
+                    events.Close();
                     store.Artifacts.ClearStaging(runId, step.Id);
                     return Finish(StepStatus.Cancelled, "cancelled", attempt, cacheKey, inputsJson);
                 }
                 catch (Exception e)
                 {
                     context.Close();
+                    events.Close();
                     store.Artifacts.ClearStaging(runId, step.Id);
                     var message = timeoutSource.IsCancellationRequested
                         ? $"timed out after {Model.DurationText.Format(timeout)}"

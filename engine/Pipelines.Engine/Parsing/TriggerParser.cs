@@ -111,8 +111,7 @@ internal sealed class TriggerParser(IReadOnlySet<string> declaredParameters, Act
         var type = EventCatalog.Find(typeNode.Value);
         if (type is null)
         {
-            report(typeNode, DiagnosticCodes.InvalidValue,
-                $"no step or engine publishes event type '{typeNode.Value}'; did you mean '{EventCatalog.Nearest(typeNode.Value)}'?", typeNode.Value);
+            report(typeNode, DiagnosticCodes.InvalidValue, EventCatalog.UnknownTypeMessage(typeNode.Value), typeNode.Value);
             return null;
         }
         CheckKeys(mapping, [EventTypeKey, .. type.Filters], $"'{type.Name}' subscription");

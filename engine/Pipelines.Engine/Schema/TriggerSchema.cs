@@ -77,7 +77,13 @@ internal static class TriggerSchema
         var filters = EventCatalog.Types.SelectMany(t => t.Filters).Distinct().ToList();
         var properties = new JsonObject
         {
-            [TriggerParser.EventTypeKey] = new JsonObject { ["enum"] = Strings(EventCatalog.Types.Select(t => t.Name)) },
+            [TriggerParser.EventTypeKey] = new JsonObject
+            {
+                ["description"] = $"An event type of the engine or its steps, or a pipeline's own type (published by events/publish), which starts with '{Pipelines.Abstractions.EventTypeName.PipelinePrefix}'.",
+                ["anyOf"] = new JsonArray(
+                    new JsonObject { ["enum"] = Strings(EventCatalog.Types.Select(t => t.Name)) },
+                    new JsonObject { ["type"] = "string", ["pattern"] = PipelineTypePattern }),
+            },
         };
         foreach (var filter in filters)
             properties[filter] = filter == EventCatalog.MinSeverityFilter
@@ -96,9 +102,22 @@ internal static class TriggerSchema
                     ["properties"] = new JsonObject { [TriggerParser.EventTypeKey] = new JsonObject { ["const"] = type.Name } },
                 },
                 ["then"] = new JsonObject { ["propertyNames"] = new JsonObject { ["enum"] = Strings([TriggerParser.EventTypeKey, .. type.Filters]) } },
+            }).Append(new JsonObject
+            {
+                ["if"] = new JsonObject
+                {
+                    ["properties"] = new JsonObject { [TriggerParser.EventTypeKey] = new JsonObject { ["pattern"] = PipelineTypePattern } },
+                },
+                ["then"] = new JsonObject
+                {
+                    ["propertyNames"] = new JsonObject { ["enum"] = Strings([TriggerParser.EventTypeKey, .. EventCatalog.PipelineType("custom.x").Filters]) },
+                },
             }).ToArray()),
         };
     }
+
+    /// <summary>The shape of a pipeline's own event type, as <see cref="Pipelines.Abstractions.EventTypeName"/> checks it.</summary>
+    private const string PipelineTypePattern = "^custom(\\.[a-z][a-z0-9_]*)+$";
 
     private static JsonArray Strings(IEnumerable<string> items) => new(items.Select(i => (JsonNode?)i).ToArray());
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using DuckDB.NET.Data;
 using Pipelines.Abstractions;
+using Pipelines.Engine.Events;
 
 namespace Pipelines.Engine.Storage;
 
@@ -36,6 +37,7 @@ internal sealed class GroupCommit : IDisposable
     private bool _journalReplayed;               // whatever an earlier process left in the journal is in the database
     private readonly TimeSpan _commitInterval;
     private long _nextSequence;
+    private long _nextEventSequence;             // guarded by _queueGate
     private long _committedSequence;
     private readonly Timer _committer;
     private long _oldestQueued;   // Stopwatch timestamp of the oldest queued row, 0 when none; guarded by _queueGate
@@ -85,16 +87,28 @@ internal sealed class GroupCommit : IDisposable
         Append("artifacts", missing.Artifacts.DistinctBy(row => (string)row[0]!).ToList());
         Append("step_outputs", missing.StepOutputs);
         Append("lineage", missing.Lineage);
+        Append("events", missing.Events);
         transaction.Commit();
     }
 
-    /// <summary>Learns the stored cache keys, artifacts and last sequence number; once, after migrating.</summary>
+    /// <summary>Learns the stored cache keys, artifacts and last sequence numbers; once, after migrating.</summary>
     public void LoadKnownRows()
     {
         _knownCacheKeys.UnionWith(_connection.Rows(
             "SELECT DISTINCT cache_key FROM step_runs WHERE cache_key IS NOT NULL AND status IN ('succeeded', 'cached')", row => row.Text("cache_key")));
         _knownArtifacts.UnionWith(_connection.Rows("SELECT sha256 FROM artifacts", row => row.Text("sha256")));
         _nextSequence = _connection.Scalar<long>("SELECT coalesce(max(seq), 0) + 1 FROM step_events");
+        _nextEventSequence = _connection.Scalar<long>("SELECT coalesce(max(seq), 0) + 1 FROM events");
+    }
+
+    /// <summary>
+    /// The sequence of an event written outside the queue, beside another row (a run's, the registry's). Numbers are
+    /// handed out in publication order, queued or not; a queued event may reach the database after one numbered later,
+    /// but never unseen by a reader: every read of the store commits the queue first.
+    /// </summary>
+    public long TakeEventSequence()
+    {
+        lock (_queueGate) return _nextEventSequence++;
     }
 
     /// <summary>
@@ -117,10 +131,11 @@ internal sealed class GroupCommit : IDisposable
     /// Records a finished step in the next batch: its row, the artifacts it produced (first producer wins),
     /// which output each artifact is, and lineage edges from every input artifact to every output the step
     /// made itself (<paramref name="madeHere"/>; all outputs when null). An output that merely passes on an
-    /// existing artifact, such as a promoted model, gets no new edges.
+    /// existing artifact, such as a promoted model, gets no new edges. The events the step published go in the same
+    /// entry of the journal and the same commit as its row, so the store never holds one without the other.
     /// </summary>
     public long CompleteStepRun(StepRunRecord step, IReadOnlyList<(string Output, Artifact Artifact)> outputs, IReadOnlyList<Artifact> inputs,
-        IReadOnlyCollection<Artifact>? madeHere)
+        IReadOnlyCollection<Artifact>? madeHere, IReadOnlyList<EventDraft> events)
     {
         lock (_queueGate)
         {
@@ -138,6 +153,9 @@ internal sealed class GroupCommit : IDisposable
                 foreach (var parent in inputs.Where(i => i.Sha256 != artifact.Sha256).DistinctBy(i => i.Sha256))
                     entry.Lineage.Add([parent.Sha256, artifact.Sha256, step.RunId, step.StepId]);
             }
+            var firstEventSequence = _nextEventSequence;
+            foreach (var draft in events)
+                entry.Events.Add(EventRows.Values(EventRows.Stamp(firstEventSequence + entry.Events.Count, draft)));
             long sequence;
             try
             {
@@ -149,6 +167,7 @@ internal sealed class GroupCommit : IDisposable
                 foreach (var sha in newArtifacts) _knownArtifacts.Remove(sha);
                 throw;
             }
+            _nextEventSequence += entry.Events.Count;
             if (step.CacheKey is not null && step.Status is StepStatus.Succeeded or StepStatus.Cached) _knownCacheKeys.Add(step.CacheKey);
             return sequence;
         }
@@ -258,6 +277,7 @@ internal sealed class GroupCommit : IDisposable
             Append("artifacts", batch.Artifacts);
             Append("step_outputs", batch.StepOutputs);
             Append("lineage", batch.Lineage);
+            Append("events", batch.Events);
             transaction.Commit();
         }
         if (batch.StepEvents.Count > 0)

@@ -1,6 +1,8 @@
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Pipelines.Abstractions;
 using DuckDB.NET.Data;
+using Pipelines.Engine.Events;
 
 namespace Pipelines.Engine.Storage;
 
@@ -8,7 +10,9 @@ namespace Pipelines.Engine.Storage;
 /// The model registry in the store's DuckDB file. Every change runs in one transaction on the store's single
 /// writer connection, so an alias names exactly one version at any moment — concurrent promotions in this
 /// process are serialised, and DuckDB's file lock keeps other processes out — and every change leaves an
-/// audit row saying who, from which run and commit, and why.
+/// audit row saying who, from which run and commit, and why. Registering, promoting, rolling back and retiring also
+/// publish an event (<c>model.registered</c>, <c>model.promoted</c>, <c>model.rolled_back</c>, <c>model.retired</c>) in the
+/// same transaction as the audit row, so subscribers learn of exactly the transitions the registry made.
 /// </summary>
 public sealed partial class ModelRegistry(PipelineStore store, RegistryActor actor, int maxVersions) : IModelRegistry
 {
@@ -139,7 +143,32 @@ public sealed partial class ModelRegistry(PipelineStore store, RegistryActor act
             "INSERT INTO model_transitions (seq, name, version, action, from_stage, to_stage, alias, previous_version, reason, run_id, step_id, git_commit, actor, changed_at) " +
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             sequence, name, version, action, from, to, alias, previous, reason, actor.RunId, actor.StepId, actor.GitCommit, actor.Actor, DateTime.UtcNow);
+        if (EventTypeOf(action) is { } type)
+        {
+            var payload = new JsonObject
+            {
+                ["model"] = name, ["version"] = version, ["alias"] = alias, ["reason"] = reason, ["action"] = action,
+                ["from_stage"] = from, ["to_stage"] = to,
+            };
+            if (previous is { } previousVersion) payload["previous_version"] = previousVersion;
+            store.WriteEvent(connection, new EventDraft(type, actor.EventSource, actor.Pipeline, actor.RunId, actor.StepId, name,
+                PayloadJson: payload.ToJsonString()));
+        }
     }
+
+    /// <summary>
+    /// The event a transition publishes. A version leaves service when a new champion replaces it and leaves the
+    /// registry when retention prunes it: both are a retirement. Dropping a winning challenger's alias is part of its
+    /// promotion and publishes nothing of its own.
+    /// </summary>
+    private static string? EventTypeOf(string action) => action switch
+    {
+        "register" => "model.registered",
+        "promote" => "model.promoted",
+        "rollback" => "model.rolled_back",
+        "retire" or "prune" => "model.retired",
+        _ => null,
+    };
 
     private static void SetStage(DuckDBConnection connection, string name, int version, string stage) =>
         connection.Execute("UPDATE model_versions SET stage = ? WHERE name = ? AND version = ?", stage, name, version);

@@ -82,19 +82,40 @@ public sealed class PipelineStore : IDisposable
         "WHERE status = ? AND NOT (coalesce(pid, -1) = ? AND coalesce(host, '') = ?)",
         StatusText.Of(RunStatus.Interrupted), StatusText.Of(RunStatus.Running), Environment.ProcessId, Environment.MachineName);
 
-    public void InsertRun(RunRecord run) => Execute(
+    /// <summary>Records a new run and, in the same transaction, the event announcing it (when given).</summary>
+    public void InsertRun(RunRecord run, EventDraft? started = null) => WithEvent(started, connection => connection.Execute(
         "INSERT INTO runs (run_id, pipeline, pipeline_file, pipeline_sha256, pipeline_text, params_json, git_commit, git_dirty, status, " +
         "started_at, finished_at, host, pid, forced, resumes, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         run.RunId, run.Pipeline, run.PipelineFile, run.PipelineSha256, run.PipelineText, run.ParamsJson, run.GitCommit, run.GitDirty,
-        StatusText.Of(run.Status), run.StartedAt, run.FinishedAt, run.Host, run.Pid, run.Forced, run.Resumes, run.Error);
+        StatusText.Of(run.Status), run.StartedAt, run.FinishedAt, run.Host, run.Pid, run.Forced, run.Resumes, run.Error));
 
-    public void FinishRun(string runId, RunStatus status, string? error) => Execute(
-        "UPDATE runs SET status = ?, finished_at = ?, error = ? WHERE run_id = ?", StatusText.Of(status), DateTime.UtcNow, error, runId);
+    /// <summary>Records how a run ended and, in the same transaction, the event saying so (when given).</summary>
+    public void FinishRun(string runId, RunStatus status, string? error, EventDraft? finished = null) => WithEvent(finished, connection => connection.Execute(
+        "UPDATE runs SET status = ?, finished_at = ?, error = ? WHERE run_id = ?", StatusText.Of(status), DateTime.UtcNow, error, runId));
 
-    /// <summary>Marks a run as running again for <c>resume</c>, by this process.</summary>
-    public void ReopenRun(string runId) => Execute(
+    /// <summary>Marks a run as running again for <c>resume</c>, by this process, with the event announcing it (when given).</summary>
+    public void ReopenRun(string runId, EventDraft? started = null) => WithEvent(started, connection => connection.Execute(
         "UPDATE runs SET status = 'running', finished_at = NULL, error = NULL, resumes = resumes + 1, pid = ?, host = ? WHERE run_id = ?",
-        Environment.ProcessId, Environment.MachineName, runId);
+        Environment.ProcessId, Environment.MachineName, runId));
+
+    /// <summary>A change to a run's row, and its event in the same transaction, so a run's status and its event never disagree.</summary>
+    private void WithEvent(EventDraft? announcement, Action<DuckDBConnection> change)
+    {
+        if (announcement is null)
+        {
+            _commits.AfterQueued(() =>
+            {
+                change(_connection);
+                return 0;
+            });
+            return;
+        }
+        InTransaction(connection =>
+        {
+            change(connection);
+            return WriteEvent(connection, announcement);
+        });
+    }
 
     public RunRecord? FindRun(string runIdOrPrefix)
     {
@@ -117,7 +138,8 @@ public sealed class PipelineStore : IDisposable
 
     /// <inheritdoc cref="GroupCommit.CompleteStepRun"/>
     public long CompleteStepRun(StepRunRecord step, IReadOnlyList<(string Output, Artifact Artifact)> outputs, IReadOnlyList<Artifact> inputs,
-        IReadOnlyCollection<Artifact>? madeHere = null) => _commits.CompleteStepRun(step, outputs, inputs, madeHere);
+        IReadOnlyCollection<Artifact>? madeHere = null, IReadOnlyList<EventDraft>? events = null) =>
+        _commits.CompleteStepRun(step, outputs, inputs, madeHere, events ?? []);
 
     /// <inheritdoc cref="GroupCommit.IsKnownArtifact"/>
     public bool IsKnownArtifact(string sha256) => _commits.IsKnownArtifact(sha256);
@@ -209,23 +231,22 @@ public sealed class PipelineStore : IDisposable
         : Query("SELECT * FROM drift_events WHERE model = ? ORDER BY detected_at DESC LIMIT ?", StoreEntities.DriftEvent, model, limit);
 
     /// <summary>
-    /// Publishes an event: it is committed, with every step record queued before it, when this returns. The sequence
-    /// is the next after the newest stored event; only this process writes the store, so numbers never collide.
+    /// Publishes an event from outside any step (a step's events go with its results through
+    /// <see cref="CompleteStepRun"/>): it is committed, with every step record queued before it, when this returns.
+    /// Sequence numbers come from one counter for queued and direct events; only this process writes the store.
     /// </summary>
-    public PipelineEvent PublishEvent(EventDraft draft) => _commits.AfterQueued(() =>
-    {
-        var stored = new PipelineEvent(
-            _connection.Scalar<long>("SELECT coalesce(max(seq), 0) + 1 FROM events"), Guid.CreateVersion7().ToString(), draft.Type,
-            TruncatedToMicroseconds(DateTime.UtcNow), draft.Source, draft.Pipeline, draft.RunId, draft.StepId, draft.Model, draft.Feature, draft.PayloadJson);
-        _connection.Execute(
-            "INSERT INTO events (seq, id, type, time, source, pipeline, run_id, step_id, model, feature, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            stored.Sequence, stored.Id, stored.Type, stored.Time, stored.Source, stored.Pipeline, stored.RunId, stored.StepId, stored.Model,
-            stored.Feature, stored.PayloadJson);
-        return stored;
-    });
+    public PipelineEvent PublishEvent(EventDraft draft) => InTransaction(connection => WriteEvent(connection, draft));
 
-    /// <summary>DuckDB keeps microseconds: the returned event carries the time exactly as it is stored.</summary>
-    private static DateTime TruncatedToMicroseconds(DateTime time) => new(time.Ticks - time.Ticks % 10, time.Kind);
+    /// <summary>
+    /// Writes an event on <paramref name="connection"/> inside the caller's transaction, so it commits (or not) with the
+    /// row it announces: a run's status, a registry transition.
+    /// </summary>
+    internal PipelineEvent WriteEvent(DuckDBConnection connection, EventDraft draft)
+    {
+        var stored = EventRows.Stamp(_commits.TakeEventSequence(), draft);
+        EventRows.Write(connection, stored);
+        return stored;
+    }
 
     /// <summary>The events <paramref name="query"/> asks for: newest first, or oldest first after a sequence.</summary>
     public IReadOnlyList<PipelineEvent> Events(EventQuery query)

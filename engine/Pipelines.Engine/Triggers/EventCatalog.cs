@@ -1,10 +1,13 @@
+using Pipelines.Abstractions;
 using Pipelines.Engine.Diagnostics;
 
 namespace Pipelines.Engine.Triggers;
 
 /// <summary>
 /// Every event type a pipeline can subscribe to, in one place: a subscription naming anything else would wait
-/// for an event nobody publishes, so it is refused before anything is scheduled.
+/// for an event nobody publishes, so it is refused before anything is scheduled. Besides the engine's and its steps'
+/// types listed here, a pipeline publishes its own with <c>events/publish</c>; their names start with
+/// <see cref="EventTypeName.PipelinePrefix"/>, so a subscription to one is recognised by its name alone.
 /// </summary>
 public static class EventCatalog
 {
@@ -14,26 +17,47 @@ public static class EventCatalog
 
     private static readonly string[] RunFields = ["id", "type", "time", "pipeline", "run_id"];
     private static readonly string[] ModelFields = ["id", "type", "time", "model", "version", "alias", "run_id"];
+    private static readonly string[] PipelineTypeFields = ["id", "type", "time", "pipeline", "run_id", "model", "feature"];
 
     public static IReadOnlyList<EventType> Types { get; } =
     [
-        new("run.started", "the engine, when a run begins", [PipelineFilter], RunFields),
-        new("run.succeeded", "the engine, when a run ends with every step done", [PipelineFilter], RunFields),
-        new("run.failed", "the engine, when a run ends with a failed step", [PipelineFilter], RunFields),
-        new("run.cancelled", "the engine, when a run is stopped", [PipelineFilter], RunFields),
+        new("run.started", "the engine, when a run begins or resumes", [PipelineFilter], [.. RunFields, "trigger_kind", "resumed"]),
+        new("run.succeeded", "the engine, when a run ends with every step done", [PipelineFilter], [.. RunFields, "trigger_kind"]),
+        new("run.failed", "the engine, when a run ends with a failed step", [PipelineFilter], [.. RunFields, "trigger_kind", "error", "failed_steps"]),
+        new("run.cancelled", "the engine, when a run is stopped", [PipelineFilter], [.. RunFields, "trigger_kind"]),
         new("drift.detected", "drift/check", [ModelFilter, MinSeverityFilter],
-            ["id", "type", "time", "model", "feature", "statistic", "value", "severity", "run_id"]),
-        new("model.registered", "train steps, when a model version enters the registry", [ModelFilter], ModelFields),
-        new("model.promoted", "registry/promote", [ModelFilter], ModelFields),
-        new("model.rolled_back", "registry/rollback", [ModelFilter], ModelFields),
-        new("model.retired", "the registry, when a version leaves it", [ModelFilter], ModelFields),
-        new("shadow.decided", "shadow/decide", [ModelFilter], [.. ModelFields, "decision"]),
+            ["id", "type", "time", "model", "feature", "statistic", "value", "severity", "run_id", "version", "detail"]),
+        new("model.registered", "the registry, when a model version enters it (registry/register)", [ModelFilter],
+            [.. ModelFields, "reason"]),
+        new("model.promoted", "the registry, when an alias moves to a version (registry/promote)", [ModelFilter],
+            [.. ModelFields, "reason", "previous_version"]),
+        new("model.rolled_back", "the registry, when an alias goes back to its previous version (registry/rollback)", [ModelFilter],
+            [.. ModelFields, "reason", "previous_version"]),
+        new("model.retired", "the registry, when a new champion replaces a version or retention prunes it", [ModelFilter],
+            [.. ModelFields, "reason"]),
+        new("shadow.decided", "shadow/compare", [ModelFilter],
+            [.. ModelFields, "decision", "champion_version", "challenger_version", "scored", "champion_loss", "challenger_loss", "lower_bound", "p_value"]),
         new("performance.degraded", "monitor/performance", [ModelFilter], [.. ModelFields, "metric", "value", "threshold"]),
         new("trigger.skipped", "the dispatcher, when a concurrency policy refuses a firing", [PipelineFilter],
             [.. RunFields, "reason", "trigger_kind"]),
     ];
 
-    public static EventType? Find(string name) => Types.FirstOrDefault(t => t.Name == name);
+    /// <summary>A catalogue type, or a pipeline's own type (<c>custom.*</c>); null for any other name.</summary>
+    public static EventType? Find(string name) =>
+        Types.FirstOrDefault(t => t.Name == name) ?? (EventTypeName.IsPipelineType(name) ? PipelineType(name) : null);
+
+    /// <summary>
+    /// A type a pipeline publishes with <c>events/publish</c>: filtered by model or publishing pipeline; a run it starts
+    /// reads the envelope's fields and any key of the payload.
+    /// </summary>
+    public static EventType PipelineType(string name) =>
+        new(name, "an events/publish step of a pipeline", [ModelFilter, PipelineFilter], PipelineTypeFields, OpenPayload: true);
+
+    /// <summary>Why a subscription's type is unknown, with the nearest known name; the sentence the parser reports.</summary>
+    public static string UnknownTypeMessage(string name) => name.StartsWith(EventTypeName.PipelinePrefix, StringComparison.Ordinal)
+        ? EventTypeName.PipelineTypeProblem(name) ?? $"event type '{name}' is not known"
+        : $"no step or engine publishes event type '{name}'; did you mean '{Nearest(name)}'? " +
+          $"(a pipeline's own types, published by events/publish, start with '{EventTypeName.PipelinePrefix}')";
 
     /// <summary>The known type closest to a misspelt one, by edit distance.</summary>
     public static string Nearest(string name) => Types.MinBy(t => EditDistance.Between(t.Name, name))!.Name;

@@ -13,7 +13,8 @@ namespace Pipelines.Steps.Drift;
 /// <summary>
 /// Compares recent data with what the champion was trained on: per feature KS, PSI, Wasserstein and
 /// Jensen–Shannon with a severity, the drift of the model's predictions, and (with labels) of its error.
-/// Findings go to the store's drift events; <c>retrain</c> feeds an <c>if:</c>.
+/// Findings go to the store's drift events, and each (MEDIUM or worse) is published as a <c>drift.detected</c> event that
+/// <c>on.events</c> subscriptions can filter by model and <c>min_severity</c>; <c>retrain</c> feeds an <c>if:</c>.
 /// </summary>
 [Step("drift/check", "Monitor", "Drift check", Cacheable = false,
     Description = "Compare a recent table with the champion's training data: per-feature KS, PSI, Wasserstein and Jensen-Shannon with LOW/MEDIUM/HIGH/CRITICAL severities, prediction drift and performance drift; records drift events and outputs retrain.")]
@@ -127,6 +128,12 @@ public sealed class DriftCheckStep : Step<DriftCheckInputs, DriftCheckOutputs>
         summary.Add(string.Create(CultureInfo.InvariantCulture,
             $"{drifted.Count} of {features.Count} features drifted ({fraction:0%}); worst {Name(worst)}; {(retrain ? "retrain" : "no retrain")}"));
         context.Drift.Record(events);
+        foreach (var finding in events)
+            context.Events.Publish("drift.detected", inputs.Model, finding.Feature, new JsonObject
+            {
+                ["model"] = inputs.Model, ["version"] = version?.Version, ["feature"] = finding.Feature, ["statistic"] = finding.Statistic,
+                ["value"] = double.IsFinite(finding.Value) ? finding.Value : null, ["severity"] = finding.Severity, ["detail"] = finding.Detail,
+            }.ToJsonString());
 
         var report = new JsonObject
         {

@@ -13,7 +13,8 @@ namespace Pipelines.Steps.Shadow;
 /// <summary>
 /// Replays recent decisions through the champion and a challenger side by side, records every paired
 /// prediction with its outcome, and decides with a paired bootstrap whether the challenger is really better —
-/// not just better on this sample — before anything is promoted.
+/// not just better on this sample — before anything is promoted. The decision, and the figures it was made on, are
+/// published as <c>shadow.decided</c>.
 /// </summary>
 [Step("shadow/compare", "Shadow", "Shadow comparison", Cacheable = false,
     Description = "Replay recent data through the champion and a challenger, record paired predictions and outcomes, and decide promote/keep with a paired bootstrap once min_predictions outcomes exist; canary fraction optional.")]
@@ -94,6 +95,15 @@ public sealed class ShadowCompareStep : Step<ShadowCompareInputs, ShadowCompareO
         };
         var staged = context.StageArtifact("report", "json");
         File.WriteAllText(staged.Path, report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        context.Events.Publish("shadow.decided", inputs.Model, null, new JsonObject
+        {
+            ["model"] = inputs.Model, ["version"] = challenger.Version, ["decision"] = decision,
+            ["champion_version"] = champion.Version, ["challenger_version"] = challenger.Version,
+            ["scored"] = scored, ["min_predictions"] = inputs.MinPredictions, ["loss"] = LossName(championModel.Kind),
+            ["champion_loss"] = Finite(championMean), ["challenger_loss"] = Finite(challengerMean),
+            ["mean_improvement"] = Finite(test?.MeanImprovement), ["lower_bound"] = Finite(test?.LowerBound), ["p_value"] = Finite(test?.PValue),
+            ["margin"] = inputs.Margin, ["confidence"] = inputs.Confidence,
+        }.ToJsonString());
         context.Log.Information("Shadow {Model}: champion v{Champion} loss {ChampionLoss:0.####}, challenger v{Challenger} loss {ChallengerLoss:0.####} over {Scored} outcomes → {Decision}",
             inputs.Model, champion.Version, championMean, challenger.Version, challengerMean, scored, decision);
         return Task.FromResult(new ShadowCompareOutputs
@@ -102,6 +112,9 @@ public sealed class ShadowCompareStep : Step<ShadowCompareInputs, ShadowCompareO
             PValue = test?.PValue ?? 1.0, Predictions = scored, Report = context.CommitArtifact(staged),
         });
     }
+
+    /// <summary>JSON has no NaN: a figure that could not be computed (no outcomes yet) is null.</summary>
+    private static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;
 
     /// <summary>The per-decision loss: log loss of the observed class, or squared error.</summary>
     private static double Loss(ObjectiveKind kind, double[] prediction, double outcome)

@@ -78,6 +78,32 @@ public sealed class TriggerBadInputTests : IDisposable
     }
 
     [Fact]
+    public void An_unknown_type_outside_the_pipeline_prefix_points_at_the_prefix()
+    {
+        var run = Validate(Pipeline("on:\n  events:\n    - type: rare.captured"));
+        AssertRejected(run, "p.yaml:6:13", "a pipeline's own types, published by events/publish, start with 'custom.'");
+    }
+
+    [Fact]
+    public void A_pipeline_type_that_is_not_dotted_lower_case_words_is_refused()
+    {
+        var run = Validate(Pipeline("on:\n  events:\n    - type: custom.Rare-Events"));
+        AssertRejected(run, "p.yaml:6:13", "event type 'custom.Rare-Events' must be dotted lower-case words");
+    }
+
+    [Fact]
+    public void A_pipeline_type_accepts_its_filters_and_payload_fields_but_no_severity()
+    {
+        var accepted = Validate(Pipeline("on:\n  events:\n    - type: custom.rare_events.captured\n      model: toxicity\n      pipeline: capture")
+            .Replace("path: data/bars.csv", "path: data/${{ trigger.event.symbol }}.csv"));
+        Assert.True(accepted.ExitCode == 0, accepted.Error);
+        Assert.Contains("custom.rare_events.captured", accepted.Output);
+
+        var refused = Validate(Pipeline("on:\n  events:\n    - type: custom.rare_events.captured\n      min_severity: HIGH"));
+        AssertRejected(refused, "p.yaml:7:7", "unknown 'custom.rare_events.captured' subscription key 'min_severity'; allowed: type, model, pipeline");
+    }
+
+    [Fact]
     public void A_severity_the_drift_check_does_not_use_is_refused()
     {
         var run = Validate(Pipeline("on:\n  events:\n    - type: drift.detected\n      min_severity: SEVERE"));

@@ -56,6 +56,37 @@ public sealed class ModelRegistryTests : IDisposable
     }
 
     [Fact]
+    public void Every_registry_transition_publishes_its_event_with_the_versions_and_the_reason()
+    {
+        var first = _h.Run(Lifecycle("model one"));
+        var second = _h.Run(Lifecycle("model two"));
+        Assert.True(second.Status == RunStatus.Succeeded, _h.Failures(second));
+        new ModelRegistry(_h.Store, RegistryActor.Person(), 20).Rollback("toxicity", "champion", "v2 misbehaved in production");
+
+        var events = _h.Store.Events(new Pipelines.Engine.Events.EventQuery(Model: "toxicity", AfterSequence: 0));
+        var summary = events.Select(e =>
+        {
+            var payload = System.Text.Json.Nodes.JsonNode.Parse(e.PayloadJson)!;
+            return $"{e.Type} v{payload["version"]} {payload["alias"]} prev {payload["previous_version"]}";
+        });
+        // The audit trail above, one event per transition except the challenger alias a promotion drops.
+        Assert.Equal(
+        [
+            "model.registered v1  prev ", "model.promoted v1 champion prev ",
+            "model.registered v2  prev ", "model.promoted v2 champion prev 1", "model.retired v1 champion prev ",
+            "model.rolled_back v1 champion prev 2", "model.retired v2 champion prev ",
+        ], summary);
+
+        var promotion = events.Single(e => e.Type == "model.promoted" && e.RunId == second.RunId);
+        Assert.Equal(("lifecycle", "promote", $"/pipelines/lifecycle/runs/{second.RunId}/steps/promote"), (promotion.Pipeline, promotion.StepId, promotion.Source));
+        Assert.Equal("passed the gate", (string?)System.Text.Json.Nodes.JsonNode.Parse(promotion.PayloadJson)!["reason"]);
+        var rollback = events.Single(e => e.Type == "model.rolled_back");
+        Assert.Equal(("/registry", (string?)null), (rollback.Source, rollback.RunId));
+        Assert.Equal("v2 misbehaved in production", (string?)System.Text.Json.Nodes.JsonNode.Parse(rollback.PayloadJson)!["reason"]);
+        Assert.Equal(first.RunId, events[0].RunId);
+    }
+
+    [Fact]
     public void Rerunning_a_pipeline_neither_reuses_registry_steps_from_cache_nor_mints_duplicate_versions()
     {
         _h.Run(Lifecycle("model one"));

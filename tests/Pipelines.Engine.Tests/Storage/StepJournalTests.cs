@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Pipelines.Abstractions;
+using Pipelines.Engine.Events;
 using Pipelines.Engine.Storage;
 using Pipelines.Engine.Tests.Support;
 
@@ -178,6 +179,89 @@ public sealed class StepJournalTests : IDisposable
         Assert.True(source.IsSource);
         Assert.Equal(123, source.Artifact.Bytes);
     }
+
+    [Fact]
+    public void Events_a_finished_step_published_reach_the_database_with_its_record_after_a_kill()
+    {
+        string crashed;
+        using (var store = OpenWithoutBackgroundCommits("live"))
+        {
+            store.InsertRun(Run());
+            var published = store.PublishEvent(new EventDraft("run.started", $"/pipelines/journal/runs/{RunId}", "journal", RunId));
+            var a = store.CompleteStepRun(Step("a", StepStatus.Succeeded), [("table", Artifact(1))], [], events:
+            [
+                Draft("drift.detected", "a", "toxicity", "ret_1", """{"severity":"HIGH","value":0.4}"""),
+                Draft("custom.batch.ready", "a", null, null, """{"rows":12}"""),
+            ]);
+            Assert.False(store.IsCommitted(a));
+            crashed = CrashImage("live", "crashed");
+            Assert.Equal(1, published.Sequence);
+        }
+
+        using (var store = PipelineStore.Open(crashed, TimeSpan.Zero))
+        {
+            var events = store.Events(new EventQuery(AfterSequence: 0));
+            Assert.Equal(["run.started", "drift.detected", "custom.batch.ready"], events.Select(e => e.Type));
+            Assert.Equal([1L, 2L, 3L], events.Select(e => e.Sequence));
+            var drift = events[1];
+            Assert.Equal(("toxicity", "ret_1", "a", RunId), (drift.Model, drift.Feature, drift.StepId, drift.RunId));
+            Assert.Equal($"/pipelines/journal/runs/{RunId}/steps/a", drift.Source);
+            Assert.Equal(0.4, System.Text.Json.Nodes.JsonNode.Parse(drift.PayloadJson)!["value"]!.GetValue<double>());
+            Assert.Equal(StepStatus.Succeeded, store.StepRuns(RunId).Single().Status);
+            // Numbering goes on after the replayed events.
+            Assert.Equal(4, store.PublishEvent(new EventDraft("run.succeeded", $"/pipelines/journal/runs/{RunId}", "journal", RunId)).Sequence);
+        }
+
+        // Opening again replays nothing twice.
+        using (var store = PipelineStore.Open(crashed, TimeSpan.Zero))
+            Assert.Equal(4, store.Count("events"));
+    }
+
+    [Fact]
+    public void A_journal_entry_written_before_steps_published_events_still_replays()
+    {
+        string crashed;
+        using (var store = OpenWithoutBackgroundCommits("live"))
+        {
+            store.InsertRun(Run());
+            crashed = CrashImage("live", "crashed");
+        }
+        // An entry as the journal wrote it before it had an events section: step events, artifacts, outputs, lineage.
+        var journalPath = new StoreLayout(crashed).JournalPath;
+        using (var journal = StepJournal.Open(journalPath))
+        {
+            var rows = new PendingRows();
+            var s = Step("old", StepStatus.Succeeded);
+            rows.StepEvents.Add([1L, s.RunId, s.StepId, s.StepType, s.StepVersion, "succeeded", null, null, 1, s.StartedAt, s.FinishedAt, 1.0, "{}", "{}", null]);
+            journal.Append(1, rows);
+        }
+        var bytes = File.ReadAllBytes(journalPath);
+        // Drop the trailing empty events section (a zero count, four bytes) and fix the length and checksum to match.
+        var payload = bytes.AsSpan(8, bytes.Length - 12).ToArray();
+        var legacy = new byte[8 + payload.Length];
+        BinaryPrimitives.WriteUInt32LittleEndian(legacy, (uint)payload.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(legacy.AsSpan(4), Crc32C(payload));
+        payload.CopyTo(legacy.AsSpan(8));
+        File.WriteAllBytes(journalPath, legacy);
+
+        using var reopened = PipelineStore.Open(crashed, TimeSpan.Zero);
+        Assert.Equal(["old"], reopened.StepRuns(RunId).Select(r => r.StepId));
+    }
+
+    /// <summary>CRC-32C bit by bit (Castagnoli, reflected polynomial 0x82F63B78): independent of the journal's hardware path.</summary>
+    private static uint Crc32C(byte[] data)
+    {
+        var crc = uint.MaxValue;
+        foreach (var b in data)
+        {
+            crc ^= b;
+            for (var k = 0; k < 8; k++) crc = (crc & 1) != 0 ? (crc >> 1) ^ 0x82F63B78u : crc >> 1;
+        }
+        return ~crc;
+    }
+
+    private static EventDraft Draft(string type, string stepId, string? model, string? feature, string payload) =>
+        new(type, $"/pipelines/journal/runs/{RunId}/steps/{stepId}", "journal", RunId, stepId, model, feature, payload);
 
     private PipelineStore OpenWithoutBackgroundCommits(string name) =>
         PipelineStore.Open(Path.Combine(_workspace.Root, name), TimeSpan.Zero, Timeout.InfiniteTimeSpan);

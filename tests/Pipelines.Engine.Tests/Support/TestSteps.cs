@@ -135,3 +135,21 @@ public sealed class FakeModelStep : Step<TextInputs, TextOutputs>
         return Task.FromResult(new TextOutputs { File = context.CommitArtifact(staged), Text = inputs.Text });
     }
 }
+
+public sealed record AnnounceInputs
+{
+    [Input("Counter key.")] public required string Key { get; init; }
+    [Input("How many executions fail, after publishing, before one succeeds.")] public int Failures { get; init; }
+}
+
+[Step("test/announce", "Test", "Announce", Description = "Publishes an event naming its execution, then fails a given number of times.")]
+public sealed class AnnounceStep : Step<AnnounceInputs, FlagOutputs>
+{
+    public override Task<FlagOutputs> ExecuteAsync(AnnounceInputs inputs, IStepContext context, CancellationToken cancellationToken)
+    {
+        var count = TestSteps.Executions.AddOrUpdate(inputs.Key, 1, (_, v) => v + 1);
+        context.Events.Publish("custom.test.announced", "toxicity", null, $$"""{"execution":{{count}}}""");
+        if (count <= inputs.Failures) throw new InvalidOperationException($"planned failure {count} of {inputs.Failures}");
+        return Task.FromResult(new FlagOutputs { Value = true });
+    }
+}

@@ -51,7 +51,15 @@ public sealed class DriftThresholdSettingsTests : IDisposable
         Assert.Equal("CRITICAL", outputs.Severity);
         Assert.True(outputs.Retrain);
         Assert.Equal(0.25, (double)Report(outputs)["thresholds"]!["psi_critical"]!);
-        Assert.Single(_context.DriftLog.Events);
+        var recorded = Assert.Single(_context.DriftLog.Events);
+
+        // Published as drift.detected with the recorded figures; PSI as the doc comment of Check derives it.
+        var published = Assert.Single(_context.EventLog.Published);
+        Assert.Equal(("drift.detected", "x"), (published.Type, published.Feature));
+        var payload = JsonNode.Parse(published.PayloadJson)!;
+        Assert.Equal(("x", "psi", "CRITICAL"), ((string?)payload["feature"], (string?)payload["statistic"], (string?)payload["severity"]));
+        Assert.Equal(0.1 * Math.Log(2) + (0.1 - 1e-4) * Math.Log(0.1 / 1e-4), (double)payload["value"]!, 3);
+        Assert.Equal(recorded.Value, (double)payload["value"]!);
     }
 
     [Fact]
@@ -67,6 +75,7 @@ public sealed class DriftThresholdSettingsTests : IDisposable
         Assert.Equal(50, (double)thresholds["psi_medium"]!);
         Assert.Equal(0.5, (double)thresholds["retrain_fraction"]!);
         Assert.Empty(_context.DriftLog.Events);
+        Assert.Empty(_context.EventLog.Published);
     }
 
     [Fact]

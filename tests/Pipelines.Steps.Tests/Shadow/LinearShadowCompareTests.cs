@@ -52,5 +52,16 @@ public sealed class LinearShadowCompareTests : IDisposable
         Assert.Equal(MeanLogLoss(challenger, 1, 2, 3), outputs.ChallengerLoss, 9);
         Assert.Equal("promote", outputs.Decision);
         Assert.Equal(400, Assert.Single(_log.Records).Predictions.Count);
+
+        // The decision is published with the figures it rests on, as the step computed them.
+        var decided = Assert.Single(_context.EventLog.Published);
+        Assert.Equal(("shadow.decided", "updown"), (decided.Type, decided.Model));
+        var payload = System.Text.Json.Nodes.JsonNode.Parse(decided.PayloadJson)!;
+        Assert.Equal("promote", (string?)payload["decision"]);
+        Assert.Equal((champion, challenger), ((int)payload["champion_version"]!, (int)payload["challenger_version"]!));
+        Assert.Equal(MeanLogLoss(champion, 3), (double)payload["champion_loss"]!, 9);
+        Assert.Equal(MeanLogLoss(challenger, 1, 2, 3), (double)payload["challenger_loss"]!, 9);
+        Assert.Equal(400, (int)payload["scored"]!);
+        Assert.True((double)payload["lower_bound"]! > 0);
     }
 }
