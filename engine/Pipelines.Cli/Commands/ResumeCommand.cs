@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Pipelines.Cli.Remote;
 using Pipelines.Engine.Execution;
 
 namespace Pipelines.Cli.Commands;
@@ -17,6 +18,9 @@ public static class ResumeCommand
             var context = contextFor(parse);
             return CommandGuard.RunAsync(context, async () =>
             {
+                if (ServiceClient.Find(context) is { } service)
+                    using (service)
+                        return await RemoteRun.ResumeAsync(context, service, parse.GetValue(runId)!);
                 using var store = context.OpenStore(RunCommand.WaitFor(parse));
                 var runner = new PipelineRunner(store, context.Catalog, context.Logger);
                 return await RunCommand.Execute(context, RunCommand.Options(context, parse),

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Pipelines.Cli.Output;
+using Pipelines.Cli.Remote;
 using Pipelines.Engine.Execution;
 using Pipelines.Engine.Model;
 using Pipelines.Engine.Storage;
@@ -26,6 +27,9 @@ public static class RunCommand
                 var overrides = GlobalOptions.ParseParams(parse.GetValue(parameters));
                 var pipeline = PipelineLoader.Load(context, parse.GetValue(file)!, overrides);
                 var options = Options(context, parse) with { Force = parse.GetValue(force), ParameterOverrides = overrides };
+                if (ServiceClient.Find(context) is { } service)
+                    using (service)
+                        return await RemoteRun.SubmitAsync(context, service, pipeline, overrides, options.Force);
                 using var store = context.OpenStore(WaitFor(parse));
                 var runner = new PipelineRunner(store, context.Catalog, context.Logger);
                 return await Execute(context, options, o => runner.RunAsync(pipeline, o, context.Cancellation));
@@ -60,13 +64,19 @@ public static class RunCommand
         var console = Consoles.For(context.Output);
         var observer = new ConsoleRunObserver(console, Consoles.IsInteractive(context.Output));
         var result = await observer.DisplayAsync(() => run(options with { Observer = observer }));
-        var counts = result.Steps.Values.GroupBy(s => s).OrderBy(g => g.Key).Select(g => $"{g.Count()} {StatusText.Of(g.Key)}");
-        context.Output.WriteLine($"run {result.RunId} {StatusText.Of(result.Status)}: {string.Join(", ", counts)}");
-        foreach (var (step, message) in observer.Failures)
+        return Report(context, result.RunId, result.Status, result.Steps.Values, observer.Failures);
+    }
+
+    /// <summary>The closing lines of a run, local or followed through the service, and its exit code.</summary>
+    public static int Report(CliContext context, string runId, RunStatus status, IEnumerable<StepStatus> steps, IEnumerable<(string Step, string Message)> failures)
+    {
+        var counts = steps.GroupBy(s => s).OrderBy(g => g.Key).Select(g => $"{g.Count()} {StatusText.Of(g.Key)}");
+        context.Output.WriteLine($"run {runId} {StatusText.Of(status)}: {string.Join(", ", counts)}");
+        foreach (var (step, message) in failures)
             context.Output.WriteLine($"  {step} failed: {message}");
-        if (result.Status != RunStatus.Succeeded)
-            context.Output.WriteLine($"details: pipelines show {result.RunId}; continue: pipelines resume {result.RunId}");
-        return result.Status switch
+        if (status != RunStatus.Succeeded)
+            context.Output.WriteLine($"details: pipelines show {runId}; continue: pipelines resume {runId}");
+        return status switch
         {
             RunStatus.Succeeded => ExitCodes.Success,
             RunStatus.Cancelled => ExitCodes.Cancelled,

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Pipelines.Cli.Output;
+using Pipelines.Cli.Remote;
 using Pipelines.Engine.Storage;
+using Pipelines.Service.Api.Runs;
 using Spectre.Console;
 
 namespace Pipelines.Cli.Commands;
@@ -14,40 +16,59 @@ public static class ShowCommand
         command.SetAction((parse, _) =>
         {
             var context = contextFor(parse);
-            return CommandGuard.RunAsync(context, () =>
+            return CommandGuard.RunAsync(context, async () =>
             {
-                using var store = context.OpenStore();
-                var run = store.FindRun(parse.GetValue(runId)!) ?? throw new ArgumentException($"no run '{parse.GetValue(runId)}' in the store");
-                var console = Consoles.For(context.Output);
-                var facts = new Grid().AddColumn().AddColumn();
-                void Fact(string name, string? value) => facts.AddRow(new Markup($"[bold]{name}[/]"), new Markup(Markup.Escape(value ?? "-")));
-                Fact("run", run.RunId);
-                Fact("pipeline", $"{run.Pipeline} ({run.PipelineFile}, sha256 {run.PipelineSha256[..12]})");
-                Fact("status", StatusText.Of(run.Status) + (run.Error is null ? "" : $": {run.Error}"));
-                Fact("started", $"{run.StartedAt:yyyy-MM-dd HH:mm:ss} UTC" + (run.FinishedAt is { } f ? $", took {Durations.Format(f - run.StartedAt)}" : ""));
-                Fact("git commit", run.GitCommit is null ? null : run.GitCommit + (run.GitDirty == true ? " (pipeline file modified)" : ""));
-                Fact("parameters", run.ParamsJson == "{}" ? "defaults" : run.ParamsJson);
-                Fact("host", $"{run.Host} pid {run.Pid}" + (run.Resumes > 0 ? $", resumed {run.Resumes}x" : "") + (run.Forced ? ", forced" : ""));
-                console.Write(facts);
-
-                var steps = new Table().AddColumns("step", "type", "status", "attempts", "time", "outputs", "note");
-                foreach (var step in store.StepRuns(run.RunId))
-                    steps.AddRow(Markup.Escape(step.StepId), Markup.Escape(step.StepType), $"{ConsoleRunObserver.Symbol(step.Status)} {StatusText.Of(step.Status)}",
-                        step.Attempts.ToString(), step.DurationMs is { } ms ? Durations.Format(TimeSpan.FromMilliseconds(ms)) : "",
-                        Markup.Escape(ScalarOutputs(step.OutputsJson)), Markup.Escape(step.Message ?? ""));
-                console.Write(steps);
-
-                var artifacts = new Table().AddColumns("step", "output", "artifact", "kind", "format", "size");
-                foreach (var step in store.StepRuns(run.RunId))
-                    foreach (var (output, artifact) in store.OutputArtifacts(run.RunId, step.StepId))
-                        artifacts.AddRow(Markup.Escape(step.StepId), Markup.Escape(output), artifact.ShortId, artifact.Kind, artifact.Format, Durations.Bytes(artifact.Bytes));
-                console.Write(artifacts);
-                if (run.Status == RunStatus.Interrupted)
-                    context.Output.WriteLine($"the run was interrupted: continue it with 'pipelines resume {run.RunId}'");
-                return Task.FromResult(ExitCodes.Success);
+                var id = parse.GetValue(runId)!;
+                RunDetails run;
+                if (ServiceClient.Find(context) is { } service)
+                    using (service)
+                        run = await service.GetRunAsync(id, context.Cancellation);
+                else
+                {
+                    using var store = context.OpenStore();
+                    var record = store.FindRun(id) ?? throw new ArgumentException($"no run '{id}' in the store");
+                    run = RunViews.Details(record, new FiringLog(store).ForRun(record.RunId), store);
+                }
+                Render(context, run);
+                return ExitCodes.Success;
             });
         });
         return command;
+    }
+
+    /// <summary>One view, whether the run came from the store or through the service.</summary>
+    private static void Render(CliContext context, RunDetails run)
+    {
+        var console = Consoles.For(context.Output);
+        var facts = new Grid().AddColumn().AddColumn();
+        void Fact(string name, string? value) => facts.AddRow(new Markup($"[bold]{name}[/]"), new Markup(Markup.Escape(value ?? "-")));
+        Fact("run", run.Id);
+        Fact("pipeline", $"{run.Pipeline} ({run.PipelineFile}, sha256 {run.PipelineSha256?[..12]})");
+        Fact("status", run.Status + (run.Error is null ? "" : $": {run.Error}"));
+        Fact("trigger", run.Trigger.Kind + (run.Trigger.ScheduledTime is { } at ? $", scheduled for {at:yyyy-MM-dd HH:mm:ss} UTC" : "")
+                        + (run.Trigger.EventId is { } eventId ? $", event {eventId}" : ""));
+        Fact("started", run.StartedAt is { } started
+            ? $"{started:yyyy-MM-dd HH:mm:ss} UTC" + (run.FinishedAt is { } f ? $", took {Durations.Format(f - started)}" : "")
+            : "not yet");
+        Fact("git commit", run.GitCommit is null ? null : run.GitCommit + (run.GitDirty == true ? " (pipeline file modified)" : ""));
+        Fact("parameters", run.ParamsJson == "{}" ? "defaults" : run.ParamsJson);
+        Fact("host", $"{run.Host} pid {run.Pid}" + (run.Resumes > 0 ? $", resumed {run.Resumes}x" : "") + (run.Forced ? ", forced" : ""));
+        console.Write(facts);
+
+        var steps = new Table().AddColumns("step", "type", "status", "attempts", "time", "outputs", "note");
+        foreach (var step in run.Steps)
+            steps.AddRow(Markup.Escape(step.Id), Markup.Escape(step.Type), $"{ConsoleRunObserver.Symbol(StatusText.ParseStep(step.Status))} {step.Status}",
+                step.Attempts.ToString(), step.DurationMs is { } ms ? Durations.Format(TimeSpan.FromMilliseconds(ms)) : "",
+                Markup.Escape(ScalarOutputs(step.OutputsJson)), Markup.Escape(step.Message ?? ""));
+        console.Write(steps);
+
+        var artifacts = new Table().AddColumns("step", "output", "artifact", "kind", "format", "size");
+        foreach (var step in run.Steps)
+            foreach (var artifact in step.Artifacts)
+                artifacts.AddRow(Markup.Escape(step.Id), Markup.Escape(artifact.Output), artifact.Sha256[..12], artifact.Kind, artifact.Format, Durations.Bytes(artifact.Bytes));
+        console.Write(artifacts);
+        if (run.Status == StatusText.Of(RunStatus.Interrupted))
+            context.Output.WriteLine($"the run was interrupted: continue it with 'pipelines resume {run.Id}'");
     }
 
     /// <summary>A step's plain outputs (numbers, flags, texts, short lists) as name=value lines; artifacts are listed below.</summary>

@@ -28,7 +28,7 @@ public sealed class PipelineRunner(PipelineStore store, StepCatalog catalog, ILo
     {
         var definition = pipeline.Definition;
         var git = GitInfo.For(definition.File);
-        var runId = NewRunId();
+        var runId = options.RunId ?? NewRunId();
         store.InsertRun(new RunRecord(
             runId, definition.Name, Path.GetRelativePath(pipeline.WorkspaceRoot, Path.GetFullPath(definition.File)),
             Sha256(definition.SourceText), definition.SourceText,
@@ -149,7 +149,7 @@ public sealed class PipelineRunner(PipelineStore store, StepCatalog catalog, ILo
         return store.StepRuns(runId).Where(s => s.Status == StepStatus.Failed && failing.Contains(s.StepId)).Select(s => (s.StepId, s.Message)).ToList();
     }
 
-    private static string NewRunId() =>
+    public static string NewRunId() =>
         $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
 
     public static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));

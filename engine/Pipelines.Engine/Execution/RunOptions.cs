@@ -24,6 +24,12 @@ public sealed record RunOptions
 
     public IRunObserver? Observer { get; init; }
 
+    /// <summary>
+    /// The id the new run gets; a fresh one when null. The service names a run before it starts, so the firing that
+    /// started it is recorded with its run id in the same commit as the decision to start it.
+    /// </summary>
+    public string? RunId { get; init; }
+
     /// <summary>What started the run, read by <c>${{ trigger.* }}</c>; a start by hand unless a trigger fired it.</summary>
     public Pipelines.Engine.Triggers.TriggerContext Trigger { get; init; } = Pipelines.Engine.Triggers.TriggerContext.Manual;
 }

@@ -217,5 +217,30 @@ public static class StoreMigrations
             );
             CREATE INDEX events_by_type ON events (type);
             """),
+        // The service's firings: one row per idempotency key, written with the dispatcher's decision, so a fire seen
+        // twice (a catch-up after a crash, an event delivered again) starts at most one run; and how far each event
+        // subscriber has read, so a restart neither misses nor repeats an event.
+        new(8, "the service's firings by idempotency key, and event subscribers' cursors", """
+            CREATE TABLE firings (
+                firing_key      VARCHAR PRIMARY KEY,
+                pipeline        VARCHAR NOT NULL,
+                kind            VARCHAR NOT NULL,
+                schedule_cron   VARCHAR,
+                scheduled_time  TIMESTAMP,
+                event_id        VARCHAR,
+                event_json      VARCHAR,
+                params_json     VARCHAR NOT NULL,
+                decision        VARCHAR NOT NULL,
+                run_id          VARCHAR,
+                reason          VARCHAR,
+                decided_at      TIMESTAMP NOT NULL
+            );
+            CREATE INDEX firings_by_run ON firings (run_id);
+            CREATE TABLE subscription_cursors (
+                subscriber     VARCHAR PRIMARY KEY,
+                last_sequence  BIGINT NOT NULL,
+                updated_at     TIMESTAMP NOT NULL
+            );
+            """),
     ];
 }
