@@ -23,14 +23,14 @@ internal static class StreamEvents
         events.MapGet("/stream", (HttpRequest request, CancellationToken cancellation) => Handle(context, request, cancellation))
             .WithName("StreamEvents").WithSummary("Server-sent events: each new event as id (its sequence) and data (its CloudEvent JSON); honours Last-Event-ID.");
 
-    private static Results<ServerSentEventsResult<string>, ValidationProblem> Handle(ServiceApiContext context, HttpRequest request, CancellationToken cancellation)
+    private static Results<EventStreamResult, ValidationProblem> Handle(ServiceApiContext context, HttpRequest request, CancellationToken cancellation)
     {
         var lastEventId = request.Headers["Last-Event-ID"].ToString();
         long after;
         if (lastEventId.Length == 0) after = context.Read(store => store.LastEventSequence(), 0L);
         else if (!long.TryParse(lastEventId, NumberStyles.None, CultureInfo.InvariantCulture, out after))
             return ApiProblems.BadValue("Last-Event-ID", $"must be the sequence of an event this stream sent, not '{lastEventId}'");
-        return TypedResults.ServerSentEvents(Follow(context, after, cancellation));
+        return new EventStreamResult(Follow(context, after, cancellation));
     }
 
     private static async IAsyncEnumerable<SseItem<string>> Follow(ServiceApiContext context, long after, [EnumeratorCancellation] CancellationToken cancellation)
@@ -48,7 +48,8 @@ internal static class StreamEvents
                 };
             }
             if (fresh.Count == Batch) continue;
-            try { await Task.Delay(context.Options.EventStreamPollInterval, context.Options.Time, cancellation); }
+            // Real time, not the options clock: that one only says what "the last N days" means.
+            try { await Task.Delay(context.Options.EventStreamPollInterval, cancellation); }
             catch (OperationCanceledException) { yield break; }
         }
     }
