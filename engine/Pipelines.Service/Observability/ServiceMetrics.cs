@@ -14,8 +14,10 @@ namespace Pipelines.Service.Observability;
 /// they did no work); every step the store holds is observed once, in the order they finished.</item>
 /// <item><c>pipelines_drift_statistic{model,feature,statistic}</c> and <c>pipelines_drift_severity{model,feature}</c>
 /// (0 none … 4 critical): the newest finding per model and feature.</item>
-/// <item><c>pipelines_feature_importance{model,version,feature}</c>: the champion's mean |SHAP| per feature over the
-/// explanations stored for its decisions (explain steps and the tick loop store them).</item>
+/// <item><c>pipelines_feature_importance{model,version,feature,source}</c>: the champion's mean |SHAP| per feature.
+/// <c>source="explain"</c>: the global importance of the newest <c>explain/shap</c> run on the champion (its
+/// <c>global</c> output); <c>source="decisions"</c>: the mean over the explanations stored for the champion's live
+/// decisions (the tick loop stores them).</item>
 /// <item><c>pipelines_model_champion_version{model}</c>; <c>pipelines_store_up</c> (1 when the last scrape read the store).</item>
 /// <item><c>pipelines_tick_latency_seconds{loop,model,percentile}</c> and <c>pipelines_tick_loop_ticks{loop,model}</c>
 /// for each tick loop running in this process (meter <c>Pipelines.Ticks</c>).</item>
@@ -52,7 +54,9 @@ public sealed class ServiceMetrics : IDisposable
             new HistogramConfiguration { LabelNames = ["step_type"], Buckets = Histogram.ExponentialBuckets(0.001, 4, 11) });
         _driftStatistic = factory.CreateGauge("pipelines_drift_statistic", "The newest drift statistic per model, feature and statistic.", "model", "feature", "statistic");
         _driftSeverity = factory.CreateGauge("pipelines_drift_severity", "The newest drift severity per model and feature: 0 none, 1 low, 2 medium, 3 high, 4 critical.", "model", "feature");
-        _importance = factory.CreateGauge("pipelines_feature_importance", "Mean absolute SHAP value per feature over the champion's stored explanations.", "model", "version", "feature");
+        _importance = factory.CreateGauge("pipelines_feature_importance",
+            "The champion's mean absolute SHAP value per feature: from its newest explain/shap run (source=explain) or its stored live explanations (source=decisions).",
+            "model", "version", "feature", "source");
         _champion = factory.CreateGauge("pipelines_model_champion_version", "The version the champion alias names, per model.", "model");
         _storeUp = factory.CreateGauge("pipelines_store_up", "1 when the last scrape could read the store, 0 otherwise.");
         _tickLatency = factory.CreateGauge("pipelines_tick_latency_seconds", "Per-tick latency of each tick loop running in this process, at a percentile.", "loop", "model", "percentile");
@@ -99,7 +103,15 @@ public sealed class ServiceMetrics : IDisposable
         List<(string StepType, double Seconds, DateTime FinishedAt)> Steps,
         List<DriftEventRecord> Drift,
         List<(string Model, int Version, string Feature, double Importance)> Importance,
-        List<(string Model, int Version)> Champions);
+        List<(string Model, int Version)> Champions,
+        List<GlobalImportance> Explained);
+
+    /// <summary>The <c>global</c> output of one explain/shap run: which model version it explained and its mean |SHAP| per feature.</summary>
+    private sealed record GlobalImportance(string Model, int Version, IReadOnlyList<(string Feature, double Value)> Features);
+
+    // Artifacts are content-addressed and never change: each explain output is read and parsed once.
+    private readonly Dictionary<string, GlobalImportance?> _explained = new(StringComparer.Ordinal);
+    private const int ExplainRunsConsidered = 200;
 
     private StoreReading Read(PipelineStore store) => store.Read(connection => new StoreReading(
         connection.Rows("SELECT pipeline, status, count(*) AS runs FROM runs GROUP BY pipeline, status ORDER BY pipeline, status",
@@ -117,7 +129,33 @@ public sealed class ServiceMetrics : IDisposable
             "GROUP BY e.model, e.model_version, e.feature ORDER BY e.model, e.feature",
             row => (row.Text("model"), (int)row.Integer("model_version"), row.Text("feature"), row.RealOrNull("importance") ?? 0)),
         connection.Rows("SELECT name, version FROM model_aliases WHERE alias = 'champion' ORDER BY name",
-            row => (row.Text("name"), (int)row.Integer("version")))));
+            row => (row.Text("name"), (int)row.Integer("version"))),
+        connection.Rows(
+            "SELECT a.sha256, a.kind, a.format, a.bytes, a.store_path FROM step_outputs o JOIN step_runs s USING (run_id, step_id) " +
+            "JOIN artifacts a ON a.sha256 = o.sha256 WHERE s.step_type = 'explain/shap' AND s.status = 'succeeded' AND o.output = 'global' " +
+            "ORDER BY s.finished_at DESC LIMIT ?",
+            StoreEntities.Artifact, ExplainRunsConsidered)
+            .Select(artifact => Explained(store, artifact)).OfType<GlobalImportance>().ToList()));
+
+    private GlobalImportance? Explained(PipelineStore store, Pipelines.Abstractions.Artifact artifact)
+    {
+        if (_explained.TryGetValue(artifact.Sha256, out var known)) return known;
+        GlobalImportance? parsed = null;
+        try
+        {
+            var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(store.Artifacts.OpenVerified(artifact)));
+            if (json?["model"]?.GetValue<string>() is { } model && json["version"]?.GetValue<int>() is { } version && json["mean_abs_shap"] is System.Text.Json.Nodes.JsonArray features)
+                parsed = new GlobalImportance(model, version, features
+                    .Select(f => (f?["feature"]?.GetValue<string>() ?? "", f?["value"]?.GetValue<double>() ?? double.NaN))
+                    .Where(f => f.Item1.Length > 0 && double.IsFinite(f.Item2)).ToList());
+        }
+        catch (Exception e) when (e is IOException or System.Text.Json.JsonException or InvalidOperationException or FormatException or ArtifactIntegrityException)
+        {
+            // An output that is missing or not the shape explain/shap writes says nothing about importance.
+        }
+        _explained[artifact.Sha256] = parsed;
+        return parsed;
+    }
 
     private void Publish(StoreReading reading)
     {
@@ -131,9 +169,15 @@ public sealed class ServiceMetrics : IDisposable
             .Select(d => (new[] { d.Model, d.Feature, d.Statistic }, d.Value!.Value)));
         Replace(_driftSeverity, reading.Drift.GroupBy(d => (d.Model, d.Feature))
             .Select(g => (new[] { g.Key.Model, g.Key.Feature }, (double)g.Max(d => SeverityRank(d.Severity)))));
-        Replace(_importance, reading.Importance.Select(i => (new[] { i.Model, i.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), i.Feature }, i.Importance)));
+        var champions = reading.Champions.ToHashSet();
+        // Newest first: the first explain run found for a champion is the one reported.
+        var explained = reading.Explained.Where(e => champions.Contains((e.Model, e.Version))).DistinctBy(e => (e.Model, e.Version));
+        Replace(_importance, reading.Importance.Select(i => (new[] { i.Model, Text(i.Version), i.Feature, "decisions" }, i.Importance))
+            .Concat(explained.SelectMany(e => e.Features.Select(f => (new[] { e.Model, Text(e.Version), f.Feature, "explain" }, f.Value)))));
         Replace(_champion, reading.Champions.Select(c => (new[] { c.Model }, (double)c.Version)));
     }
+
+    private static string Text(int number) => number.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static int SeverityRank(string severity) => Math.Max(0, Array.IndexOf(SeverityOrder, severity.ToUpperInvariant()));
 

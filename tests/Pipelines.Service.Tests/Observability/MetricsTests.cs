@@ -35,6 +35,22 @@ public sealed partial class MetricsTests
             explanations.Append(1, 2, "volume", 0.1, 2);
             explanations.Append(1, 1, "spread", 9.0, 1); // the retired version's: not the champion's importance
         }
+        Explained(host, "explain-v1", 1, ("spread", 7.0));
+        Explained(host, "explain-v2", 2, ("volume", 0.8), ("spread", 0.2));
+    }
+
+    /// <summary>An explain/shap run's global output, in the shape the step writes it.</summary>
+    private static void Explained(ServiceApiHost host, string stepId, int version, params (string Feature, double Value)[] importance)
+    {
+        var staged = host.Store.Artifacts.Stage("r1", stepId, "explanations", "json");
+        File.WriteAllText(staged.Path, new JsonObject
+        {
+            ["model"] = "toxicity", ["version"] = version, ["rows"] = 100,
+            ["mean_abs_shap"] = new JsonArray(importance.Select(i => (JsonNode)new JsonObject { ["feature"] = i.Feature, ["value"] = i.Value }).ToArray()),
+        }.ToJsonString());
+        var artifact = host.Store.Artifacts.Commit(staged);
+        host.Store.CompleteStepRun(new StepRunRecord("r1", stepId, "explain/shap", 1, StepStatus.Succeeded, null, null, 1, Start, Start.AddSeconds(1), 1000, null, null, null),
+            [("global", artifact)], []);
     }
 
     [GeneratedRegex(@"^(?<name>[a-z_]+)(\{(?<labels>[^}]*)\})? (?<value>\S+)$", RegexOptions.Multiline)]
@@ -63,8 +79,10 @@ public sealed partial class MetricsTests
         Assert.Equal(2, Value(text, "pipelines_step_duration_seconds_bucket", "step_type=\"train/lightgbm\",le=\"0.064\""));
         Assert.Equal(0.25, Value(text, "pipelines_drift_statistic", "model=\"toxicity\",feature=\"spread\",statistic=\"psi\""));
         Assert.Equal(3, Value(text, "pipelines_drift_severity", "model=\"toxicity\",feature=\"spread\""));
-        Assert.Equal((0.5 + 0.3) / 2, Value(text, "pipelines_feature_importance", "model=\"toxicity\",version=\"2\",feature=\"spread\""), 12);
-        Assert.Equal(0.1, Value(text, "pipelines_feature_importance", "model=\"toxicity\",version=\"2\",feature=\"volume\""), 12);
+        Assert.Equal((0.5 + 0.3) / 2, Value(text, "pipelines_feature_importance", "model=\"toxicity\",version=\"2\",feature=\"spread\",source=\"decisions\""), 12);
+        Assert.Equal(0.1, Value(text, "pipelines_feature_importance", "model=\"toxicity\",version=\"2\",feature=\"volume\",source=\"decisions\""), 12);
+        Assert.Equal(0.8, Value(text, "pipelines_feature_importance", "model=\"toxicity\",version=\"2\",feature=\"volume\",source=\"explain\""));
+        Assert.Equal(0.2, Value(text, "pipelines_feature_importance", "model=\"toxicity\",version=\"2\",feature=\"spread\",source=\"explain\""));
         Assert.DoesNotContain("version=\"1\"", text);
         Assert.Equal(2, Value(text, "pipelines_model_champion_version", "model=\"toxicity\""));
 
