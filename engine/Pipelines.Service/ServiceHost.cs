@@ -97,7 +97,7 @@ public sealed class ServiceHost : IAsyncDisposable
             api.AddEndpointFilter(async (context, next) =>
                 ApiKeyRefusal(context.HttpContext, options.ApiKey) is { } status ? Results.StatusCode(status) : await next(context));
             var host = new ServiceHost(options, store, app, api, pipelines, dispatcher, scheduler, events);
-            ServiceApi.Map(api, host);
+            PipelineAndRunApi.Map(api, host);
             return host;
         }
         catch

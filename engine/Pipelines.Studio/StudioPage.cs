@@ -1,7 +1,7 @@
 namespace Pipelines.Studio;
 
 /// <summary>
-/// The page <c>pipelines serve</c> shows: the pipelines and recent runs, and, when one is chosen, Studio's
+/// Studio's page (at <see cref="StudioServer.StudioPath"/>; links are relative to the base "/"): the pipelines and recent runs, and, when one is chosen, Studio's
 /// <c>&lt;elsa-workflow-definition-editor&gt;</c> or <c>&lt;elsa-workflow-instance-viewer&gt;</c> pointed at this
 /// server's API. The stylesheets and scripts are the ones Studio's own host page loads, minus web fonts, so
 /// nothing is fetched from outside. The API key, when one is needed, is typed by the user and kept in the
@@ -40,6 +40,7 @@ public static class StudioPage
         </head>
         <body>
         <nav>
+          <a id="home-link" href="./">&larr; Status</a>
           <form id="key-form" hidden><label>API key <input id="api-key" type="password" autocomplete="off"/></label><button>Use</button></form>
           <h2>Pipelines</h2>
           <ul id="pipeline-list"></ul>
@@ -77,11 +78,11 @@ public static class StudioPage
             const definitions = await fetch(api + "/workflow-definitions?PageSize=1000", { headers: headers() });
             if (!definitions.ok) { status.textContent = "The API answered " + definitions.status + (definitions.status === 401 ? ": enter the API key." : "."); return; }
             for (const d of (await definitions.json()).items)
-              item(document.getElementById("pipeline-list"), "?definition=" + encodeURIComponent(d.definitionId), d.name, d.description, { definitionId: d.definitionId });
+              item(document.getElementById("pipeline-list"), "studio?definition=" + encodeURIComponent(d.definitionId), d.name, d.description, { definitionId: d.definitionId });
             const runs = await fetch(api + "/workflow-instances", { method: "POST", headers: headers(), body: JSON.stringify({ page: 0, pageSize: 50 }) });
             if (runs.ok)
               for (const r of (await runs.json()).items)
-                item(document.getElementById("run-list"), "?instance=" + encodeURIComponent(r.id), r.name + " " + r.id.substring(0, 8), r.subStatus + " " + r.createdAt, { instanceId: r.id, subStatus: r.subStatus });
+                item(document.getElementById("run-list"), "studio?instance=" + encodeURIComponent(r.id), r.name + " " + r.id.substring(0, 8), r.subStatus + " " + r.createdAt, { instanceId: r.id, subStatus: r.subStatus });
           }
 
           function mount(tag, attribute, value) {

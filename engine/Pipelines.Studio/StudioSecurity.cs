@@ -14,6 +14,13 @@ public static class StudioSecurity
 {
     public const string ApiPrefix = "/elsa/api";
 
+    /// <summary>
+    /// Paths that answer with data and so need the key when one is set: Elsa's API, the service's API, the metrics and
+    /// the status page's panel. Pages that only load them (Studio's, the status page's shell, the API reference), the
+    /// OpenAPI document and the health check stay open: a browser cannot send the key on navigation, and they show no data.
+    /// </summary>
+    public static readonly IReadOnlyList<string> KeyProtectedPrefixes = [ApiPrefix, "/api/v1", "/metrics", "/status/panel"];
+
     /// <summary>Refuses to start a server that would expose pipelines on the network without a key.</summary>
     public static void CheckBinding(StudioOptions options)
     {
@@ -46,7 +53,7 @@ public static class StudioSecurity
         var origin = request.Headers.Origin.ToString();
         if (origin.Length > 0 && !IsSameOrigin(origin, request) && !options.AllowedOrigins.Contains(origin, StringComparer.OrdinalIgnoreCase))
             return StatusCodes.Status403Forbidden;
-        if (!request.Path.StartsWithSegments(ApiPrefix) || string.IsNullOrEmpty(options.ApiKey)) return null;
+        if (string.IsNullOrEmpty(options.ApiKey) || !NeedsKey(request.Path)) return null;
         if (HttpMethods.IsOptions(request.Method)) return null;
         var header = request.Headers.Authorization.ToString();
         const string scheme = "ApiKey ";
@@ -54,6 +61,13 @@ public static class StudioSecurity
         var given = Encoding.UTF8.GetBytes(header[scheme.Length..].Trim());
         var expected = Encoding.UTF8.GetBytes(options.ApiKey);
         return CryptographicOperations.FixedTimeEquals(given, expected) ? null : StatusCodes.Status401Unauthorized;
+    }
+
+    public static bool NeedsKey(PathString path)
+    {
+        foreach (var prefix in KeyProtectedPrefixes)
+            if (path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase)) return true;
+        return false;
     }
 
     private static bool IsSameOrigin(string origin, HttpRequest request) =>

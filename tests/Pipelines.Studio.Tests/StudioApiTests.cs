@@ -209,4 +209,48 @@ public sealed class StudioApiTests : IAsyncLifetime
         Assert.DoesNotContain(Key, html);
         await app.StopAsync();
     }
+
+    [Fact]
+    public async Task With_a_key_the_endpoints_a_host_adds_under_the_service_api_and_the_metrics_need_it_too()
+    {
+        await using var app = StudioServer.Build(Options(Key), endpoints: host =>
+        {
+            host.MapGet("/api/v1/ping", () => "pong");
+            host.MapGet("/metrics", () => "up 1");
+            host.MapGet("/healthz", () => "ok");
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        using var client = new HttpClient { BaseAddress = new Uri(address) };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/v1/ping")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/API/V1/ping")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/metrics")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("ApiKey", Key);
+        Assert.Equal("pong", await client.GetStringAsync("/api/v1/ping"));
+        Assert.Equal("up 1", await client.GetStringAsync("/metrics"));
+        await app.StopAsync();
+    }
+
+    [Fact]
+    public async Task The_root_leads_to_studio_unless_the_host_maps_a_home_page_and_services_added_by_the_host_are_injected()
+    {
+        using (var plain = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(_address) })
+        {
+            var response = await plain.GetAsync("/");
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+            Assert.Equal(StudioServer.StudioPath, response.Headers.Location!.OriginalString);
+            Assert.Contains("elsa-workflow-definition-editor", await plain.GetStringAsync(StudioServer.StudioPath));
+        }
+
+        await using var app = StudioServer.Build(Options(), services: s => s.AddSingleton(new HomeText("the host's home")),
+            endpoints: host => host.MapGet("/", (HomeText home) => home.Text));
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        using var client = new HttpClient();
+        Assert.Equal("the host's home", await client.GetStringAsync(address + "/"));
+        await app.StopAsync();
+    }
+
+    private sealed record HomeText(string Text);
 }

@@ -72,6 +72,26 @@ public sealed partial class ModelRegistry(PipelineStore store, RegistryActor act
         return PointAlias(connection, name, previous, alias, "rollback", reason);
     });
 
+    /// <summary>
+    /// Retires a version by hand: it stops being a challenger, and its stage becomes retired. A champion is never
+    /// retired this way (promote another version first); retiring a retired version changes nothing.
+    /// </summary>
+    public ModelVersion Retire(string name, int version, string reason) => store.InTransaction(connection =>
+    {
+        var target = Load(connection, name, version) ?? throw new ArgumentException($"model '{name}' has no version {version}");
+        if (AliasVersion(connection, name, Champion) == version)
+            throw new InvalidOperationException($"model '{name}' version {version} is the champion; promote another version before retiring it");
+        if (AliasVersion(connection, name, Challenger) == version)
+        {
+            connection.Execute("DELETE FROM model_aliases WHERE name = ? AND alias = ?", name, Challenger);
+            Audit(connection, name, version, "unalias", target.Stage, target.Stage, Challenger, null, reason);
+        }
+        if (target.Stage == Stages.Retired) return Load(connection, name, version)!;
+        SetStage(connection, name, version, Stages.Retired);
+        Audit(connection, name, version, "retire", target.Stage, Stages.Retired, null, null, reason);
+        return Load(connection, name, version)!;
+    });
+
     public IReadOnlyList<ModelVersion> Versions(string name) => store.Read(connection =>
         connection.Rows("SELECT version FROM model_versions WHERE name = ? ORDER BY version", row => (int)row.Integer("version"), name)
             .Select(version => Load(connection, name, version)!).ToList());

@@ -15,4 +15,7 @@ public sealed record RegistryActor(string Actor, string? RunId, string? StepId, 
         : $"/pipelines/{Pipeline ?? "-"}/runs/{RunId}/steps/{StepId}";
 
     public static RegistryActor Person(string? gitCommit = null) => new(Environment.UserName, null, null, gitCommit);
+
+    /// <summary>A caller of the service's API, named by where the request came from.</summary>
+    public static RegistryActor Api(string caller) => new($"api {caller}", null, null, null);
 }

@@ -130,6 +130,7 @@ public sealed class TickInferenceLoop
     /// <summary>Runs the loop to its end (see the class remarks) and returns its figures once everything is stored.</summary>
     public TickLoopResult Run(CancellationToken cancellationToken)
     {
+        using var metrics = TickMetrics.Track(_source.Name, Model.Name, _latency, () => Volatile.Read(ref _ticks));
         var hot = new Thread(() => HotLoop(cancellationToken)) { IsBackground = true, Name = "tick-inference" };
         var writer = new Thread(WriterLoop) { IsBackground = true, Name = "tick-decision-writer" };
         var explainer = _explanationRing is null ? null : new Thread(ExplainerLoop) { IsBackground = true, Name = "tick-explainer" };

@@ -159,7 +159,7 @@ async function main() {
     });
 
     log('opening the designer for ' + config.definitionId);
-    await page.goto(config.baseUrl + '/?definition=' + encodeURIComponent(config.definitionId));
+    await page.goto(config.baseUrl + '/studio?definition=' + encodeURIComponent(config.definitionId));
     await page.waitForSelector('#pipeline-list li');
     report.pipelines = await page.$$eval('#pipeline-list li', items => items.map(i => ({ id: i.dataset.definitionId, name: i.querySelector('a').textContent })));
     await page.waitForSelector('.x6-node', { timeout: bootTimeout });
@@ -191,7 +191,7 @@ async function main() {
     await screenshot(page, `designer-${config.definitionId}-edited.png`);
 
     log('opening the instance viewer for run ' + config.runId);
-    await page.goto(config.baseUrl + '/?instance=' + encodeURIComponent(config.runId));
+    await page.goto(config.baseUrl + '/studio?instance=' + encodeURIComponent(config.runId));
     await page.waitForSelector('.x6-node', { timeout: bootTimeout });
     report.instance = await settled(page, instanceBadges, 'the instance badges', stepTimeout);
     report.journalCompleted = await settled(page, journalCompleted, 'the instance journal', stepTimeout);

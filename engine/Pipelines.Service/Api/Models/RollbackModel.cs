@@ -1,0 +1,19 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Pipelines.Service.Api.Models;
+
+/// <summary><c>POST /api/v1/models/{name}/rollback</c>: points an alias back at the version it named before its last promotion.</summary>
+internal static class RollbackModel
+{
+    public static RouteHandlerBuilder Map(IEndpointRouteBuilder models, ServiceApiContext context) =>
+        models.MapPost("/{name}/rollback", (string name, RegistryChangeRequest? request, HttpContext http) =>
+                RegistryChange.Apply(context, http, name, request, "rollback", versionRequired: false, (registry, body, alias) =>
+                {
+                    if (body.Version is { } expected && registry.Find(name, alias) is { } current && current.Version != expected)
+                        throw new InvalidOperationException($"model '{name}' {alias} is version {current.Version}, not {expected}; nothing was rolled back");
+                    return registry.Rollback(name, alias, body.Reason!);
+                }))
+            .WithName("RollbackModel").WithSummary("Roll an alias (champion by default) back to the version it named before its last promotion.");
+}

@@ -1,0 +1,38 @@
+using Pipelines.Engine.Storage;
+using Pipelines.Service.Scheduling;
+using Pipelines.Studio;
+
+namespace Pipelines.Service.Api;
+
+/// <summary>What the read API, the metrics and the status page need from the host.</summary>
+public sealed class ServiceApiOptions
+{
+    /// <summary>How requests reach the store: the service lends its open store (<see cref="StoreAccess.Shared"/>).</summary>
+    public required StoreAccess Store { get; init; }
+
+    /// <summary>The registry's retention limit (<c>registry.max_versions</c> in ml.yaml), applied by every registry it opens.</summary>
+    public int RegistryMaxVersions { get; init; } = 20;
+
+    /// <summary>The scheduler's view when the host has one; a <see cref="ITriggerSchedule"/> registered in DI is preferred.</summary>
+    public ITriggerSchedule? Schedule { get; init; }
+
+    /// <summary>The clock that "the last N days" is counted back from.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// Whether the server asks for an API key: the status page then renders no data on navigation (a browser sends no
+    /// key) and fetches its panel with the key the user types.
+    /// </summary>
+    public bool KeyRequired { get; init; }
+
+    /// <summary>The options for a server built from <paramref name="studio"/>, reading the store through <paramref name="store"/>.</summary>
+    public static ServiceApiOptions For(StudioOptions studio, StoreAccess store, int registryMaxVersions) => new()
+    {
+        Store = store,
+        RegistryMaxVersions = registryMaxVersions,
+        KeyRequired = !string.IsNullOrEmpty(studio.ApiKey),
+    };
+
+    /// <summary>How often the event stream looks for new events.</summary>
+    public TimeSpan EventStreamPollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+}
