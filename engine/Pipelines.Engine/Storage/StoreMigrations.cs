@@ -217,5 +217,25 @@ public static class StoreMigrations
             );
             CREATE INDEX events_by_type ON events (type);
             """),
+        new(9, "notification deliveries: one per event and sink, and how far the notifier has read the events", """
+            CREATE TABLE notification_deliveries (
+                event_seq        BIGINT NOT NULL,
+                event_id         VARCHAR NOT NULL,
+                event_type       VARCHAR NOT NULL,
+                sink             VARCHAR NOT NULL,
+                status           VARCHAR NOT NULL,
+                attempts         INTEGER NOT NULL,
+                created_at       TIMESTAMP NOT NULL,
+                next_attempt_at  TIMESTAMP,
+                last_error       VARCHAR,
+                delivered_at     TIMESTAMP,
+                PRIMARY KEY (event_seq, sink)
+            );
+            CREATE TABLE notification_cursor (
+                subscriber     VARCHAR PRIMARY KEY,
+                last_sequence  BIGINT NOT NULL,
+                updated_at     TIMESTAMP NOT NULL
+            );
+            """),
     ];
 }
