@@ -60,13 +60,15 @@ public sealed class NotificationDispatcher : IAsyncDisposable
     private DateTime Now => _time.GetUtcNow().UtcDateTime;
 
     /// <summary>
-    /// Starts the loops in the background and returns. Deliveries still pending for a sink that ml.yaml no longer
-    /// lists are marked failed first, saying so.
+    /// Starts the loops in the background and returns. Before that, deliveries still pending for a sink that ml.yaml
+    /// no longer lists are marked failed, saying so, and the new events are read: on a store that never had a notifier,
+    /// notifications start with the events published after this call.
     /// </summary>
     public Task StartAsync(CancellationToken cancellation)
     {
         if (_running is not null) throw new InvalidOperationException("the notification dispatcher is already running");
         FailAbandoned();
+        Intake();
         _stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var token = _stopping.Token;
         _running = Task.WhenAll([Task.Run(() => IntakeLoopAsync(token)), .. _sinks.Select(sink => Task.Run(() => SinkLoopAsync(sink, token)))]);
