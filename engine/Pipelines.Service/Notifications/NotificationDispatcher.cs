@@ -33,7 +33,7 @@ public sealed class NotificationDispatcher : IAsyncDisposable
     private readonly RetrySchedule _retries;
     private readonly ResiliencePipeline _timeout;
     private readonly Dictionary<string, SemaphoreSlim> _wake;
-    private readonly Random _jitter = new();
+    private readonly Random _jitter = Random.Shared; // sinks draw from it concurrently
     private CancellationTokenSource? _stopping;
     private Task? _running;
 
