@@ -40,6 +40,7 @@ public static class PipelinesCli
             ExportElsaCommand.Create(ContextFor),
             ImportElsaCommand.Create(ContextFor),
             ServeCommand.Create(ContextFor),
+            NotificationsCommand.Create(ContextFor),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

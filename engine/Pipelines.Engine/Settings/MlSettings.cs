@@ -22,6 +22,9 @@ public sealed record MlSettings
     [Input("Drift thresholds drift/check uses for every threshold a step does not set.")]
     public DriftSettings Drift { get; init; } = new();
 
+    [Input("Where events are delivered: webhooks (CloudEvents, HMAC-signed) and Telegram chats, each with the event types it receives.")]
+    public List<NotifySink> Notify { get; init; } = [];
+
     /// <summary>What steps may read of these settings.</summary>
     public WorkspaceSettings ForSteps() => new() { Drift = Drift };
 }

@@ -36,6 +36,7 @@ public sealed class Workspace
         var binder = new ValueBinder(new SettingsResolver(Path.GetDirectoryName(Path.GetFullPath(file))!));
         var settings = (MlSettings)binder.BindObject(mapping, ValueType.Of(typeof(MlSettings)), mapping.Location, diagnostics);
         if (diagnostics.Count == 0) CheckDrift(settings.Drift, mapping, diagnostics);
+        if (diagnostics.Count == 0) NotifyCheck.Check(settings.Notify, mapping, diagnostics);
         if (diagnostics.Count > 0) throw new PipelineValidationException(diagnostics);
         return settings;
     }

@@ -242,5 +242,20 @@ public static class StoreMigrations
                 updated_at     TIMESTAMP NOT NULL
             );
             """),
+        new(9, "notification deliveries: one per event and sink (the notifier keeps its cursor in subscription_cursors)", """
+            CREATE TABLE notification_deliveries (
+                event_seq        BIGINT NOT NULL,
+                event_id         VARCHAR NOT NULL,
+                event_type       VARCHAR NOT NULL,
+                sink             VARCHAR NOT NULL,
+                status           VARCHAR NOT NULL,
+                attempts         INTEGER NOT NULL,
+                created_at       TIMESTAMP NOT NULL,
+                next_attempt_at  TIMESTAMP,
+                last_error       VARCHAR,
+                delivered_at     TIMESTAMP,
+                PRIMARY KEY (event_seq, sink)
+            );
+            """),
     ];
 }

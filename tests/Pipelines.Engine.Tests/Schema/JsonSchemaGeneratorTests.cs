@@ -144,9 +144,13 @@ public class JsonSchemaGeneratorTests
     {
         Assert.False(Settings.GetProperty("additionalProperties").GetBoolean());
         var sections = Settings.GetProperty("properties");
-        Assert.Equal(["store", "engine", "registry", "logging", "drift"], Keys(sections));
-        foreach (var section in sections.EnumerateObject())
+        Assert.Equal(["store", "engine", "registry", "logging", "drift", "notify"], Keys(sections));
+        foreach (var section in sections.EnumerateObject().Where(s => s.Name != "notify"))
             Assert.False(section.Value.GetProperty("additionalProperties").GetBoolean());
+        // notify: is a list of sinks, each closed to unknown keys like a section.
+        var sink = sections.GetProperty("notify").GetProperty("anyOf")[0].GetProperty("items");
+        Assert.False(sink.GetProperty("additionalProperties").GetBoolean());
+        Assert.Equal(["events"], sink.GetProperty("required").EnumerateArray().Select(e => e.GetString()));
         // Defaults from the settings records: .pipelines, 30 seconds, one hour, Information, JSON file on.
         Assert.Equal(".pipelines", sections.GetProperty("store").GetProperty("properties").GetProperty("path").GetProperty("default").GetString());
         Assert.Equal("30s", sections.GetProperty("store").GetProperty("properties").GetProperty("lock_timeout").GetProperty("default").GetString());
