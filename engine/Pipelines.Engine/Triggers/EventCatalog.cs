@@ -28,7 +28,11 @@ public static class EventCatalog
         new("model.rolled_back", "registry/rollback", [ModelFilter], ModelFields),
         new("model.retired", "the registry, when a version leaves it", [ModelFilter], ModelFields),
         new("shadow.decided", "shadow/decide", [ModelFilter], [.. ModelFields, "decision"]),
-        new("performance.degraded", "monitor/performance", [ModelFilter], [.. ModelFields, "metric", "value", "threshold"]),
+        new("performance.checked", "monitor/performance, every run", [ModelFilter],
+            [.. ModelFields, "window", "from", "until", "n", "pending", "unmatched", "enough_rows", "degraded", "task", "accuracy", "log_loss", "mae", "rmse",
+             "win_rate", "win_rate_lower", "win_rate_upper", "calibration_error", "long_share", "short_share", "up_share", "directional_bias",
+             "sharpe", "periods_per_year"]),
+        new("performance.degraded", "monitor/performance, once per breached threshold", [ModelFilter], [.. ModelFields, "metric", "value", "threshold"]),
         new("trigger.skipped", "the dispatcher, when a concurrency policy refuses a firing", [PipelineFilter],
             [.. RunFields, "reason", "trigger_kind"]),
     ];
