@@ -27,4 +27,18 @@ public interface IModelRegistry
     IReadOnlyList<string> Models();
 
     IReadOnlyList<ModelTransition> Transitions(string name);
+
+    /// <summary>
+    /// The steps that made <paramref name="version"/>'s model file and every table upstream of it, nearest first: where
+    /// a monitor finds the model's target and the label definition its training table was made with.
+    /// </summary>
+    IReadOnlyList<LineageStep> Lineage(string name, int version);
+
+    /// <summary>
+    /// Applies <paramref name="policy"/> at <paramref name="now"/>: deletes shadow predictions and decisions past their
+    /// age, and archives the model files of versions retired longer than the policy allows (moved out of the
+    /// content-addressed store into the archive directory beside a manifest), each with an audit row. Versions an alias
+    /// names are never touched. With <paramref name="dryRun"/> nothing changes and the report lists what would go.
+    /// </summary>
+    RetentionReport ApplyRetention(RetentionSettings policy, DateTime now, bool dryRun, string reason);
 }

@@ -8,4 +8,10 @@ public sealed record WorkspaceSettings
 {
     /// <summary>The <c>drift:</c> section.</summary>
     public DriftSettings Drift { get; init; } = new();
+
+    /// <summary>The <c>monitor:</c> section: thresholds of realised performance.</summary>
+    public MonitorSettings Monitor { get; init; } = new();
+
+    /// <summary>The <c>retention:</c> section: what the store keeps, and for how long.</summary>
+    public RetentionSettings Retention { get; init; } = new();
 }

@@ -25,6 +25,12 @@ public sealed record MlSettings
     [Input("Where events are delivered: webhooks (CloudEvents, HMAC-signed) and Telegram chats, each with the event types it receives.")]
     public List<NotifySink> Notify { get; init; } = [];
 
+    [Input("Thresholds of realised performance monitor/performance uses for every threshold a step does not set.")]
+    public MonitorSettings Monitor { get; init; } = new();
+
+    [Input("What the store keeps and for how long: registry versions, shadow predictions, decisions, retired models' files (applied by registry/retention).")]
+    public RetentionSettings Retention { get; init; } = new();
+
     /// <summary>What steps may read of these settings.</summary>
-    public WorkspaceSettings ForSteps() => new() { Drift = Drift };
+    public WorkspaceSettings ForSteps() => new() { Drift = Drift, Monitor = Monitor, Retention = Retention with { MaxVersions = Registry.MaxVersions } };
 }

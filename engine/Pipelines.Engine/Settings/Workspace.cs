@@ -35,10 +35,35 @@ public sealed class Workspace
         var diagnostics = new List<Diagnostic>();
         var binder = new ValueBinder(new SettingsResolver(Path.GetDirectoryName(Path.GetFullPath(file))!));
         var settings = (MlSettings)binder.BindObject(mapping, ValueType.Of(typeof(MlSettings)), mapping.Location, diagnostics);
-        if (diagnostics.Count == 0) CheckDrift(settings.Drift, mapping, diagnostics);
-        if (diagnostics.Count == 0) NotifyCheck.Check(settings.Notify, mapping, diagnostics);
+        if (diagnostics.Count == 0)
+        {
+            CheckDrift(settings.Drift, mapping, diagnostics);
+            Check("monitor", settings.Monitor.Problems(), mapping, diagnostics);
+            Check("retention", settings.Retention.Problems(), mapping, diagnostics);
+            NotifyCheck.Check(settings.Notify, mapping, diagnostics);
+        }
         if (diagnostics.Count > 0) throw new PipelineValidationException(diagnostics);
-        return settings;
+        return FoldMaxVersions(settings, mapping);
+    }
+
+    /// <summary>
+    /// One retention policy: <c>retention.max_versions</c> is where the version limit lives now, and an older file's
+    /// <c>registry.max_versions</c> still counts. Both at once would be two answers to one question, so that is an error.
+    /// </summary>
+    private static MlSettings FoldMaxVersions(MlSettings settings, YamlMapping root)
+    {
+        if (settings.Retention.MaxVersions is not { } maxVersions) return settings;
+        if ((root.Get("registry") as YamlMapping)?.Get("max_versions") is { } old)
+            throw new PipelineValidationException(new Diagnostic(old.Location, DiagnosticCodes.InvalidValue,
+                "registry.max_versions and retention.max_versions both set the version limit; keep retention.max_versions"));
+        return settings with { Registry = settings.Registry with { MaxVersions = maxVersions } };
+    }
+
+    private static void Check(string section, IReadOnlyList<(string Key, string Problem)> problems, YamlMapping root, List<Diagnostic> diagnostics)
+    {
+        var mapping = root.Get(section) as YamlMapping;
+        foreach (var (key, problem) in problems)
+            diagnostics.Add(new Diagnostic(mapping?.Get(key)?.Location ?? mapping?.Location ?? root.Location, DiagnosticCodes.InvalidValue, $"{section}.{key}: {problem}"));
     }
 
     /// <summary>Values of the right type can still be unusable together (PSI thresholds out of order); each is reported where it is written.</summary>

@@ -37,7 +37,11 @@ public static class EventCatalog
             [.. ModelFields, "reason"]),
         new("shadow.decided", "shadow/compare", [ModelFilter],
             [.. ModelFields, "decision", "champion_version", "challenger_version", "scored", "champion_loss", "challenger_loss", "lower_bound", "p_value"]),
-        new("performance.degraded", "monitor/performance", [ModelFilter], [.. ModelFields, "metric", "value", "threshold"]),
+        new("performance.checked", "monitor/performance, every run", [ModelFilter],
+            [.. ModelFields, "window", "from", "until", "n", "pending", "unmatched", "enough_rows", "degraded", "task", "accuracy", "log_loss", "mae", "rmse",
+             "win_rate", "win_rate_lower", "win_rate_upper", "calibration_error", "long_share", "short_share", "up_share", "directional_bias",
+             "sharpe", "periods_per_year"]),
+        new("performance.degraded", "monitor/performance, once per breached threshold", [ModelFilter], [.. ModelFields, "metric", "value", "threshold"]),
         new("trigger.skipped", "the dispatcher, when a concurrency policy refuses a firing", [PipelineFilter],
             [.. RunFields, "reason", "trigger_kind"]),
     ];

@@ -60,6 +60,12 @@ public sealed class MemoryModelRegistry : IModelRegistry
 
     public IReadOnlyList<ModelTransition> Transitions(string name) => _transitions.Where(t => t.Name == name).ToList();
 
+    /// <summary>An in-memory registry records no steps, so no version has a lineage here.</summary>
+    public IReadOnlyList<LineageStep> Lineage(string name, int version) => [];
+
+    public RetentionReport ApplyRetention(RetentionSettings policy, DateTime now, bool dryRun, string reason) =>
+        throw new InvalidOperationException("this in-memory registry keeps no shadow rows, decisions or files to retain");
+
     private void Audit(string name, int version, string action, string? from, string? to, string? alias, string reason) =>
         _transitions.Add(new ModelTransition(name, version, action, from, to, alias, reason, "run-test", action, null, "test", DateTime.UtcNow));
 

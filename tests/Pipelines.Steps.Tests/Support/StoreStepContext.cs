@@ -35,7 +35,7 @@ public sealed class StoreStepContext : IStepContext, IDisposable
     public IDriftLog Drift { get; }
     public IDecisionLog Decisions { get; }
     public IEventLog Events { get; }
-    public WorkspaceSettings Settings { get; } = new();
+    public WorkspaceSettings Settings { get; set; } = new();
     public IShadowLog Shadow => throw new InvalidOperationException("this test context has no shadow log");
 
     /// <summary>Rendered log messages so far.</summary>
