@@ -164,7 +164,7 @@ public sealed partial class PipelineParser
         if (OptionalScalar(mapping, "continue-on-error") is { } coe && !coe.TryGetBoolean(out continueOnError))
             Report(coe, DiagnosticCodes.WrongType, "'continue-on-error' is true or false", coe.Value);
 
-        if (with is not null) CheckTemplates(with);
+        var inputTemplates = TemplateTable.ParseAll(with, (scalar, e) => ReportSyntax(scalar, e));
 
         if (id is null || uses is null) return null;
         return new StepDefinition
@@ -176,6 +176,7 @@ public sealed partial class PipelineParser
             With = with,
             Needs = needs,
             If = condition,
+            InputTemplates = inputTemplates,
             Timeout = timeout,
             Retry = retry,
             ContinueOnError = continueOnError,
@@ -213,34 +214,21 @@ public sealed partial class PipelineParser
         return null;
     }
 
-    private void CheckTemplates(YamlNode node)
-    {
-        switch (node)
-        {
-            case YamlScalar scalar when Template.ContainsExpression(scalar.Value):
-                ParseTemplate(scalar, scalar.Value);
-                break;
-            case YamlSequence sequence:
-                foreach (var item in sequence.Items) CheckTemplates(item);
-                break;
-            case YamlMapping mapping:
-                foreach (var (_, value) in mapping.Entries) CheckTemplates(value);
-                break;
-        }
-    }
-
     private Template? ParseTemplate(YamlScalar node, string text)
     {
         try
         {
-            return Template.Parse(text);
+            return Template.Parse(node, text);
         }
         catch (ExpressionSyntaxException e)
         {
-            Report(ExpressionLocation.At(node, e.Offset), DiagnosticCodes.Expression, e.Message, node.Value);
+            ReportSyntax(node, e);
             return null;
         }
     }
+
+    private void ReportSyntax(YamlScalar node, ExpressionSyntaxException e) =>
+        Report(ExpressionLocation.At(node, e.Offset), DiagnosticCodes.Expression, e.Message, node.Value);
 
     private void CheckKeys(YamlMapping mapping, string[] allowed, string what)
     {
