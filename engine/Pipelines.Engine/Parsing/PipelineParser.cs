@@ -148,9 +148,8 @@ public sealed partial class PipelineParser
         Template? condition = null;
         if (OptionalScalar(mapping, "if") is { } ifNode)
         {
-            // Like CI systems, a bare condition without ${{ }} is read as one expression.
-            var text = Template.ContainsExpression(ifNode.Value) ? ifNode.Value : "${{ " + ifNode.Value + " }}";
-            condition = ParseTemplate(ifNode, text);
+            try { condition = Template.ParseCondition(ifNode); }
+            catch (ExpressionSyntaxException e) { ReportSyntax(ifNode, e); }
         }
 
         TimeSpan? timeout = null;
@@ -212,19 +211,6 @@ public sealed partial class PipelineParser
         if (DurationText.TryParse(node.Value, out var value) && value > TimeSpan.Zero) return value;
         Report(node, DiagnosticCodes.InvalidValue, $"'{key}' is a duration such as 30s, 5m, 1h30m", node.Value);
         return null;
-    }
-
-    private Template? ParseTemplate(YamlScalar node, string text)
-    {
-        try
-        {
-            return Template.Parse(node, text);
-        }
-        catch (ExpressionSyntaxException e)
-        {
-            ReportSyntax(node, e);
-            return null;
-        }
     }
 
     private void ReportSyntax(YamlScalar node, ExpressionSyntaxException e) =>

@@ -166,7 +166,8 @@ public static class PipelineCompiler
         }
         catch (ExpressionEvaluationException e)
         {
-            diagnostics.Add(new Diagnostic(ExpressionLocation.At(ifNode, e.Offset), DiagnosticCodes.UnknownReference, e.Message, ifNode.Value));
+            var location = step.If!.Source is null ? ExpressionLocation.At(ifNode, e.Offset) : step.If.LocationOf(e.Offset);
+            diagnostics.Add(new Diagnostic(location, DiagnosticCodes.UnknownReference, e.Message, ifNode.Value));
         }
     }
 }

@@ -221,4 +221,50 @@ public sealed class ParsedOnceTests : IDisposable
         Assert.Equal(DiagnosticCodes.UnknownReference, diagnostic.Code);
         Assert.Contains("got text 'not set' and number 1", diagnostic.Message);
     }
+
+    private static string WithCondition(string condition) => $$"""
+        name: bare
+        steps:
+          - id: a
+            uses: test/emit
+            with:
+              text: plain
+          - id: b
+            uses: test/emit
+            if: {{condition}}
+            with:
+              text: hi
+
+        """;
+
+    [Fact]
+    public void A_bare_condition_is_located_at_the_text_as_written()
+    {
+        // Line 9 is "    if: steps.a.outputs.nope == 'x'": 'steps' starts in column 9.
+        var error = Assert.Throws<PipelineValidationException>(() => _harness.Compile(WithCondition("steps.a.outputs.nope == 'x'")));
+
+        var diagnostic = Assert.Single(error.Diagnostics);
+        Assert.Contains("has no output 'nope'", diagnostic.Message);
+        Assert.Equal((9, 9), (diagnostic.Location.Line, diagnostic.Location.Column));
+    }
+
+    [Fact]
+    public void A_syntax_error_in_a_bare_condition_points_at_the_offending_character()
+    {
+        // Line 9 is "    if: steps.a.outputs.text == 'x": the quote left open is column 33.
+        var error = Assert.Throws<PipelineValidationException>(() => Parse(WithCondition("steps.a.outputs.text == 'x")));
+
+        var diagnostic = Assert.Single(error.Diagnostics);
+        Assert.Equal(DiagnosticCodes.Expression, diagnostic.Code);
+        Assert.Equal(new SourceLocation("p.yaml", 9, 33), diagnostic.Location);
+    }
+
+    [Fact]
+    public void A_condition_written_with_braces_is_located_as_before()
+    {
+        // Line 9 is "    if: ${{ steps.a.outputs.nope }}": 'steps' starts in column 13.
+        var error = Assert.Throws<PipelineValidationException>(() => _harness.Compile(WithCondition("${{ steps.a.outputs.nope == 'x' }}")));
+
+        Assert.Equal((9, 13), (Assert.Single(error.Diagnostics).Location.Line, error.Diagnostics[0].Location.Column));
+    }
 }
