@@ -31,8 +31,7 @@ public abstract class ReferenceResolver(
             case "env" when path.Count == 2:
                 return environment(path[1]);
             case "secrets" when path.Count == 2:
-                return Secret(path[1], environment(path[1]))
-                    ?? throw Fail(reference, $"secret '{path[1]}' is not set: export it as an environment variable");
+                return Secret(path[1], environment(path[1])) ?? throw new SecretNotSetException(reference.Offset, path[1]);
             case "steps" when path.Count == 4 && path[2] == "outputs":
             {
                 var step = Pipeline.FindStep(path[1])

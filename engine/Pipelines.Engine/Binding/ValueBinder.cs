@@ -14,9 +14,10 @@ namespace Pipelines.Engine.Binding;
 /// Binds YAML values (literals and <c>${{ }}</c> templates) to declared types: the one place that decides
 /// what a step receives, used both to validate a pipeline and to run it. Literals are read strictly by YAML's
 /// core schema (a quoted "5" is text); values coming out of expressions are converted leniently, because
-/// environment variables are always text.
+/// environment variables are always text. Templates come from <paramref name="templates"/>, parsed once with
+/// the pipeline file; a scalar not in it (a settings file, read once) is parsed where it is bound.
 /// </summary>
-public sealed class ValueBinder(IReferenceResolver resolver)
+public sealed class ValueBinder(IReferenceResolver resolver, TemplateTable? templates = null)
 {
     /// <summary>Binds a mapping (a step's <c>with:</c>, a settings section) to an object type.</summary>
     public object BindObject(YamlMapping? mapping, ValueType type, SourceLocation ownerLocation, List<Diagnostic> diagnostics)
@@ -71,8 +72,8 @@ public sealed class ValueBinder(IReferenceResolver resolver)
     /// <summary>Binds one node; returns <see cref="Deferred"/> for a value known only at run time.</summary>
     public object? Bind(YamlNode node, ValueType type)
     {
-        if (node is YamlScalar scalar && Template.ContainsExpression(scalar.Value))
-            return BindEvaluated(Evaluate(scalar), type, scalar);
+        if (node is YamlScalar scalar && (templates?.Find(scalar) ?? ParseUnlisted(scalar)) is { } template)
+            return BindEvaluated(Evaluate(template, scalar), type, scalar);
         return node switch
         {
             YamlScalar s => BindLiteral(s, type),
@@ -82,25 +83,28 @@ public sealed class ValueBinder(IReferenceResolver resolver)
         };
     }
 
-    private object? Evaluate(YamlScalar scalar)
+    private static Template? ParseUnlisted(YamlScalar scalar)
     {
-        Template template;
+        if (!Template.ContainsExpression(scalar.Value)) return null;
         try
         {
-            template = Template.Parse(scalar.Value)!;
+            return Template.Parse(scalar);
         }
         catch (ExpressionSyntaxException e)
         {
             throw new BindingException(ExpressionLocation.At(scalar, e.Offset), DiagnosticCodes.Expression, e.Message, scalar.Value);
         }
+    }
+
+    private object? Evaluate(Template template, YamlScalar scalar)
+    {
         try
         {
             return ExpressionEvaluator.Evaluate(template, resolver.Resolve);
         }
         catch (ExpressionEvaluationException e)
         {
-            var code = e.Message.Contains("not set", StringComparison.Ordinal) ? DiagnosticCodes.SecretNotSet : DiagnosticCodes.UnknownReference;
-            throw new BindingException(ExpressionLocation.At(scalar, e.Offset), code, e.Message, scalar.Value);
+            throw new BindingException(ExpressionLocation.At(scalar, e.Offset), e.Code, e.Message, scalar.Value);
         }
     }
 

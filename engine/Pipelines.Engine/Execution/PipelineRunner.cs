@@ -86,7 +86,7 @@ public sealed class PipelineRunner(PipelineStore store, StepCatalog catalog, ILo
         }
         var resolver = new RunResolver(pipeline.Definition, catalog, pipeline.Parameters, options.Environment, pipeline.WorkspaceRoot,
             id => outputs.GetValueOrDefault(id), redactor, options.Trigger);
-        var execution = new StepExecution(store, pipeline.Definition.Name, runId, gitCommit, pipeline.WorkspaceRoot, new ValueBinder(resolver), resolver, redactor, options, runLog);
+        var execution = new StepExecution(store, pipeline.Definition.Name, runId, gitCommit, pipeline.WorkspaceRoot, new ValueBinder(resolver, pipeline.Definition.Templates), resolver, redactor, options, runLog);
 
         options.Observer?.RunStarted(runId, pipeline);
         foreach (var (id, (status, _)) in restored)

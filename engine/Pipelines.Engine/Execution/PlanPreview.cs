@@ -23,7 +23,7 @@ public static class PlanPreview
         var redactor = new SecretRedactor();
         var resolver = new RunResolver(pipeline.Definition, catalog, pipeline.Parameters, options.Environment, pipeline.WorkspaceRoot,
             id => outputs.GetValueOrDefault(id), redactor, options.Trigger);
-        var binder = new ValueBinder(resolver);
+        var binder = new ValueBinder(resolver, pipeline.Definition.Templates);
         var result = new List<PlanDecision>();
         foreach (var step in pipeline.Steps)
         {

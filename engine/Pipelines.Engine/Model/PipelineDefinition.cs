@@ -1,3 +1,4 @@
+using Pipelines.Engine.Expressions;
 using Pipelines.Engine.Triggers;
 using Pipelines.Engine.Yaml;
 
@@ -26,6 +27,10 @@ public sealed class PipelineDefinition
     public required string SourceText { get; init; }
 
     private Dictionary<string, StepDefinition>? _byId;
+    private TemplateTable? _templates;
+
+    /// <summary>Every step input template, found by the scalar it is written in; binding looks templates up here.</summary>
+    public TemplateTable Templates => _templates ??= new TemplateTable(Steps.SelectMany(s => s.InputTemplates));
 
     public StepDefinition? FindStep(string id)
     {

@@ -148,9 +148,8 @@ public sealed partial class PipelineParser
         Template? condition = null;
         if (OptionalScalar(mapping, "if") is { } ifNode)
         {
-            // Like CI systems, a bare condition without ${{ }} is read as one expression.
-            var text = Template.ContainsExpression(ifNode.Value) ? ifNode.Value : "${{ " + ifNode.Value + " }}";
-            condition = ParseTemplate(ifNode, text);
+            try { condition = Template.ParseCondition(ifNode); }
+            catch (ExpressionSyntaxException e) { ReportSyntax(ifNode, e); }
         }
 
         TimeSpan? timeout = null;
@@ -164,7 +163,7 @@ public sealed partial class PipelineParser
         if (OptionalScalar(mapping, "continue-on-error") is { } coe && !coe.TryGetBoolean(out continueOnError))
             Report(coe, DiagnosticCodes.WrongType, "'continue-on-error' is true or false", coe.Value);
 
-        if (with is not null) CheckTemplates(with);
+        var inputTemplates = TemplateTable.ParseAll(with, (scalar, e) => ReportSyntax(scalar, e));
 
         if (id is null || uses is null) return null;
         return new StepDefinition
@@ -176,6 +175,7 @@ public sealed partial class PipelineParser
             With = with,
             Needs = needs,
             If = condition,
+            InputTemplates = inputTemplates,
             Timeout = timeout,
             Retry = retry,
             ContinueOnError = continueOnError,
@@ -213,34 +213,8 @@ public sealed partial class PipelineParser
         return null;
     }
 
-    private void CheckTemplates(YamlNode node)
-    {
-        switch (node)
-        {
-            case YamlScalar scalar when Template.ContainsExpression(scalar.Value):
-                ParseTemplate(scalar, scalar.Value);
-                break;
-            case YamlSequence sequence:
-                foreach (var item in sequence.Items) CheckTemplates(item);
-                break;
-            case YamlMapping mapping:
-                foreach (var (_, value) in mapping.Entries) CheckTemplates(value);
-                break;
-        }
-    }
-
-    private Template? ParseTemplate(YamlScalar node, string text)
-    {
-        try
-        {
-            return Template.Parse(text);
-        }
-        catch (ExpressionSyntaxException e)
-        {
-            Report(ExpressionLocation.At(node, e.Offset), DiagnosticCodes.Expression, e.Message, node.Value);
-            return null;
-        }
-    }
+    private void ReportSyntax(YamlScalar node, ExpressionSyntaxException e) =>
+        Report(ExpressionLocation.At(node, e.Offset), DiagnosticCodes.Expression, e.Message, node.Value);
 
     private void CheckKeys(YamlMapping mapping, string[] allowed, string what)
     {

@@ -44,7 +44,7 @@ public static class PipelineCompiler
         var order = TopologicalOrder(definition, dependencies, diagnostics);
 
         var resolver = new ValidationResolver(definition, catalog, parameters, environment, workspaceRoot);
-        var binder = new ValueBinder(resolver);
+        var binder = new ValueBinder(resolver, definition.Templates);
         foreach (var step in definition.Steps)
         {
             if (!descriptors.TryGetValue(step.Id, out var descriptor)) continue;
@@ -156,7 +156,7 @@ public static class PipelineCompiler
 
     private static void CheckCondition(StepDefinition step, IReferenceResolver resolver, List<Diagnostic> diagnostics)
     {
-        var ifNode = (YamlScalar)step.Node.Get("if")!;
+        var ifNode = step.If!.Source ?? (YamlScalar)step.Node.Get("if")!;
         try
         {
             var value = ExpressionEvaluator.Evaluate(step.If!, resolver.Resolve);
@@ -166,7 +166,8 @@ public static class PipelineCompiler
         }
         catch (ExpressionEvaluationException e)
         {
-            diagnostics.Add(new Diagnostic(ExpressionLocation.At(ifNode, e.Offset), DiagnosticCodes.UnknownReference, e.Message, ifNode.Value));
+            var location = step.If!.Source is null ? ExpressionLocation.At(ifNode, e.Offset) : step.If.LocationOf(e.Offset);
+            diagnostics.Add(new Diagnostic(location, DiagnosticCodes.UnknownReference, e.Message, ifNode.Value));
         }
     }
 }
