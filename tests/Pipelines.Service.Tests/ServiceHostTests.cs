@@ -42,6 +42,17 @@ public sealed class ServiceHostTests : IAsyncLifetime
                 uses: test/gate
                 with: { key: "{{_gate}}" }
             """);
+        _workspace.Write("pipelines/on-drift.yaml", $$"""
+            name: on-drift
+            on:
+              events:
+                - type: drift.detected
+                  model: toxicity
+            steps:
+              - id: wait
+                uses: test/gate
+                with: { key: "{{_gate}}" }
+            """);
         _workspace.Write("pipelines/broken.yaml", """
             name: broken
             steps:
@@ -81,6 +92,21 @@ public sealed class ServiceHostTests : IAsyncLifetime
 
         await _service.StopAsync(CancellationToken.None);
         Assert.False(File.Exists(ServiceRecord.PathIn(_workspace.StoreRoot)));
+    }
+
+    [Fact]
+    public async Task An_event_published_while_the_service_runs_starts_the_subscribed_pipeline_once()
+    {
+        var drift = _service.Store.PublishEvent(new Pipelines.Engine.Events.EventDraft(
+            "drift.detected", "/pipelines/check/runs/r1/steps/drift", Model: "toxicity", PayloadJson: """{"severity":"HIGH"}"""));
+        _service.Events.Nudge();
+        await WaitUntil(() => _service.Store.ListRuns(10, "on-drift") is [{ Status: Pipelines.Engine.Storage.RunStatus.Succeeded }]);
+
+        var run = (await _http.GetFromJsonAsync<RunList>("runs?pipeline=on-drift", Json))!.Items.Single();
+        Assert.Equal("event", run.Trigger.Kind);
+        Assert.Equal(drift.Id, run.Trigger.EventId);
+        await Task.Delay(600); // two more polls find nothing new
+        Assert.Single(_service.Store.ListRuns(10, "on-drift"));
     }
 
     [Fact]
