@@ -32,7 +32,7 @@ public sealed class ServiceProcessTests : IDisposable
             on:
               schedule:
                 - cron: "*/5 * * * * *"
-            concurrency: forbid
+            concurrency: queue
             steps:
               - id: data
                 uses: ingest/csv
@@ -133,6 +133,12 @@ public sealed class ServiceProcessTests : IDisposable
         Assert.Equal("succeeded", finished.Status);
         Assert.Equal("manual", finished.Trigger.Kind);
         Assert.Equal(["data", "sum"], finished.Steps.Select(s => s.Id).Order());
+
+        // `pipelines run` submits to the service and follows the run to its end, with a local run's closing line and exit code.
+        var ran = CliProcess.Run(_workspace.Root, TimeSpan.FromMinutes(2), "run", "pipelines/tick.yaml");
+        Assert.True(ran.ExitCode == 0, ran.Output + ran.Error);
+        Assert.Contains("by the service at " + record.Url, ran.Output);
+        Assert.Matches(@"run \S+ succeeded: ", ran.Output);
 
         var shown = CliProcess.Run(_workspace.Root, TimeSpan.FromMinutes(1), "show", runId);
         Assert.Equal(0, shown.ExitCode);

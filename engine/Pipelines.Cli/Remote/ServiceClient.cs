@@ -18,7 +18,7 @@ namespace Pipelines.Cli.Remote;
 public sealed class ServiceClient : IDisposable
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(10);
 
     private readonly HttpClient _http;
 

@@ -46,8 +46,13 @@ public sealed class EventDispatcher : IAsyncDisposable
         catch (SemaphoreFullException) { }
     }
 
+    /// <summary>
+    /// Starts polling. A subscriber that never read is placed at the newest event here, before this returns, so an
+    /// event published once the service has started is never taken for the past.
+    /// </summary>
     public void Start()
     {
+        InitialiseCursor();
         _stop = new CancellationTokenSource();
         var token = _stop.Token;
         _loop = Task.Run(async () =>
@@ -80,12 +85,7 @@ public sealed class EventDispatcher : IAsyncDisposable
     {
         lock (_passGate)
         {
-            var cursor = _firings.Cursor(Subscriber);
-            if (cursor is null)
-            {
-                cursor = _store.LastEventSequence();
-                _firings.SaveCursor(Subscriber, cursor.Value);
-            }
+            long? cursor = InitialiseCursor();
             var fired = 0;
             while (true)
             {
@@ -99,6 +99,17 @@ public sealed class EventDispatcher : IAsyncDisposable
                 }
                 _firings.SaveCursor(Subscriber, cursor.Value);
             }
+        }
+    }
+
+    private long InitialiseCursor()
+    {
+        lock (_passGate)
+        {
+            if (_firings.Cursor(Subscriber) is { } cursor) return cursor;
+            var newest = _store.LastEventSequence();
+            _firings.SaveCursor(Subscriber, newest);
+            return newest;
         }
     }
 

@@ -153,6 +153,73 @@ public sealed class DispatcherTests : IAsyncLifetime
         Assert.Empty(_h.Store.ListRuns(10, "narrow"));
     }
 
+    [Fact]
+    public async Task A_run_reads_what_fired_it_through_trigger_fields()
+    {
+        _h.WritePipeline("reader", $$$"""
+            name: reader
+            steps:
+              - id: wait
+                uses: test/gate
+                with: { key: "{{{_gate}}}/${{ trigger.kind }}/${{ trigger.scheduled_time }}" }
+            """);
+        var at = new DateTimeOffset(2026, 1, 5, 10, 0, 0, TimeSpan.Zero);
+        var expectedKey = $"{_gate}/schedule/2026-01-05T10:00:00+00:00";
+        Gates.Release(expectedKey);
+
+        var outcome = _h.Dispatcher.Fire(Firing.ForSchedule("reader", "0 * * * *", at));
+        await _h.Dispatcher.WhenIdleAsync();
+
+        Assert.Equal(RunStatus.Succeeded, Run(outcome.RunId!).Status);
+        Assert.Equal(1, Gates.EnteredCount(expectedKey));
+    }
+
+    [Fact]
+    public async Task Stopping_lets_a_run_finish_within_the_grace_period()
+    {
+        GatedPipeline("allow");
+        var run = _h.Dispatcher.Fire(Firing.Manual("gated", new Dictionary<string, string>()));
+        var stopping = _h.Dispatcher.StopAsync(TimeSpan.FromSeconds(30));
+        _h.Clock.Advance(TimeSpan.FromSeconds(10));
+        Assert.False(stopping.IsCompleted);
+        Assert.Throws<InvalidOperationException>(() => _h.Dispatcher.Fire(Firing.Manual("gated", new Dictionary<string, string>())));
+
+        Gates.Release(_gate);
+        await stopping;
+        Assert.Equal(RunStatus.Succeeded, Run(run.RunId!).Status);
+    }
+
+    [Fact]
+    public async Task Stopping_cancels_a_run_still_going_after_the_grace_period_and_records_it_cancelled()
+    {
+        GatedPipeline("allow");
+        var run = _h.Dispatcher.Fire(Firing.Manual("gated", new Dictionary<string, string>()));
+        await WaitUntil(() => Gates.EnteredCount(_gate) == 1);
+        var stopping = _h.Dispatcher.StopAsync(TimeSpan.FromSeconds(30));
+        await Task.Delay(100);
+        Assert.False(stopping.IsCompleted);
+
+        _h.Clock.Advance(TimeSpan.FromSeconds(31));
+        await stopping.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(RunStatus.Cancelled, Run(run.RunId!).Status);
+    }
+
+    [Fact]
+    public async Task A_queued_firing_whose_run_never_began_starts_after_a_restart()
+    {
+        GatedPipeline("queue");
+        _h.Dispatcher.Fire(Firing.Manual("gated", new Dictionary<string, string>()));
+        var queued = _h.Dispatcher.Fire(Firing.Manual("gated", new Dictionary<string, string>()));
+        Assert.Equal(FiringDecision.Queued, queued.Decision);
+
+        await _h.RestartAsync();
+        Assert.Null(_h.Store.FindRun(queued.RunId!));
+        Gates.Release(_gate);
+        _h.Dispatcher.Recover();
+        await _h.Dispatcher.WhenIdleAsync();
+        Assert.Equal(RunStatus.Succeeded, Run(queued.RunId!).Status);
+    }
+
     private static async Task WaitUntil(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
