@@ -267,4 +267,26 @@ public sealed class ParsedOnceTests : IDisposable
 
         Assert.Equal((9, 13), (Assert.Single(error.Diagnostics).Location.Line, error.Diagnostics[0].Location.Column));
     }
+
+    [Fact]
+    public void A_step_built_without_parsed_templates_parses_its_inputs_once_on_first_use_and_leaves_out_malformed_ones()
+    {
+        var parsed = Parse(TwoSteps).FindStep("b")!;
+        var with = new YamlMapping(parsed.With!.Location,
+        [
+            new(new YamlScalar(parsed.With.Location, "good", false), new YamlScalar(parsed.With.Location, "${{ steps.a.outputs.text }}", true)),
+            new(new YamlScalar(parsed.With.Location, "bad", false), new YamlScalar(parsed.With.Location, "${{ steps.a.outputs.text", true)),
+        ], false);
+        var probe = new StepDefinition
+        {
+            Id = "probe", IdNode = parsed.IdNode, Uses = parsed.Uses, UsesNode = parsed.UsesNode, With = with, Needs = [], If = null,
+            Timeout = null, Retry = null, ContinueOnError = false, Node = parsed.Node,
+        };
+
+        var first = probe.InputTemplates;
+
+        Assert.Same(first, probe.InputTemplates);
+        Assert.Equal("steps.a.outputs.text", Assert.Single(Assert.Single(first).References).ToString());
+        Assert.Equal(["steps.a.outputs.text"], StepReferences.In(probe).Select(r => r.Reference.ToString()));
+    }
 }
