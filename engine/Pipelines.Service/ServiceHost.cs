@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Pipelines.Engine.Storage;
 using Pipelines.Service.Api;
+using Pipelines.Service.Notifications;
 using Pipelines.Service.Scheduling;
 using Pipelines.Studio;
 
@@ -72,6 +73,14 @@ public sealed class ServiceHost : IAsyncDisposable
         var store = PipelineStore.Open(options.StorePath, options.StoreWait);
         try
         {
+            var log = options.Log.ForContext("SourceContext", "service");
+            var pipelines = new WorkspacePipelines(options.WorkspaceRoot, options.PipelinesDirectory, options.Catalog, options.MaxFileBytes, log);
+            var dispatcher = new RunDispatcher(store, pipelines, options.Catalog, options.RunDefaults, options.WorkspaceRoot, options.Clock, log);
+            var scheduler = new TriggerScheduler(pipelines, dispatcher, options.Clock, log);
+            var events = new EventDispatcher(store, pipelines, dispatcher, options.Clock, options.EventPollInterval, log);
+            // A finished run has published its run.* events: look for subscribers now rather than at the next poll.
+            dispatcher.RunEnded += _ => events.Nudge();
+            var shared = StoreAccess.Shared(store);
             var studio = new StudioOptions
             {
                 WorkspaceRoot = options.WorkspaceRoot,
@@ -83,21 +92,36 @@ public sealed class ServiceHost : IAsyncDisposable
                 AllowedOrigins = options.AllowedOrigins,
                 AssetsDirectory = options.AssetsDirectory,
                 MaxFileBytes = options.MaxFileBytes,
-                Store = StoreAccess.Shared(store),
+                Store = shared,
+                StartRun = (name, parameters) => StartFromStudio(pipelines, dispatcher, name, parameters),
             };
-            var app = StudioServer.Build(studio, logging);
-            var log = options.Log.ForContext("SourceContext", "service");
-            var pipelines = new WorkspacePipelines(options.WorkspaceRoot, options.PipelinesDirectory, options.Catalog, options.MaxFileBytes, log);
-            var dispatcher = new RunDispatcher(store, pipelines, options.Catalog, options.RunDefaults, options.WorkspaceRoot, options.Clock, log);
-            var scheduler = new TriggerScheduler(pipelines, dispatcher, options.Clock, log);
-            var events = new EventDispatcher(store, pipelines, dispatcher, options.Clock, options.EventPollInterval, log);
-            // A finished run has published its run.* events: look for subscribers now rather than at the next poll.
-            dispatcher.RunEnded += _ => events.Nudge();
+            var app = StudioServer.Build(studio, logging, services: services =>
+            {
+                services.AddServiceApi();
+                services.AddSingleton<ITriggerSchedule>(scheduler);
+            });
             var api = app.MapGroup(ApiPrefix);
             api.AddEndpointFilter(async (context, next) =>
                 ApiKeyRefusal(context.HttpContext, options.ApiKey) is { } status ? Results.StatusCode(status) : await next(context));
             var host = new ServiceHost(options, store, app, api, pipelines, dispatcher, scheduler, events);
             PipelineAndRunApi.Map(api, host);
+            var apiOptions = ServiceApiOptions.For(studio, shared, options.RegistryMaxVersions);
+            app.MapServiceApi(new ServiceApiOptions
+            {
+                Store = shared, RegistryMaxVersions = apiOptions.RegistryMaxVersions, KeyRequired = apiOptions.KeyRequired, Schedule = scheduler, Time = options.Clock,
+            });
+            if (options.Notify.Count > 0)
+            {
+                var http = new HttpClient();
+                var notifier = new NotificationDispatcher(shared, options.Notify, http, options.Clock,
+                    app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("notifications"));
+                host.Attach(notifier.StartAsync, async _ =>
+                {
+                    await notifier.StopAsync().ConfigureAwait(false);
+                    await notifier.DisposeAsync().ConfigureAwait(false);
+                    http.Dispose();
+                });
+            }
             return host;
         }
         catch
@@ -105,6 +129,17 @@ public sealed class ServiceHost : IAsyncDisposable
             store.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Studio's Run button: a manual firing through the same dispatcher as the API's, refused the same way.</summary>
+    private static string StartFromStudio(WorkspacePipelines pipelines, RunDispatcher dispatcher, string name, IReadOnlyDictionary<string, string> parameters)
+    {
+        var pipeline = pipelines.Find(name) ?? throw new KeyNotFoundException($"no pipeline named '{name}' in pipelines/");
+        if (!pipeline.IsValid) throw new ArgumentException($"pipeline '{name}' does not validate:{Environment.NewLine}{string.Join(Environment.NewLine, pipeline.Errors)}");
+        var outcome = dispatcher.Fire(Firing.Manual(name, parameters));
+        return outcome.Decision == FiringDecision.Skipped
+            ? throw new InvalidOperationException(outcome.Reason ?? "refused by the pipeline's concurrency policy")
+            : outcome.RunId!;
     }
 
     /// <summary>

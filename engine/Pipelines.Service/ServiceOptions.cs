@@ -34,4 +34,10 @@ public sealed class ServiceOptions
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
     public Serilog.ILogger Log { get; init; } = Serilog.Core.Logger.None;
+
+    /// <summary>Where events are delivered (ml.yaml <c>notify:</c>); none starts no notifier.</summary>
+    public IReadOnlyList<Pipelines.Engine.Settings.NotifySink> Notify { get; init; } = [];
+
+    /// <summary>The registry's version limit (ml.yaml), applied by registries the API opens.</summary>
+    public int RegistryMaxVersions { get; init; } = 20;
 }

@@ -37,5 +37,15 @@ public sealed class StudioOptions
     /// </summary>
     public StoreAccess? Store { get; init; }
 
+    /// <summary>
+    /// Starts a manual run of a pipeline (by definition id, the file's name) with the given params and returns its run
+    /// id, when a service runs pipelines; Studio's Run button calls it. It throws what the service refuses with:
+    /// <see cref="KeyNotFoundException"/> (no such pipeline), <see cref="ArgumentException"/> or
+    /// <see cref="Pipelines.Engine.Diagnostics.PipelineValidationException"/> (the pipeline or the params are invalid),
+    /// <see cref="InvalidOperationException"/> (the concurrency policy refused it).
+    /// Null when Studio runs without a service: the button is then refused with 501.
+    /// </summary>
+    public Func<string, IReadOnlyDictionary<string, string>, string>? StartRun { get; init; }
+
     public StoreAccess StoreAccess => Store ?? StoreAccess.PerUse(StorePath, StoreWait);
 }

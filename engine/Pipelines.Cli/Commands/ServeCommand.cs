@@ -44,6 +44,8 @@ public static class ServeCommand
                     RunDefaults = RunCommand.Options(context, parse),
                     GracePeriod = gracePeriod,
                     Log = context.Logger,
+                    Notify = context.Workspace.Settings.Notify,
+                    RegistryMaxVersions = context.Workspace.Settings.Registry.MaxVersions,
                 };
                 await using var service = ServiceHost.Build(options);
                 await service.StartAsync(context.Cancellation);

@@ -30,6 +30,7 @@ internal static class StudioEndpoints
         SaveWorkflowDefinition.Map(api, context);
         ImportWorkflowDefinition.Map(api, context);
         PublishWorkflowDefinition.Map(api, context);
+        ExecuteWorkflowDefinition.Map(api, context);
         RetractWorkflowDefinition.Map(api);
         DeleteWorkflowDefinition.Map(api, context);
         ExportWorkflowDefinition.Map(api, context);
