@@ -34,6 +34,7 @@ public static class PipelinesCli
             SchemaCommand.Create(ContextFor),
             ModelsCommand.Create(ContextFor),
             DriftCommand.Create(ContextFor),
+            EventsCommand.Create(ContextFor),
             ExplainCommand.Create(ContextFor),
             MlCommand.Create(ContextFor),
             BenchCommand.Create(ContextFor),

@@ -50,7 +50,8 @@ public static class CloudEventMapping
     public static CloudEvent FromStructuredJson(ReadOnlyMemory<byte> body) =>
         Formatter.DecodeStructuredModeMessage(body, new ContentType(StructuredContentType), Extensions);
 
-    private static string? SubjectOf(PipelineEvent stored) => (stored.Model, stored.Feature) switch
+    /// <summary>The CloudEvent subject: the model, or model/feature for a finding about one feature.</summary>
+    public static string? SubjectOf(PipelineEvent stored) => (stored.Model, stored.Feature) switch
     {
         (null, null) => null,
         ({ } model, null) => model,

@@ -133,6 +133,18 @@ public sealed class ModelLifecyclePipelineTests : IDisposable
             Assert.True(paired >= 100, $"{paired} paired outcomes");
             Assert.Contains(registry.Transitions("toxicity"), t => t.Action == "promote" && t.Alias == "challenger" && t.Version == 2);
             Assert.Equal(["champion"], champion.Aliases);
+
+            // Every recorded finding is published once, with the run's other events, in the order the run made them.
+            var published = store.Events(new Pipelines.Engine.Events.EventQuery(AfterSequence: 0, Limit: 10_000)).Where(e => e.RunId == runId).ToList();
+            var detected = published.Where(e => e.Type == "drift.detected").ToList();
+            Assert.Equal(
+                events.Select(e => (e.Feature, e.Severity)).Order(),
+                detected.Select(e => (e.Feature!, (string)System.Text.Json.Nodes.JsonNode.Parse(e.PayloadJson)!["severity"]!)).Order());
+            var types = published.Select(e => e.Type).ToList();
+            Assert.Equal("run.started", types[0]);
+            Assert.Equal("run.succeeded", types[^1]);
+            Assert.True(types.IndexOf("drift.detected") < types.IndexOf("shadow.decided"), string.Join(", ", types));
+            Assert.True(types.IndexOf("shadow.decided") < types.LastIndexOf("model.promoted"), string.Join(", ", types));
         }
         var drift = Cli("drift", "--model", "toxicity");
         Assert.Equal(0, drift.ExitCode);

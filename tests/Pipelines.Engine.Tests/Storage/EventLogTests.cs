@@ -61,4 +61,23 @@ public sealed class EventLogTests : IDisposable
         Assert.Equal(stored.Id, decoded.Id);
         Assert.Equal("p", decoded[CloudEventMapping.PipelineAttribute]);
     }
+
+    [Fact]
+    public void An_event_becomes_the_fields_a_triggered_run_reads_with_the_envelope_winning_over_the_payload()
+    {
+        var stored = _h.Store.PublishEvent(new EventDraft("drift.detected", "/pipelines/p/runs/r1/steps/drift", "p", "r1", "drift", "toxicity", "ret_1",
+            """{"severity":"HIGH","value":0.31,"version":3,"flag":true,"none":null,"steps":[1,2],"run_id":"forged"}"""));
+
+        var fields = EventFields.Of(stored);
+
+        Assert.Equal("HIGH", fields["severity"]);
+        Assert.Equal(0.31, fields["value"]);
+        Assert.Equal(3L, fields["version"]);
+        Assert.Equal(true, fields["flag"]);
+        Assert.Null(fields["none"]);
+        Assert.Equal("[1,2]", fields["steps"]);
+        Assert.Equal("r1", fields["run_id"]);
+        Assert.Equal(("toxicity", "ret_1", "p", stored.Id), (fields["model"], fields["feature"], fields["pipeline"], fields["id"]));
+        Assert.Equal(stored.Time, DateTime.Parse((string)fields["time"]!, null, System.Globalization.DateTimeStyles.AdjustToUniversal));
+    }
 }
