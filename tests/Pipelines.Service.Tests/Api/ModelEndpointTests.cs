@@ -92,6 +92,12 @@ public sealed class ModelEndpointTests : IAsyncLifetime
         var (noVersion, missingVersion) = await Post("/api/v1/models/toxicity/promote", new { reason = "why not" });
         Assert.Equal(HttpStatusCode.BadRequest, noVersion);
         Assert.NotNull(missingVersion["errors"]!["version"]);
+        var (wrongType, typed) = await Post("/api/v1/models/toxicity/promote", new { version = "three", reason = "r" });
+        Assert.Equal(HttpStatusCode.BadRequest, wrongType);
+        Assert.NotNull(typed["errors"]!["version"]);
+        var (badAlias, aliasProblem) = await Post("/api/v1/models/toxicity/promote", new { version = 3, reason = "r", alias = "Not An Alias" });
+        Assert.Equal(HttpStatusCode.BadRequest, badAlias);
+        Assert.NotNull(aliasProblem["errors"]!["alias"]);
         Assert.Equal(HttpStatusCode.NotFound, (await Post("/api/v1/models/toxicity/promote", new { version = 42, reason = "r" })).Item1);
         Assert.Equal(HttpStatusCode.NotFound, (await Post("/api/v1/models/nobody/promote", new { version = 1, reason = "r" })).Item1);
 
