@@ -11,5 +11,6 @@ internal static class PromoteModel
         models.MapPost("/{name}/promote", async (string name, HttpContext http) =>
                 await RegistryChange.Apply(context, http, name, "promote", versionRequired: true,
                     (registry, body, alias) => registry.Promote(name, body.Version!.Value, alias, body.Reason!)))
-            .Accepts<RegistryChangeRequest>("application/json").WithName("PromoteModel").WithSummary("Promote a version to champion (or to the alias given); the previous champion is retired.");
+            .Accepts<RegistryChangeRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).WithName("PromoteModel").WithSummary("Promote a version to champion (or to the alias given); the previous champion is retired.");
 }

@@ -11,5 +11,6 @@ internal static class RetireModel
         models.MapPost("/{name}/retire", async (string name, HttpContext http) =>
                 await RegistryChange.Apply(context, http, name, "retire", versionRequired: true,
                     (registry, body, _) => registry.Retire(name, body.Version!.Value, body.Reason!)))
-            .Accepts<RegistryChangeRequest>("application/json").WithName("RetireModel").WithSummary("Retire a version (never the champion); a challenger stops challenging.");
+            .Accepts<RegistryChangeRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).WithName("RetireModel").WithSummary("Retire a version (never the champion); a challenger stops challenging.");
 }

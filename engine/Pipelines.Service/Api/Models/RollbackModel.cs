@@ -15,5 +15,6 @@ internal static class RollbackModel
                         throw new InvalidOperationException($"model '{name}' {alias} is version {current.Version}, not {expected}; nothing was rolled back");
                     return registry.Rollback(name, alias, body.Reason!);
                 }))
-            .Accepts<RegistryChangeRequest>("application/json").WithName("RollbackModel").WithSummary("Roll an alias (champion by default) back to the version it named before its last promotion.");
+            .Accepts<RegistryChangeRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).WithName("RollbackModel").WithSummary("Roll an alias (champion by default) back to the version it named before its last promotion.");
 }
