@@ -73,6 +73,22 @@ public sealed class ModelEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Retiring_the_challenger_ends_its_challenge_and_retiring_it_again_changes_nothing()
+    {
+        var retired = await _host.Client.PostAsJsonAsync("/api/v1/models/toxicity/retire", new { version = 3, reason = "lost the shadow test" });
+        Assert.Equal(HttpStatusCode.OK, retired.StatusCode);
+        var registry = new ModelRegistry(_host.Store, RegistryActor.Person(), 20);
+        Assert.Null(registry.Find("toxicity", ModelRegistry.Challenger));
+        Assert.Equal((ModelRegistry.Stages.Retired, 0), (registry.Find("toxicity", "3")!.Stage, registry.Find("toxicity", "3")!.Aliases.Count));
+        var audit = registry.Transitions("toxicity").Where(t => t.Version == 3).Select(t => t.Action).ToList();
+        Assert.Equal(["register", "promote", "unalias", "retire"], audit);
+
+        Assert.Equal(HttpStatusCode.OK, (await _host.Client.PostAsJsonAsync("/api/v1/models/toxicity/retire", new { version = 3, reason = "again" })).StatusCode);
+        Assert.Equal(audit.Count, registry.Transitions("toxicity").Count(t => t.Version == 3));
+        Assert.Null((await _host.GetJson("/api/v1/models"))["items"]![0]!["challenger"]);
+    }
+
+    [Fact]
     public async Task Changes_the_registry_refuses_are_409_bad_bodies_are_400_naming_the_field_and_nothing_changes()
     {
         var before = new ModelRegistry(_host.Store, RegistryActor.Person(), 20).Transitions("toxicity").Count;
@@ -92,6 +108,12 @@ public sealed class ModelEndpointTests : IAsyncLifetime
         var (noVersion, missingVersion) = await Post("/api/v1/models/toxicity/promote", new { reason = "why not" });
         Assert.Equal(HttpStatusCode.BadRequest, noVersion);
         Assert.NotNull(missingVersion["errors"]!["version"]);
+        var (wrongType, typed) = await Post("/api/v1/models/toxicity/promote", new { version = "three", reason = "r" });
+        Assert.Equal(HttpStatusCode.BadRequest, wrongType);
+        Assert.NotNull(typed["errors"]!["version"]);
+        var (badAlias, aliasProblem) = await Post("/api/v1/models/toxicity/promote", new { version = 3, reason = "r", alias = "Not An Alias" });
+        Assert.Equal(HttpStatusCode.BadRequest, badAlias);
+        Assert.NotNull(aliasProblem["errors"]!["alias"]);
         Assert.Equal(HttpStatusCode.NotFound, (await Post("/api/v1/models/toxicity/promote", new { version = 42, reason = "r" })).Item1);
         Assert.Equal(HttpStatusCode.NotFound, (await Post("/api/v1/models/nobody/promote", new { version = 1, reason = "r" })).Item1);
 

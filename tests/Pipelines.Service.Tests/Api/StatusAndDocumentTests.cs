@@ -117,6 +117,14 @@ public sealed class StatusAndDocumentTests
             Assert.False(string.IsNullOrEmpty(operation["summary"]?.GetValue<string>()), $"{path} has no summary");
         }
         Assert.DoesNotContain(paths, p => p.Key.StartsWith("/elsa", StringComparison.Ordinal));
-        Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/api/reference")).StatusCode);
+        var driftQuery = paths["/api/v1/drift/events"]!["get"]!["parameters"]!.AsArray().Select(p => p!["name"]!.GetValue<string>().ToLowerInvariant());
+        Assert.Equal(["days", "feature", "limit", "model"], driftQuery.Order());
+        Assert.Equal(["200", "400", "404", "409"], paths["/api/v1/models/{name}/promote"]!["post"]!["responses"]!.AsObject().Select(r => r.Key).Order());
+        Assert.NotNull(paths["/api/v1/models/{name}/promote"]!["post"]!["requestBody"]);
+        // The reference page and the script it loads come from the service itself: it works offline.
+        var reference = await host.Client.GetAsync("/api/reference");
+        Assert.Equal(HttpStatusCode.OK, reference.StatusCode);
+        var script = new Uri(reference.RequestMessage!.RequestUri!, "scalar.js");
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync(script)).StatusCode);
     }
 }

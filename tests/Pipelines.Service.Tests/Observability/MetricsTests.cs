@@ -131,6 +131,31 @@ public sealed partial class MetricsTests
         Assert.Contains("pipelines_tick_latency_seconds", text);
     }
 
+    [GeneratedRegex(@"^# TYPE (?<name>\S+) (?<type>\S+)$", RegexOptions.Multiline)]
+    private static partial Regex TypeLine();
+
+    [GeneratedRegex(@"\bpipelines_[a-z_]+")]
+    private static partial Regex MetricName();
+
+    [Fact]
+    public async Task The_grafana_dashboard_queries_exactly_the_metrics_the_service_exposes()
+    {
+        await using var host = await ServiceApiHost.StartAsync();
+        Seed(host);
+        var latency = new LatencyHistogram();
+        latency.Record(5_000);
+        using var loop = TickMetrics.Track("replay", "toxicity", latency, () => 1);
+        var text = await host.Client.GetStringAsync("/metrics");
+        var exposed = TypeLine().Matches(text).Select(m => m.Groups["name"].Value).Where(n => n.StartsWith("pipelines_", StringComparison.Ordinal)).ToHashSet();
+
+        var dashboard = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "grafana-dashboard.json")))!;
+        var queried = dashboard["panels"]!.AsArray().SelectMany(p => p!["targets"]!.AsArray()).Select(t => t!["expr"]!.GetValue<string>())
+            .Concat(dashboard["templating"]!["list"]!.AsArray().Select(v => v!["definition"]?.GetValue<string>() ?? ""))
+            .SelectMany(expr => MetricName().Matches(expr).Select(m => Regex.Replace(m.Value, "_(bucket|sum|count)$", "")))
+            .ToHashSet();
+        Assert.Equal(exposed.Order(), queried.Order());
+    }
+
     [Fact]
     public async Task Healthz_is_200_when_the_store_answers_and_503_when_there_is_none()
     {

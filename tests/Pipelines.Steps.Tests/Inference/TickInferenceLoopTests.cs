@@ -128,6 +128,48 @@ public sealed class TickInferenceLoopTests : IDisposable
     }
 
     [Fact]
+    public async Task While_it_runs_the_loop_reports_its_latency_percentiles_and_ticks_through_its_meter_and_stops_when_it_ends()
+    {
+        var model = await Champion(TickModels.First);
+        var seen = new List<(string Instrument, string Loop, string Percentile, double Value)>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) => { if (instrument.Meter.Name == TickMetrics.MeterName) l.EnableMeasurementEvents(instrument); };
+        void Record(System.Diagnostics.Metrics.Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            string Tag(ReadOnlySpan<KeyValuePair<string, object?>> all, string name)
+            {
+                foreach (var tag in all) if (tag.Key == name) return tag.Value?.ToString() ?? "";
+                return "";
+            }
+            if (Tag(tags, "loop").StartsWith("scripted ", StringComparison.Ordinal))
+                seen.Add((instrument.Name, Tag(tags, "loop"), Tag(tags, "percentile"), value));
+        }
+        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Record(instrument, value, tags));
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Record(instrument, value, tags));
+        listener.Start();
+
+        // Observed from inside the loop's own read, once 10 000 ticks are decided: what a scrape at that moment sees.
+        var observed = false;
+        var source = new ScriptedTickSource(Synthetic(20_000), batch: 256)
+        {
+            AfterRead = read => { if (read >= 10_000 && !observed) { observed = true; listener.RecordObservableInstruments(); } },
+        };
+        var result = Loop(source, model, new TickLoopOptions { MaxTicks = 20_000 }).Run(default);
+
+        var latency = seen.Where(s => s.Instrument == TickMetrics.LatencyInstrument).ToDictionary(s => s.Percentile, s => s.Value);
+        Assert.Equal(["50", "99", "99.9"], latency.Keys.Order(StringComparer.Ordinal));
+        Assert.True(latency["50"] > 0 && latency["50"] <= latency["99"] && latency["99"] <= latency["99.9"], string.Join(", ", latency));
+        var ticks = Assert.Single(seen, s => s.Instrument == TickMetrics.TicksInstrument);
+        Assert.InRange(ticks.Value, 9_000, result.Ticks);
+
+        // Once the loop has returned, nothing reports it any more.
+        var loop = ticks.Loop;
+        seen.Clear();
+        listener.RecordObservableInstruments();
+        Assert.DoesNotContain(seen, s => s.Loop == loop);
+    }
+
+    [Fact]
     public async Task Cancelling_mid_stream_stores_every_decision_made_and_nothing_else()
     {
         var model = await Champion(TickModels.First);

@@ -15,7 +15,7 @@ internal static class ListDriftEvents
     private const int MaxLimit = 10_000;
 
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder drift, ServiceApiContext context) =>
-        drift.MapGet("/events", (HttpRequest request) => Handle(context, request.Query["model"], request.Query["feature"], request.Query["days"], request.Query["limit"]))
+        drift.MapGet("/events", ([AsParameters] DriftEventsRequest request) => Handle(context, request.Model, request.Feature, request.Days, request.Limit))
             .WithName("ListDriftEvents").WithSummary("Drift findings per model and feature, newest first.");
 
     private static Results<Ok<DriftEventListResponse>, ValidationProblem> Handle(ServiceApiContext context, string? model, string? feature, string? daysText, string? limitText)

@@ -12,7 +12,7 @@ internal static class ListEvents
     private const int MaxLimit = 10_000;
 
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder events, ServiceApiContext context) =>
-        events.MapGet("/", (HttpRequest request) => Handle(context, request.Query["type"], request.Query["model"], request.Query["since"], request.Query["limit"]))
+        events.MapGet("/", ([AsParameters] EventListRequest request) => Handle(context, request.Type, request.Model, request.Since, request.Limit))
             .WithName("ListEvents").WithSummary("Events as CloudEvents 1.0 (structured JSON), newest first; since is a date-time or 90m, 24h, 7d.");
 
     private static Results<Ok<EventListResponse>, ValidationProblem> Handle(ServiceApiContext context, string? type, string? model, string? sinceText, string? limitText)

@@ -5,6 +5,7 @@ using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Pipelines.Engine.Events;
 
@@ -20,14 +21,13 @@ internal static class StreamEvents
     private const int Batch = 500;
 
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder events, ServiceApiContext context) =>
-        events.MapGet("/stream", (HttpRequest request, CancellationToken cancellation) => Handle(context, request, cancellation))
+        events.MapGet("/stream", ([FromHeader(Name = "Last-Event-ID")] string? lastEventId, CancellationToken cancellation) => Handle(context, lastEventId, cancellation))
             .WithName("StreamEvents").WithSummary("Server-sent events: each new event as id (its sequence) and data (its CloudEvent JSON); honours Last-Event-ID.");
 
-    private static Results<EventStreamResult, ValidationProblem> Handle(ServiceApiContext context, HttpRequest request, CancellationToken cancellation)
+    private static Results<EventStreamResult, ValidationProblem> Handle(ServiceApiContext context, string? lastEventId, CancellationToken cancellation)
     {
-        var lastEventId = request.Headers["Last-Event-ID"].ToString();
         long after;
-        if (lastEventId.Length == 0) after = context.Read(store => store.LastEventSequence(), 0L);
+        if (string.IsNullOrEmpty(lastEventId)) after = context.Read(store => store.LastEventSequence(), 0L);
         else if (!long.TryParse(lastEventId, NumberStyles.None, CultureInfo.InvariantCulture, out after))
             return ApiProblems.BadValue("Last-Event-ID", $"must be the sequence of an event this stream sent, not '{lastEventId}'");
         return new EventStreamResult(Follow(context, after, cancellation));

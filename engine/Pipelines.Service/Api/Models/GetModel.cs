@@ -10,7 +10,7 @@ internal static class GetModel
 {
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder models, ServiceApiContext context) =>
         models.MapGet("/{name}", (string name) => Handle(context, name))
-            .WithName("GetModel").WithSummary("Show a model: its versions, aliases and the audit trail of every registry change.");
+            .ProducesProblem(StatusCodes.Status404NotFound).WithName("GetModel").WithSummary("Show a model: its versions, aliases and the audit trail of every registry change.");
 
     private static Results<Ok<ModelDetailResponse>, ProblemHttpResult> Handle(ServiceApiContext context, string name)
     {

@@ -19,8 +19,8 @@ internal static class GetModelPerformance
     private const int MaxPoints = 10_000;
 
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder models, ServiceApiContext context) =>
-        models.MapGet("/{name}/performance", (string name, HttpRequest request) => Handle(context, name, request.Query["days"]))
-            .WithName("GetModelPerformance").WithSummary("Realised performance history of a model: its performance.checked and performance.degraded events.");
+        models.MapGet("/{name}/performance", (string name, [AsParameters] PerformanceRequest request) => Handle(context, name, request.Days))
+            .ProducesProblem(StatusCodes.Status404NotFound).WithName("GetModelPerformance").WithSummary("Realised performance history of a model: its performance.checked and performance.degraded events.");
 
     private static Results<Ok<PerformanceHistoryResponse>, ValidationProblem, ProblemHttpResult> Handle(ServiceApiContext context, string name, string? daysText)
     {

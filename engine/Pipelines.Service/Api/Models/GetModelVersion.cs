@@ -10,7 +10,7 @@ internal static class GetModelVersion
 {
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder models, ServiceApiContext context) =>
         models.MapGet("/{name}/versions/{version}", (string name, string version) => Handle(context, name, version))
-            .WithName("GetModelVersion").WithSummary("Show one version of a model, by number.");
+            .ProducesProblem(StatusCodes.Status404NotFound).WithName("GetModelVersion").WithSummary("Show one version of a model, by number.");
 
     private static Results<Ok<ModelVersionResponse>, ValidationProblem, ProblemHttpResult> Handle(ServiceApiContext context, string name, string version)
     {

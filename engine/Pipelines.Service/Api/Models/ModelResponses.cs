@@ -51,6 +51,9 @@ public sealed record RegistryChangeResponse(string Action, string? Alias, ModelV
 /// <summary>One realised-performance check of a model: a <c>performance.checked</c> or <c>performance.degraded</c> event.</summary>
 public sealed record PerformancePoint(DateTime Time, string Type, string? RunId, JsonElement Payload);
 
+/// <summary>The query of <c>GET /api/v1/models/{name}/performance</c>: how many days back (30 when absent).</summary>
+public sealed record PerformanceRequest(string? Days);
+
 public sealed record PerformanceHistoryResponse(string Model, int Days, IReadOnlyList<PerformancePoint> Items);
 
 internal static class ModelAliases

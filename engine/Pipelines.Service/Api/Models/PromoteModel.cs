@@ -8,8 +8,9 @@ namespace Pipelines.Service.Api.Models;
 internal static class PromoteModel
 {
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder models, ServiceApiContext context) =>
-        models.MapPost("/{name}/promote", (string name, RegistryChangeRequest? request, HttpContext http) =>
-                RegistryChange.Apply(context, http, name, request, "promote", versionRequired: true,
+        models.MapPost("/{name}/promote", async (string name, HttpContext http) =>
+                await RegistryChange.Apply(context, http, name, "promote", versionRequired: true,
                     (registry, body, alias) => registry.Promote(name, body.Version!.Value, alias, body.Reason!)))
-            .WithName("PromoteModel").WithSummary("Promote a version to champion (or to the alias given); the previous champion is retired.");
+            .Accepts<RegistryChangeRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).WithName("PromoteModel").WithSummary("Promote a version to champion (or to the alias given); the previous champion is retired.");
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pipelines.Abstractions;
@@ -13,9 +14,11 @@ internal static class RegistryChange
 {
     public delegate ModelVersion Change(ModelRegistry registry, RegistryChangeRequest request, string alias);
 
-    public static Results<Ok<RegistryChangeResponse>, ValidationProblem, ProblemHttpResult> Apply(
-        ServiceApiContext context, HttpContext http, string name, RegistryChangeRequest? request, string action, bool versionRequired, Change change)
+    public static async Task<Results<Ok<RegistryChangeResponse>, ValidationProblem, ProblemHttpResult>> Apply(
+        ServiceApiContext context, HttpContext http, string name, string action, bool versionRequired, Change change)
     {
+        var (request, problem) = await ApiBody.Read<RegistryChangeRequest>(http.Request);
+        if (problem is not null) return problem;
         if (request is null) return ApiProblems.BadValue("body", "must be a JSON object naming the version and the reason");
         if (string.IsNullOrWhiteSpace(request.Reason)) return ApiProblems.BadValue("reason", "is required: it is recorded in the audit trail");
         if (versionRequired && request.Version is null) return ApiProblems.BadValue("version", "is required");
@@ -24,21 +27,21 @@ internal static class RegistryChange
         var actor = RegistryActor.Api(http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
         try
         {
-            var changed = context.Read<ModelVersion?>(store =>
+            var (changed, missing) = context.Read<(ModelVersion?, string?)>(store =>
             {
                 var registry = context.Registry(store, actor);
-                return registry.Models().Contains(name, StringComparer.Ordinal) ? change(registry, request, alias) : null;
-            }, null);
+                if (!registry.Models().Contains(name, StringComparer.Ordinal)) return (null, $"no model named '{name}' is registered");
+                if (request.Version is { } version && registry.Find(name, version.ToString(CultureInfo.InvariantCulture)) is null)
+                    return (null, $"model '{name}' has no version {version}");
+                return (change(registry, request, alias), null);
+            }, (null, "no model is registered yet"));
             return changed is null
-                ? ApiProblems.NotFound($"no model named '{name}' is registered")
+                ? ApiProblems.NotFound(missing!)
                 : TypedResults.Ok(new RegistryChangeResponse(action, action == "retire" ? null : alias, ModelVersionResponse.From(changed)));
-        }
-        catch (ArgumentException e) when (e.Message.Contains(" has no version ", StringComparison.Ordinal))
-        {
-            return ApiProblems.NotFound(e.Message);
         }
         catch (ArgumentException e)
         {
+            // The model and version exist: what is left to refuse is the alias's name.
             return ApiProblems.BadValue("alias", e.Message);
         }
         catch (InvalidOperationException e)

@@ -8,8 +8,9 @@ namespace Pipelines.Service.Api.Models;
 internal static class RetireModel
 {
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder models, ServiceApiContext context) =>
-        models.MapPost("/{name}/retire", (string name, RegistryChangeRequest? request, HttpContext http) =>
-                RegistryChange.Apply(context, http, name, request, "retire", versionRequired: true,
+        models.MapPost("/{name}/retire", async (string name, HttpContext http) =>
+                await RegistryChange.Apply(context, http, name, "retire", versionRequired: true,
                     (registry, body, _) => registry.Retire(name, body.Version!.Value, body.Reason!)))
-            .WithName("RetireModel").WithSummary("Retire a version (never the champion); a challenger stops challenging.");
+            .Accepts<RegistryChangeRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).WithName("RetireModel").WithSummary("Retire a version (never the champion); a challenger stops challenging.");
 }

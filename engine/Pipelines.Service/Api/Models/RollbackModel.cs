@@ -8,12 +8,13 @@ namespace Pipelines.Service.Api.Models;
 internal static class RollbackModel
 {
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder models, ServiceApiContext context) =>
-        models.MapPost("/{name}/rollback", (string name, RegistryChangeRequest? request, HttpContext http) =>
-                RegistryChange.Apply(context, http, name, request, "rollback", versionRequired: false, (registry, body, alias) =>
+        models.MapPost("/{name}/rollback", async (string name, HttpContext http) =>
+                await RegistryChange.Apply(context, http, name, "rollback", versionRequired: false, (registry, body, alias) =>
                 {
                     if (body.Version is { } expected && registry.Find(name, alias) is { } current && current.Version != expected)
                         throw new InvalidOperationException($"model '{name}' {alias} is version {current.Version}, not {expected}; nothing was rolled back");
                     return registry.Rollback(name, alias, body.Reason!);
                 }))
-            .WithName("RollbackModel").WithSummary("Roll an alias (champion by default) back to the version it named before its last promotion.");
+            .Accepts<RegistryChangeRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).WithName("RollbackModel").WithSummary("Roll an alias (champion by default) back to the version it named before its last promotion.");
 }

@@ -13,7 +13,7 @@ namespace Pipelines.Service.Api.Shadow;
 internal static class GetShadowSummary
 {
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder shadow, ServiceApiContext context) =>
-        shadow.MapGet("/summary", (HttpRequest request) => Handle(context, request.Query["model"], request.Query["days"]))
+        shadow.MapGet("/summary", ([AsParameters] ShadowSummaryRequest request) => Handle(context, request.Model, request.Days))
             .WithName("GetShadowSummary").WithSummary("Shadow comparisons per model and champion/challenger pairing: pairs, outcomes and each side's error.");
 
     private static Results<Ok<ShadowSummaryResponse>, ValidationProblem> Handle(ServiceApiContext context, string? model, string? daysText)

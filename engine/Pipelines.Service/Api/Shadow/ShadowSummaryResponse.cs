@@ -10,4 +10,7 @@ public sealed record ShadowPairing(
     double? ChampionMeanAbsoluteError, double? ChallengerMeanAbsoluteError, long ChallengerDecides, long Runs,
     DateTime FirstRecordedAt, DateTime LastRecordedAt);
 
+/// <summary>The query of <c>GET /api/v1/shadow/summary</c>.</summary>
+public sealed record ShadowSummaryRequest(string? Model, string? Days);
+
 public sealed record ShadowSummaryResponse(int Days, IReadOnlyList<ShadowPairing> Items);
