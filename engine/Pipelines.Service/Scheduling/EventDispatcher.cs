@@ -115,7 +115,7 @@ public sealed class EventDispatcher : IAsyncDisposable
 
     private int Dispatch(PipelineEvent stored, IReadOnlyList<LoadedPipeline> pipelines)
     {
-        using var payload = EventFields.ParsePayload(stored.PayloadJson);
+        using var payload = EventPayload.ParsePayload(stored.PayloadJson);
         var fired = 0;
         foreach (var pipeline in pipelines)
         {

@@ -322,7 +322,7 @@ public sealed class RunDispatcher
     public static TriggerContext TriggerOf(FiringRecord firing) => firing.Kind switch
     {
         TriggerContext.ScheduleKind when firing.ScheduledTime is { } time => TriggerContext.Scheduled(new DateTimeOffset(time, TimeSpan.Zero)),
-        TriggerContext.EventKind when firing.EventJson is { } json => TriggerContext.FromEvent(EventFields.FromJson(json)),
+        TriggerContext.EventKind when firing.EventJson is { } json => TriggerContext.FromEvent(EventPayload.FromJson(json)),
         _ => TriggerContext.Manual,
     };
 

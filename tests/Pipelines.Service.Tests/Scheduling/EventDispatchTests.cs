@@ -61,7 +61,7 @@ public sealed class EventDispatchTests : IAsyncLifetime
         Assert.Equal(2, Runs.Count);
         var drift = _h.Firings.Find(FiringKey.ForEvent("retrain", matching.Id))!;
         Assert.Equal(TriggerContext.EventKind, drift.Kind);
-        var fields = EventFields.FromJson(drift.EventJson!);
+        var fields = EventPayload.FromJson(drift.EventJson!);
         Assert.Equal("toxicity", fields["model"]);
         Assert.Equal("CRITICAL", fields["severity"]);
         Assert.Equal("spread", fields["feature"]);
@@ -110,7 +110,7 @@ public sealed class EventDispatchTests : IAsyncLifetime
     {
         var subscription = _h.Pipelines.Find("retrain")!.Definition!.Triggers.Events[0];
         var stored = Drift("toxicity", severity);
-        using var payload = EventFields.ParsePayload(stored.PayloadJson);
+        using var payload = EventPayload.ParsePayload(stored.PayloadJson);
         Assert.Equal(passes, EventMatching.Matches(subscription, stored, payload));
     }
 }

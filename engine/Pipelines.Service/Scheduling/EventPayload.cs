@@ -1,36 +1,16 @@
 using System.Globalization;
 using System.Text.Json;
 using Pipelines.Engine.Events;
-using Pipelines.Engine.Triggers;
 
 namespace Pipelines.Service.Scheduling;
 
 /// <summary>
-/// What <c>${{ trigger.event.NAME }}</c> reads of an event: the fields the event catalogue lists for its type, taken
-/// from the envelope (id, type, time, pipeline, run, model, feature) and otherwise from the payload's members.
+/// An event's payload as the dispatcher reads it: single members for matching a subscription's filters, and the fields
+/// a recorded firing kept (for a queued start or a resume). The fields a run reads come from
+/// <see cref="EventFields.Of"/>.
 /// </summary>
-public static class EventFields
+public static class EventPayload
 {
-    public static IReadOnlyDictionary<string, object?> Of(PipelineEvent stored)
-    {
-        using var payload = ParsePayload(stored.PayloadJson);
-        var names = EventCatalog.Find(stored.Type)?.Fields ?? ["id", "type", "time", "pipeline", "run_id", "model", "feature"];
-        var fields = new Dictionary<string, object?>(StringComparer.Ordinal);
-        foreach (var name in names)
-            fields[name] = name switch
-            {
-                "id" => stored.Id,
-                "type" => stored.Type,
-                "time" => stored.Time.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
-                "pipeline" => stored.Pipeline ?? Member(payload, name),
-                "run_id" => stored.RunId ?? Member(payload, name),
-                "model" => stored.Model ?? Member(payload, name),
-                "feature" => stored.Feature ?? Member(payload, name),
-                _ => Member(payload, name),
-            };
-        return fields;
-    }
-
     /// <summary>The fields as a recorded firing kept them (JSON object), for a queued start or a resume.</summary>
     public static IReadOnlyDictionary<string, object?> FromJson(string json)
     {
