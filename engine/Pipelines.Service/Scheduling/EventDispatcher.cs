@@ -120,6 +120,13 @@ public sealed class EventDispatcher : IAsyncDisposable
         foreach (var pipeline in pipelines)
         {
             if (!pipeline.Definition!.Triggers.Events.Any(s => EventMatching.Matches(s, stored, payload))) continue;
+            // A pipeline is never started by an event one of its own runs published: a retrain that checks drift and
+            // subscribes to drift.detected would otherwise start itself again after every run that found drift.
+            if (stored.Pipeline == pipeline.Name && stored.RunId is not null)
+            {
+                _log.Debug("Event {EventId} ({Type}) came from a run of {Pipeline} itself; it does not start {Pipeline} again", stored.Id, stored.Type, pipeline.Name);
+                continue;
+            }
             try
             {
                 var outcome = _dispatcher.Fire(Firing.ForEvent(pipeline.Name, stored.Id, EventFields.Of(stored)));

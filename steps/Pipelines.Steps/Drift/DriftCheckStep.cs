@@ -13,8 +13,10 @@ namespace Pipelines.Steps.Drift;
 /// <summary>
 /// Compares recent data with what the champion was trained on: per feature KS, PSI, Wasserstein and
 /// Jensen–Shannon with a severity, the drift of the model's predictions, and (with labels) of its error.
-/// Findings go to the store's drift events, and each (MEDIUM or worse) is published as a <c>drift.detected</c> event that
-/// <c>on.events</c> subscriptions can filter by model and <c>min_severity</c>; <c>retrain</c> feeds an <c>if:</c>.
+/// Findings go to the store's drift events. A check with any finding of MEDIUM or worse publishes one
+/// <c>drift.detected</c> event carrying them all, its severity the worst of them, so a subscribed retrain starts once per
+/// check rather than once per drifted feature; <c>on.events</c> filters it by model and <c>min_severity</c>, and
+/// <c>retrain</c> feeds an <c>if:</c>.
 /// </summary>
 [Step("drift/check", "Monitor", "Drift check", Cacheable = false,
     Description = "Compare a recent table with the champion's training data: per-feature KS, PSI, Wasserstein and Jensen-Shannon with LOW/MEDIUM/HIGH/CRITICAL severities, prediction drift and performance drift; records drift events and outputs retrain.")]
@@ -128,12 +130,21 @@ public sealed class DriftCheckStep : Step<DriftCheckInputs, DriftCheckOutputs>
         summary.Add(string.Create(CultureInfo.InvariantCulture,
             $"{drifted.Count} of {features.Count} features drifted ({fraction:0%}); worst {Name(worst)}; {(retrain ? "retrain" : "no retrain")}"));
         context.Drift.Record(events);
-        foreach (var finding in events)
-            context.Events.Publish("drift.detected", inputs.Model, finding.Feature, new JsonObject
+        if (events.Count > 0)
+        {
+            // The worst finding names the event's feature and figures; every finding rides along in the payload.
+            var worstFinding = events.MaxBy(e => Enum.Parse<DriftSeverity>(e.Severity, ignoreCase: true))!;
+            context.Events.Publish("drift.detected", inputs.Model, worstFinding.Feature, new JsonObject
             {
-                ["model"] = inputs.Model, ["version"] = version?.Version, ["feature"] = finding.Feature, ["statistic"] = finding.Statistic,
-                ["value"] = double.IsFinite(finding.Value) ? finding.Value : null, ["severity"] = finding.Severity, ["detail"] = finding.Detail,
+                ["model"] = inputs.Model, ["version"] = version?.Version, ["feature"] = worstFinding.Feature, ["statistic"] = worstFinding.Statistic,
+                ["value"] = Finite(worstFinding.Value), ["severity"] = worstFinding.Severity, ["detail"] = worstFinding.Detail,
+                ["retrain"] = retrain, ["drifted"] = new JsonArray(drifted.Select(d => (JsonNode)d).ToArray()),
+                ["findings"] = new JsonArray(events.Select(e => (JsonNode)new JsonObject
+                {
+                    ["feature"] = e.Feature, ["statistic"] = e.Statistic, ["value"] = Finite(e.Value), ["severity"] = e.Severity,
+                }).ToArray()),
             }.ToJsonString());
+        }
 
         var report = new JsonObject
         {
@@ -149,6 +160,8 @@ public sealed class DriftCheckStep : Step<DriftCheckInputs, DriftCheckOutputs>
             Retrain = retrain, Drifted = drifted, Severity = Name(worst), Summary = summary, Report = context.CommitArtifact(staged),
         });
     }
+
+    private static double? Finite(double value) => double.IsFinite(value) ? value : null;
 
     private static JsonObject Describe(DriftSettings thresholds) => new()
     {

@@ -134,12 +134,16 @@ public sealed class ModelLifecyclePipelineTests : IDisposable
             Assert.Contains(registry.Transitions("toxicity"), t => t.Action == "promote" && t.Alias == "challenger" && t.Version == 2);
             Assert.Equal(["champion"], champion.Aliases);
 
-            // Every recorded finding is published once, with the run's other events, in the order the run made them.
+            // The check is published once, carrying every recorded finding, with the run's other events in the order the run made them.
             var published = store.Events(new Pipelines.Engine.Events.EventQuery(AfterSequence: 0, Limit: 10_000)).Where(e => e.RunId == runId).ToList();
-            var detected = published.Where(e => e.Type == "drift.detected").ToList();
+            var detected = Assert.Single(published, e => e.Type == "drift.detected");
+            var findings = System.Text.Json.Nodes.JsonNode.Parse(detected.PayloadJson)!["findings"]!.AsArray();
             Assert.Equal(
                 events.Select(e => (e.Feature, e.Severity)).Order(),
-                detected.Select(e => (e.Feature!, (string)System.Text.Json.Nodes.JsonNode.Parse(e.PayloadJson)!["severity"]!)).Order());
+                findings.Select(f => ((string)f!["feature"]!, (string)f["severity"]!)).Order());
+            var rank = new[] { "LOW", "MEDIUM", "HIGH", "CRITICAL" };
+            Assert.Equal(events.Max(e => Array.IndexOf(rank, e.Severity)),
+                Array.IndexOf(rank, (string)System.Text.Json.Nodes.JsonNode.Parse(detected.PayloadJson)!["severity"]!));
             var types = published.Select(e => e.Type).ToList();
             Assert.Equal("run.started", types[0]);
             Assert.Equal("run.succeeded", types[^1]);

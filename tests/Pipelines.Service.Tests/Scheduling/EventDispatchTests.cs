@@ -70,6 +70,21 @@ public sealed class EventDispatchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_event_a_run_of_the_pipeline_itself_published_does_not_start_it_again()
+    {
+        var events = _h.Events();
+        events.DispatchPending();
+        _h.Store.PublishEvent(new EventDraft("drift.detected", "/pipelines/retrain/runs/r9/steps/drift", Pipeline: "retrain", RunId: "r9",
+            StepId: "drift", Model: "toxicity", PayloadJson: """{"severity":"CRITICAL"}"""));
+        Assert.Equal(0, events.DispatchPending());
+
+        Drift("toxicity", "CRITICAL");
+        Assert.Equal(1, events.DispatchPending());
+        await _h.Dispatcher.WhenIdleAsync();
+        Assert.Single(Runs);
+    }
+
+    [Fact]
     public async Task Events_published_before_the_subscriber_first_read_are_not_replayed()
     {
         Drift("toxicity", "CRITICAL");

@@ -60,6 +60,7 @@ public sealed class DriftThresholdSettingsTests : IDisposable
         Assert.Equal(("x", "psi", "CRITICAL"), ((string?)payload["feature"], (string?)payload["statistic"], (string?)payload["severity"]));
         Assert.Equal(0.1 * Math.Log(2) + (0.1 - 1e-4) * Math.Log(0.1 / 1e-4), (double)payload["value"]!, 3);
         Assert.Equal(recorded.Value, (double)payload["value"]!);
+        Assert.Equal(["x"], payload["findings"]!.AsArray().Select(f => (string?)f!["feature"]));
     }
 
     [Fact]
