@@ -179,6 +179,8 @@ public sealed class RetentionTests : IDisposable
         Assert.Equal(4, registry.Find("toxicity", "champion")!.Version);
 
         var model = Version(1).Model;
+        var opened = Assert.Throws<ArtifactIntegrityException>(() => _h.Store.Artifacts.OpenVerified(model));
+        Assert.Contains("archived by retention", opened.Message);
         File.Move(Path.Combine(_h.Store.Layout.Root, ModelRegistry.ArchiveFolder, $"{model.Sha256}.{model.Format}"), _h.Store.Layout.ArtifactPath(model.Sha256, model.Format));
         Assert.Equal(1, registry.Promote("toxicity", 1, "champion", "restored from the archive").Version);
     }
