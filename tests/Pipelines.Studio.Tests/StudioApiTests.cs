@@ -79,7 +79,7 @@ public sealed class StudioApiTests : IAsyncLifetime
     public async Task Descriptors_and_the_lists_studio_loads_answer()
     {
         var descriptors = await GetJson("descriptors/activities?Refresh=True");
-        Assert.Equal(StepCatalogFactory.Create().All.Count() + 3, descriptors["count"]!.GetValue<int>());
+        Assert.Equal(StepCatalogFactory.Create().All.Count() + 4, descriptors["count"]!.GetValue<int>());
         var expressions = await GetJson("descriptors/expression-descriptors");
         Assert.Contains(expressions["items"]!.AsArray(), e => e!["type"]!.GetValue<string>() == "Literal");
         foreach (var path in new[] { "descriptors/workflow-activation-strategies", "descriptors/variables", "descriptors/storage-drivers", "features/installed", "descriptors/incident-strategies" })

@@ -79,7 +79,13 @@ public sealed class ArtifactStore(StoreLayout layout)
     {
         var path = FullPath(artifact, workspaceRoot);
         if (!File.Exists(path))
-            throw new ArtifactIntegrityException($"{artifact.Kind} artifact {artifact.ShortId} is missing: {path}");
+        {
+            // Retention moves long-retired models' files to the archive; say so rather than only "missing".
+            var archived = Path.Combine(layout.Root, ModelRegistry.ArchiveFolder, Path.GetFileName(path));
+            throw new ArtifactIntegrityException(File.Exists(archived)
+                ? $"{artifact.Kind} artifact {artifact.ShortId} was archived by retention to {archived} (see {ModelRegistry.ArchiveFolder}/{ModelRegistry.ArchiveManifest}); move it back to {path} to use it"
+                : $"{artifact.Kind} artifact {artifact.ShortId} is missing: {path}");
+        }
         var actual = HashFile(path);
         if (actual != artifact.Sha256)
             throw new ArtifactIntegrityException(

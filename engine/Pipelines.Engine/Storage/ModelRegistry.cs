@@ -113,6 +113,9 @@ public sealed partial class ModelRegistry(PipelineStore store, RegistryActor act
         var target = Load(connection, name, version) ?? throw new ArgumentException($"model '{name}' has no version {version}");
         if (target.Stage == Stages.Retired && action == "promote" && alias == Champion && !HadAlias(connection, name, version, Champion))
             throw new InvalidOperationException($"model '{name}' version {version} is retired and was never champion; register it again");
+        if (target.Stage == Archived && !store.Artifacts.IsPresent(target.Model))
+            throw new InvalidOperationException(
+                $"model '{name}' version {version} is archived: its file is in {ArchiveFolder}/ (see {ArchiveFolder}/{ArchiveManifest}); move it back to {target.Model.StorePath} first");
         var previous = AliasVersion(connection, name, alias);
         if (previous == version) return target;
 

@@ -41,7 +41,7 @@ public static class EventCatalog
             [.. ModelFields, "window", "from", "until", "n", "pending", "unmatched", "enough_rows", "degraded", "task", "accuracy", "log_loss", "mae", "rmse",
              "win_rate", "win_rate_lower", "win_rate_upper", "calibration_error", "long_share", "short_share", "up_share", "directional_bias",
              "sharpe", "periods_per_year"]),
-        new("performance.degraded", "monitor/performance, once per breached threshold", [ModelFilter], [.. ModelFields, "metric", "value", "threshold"]),
+        new("performance.degraded", "monitor/performance, once per breached threshold", [ModelFilter], [.. ModelFields, "metric", "value", "threshold", "window", "n"]),
         new("trigger.skipped", "the dispatcher, when a concurrency policy refuses a firing", [PipelineFilter],
             [.. RunFields, "reason", "trigger_kind"]),
     ];

@@ -40,7 +40,7 @@ public sealed class MonitorPerformanceStep : Step<MonitorPerformanceInputs, Moni
         var decisions = context.Decisions.Read(version.Name, version.Version, from, until);
 
         var outcomes = decisions.Count == 0 ? []
-            : ReadOutcomes(context, inputs, definition, decisions[0].TradeId, decisions.Max(d => d.TradeId));
+            : ReadOutcomes(context, inputs, definition, decisions.Min(d => d.TradeId), decisions.Max(d => d.TradeId));
         cancellationToken.ThrowIfCancellationRequested();
         var scores = new List<double>(decisions.Count);
         var labels = new List<double>(decisions.Count);
@@ -97,7 +97,7 @@ public sealed class MonitorPerformanceStep : Step<MonitorPerformanceInputs, Moni
         if (inputs.Data.Kind != "table" || inputs.Data.Format != "parquet")
             throw new StepInputException("data", $"expects a table artifact, got a {inputs.Data.Kind} ({inputs.Data.Format})");
         using var connection = ParquetTableWriter.OpenScratch();
-        return RealisedOutcomes.Read(connection, context.OpenArtifact(inputs.Data), definition, inputs.KeyColumn, Math.Min(firstKey, lastKey), lastKey);
+        return RealisedOutcomes.Read(connection, context.OpenArtifact(inputs.Data), definition, inputs.KeyColumn, firstKey, lastKey);
     }
 
     private static PerformanceMetrics Compute(ModelLabelDefinition definition, List<double> scores, List<double> labels, List<double> returns,

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Pipelines.Engine.Events;
 using Pipelines.Engine.Storage;
+using Pipelines.Engine.Triggers;
 using Pipelines.Engine.Tests.Support;
 
 namespace Pipelines.Engine.Tests.Cli;
@@ -50,6 +51,9 @@ public sealed class MonitorAndMaintenancePipelineTests : IDisposable
             Assert.True(payload[metric] is JsonValue, $"{metric} is missing");
         var degraded = store.Events(new EventQuery(Type: "performance.degraded"));
         Assert.Equal((bool)payload["degraded"]!, degraded.Count > 0);
+        // What a triggered run can read of the event (${{ trigger.event.NAME }}) is every field the step publishes.
+        var catalogued = EventCatalog.Find("performance.checked")!.Fields;
+        Assert.All(payload.Select(field => field.Key), key => Assert.Contains(key, catalogued));
     }
 
     [Fact]
@@ -68,6 +72,8 @@ public sealed class MonitorAndMaintenancePipelineTests : IDisposable
         Assert.Equal(1.0e12, (double)sharpe["threshold"]!);
         Assert.Equal(1, (int)sharpe["version"]!);
         Assert.True((double)sharpe["value"]! < 1.0e12);
+        Assert.All(JsonNode.Parse(degraded[0].PayloadJson)!.AsObject().Select(field => field.Key),
+            key => Assert.Contains(key, EventCatalog.Find("performance.degraded")!.Fields));
     }
 
     [Fact]

@@ -166,4 +166,22 @@ public sealed class RetentionTests : IDisposable
         Assert.Empty(report.Archived);
         Assert.True(_h.Store.Artifacts.IsPresent(shared));
     }
+
+    [Fact]
+    public void An_archived_version_cannot_be_pointed_at_until_its_file_is_back()
+    {
+        Seed();
+        var registry = Registry();
+        registry.ApplyRetention(Policy, _now, dryRun: false, "scheduled retention");
+
+        var refused = Assert.Throws<InvalidOperationException>(() => registry.Promote("toxicity", 1, "champion", "bring it back"));
+        Assert.Contains("archived", refused.Message);
+        Assert.Equal(4, registry.Find("toxicity", "champion")!.Version);
+
+        var model = Version(1).Model;
+        var opened = Assert.Throws<ArtifactIntegrityException>(() => _h.Store.Artifacts.OpenVerified(model));
+        Assert.Contains("archived by retention", opened.Message);
+        File.Move(Path.Combine(_h.Store.Layout.Root, ModelRegistry.ArchiveFolder, $"{model.Sha256}.{model.Format}"), _h.Store.Layout.ArtifactPath(model.Sha256, model.Format));
+        Assert.Equal(1, registry.Promote("toxicity", 1, "champion", "restored from the archive").Version);
+    }
 }

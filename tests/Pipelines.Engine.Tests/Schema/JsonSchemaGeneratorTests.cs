@@ -144,7 +144,7 @@ public class JsonSchemaGeneratorTests
     {
         Assert.False(Settings.GetProperty("additionalProperties").GetBoolean());
         var sections = Settings.GetProperty("properties");
-        Assert.Equal(["store", "engine", "registry", "logging", "drift", "notify"], Keys(sections));
+        Assert.Equal(["store", "engine", "registry", "logging", "drift", "notify", "monitor", "retention"], Keys(sections));
         foreach (var section in sections.EnumerateObject().Where(s => s.Name != "notify"))
             Assert.False(section.Value.GetProperty("additionalProperties").GetBoolean());
         // notify: is a list of sinks, each closed to unknown keys like a section.
@@ -159,6 +159,9 @@ public class JsonSchemaGeneratorTests
         Assert.True(sections.GetProperty("logging").GetProperty("properties").GetProperty("json_file").GetProperty("default").GetBoolean());
         // Performance drift: retrain when the error is more than 20% above the holdout's.
         Assert.Equal(0.2, sections.GetProperty("drift").GetProperty("properties").GetProperty("performance_drift").GetProperty("default").GetDouble());
+        // THUNES' Sharpe floor and Quantum Trader's 90-day shadow retention.
+        Assert.Equal(1.0, sections.GetProperty("monitor").GetProperty("properties").GetProperty("min_sharpe").GetProperty("default").GetDouble());
+        Assert.Equal(90, sections.GetProperty("retention").GetProperty("properties").GetProperty("shadow_days").GetProperty("default").GetInt32());
         var envOnly = sections.GetProperty("engine").GetProperty("properties").GetProperty("max_parallelism").GetProperty("anyOf")[1].GetProperty("pattern").GetString()!;
         Assert.Matches(envOnly, "${{ env.WORKERS }}");
         Assert.DoesNotMatch(envOnly, "${{ params.workers }}");

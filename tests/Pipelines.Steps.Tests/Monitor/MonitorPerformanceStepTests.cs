@@ -195,6 +195,24 @@ public sealed class MonitorPerformanceStepTests : IDisposable
     }
 
     [Fact]
+    public async Task An_explicit_until_ends_the_window_there_and_an_unreadable_one_names_the_input()
+    {
+        var label = new LabelSpec { Name = "ret", Kind = LabelKind.ForwardReturn, Horizon = Horizon, Column = "price" };
+        var champion = Champion("returns", label, "Regression");
+        StoreDecisions("returns", champion.Version, Trades, i => _scores[i] - 0.5);
+        var inputs = new MonitorPerformanceInputs { Model = "returns", Data = PriceTable(Trades), Window = TimeSpan.FromMinutes(100), MinRows = 10 };
+
+        // Minutes 100..200, all with their horizon inside the data.
+        var outputs = await Check(inputs with { Until = "2024-05-01T03:20:00Z" });
+        Assert.Equal(101, outputs.Rows);
+        Assert.Equal(0, outputs.Pending);
+        Assert.Equal("2024-05-01T03:20:00.000000Z", outputs.Until);
+
+        var failure = await Assert.ThrowsAsync<StepInputException>(() => Check(inputs with { Until = "yesterday-ish" }));
+        Assert.Equal("until", failure.Input);
+    }
+
+    [Fact]
     public async Task Too_few_decisions_give_a_result_that_says_so_and_is_not_degraded_unless_asked_to_fail()
     {
         var label = new LabelSpec { Name = "ret", Kind = LabelKind.ForwardReturn, Horizon = Horizon, Column = "price" };
