@@ -1,3 +1,4 @@
+using Pipelines.Engine.Tests.Support;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace Pipelines.Engine.Tests.Support;
 
-/// <summary>Starts the real <c>pipelines</c> program as a separate process, for kill and concurrency tests.</summary>
+/// <summary>Starts the real <c>pipelines</c> program as a separate process, for kill, concurrency and service tests.</summary>
 public static class CliProcess
 {
     public static Process Start(string workspace, params string[] args) => Start(workspace, new Dictionary<string, string>(), args);
@@ -38,5 +38,12 @@ public static class CliProcess
             throw new TimeoutException($"pipelines {string.Join(' ', args)} did not finish within {timeout}");
         }
         return (process.ExitCode, output.Result, error.Result);
+    }
+
+    /// <summary>SIGTERM, as a service manager stops a service.</summary>
+    public static void Terminate(Process process)
+    {
+        using var kill = Process.Start("kill", ["-TERM", process.Id.ToString()]);
+        kill.WaitForExit();
     }
 }
