@@ -187,10 +187,11 @@ public static class ServiceBenchmark
         return channel.Reader;
     }
 
-    private static DateTime FirstStepStarted(PipelineStore store, string runId) =>
-        store.StepRuns(runId).Where(s => s.StartedAt is not null).Select(s => s.StartedAt!.Value).DefaultIfEmpty().Min() is var first && first != default
-            ? first
-            : throw new InvalidOperationException($"run {runId} recorded no step start");
+    private static DateTime FirstStepStarted(PipelineStore store, string runId)
+    {
+        var starts = store.StepRuns(runId).Where(s => s.StartedAt is not null).Select(s => s.StartedAt!.Value).ToList();
+        return starts.Count > 0 ? starts.Min() : throw new InvalidOperationException($"run {runId} recorded no step start");
+    }
 
     /// <summary>Nearest-rank percentiles of the latencies in milliseconds.</summary>
     private static Latency Summarise(List<double> latencies)
