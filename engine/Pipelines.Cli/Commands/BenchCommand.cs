@@ -127,6 +127,67 @@ public static class BenchCommand
                 return Task.FromResult(ExitCodes.Success);
             });
         });
-        return new Command("bench", "Reproduce the figures in docs/benchmarks.md.") { engine, learning, hotPath };
+        var fires = new Option<int>("--fires") { Description = "Schedule fires measured (the pipeline's cron fires every second).", DefaultValueFactory = _ => 30 };
+        var events = new Option<int>("--events") { Description = "Events published one at a time, measured once nudged and once by the poll alone.", DefaultValueFactory = _ => 30 };
+        var backlog = new Option<int>("--backlog") { Description = $"Events in the backlog one dispatch pass reads; every {ServiceBenchmark.MatchEvery}th matches the subscription.", DefaultValueFactory = _ => 20_000 };
+        var idleSeconds = new Option<int>("--idle-seconds") { Description = "How long the service idles on the workspace's own pipelines while its CPU time is measured.", DefaultValueFactory = _ => 30 };
+        var serviceJson = new Option<bool>("--json") { Description = "Print one JSON object instead of text." };
+        var serviceDirectory = new Option<string?>("--dir") { Description = "Where the benchmark's temporary workspaces and stores live (default: the system temp directory)." };
+        var service = new Command("service", "The service in this process on fresh stores: trigger-to-first-step latency of schedule fires and of events (nudged and polled), events examined per second by one dispatch pass over a backlog, and idle CPU and memory on the workspace's pipelines.")
+        {
+            fires, events, backlog, idleSeconds, serviceJson, serviceDirectory,
+        };
+        service.SetAction((parse, _) =>
+        {
+            var context = contextFor(parse);
+            return CommandGuard.RunAsync(context, async () =>
+            {
+                var fireCount = parse.GetValue(fires);
+                if (fireCount < 1) throw new ArgumentException("--fires must be at least 1");
+                var eventCount = parse.GetValue(events);
+                if (eventCount < 1) throw new ArgumentException("--events must be at least 1");
+                var backlogCount = parse.GetValue(backlog);
+                if (backlogCount < 1) throw new ArgumentException("--backlog must be at least 1");
+                var idle = parse.GetValue(idleSeconds);
+                if (idle < 1) throw new ArgumentException("--idle-seconds must be at least 1");
+                var r = await ServiceBenchmark.RunAsync(fireCount, eventCount, backlogCount, TimeSpan.FromSeconds(idle), context.Workspace.Root, context.Catalog,
+                    parse.GetValue(serviceDirectory));
+                var figures = new Dictionary<string, object>
+                {
+                    ["schedule_fires"] = r.Schedule.Count,
+                    ["schedule_p50_ms"] = Math.Round(r.Schedule.P50Ms, 1),
+                    ["schedule_p99_ms"] = Math.Round(r.Schedule.P99Ms, 1),
+                    ["schedule_max_ms"] = Math.Round(r.Schedule.MaxMs, 1),
+                    ["schedule_min_ms"] = Math.Round(r.Schedule.MinMs, 1),
+                    ["event_nudged_count"] = r.EventNudged.Count,
+                    ["event_nudged_p50_ms"] = Math.Round(r.EventNudged.P50Ms, 1),
+                    ["event_nudged_p99_ms"] = Math.Round(r.EventNudged.P99Ms, 1),
+                    ["event_nudged_max_ms"] = Math.Round(r.EventNudged.MaxMs, 1),
+                    ["event_nudged_min_ms"] = Math.Round(r.EventNudged.MinMs, 1),
+                    ["event_polled_count"] = r.EventPolled.Count,
+                    ["event_polled_p50_ms"] = Math.Round(r.EventPolled.P50Ms, 1),
+                    ["event_polled_p99_ms"] = Math.Round(r.EventPolled.P99Ms, 1),
+                    ["event_polled_max_ms"] = Math.Round(r.EventPolled.MaxMs, 1),
+                    ["event_polled_min_ms"] = Math.Round(r.EventPolled.MinMs, 1),
+                    ["backlog"] = r.Backlog,
+                    ["backlog_matching"] = r.BacklogMatching,
+                    ["events_examined"] = r.EventsExamined,
+                    ["dispatch_firings"] = r.Firings,
+                    ["dispatch_seconds"] = Math.Round(r.DispatchSeconds, 3),
+                    ["events_examined_per_s"] = Math.Round(r.EventsExaminedPerSecond),
+                    ["idle_seconds"] = r.IdleSeconds,
+                    ["idle_cpu_percent_of_one_core"] = Math.Round(r.IdleCpuPercentOfOneCore, 2),
+                    ["idle_working_set_mb"] = Math.Round(r.WorkingSetMb, 1),
+                    ["idle_gc_heap_mb"] = Math.Round(r.GcHeapMb, 1),
+                    ["idle_pipelines"] = r.IdlePipelines,
+                    ["idle_scheduled_pipelines"] = r.IdleScheduled,
+                };
+                context.Output.WriteLine(parse.GetValue(serviceJson)
+                    ? JsonSerializer.Serialize(figures)
+                    : string.Join(Environment.NewLine, figures.Select(f => $"{f.Key,-30} {Convert.ToString(f.Value, CultureInfo.InvariantCulture)}")));
+                return ExitCodes.Success;
+            });
+        });
+        return new Command("bench", "Reproduce the figures in docs/benchmarks.md.") { engine, learning, hotPath, service };
     }
 }
