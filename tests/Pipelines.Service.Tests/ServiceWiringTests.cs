@@ -86,6 +86,9 @@ public sealed class ServiceWiringTests : IAsyncLifetime
         await WaitUntil(() => _service.Store.FindRun(runId) is { Status: RunStatus.Succeeded });
         Assert.Equal("manual", new FiringLog(_service.Store).ForRun(runId)!.Kind);
 
+        var byVersion = await _http.PostAsJsonAsync("elsa/api/workflow-definitions/ok@0123456789abcdef/execute", new { });
+        Assert.Equal(HttpStatusCode.OK, byVersion.StatusCode);
+
         var missing = await _http.PostAsJsonAsync("elsa/api/workflow-definitions/nope/execute", new { });
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }

@@ -17,6 +17,9 @@ internal static class ExecuteWorkflowDefinition
 {
     public const string InstanceIdHeader = "x-elsa-workflow-instance-id";
 
+    /// <summary>Studio's sign that the workflow was refused rather than started.</summary>
+    public const string CannotStartHeader = "x-elsa-workflow-cannot-start";
+
     public static void Map(IEndpointRouteBuilder api, StudioEndpointContext context) =>
         api.MapPost("/workflow-definitions/{definitionId}/execute", async (string definitionId, HttpRequest request, HttpResponse response) =>
         {
@@ -28,7 +31,8 @@ internal static class ExecuteWorkflowDefinition
             var parameters = (body["input"] as JsonObject ?? []).ToDictionary(p => p.Key, p => Text(p.Value), StringComparer.Ordinal);
             try
             {
-                var runId = start(definitionId, parameters);
+                // A version id (NAME@hash, as exports name versions) runs the file as it is now: there is one version.
+                var runId = start(definitionId.Split('@')[0], parameters);
                 response.Headers[InstanceIdHeader] = runId;
                 return Results.Json(new JsonObject
                 {
@@ -43,7 +47,11 @@ internal static class ExecuteWorkflowDefinition
             }
             catch (KeyNotFoundException e) { return Refusal(StatusCodes.Status404NotFound, e.Message); }
             catch (Exception e) when (e is ArgumentException or PipelineValidationException) { return Refusal(StatusCodes.Status400BadRequest, e.Message); }
-            catch (InvalidOperationException e) { return Refusal(StatusCodes.Status409Conflict, e.Message); }
+            catch (InvalidOperationException e)
+            {
+                response.Headers[CannotStartHeader] = "true";
+                return Refusal(StatusCodes.Status409Conflict, e.Message);
+            }
         });
 
     private static IResult Refusal(int status, string message) => Results.Json(new JsonObject { ["error"] = message }, statusCode: status);
