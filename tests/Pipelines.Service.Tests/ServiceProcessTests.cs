@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Pipelines.Abstractions;
+using Pipelines.Engine.Events;
 using Pipelines.Engine.Storage;
 using Pipelines.Service.Api.Pipelines;
 using Pipelines.Service.Api.Runs;
@@ -187,5 +189,66 @@ public sealed class ServiceProcessTests : IDisposable
         using var store = PipelineStore.Open(_workspace.StoreRoot, TimeSpan.FromSeconds(10));
         Assert.Equal(1, store.Count("firings"));
         Assert.Equal(1, Assert.Single(store.ListRuns(10)).Resumes);
+    }
+
+    [Fact]
+    public void While_serve_holds_the_store_models_drift_and_events_print_through_it_what_a_local_read_prints_afterwards()
+    {
+        // Nothing fires on its own: the store holds only what is seeded here and what the registry change below adds.
+        File.Delete(Path.Combine(_workspace.Root, "pipelines", "tick.yaml"));
+        using (var store = PipelineStore.Open(_workspace.StoreRoot, TimeSpan.FromSeconds(10)))
+        {
+            var registry = new ModelRegistry(store, RegistryActor.Person(), 20);
+            foreach (var text in new[] { "one", "two" })
+            {
+                var staged = store.Artifacts.Stage("seed", "train", "model", "txt");
+                File.WriteAllText(staged.Path, text);
+                var artifact = store.Artifacts.Commit(staged);
+                store.CompleteStepRun(new StepRunRecord("seed", $"train-{text}", "test/model", 1, StepStatus.Succeeded, null, null, 1, DateTime.UtcNow,
+                    DateTime.UtcNow, 0, null, null, null), [("file", artifact)], []);
+                registry.Register("toxicity", artifact, """{"auc":0.7}""", null, "trained");
+            }
+            registry.Promote("toxicity", 1, ModelRegistry.Champion, "first");
+            new StoreDriftLog(store, "seed", "check").Record([new DriftEvent("toxicity", "spread", "psi", 0.31, "HIGH", "shifted")]);
+            store.PublishEvent(new EventDraft("drift.detected", "/pipelines/watch/runs/seed/steps/check", Pipeline: "watch", RunId: "seed", StepId: "check",
+                Model: "toxicity", Feature: "spread", PayloadJson: """{"psi":0.31,"note":"a<b"}"""));
+        }
+
+        var service = StartService();
+        var record = WaitForRecord(service);
+        (int ExitCode, string Output, string Error) Cli(params string[] args) => CliProcess.Run(_workspace.Root, TimeSpan.FromMinutes(1), args);
+        string[] Asked(string what) => what.Split(' ');
+
+        var promoted = Cli("models", "promote", "toxicity", "2", "--reason", "better holdout");
+        Assert.True(promoted.ExitCode == 0, promoted.Output + promoted.Error);
+        Assert.Contains("toxicity champion is version 2", promoted.Output);
+
+        string[] commands = ["models list", "models show toxicity", "drift", "drift --model toxicity", "events --model toxicity --json", "events --model toxicity"];
+        var throughService = commands.ToDictionary(c => c, c =>
+        {
+            var (exit, output, error) = Cli(Asked(c));
+            Assert.True(exit == 0, $"pipelines {c} exited {exit} while the service held the store: {error}");
+            return output;
+        });
+        Assert.False(service.HasExited);
+        Assert.Matches(@"toxicity\s*│\s*2\s*│\s*2\s*│", throughService["models list"]);
+        Assert.Contains("better holdout", throughService["models show toxicity"]);
+        Assert.Contains("0.31", throughService["drift"]);
+        Assert.Contains("shifted", throughService["drift --model toxicity"]);
+        var line = Assert.Single(throughService["events --model toxicity --json"].Split('\n', StringSplitOptions.RemoveEmptyEntries),
+            l => l.Contains("drift.detected"));
+        using (var cloudEvent = JsonDocument.Parse(line))
+            Assert.Equal(("watch", "toxicity/spread", 0.31), (cloudEvent.RootElement.GetProperty("pipeline").GetString(),
+                cloudEvent.RootElement.GetProperty("subject").GetString(), cloudEvent.RootElement.GetProperty("data").GetProperty("psi").GetDouble()));
+
+        CliProcess.Terminate(service);
+        Assert.True(service.WaitForExit(Patience), "the service did not stop on SIGTERM");
+        // With the service gone each command reads the store itself, and prints the same.
+        foreach (var command in commands)
+        {
+            var (exit, output, error) = Cli(Asked(command));
+            Assert.True(exit == 0, $"pipelines {command} exited {exit} on its own: {error}");
+            Assert.Equal(output, throughService[command]);
+        }
     }
 }

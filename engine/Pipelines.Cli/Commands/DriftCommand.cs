@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using Pipelines.Cli.Output;
+using Pipelines.Cli.Remote;
+using Pipelines.Service.Api.Drift;
 using Spectre.Console;
 
 namespace Pipelines.Cli.Commands;
@@ -18,17 +20,32 @@ public static class DriftCommand
         command.SetAction((parse, _) =>
         {
             var context = contextFor(parse);
-            return CommandGuard.RunAsync(context, () =>
+            return CommandGuard.RunAsync(context, async () =>
             {
-                using var store = context.OpenStore();
-                var table = new Table().AddColumns("detected (UTC)", "model", "feature", "statistic", "value", "severity", "run", "detail");
-                foreach (var e in store.DriftEvents(parse.GetValue(model), parse.GetValue(limit)))
-                    table.AddRow(e.DetectedAt.ToString("yyyy-MM-dd HH:mm:ss"), Markup.Escape(e.Model), Markup.Escape(e.Feature), e.Statistic,
-                        e.Value?.ToString("0.####", CultureInfo.InvariantCulture) ?? "", e.Severity, Markup.Escape($"{e.RunId} {e.StepId}"), Markup.Escape(e.Detail ?? ""));
-                Consoles.For(context.Output).Write(table);
-                return Task.FromResult(ExitCodes.Success);
+                IReadOnlyList<DriftEventResponse> events;
+                if (ServiceClient.Find(context) is { } service)
+                    using (service)
+                        events = (await service.ListDriftEventsAsync(parse.GetValue(model), parse.GetValue(limit), context.Cancellation)).Items;
+                else
+                {
+                    using var store = context.OpenStore();
+                    events = store.DriftEvents(parse.GetValue(model), parse.GetValue(limit))
+                        .Select(d => new DriftEventResponse(d.DetectedAt, d.Model, d.Feature, d.Statistic, d.Value, d.Severity, d.Detail, d.RunId, d.StepId)).ToList();
+                }
+                Render(context, events);
+                return ExitCodes.Success;
             });
         });
         return command;
+    }
+
+    /// <summary>One table, whether the findings came from the store or through the service.</summary>
+    private static void Render(CliContext context, IReadOnlyList<DriftEventResponse> events)
+    {
+        var table = new Table().AddColumns("detected (UTC)", "model", "feature", "statistic", "value", "severity", "run", "detail");
+        foreach (var e in events)
+            table.AddRow(e.DetectedAt.ToString("yyyy-MM-dd HH:mm:ss"), Markup.Escape(e.Model), Markup.Escape(e.Feature), e.Statistic,
+                e.Value?.ToString("0.####", CultureInfo.InvariantCulture) ?? "", e.Severity, Markup.Escape($"{e.RunId} {e.StepId}"), Markup.Escape(e.Detail ?? ""));
+        Consoles.For(context.Output).Write(table);
     }
 }

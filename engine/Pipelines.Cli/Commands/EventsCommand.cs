@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Text;
 using Pipelines.Cli.Output;
+using Pipelines.Cli.Remote;
 using Pipelines.Engine.Events;
 using Spectre.Console;
 
@@ -8,7 +8,8 @@ namespace Pipelines.Cli.Commands;
 
 /// <summary>
 /// <c>pipelines events</c>: what the engine and the steps published, newest first, as a table or (with <c>--json</c>)
-/// one CloudEvent per line in structured JSON, exactly what a webhook receives.
+/// one CloudEvent per line in structured JSON, exactly what a webhook receives. While a service holds the store the
+/// events come through its API, as the same CloudEvents.
 /// </summary>
 public static class EventsCommand
 {
@@ -30,38 +31,47 @@ public static class EventsCommand
         command.SetAction((parse, _) =>
         {
             var context = contextFor(parse);
-            return CommandGuard.RunAsync(context, () =>
+            return CommandGuard.RunAsync(context, async () =>
             {
                 var count = parse.GetValue(limit);
                 if (count < 1) throw new ArgumentException($"--limit must be at least 1, not {count}");
                 var from = parse.GetValue(since) is { } sinceText ? EventsSince.Parse(sinceText, DateTime.UtcNow) : (DateTime?)null;
-                if (!context.StoreExists)
+                IReadOnlyList<EventRow> events;
+                if (ServiceClient.Find(context) is { } service)
+                    using (service)
+                        events = (await service.ListEventsAsync(parse.GetValue(type), parse.GetValue(model), parse.GetValue(pipeline), from, count, context.Cancellation))
+                            .Items.Select(EventRow.From).ToList();
+                else if (!context.StoreExists)
                 {
                     if (!parse.GetValue(json)) context.Output.WriteLine("no events yet: the store does not exist");
-                    return Task.FromResult(ExitCodes.Success);
+                    return ExitCodes.Success;
                 }
-                using var store = context.OpenStore();
-                var events = store.Events(new EventQuery(parse.GetValue(type), parse.GetValue(model), parse.GetValue(pipeline), from, Limit: count));
+                else
+                {
+                    using var store = context.OpenStore();
+                    events = store.Events(new EventQuery(parse.GetValue(type), parse.GetValue(model), parse.GetValue(pipeline), from, Limit: count))
+                        .Select(EventRow.From).ToList();
+                }
                 if (parse.GetValue(json)) WriteJsonLines(context.Output, events);
                 else WriteTable(context, events);
-                return Task.FromResult(ExitCodes.Success);
+                return ExitCodes.Success;
             });
         });
         return command;
     }
 
-    private static void WriteJsonLines(TextWriter output, IReadOnlyList<PipelineEvent> events)
+    private static void WriteJsonLines(TextWriter output, IReadOnlyList<EventRow> events)
     {
-        foreach (var e in events) output.WriteLine(Encoding.UTF8.GetString(CloudEventMapping.ToStructuredJson(e)));
+        foreach (var e in events) output.WriteLine(e.StructuredJson);
     }
 
-    private static void WriteTable(CliContext context, IReadOnlyList<PipelineEvent> events)
+    private static void WriteTable(CliContext context, IReadOnlyList<EventRow> events)
     {
         var table = new Table().AddColumns("seq", "time (UTC)", "type", "pipeline", "run", "subject", "payload");
         foreach (var e in events)
-            table.AddRow(e.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture), e.Time.ToString("yyyy-MM-dd HH:mm:ss"),
+            table.AddRow(e.Sequence?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "", e.Time.ToString("yyyy-MM-dd HH:mm:ss"),
                 Markup.Escape(e.Type), Markup.Escape(e.Pipeline ?? ""), Markup.Escape(e.RunId is null ? "" : e.StepId is null ? e.RunId : $"{e.RunId} {e.StepId}"),
-                Markup.Escape(CloudEventMapping.SubjectOf(e) ?? ""), Markup.Escape(Shortened(e.PayloadJson)));
+                Markup.Escape(e.Subject ?? ""), Markup.Escape(Shortened(e.Payload)));
         Consoles.For(context.Output).Write(table);
         if (events.Count == 0) context.Output.WriteLine("no events match");
     }

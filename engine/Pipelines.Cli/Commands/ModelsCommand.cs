@@ -1,11 +1,17 @@
 using System.CommandLine;
 using Pipelines.Cli.Output;
+using Pipelines.Cli.Remote;
 using Pipelines.Engine.Storage;
+using Pipelines.Service.Api.Models;
 using Spectre.Console;
 
 namespace Pipelines.Cli.Commands;
 
-/// <summary>The model registry from the command line: what is registered, where each version came from, and moving aliases by hand (audited).</summary>
+/// <summary>
+/// The model registry from the command line: what is registered, where each version came from, and moving aliases by
+/// hand (audited). While a service holds the store every subcommand goes through its API; either way one render
+/// function per subcommand prints what was read.
+/// </summary>
 public static class ModelsCommand
 {
     public static Command Create(Func<ParseResult, CliContext> contextFor)
@@ -27,20 +33,19 @@ public static class ModelsCommand
         command.SetAction((parse, _) =>
         {
             var context = contextFor(parse);
-            return CommandGuard.RunAsync(context, () =>
+            return CommandGuard.RunAsync(context, async () =>
             {
-                using var store = context.OpenStore();
-                var registry = Registry(context, store);
-                var table = new Table().AddColumns("model", "versions", "champion", "challenger", "latest");
-                foreach (var name in registry.Models())
+                IReadOnlyList<ModelSummary> models;
+                if (ServiceClient.Find(context) is { } service)
+                    using (service)
+                        models = (await service.ListModelsAsync(context.Cancellation)).Items;
+                else
                 {
-                    var versions = registry.Versions(name);
-                    string Named(string alias) => versions.FirstOrDefault(v => v.Aliases.Contains(alias))?.Version.ToString() ?? "-";
-                    table.AddRow(Markup.Escape(name), versions.Count.ToString(), Named(ModelRegistry.Champion), Named(ModelRegistry.Challenger),
-                        versions.Count == 0 ? "-" : $"{versions[^1].Version} ({versions[^1].Stage})");
+                    using var store = context.OpenStore();
+                    models = Summaries(Registry(context, store));
                 }
-                Consoles.For(context.Output).Write(table);
-                return Task.FromResult(ExitCodes.Success);
+                RenderList(context, models);
+                return ExitCodes.Success;
             });
         });
         return command;
@@ -53,34 +58,32 @@ public static class ModelsCommand
         command.SetAction((parse, _) =>
         {
             var context = contextFor(parse);
-            return CommandGuard.RunAsync(context, () =>
+            return CommandGuard.RunAsync(context, async () =>
             {
-                using var store = context.OpenStore();
-                var registry = Registry(context, store);
                 var model = parse.GetValue(name)!;
-                var versions = registry.Versions(model);
-                if (versions.Count == 0 && !registry.Models().Contains(model)) throw new ArgumentException($"no model '{model}' in the registry");
-                var console = Consoles.For(context.Output);
-                var table = new Table().AddColumns("version", "stage", "aliases", "artifact", "training data", "run", "commit", "registered (UTC)", "metrics");
-                foreach (var v in versions)
-                    table.AddRow(v.Version.ToString(), v.Stage, Markup.Escape(string.Join(", ", v.Aliases)), v.Model.ShortId,
-                        v.TrainingDataSha256?[..12] ?? "-", Markup.Escape($"{v.RunId} {v.StepId}".Trim()), v.GitCommit?[..Math.Min(10, v.GitCommit.Length)] ?? "-",
-                        v.CreatedAt.ToString("yyyy-MM-dd HH:mm:ss"), Markup.Escape(Shorten(v.MetricsJson)));
-                console.Write(table);
-                var audit = new Table().AddColumns("when (UTC)", "version", "action", "stage", "alias", "by", "reason");
-                foreach (var t in registry.Transitions(model))
-                    audit.AddRow(t.At.ToString("yyyy-MM-dd HH:mm:ss"), t.Version.ToString(), t.Action, $"{t.FromStage ?? "-"} → {t.ToStage ?? "-"}",
-                        t.Alias ?? "", Markup.Escape(t.Actor + (t.GitCommit is null ? "" : $" @ {t.GitCommit[..Math.Min(10, t.GitCommit.Length)]}")), Markup.Escape(t.Reason ?? ""));
-                console.Write(audit);
-                var decisions = LifecycleDecisions.For(store, versions.Select(v => (v.Version, (string?)v.RunId)).ToList());
-                if (decisions.Count > 0)
+                ModelDetailResponse detail;
+                IReadOnlyList<LifecycleDecisions.Decision> decisions;
+                if (ServiceClient.Find(context) is { } service)
+                    using (service)
+                    {
+                        detail = await service.GetModelAsync(model, context.Cancellation);
+                        var runs = new Dictionary<string, Pipelines.Service.Api.Runs.RunDetails?>();
+                        foreach (var runId in detail.Versions.Select(v => v.RunId).OfType<string>().Distinct())
+                            runs[runId] = await RunOrNull(service, runId, context.Cancellation);
+                        decisions = LifecycleDecisions.For(VersionRuns(detail), runId => runs.GetValueOrDefault(runId));
+                    }
+                else
                 {
-                    var decided = new Table().AddColumns("version", "run", "step", "type", "outcome", "why");
-                    foreach (var d in decisions)
-                        decided.AddRow(d.Version.ToString(), d.RunId, Markup.Escape(d.StepId), d.StepType, d.Outcome, Markup.Escape(d.Detail));
-                    console.Write(decided);
+                    using var store = context.OpenStore();
+                    var registry = Registry(context, store);
+                    if (!registry.Models().Contains(model)) throw new ArgumentException($"no model '{model}' in the registry");
+                    var versions = registry.Versions(model);
+                    detail = new ModelDetailResponse(model, null, null, versions.Select(ModelVersionResponse.From).ToList(),
+                        registry.Transitions(model).Select(ModelTransitionResponse.From).ToList());
+                    decisions = LifecycleDecisions.For(store, VersionRuns(detail));
                 }
-                return Task.FromResult(ExitCodes.Success);
+                RenderModel(context, detail, decisions);
+                return ExitCodes.Success;
             });
         });
         return command;
@@ -96,12 +99,24 @@ public static class ModelsCommand
         command.SetAction((parse, _) =>
         {
             var context = contextFor(parse);
-            return CommandGuard.RunAsync(context, () =>
+            return CommandGuard.RunAsync(context, async () =>
             {
-                using var store = context.OpenStore();
-                var promoted = Registry(context, store).Promote(parse.GetValue(name)!, parse.GetValue(version), parse.GetValue(alias)!, parse.GetValue(reason)!);
-                context.Output.WriteLine($"{promoted.Name} {parse.GetValue(alias)} is version {promoted.Version} ({promoted.Stage})");
-                return Task.FromResult(ExitCodes.Success);
+                var (model, number, aliasName, why) = (parse.GetValue(name)!, parse.GetValue(version), parse.GetValue(alias)!, parse.GetValue(reason)!);
+                (string Name, int Version, string Stage) promoted;
+                if (ServiceClient.Find(context) is { } service)
+                    using (service)
+                    {
+                        var changed = (await service.PromoteModelAsync(model, number, aliasName, why, context.Cancellation)).Version;
+                        promoted = (changed.Name, changed.Version, changed.Stage);
+                    }
+                else
+                {
+                    using var store = context.OpenStore();
+                    var changed = Registry(context, store).Promote(model, number, aliasName, why);
+                    promoted = (changed.Name, changed.Version, changed.Stage);
+                }
+                context.Output.WriteLine($"{promoted.Name} {aliasName} is version {promoted.Version} ({promoted.Stage})");
+                return ExitCodes.Success;
             });
         });
         return command;
@@ -116,15 +131,78 @@ public static class ModelsCommand
         command.SetAction((parse, _) =>
         {
             var context = contextFor(parse);
-            return CommandGuard.RunAsync(context, () =>
+            return CommandGuard.RunAsync(context, async () =>
             {
-                using var store = context.OpenStore();
-                var restored = Registry(context, store).Rollback(parse.GetValue(name)!, parse.GetValue(alias)!, parse.GetValue(reason)!);
-                context.Output.WriteLine($"{restored.Name} {parse.GetValue(alias)} is back at version {restored.Version} ({restored.Stage})");
-                return Task.FromResult(ExitCodes.Success);
+                var (model, aliasName, why) = (parse.GetValue(name)!, parse.GetValue(alias)!, parse.GetValue(reason)!);
+                (string Name, int Version, string Stage) restored;
+                if (ServiceClient.Find(context) is { } service)
+                    using (service)
+                    {
+                        var changed = (await service.RollbackModelAsync(model, aliasName, why, context.Cancellation)).Version;
+                        restored = (changed.Name, changed.Version, changed.Stage);
+                    }
+                else
+                {
+                    using var store = context.OpenStore();
+                    var changed = Registry(context, store).Rollback(model, aliasName, why);
+                    restored = (changed.Name, changed.Version, changed.Stage);
+                }
+                context.Output.WriteLine($"{restored.Name} {aliasName} is back at version {restored.Version} ({restored.Stage})");
+                return ExitCodes.Success;
             });
         });
         return command;
+    }
+
+    /// <summary>The registry's models as the service lists them, so both paths print through <see cref="RenderList"/>.</summary>
+    internal static IReadOnlyList<ModelSummary> Summaries(ModelRegistry registry) => registry.Models().Select(name =>
+    {
+        var versions = registry.Versions(name);
+        int? Named(string alias) => versions.FirstOrDefault(v => v.Aliases.Contains(alias))?.Version;
+        return new ModelSummary(name, Named(ModelRegistry.Champion), Named(ModelRegistry.Challenger), versions.Count,
+            versions.Count == 0 ? null : versions.Max(v => v.CreatedAt), versions.Count == 0 ? null : versions[^1].Version, versions.Count == 0 ? null : versions[^1].Stage);
+    }).ToList();
+
+    private static void RenderList(CliContext context, IReadOnlyList<ModelSummary> models)
+    {
+        var table = new Table().AddColumns("model", "versions", "champion", "challenger", "latest");
+        foreach (var m in models)
+            table.AddRow(Markup.Escape(m.Name), m.Versions.ToString(), m.Champion?.ToString() ?? "-", m.Challenger?.ToString() ?? "-",
+                m.LatestVersion is { } latest ? $"{latest} ({m.LatestStage})" : "-");
+        Consoles.For(context.Output).Write(table);
+    }
+
+    private static IReadOnlyList<(int Version, string? RunId)> VersionRuns(ModelDetailResponse detail) =>
+        detail.Versions.Select(v => (v.Version, v.RunId)).ToList();
+
+    /// <summary>A run the service no longer knows (pruned) shows no decisions rather than failing the listing.</summary>
+    private static async Task<Pipelines.Service.Api.Runs.RunDetails?> RunOrNull(ServiceClient service, string runId, CancellationToken cancellationToken)
+    {
+        try { return await service.GetRunAsync(runId, cancellationToken); }
+        catch (ArgumentException) { return null; }
+    }
+
+    private static void RenderModel(CliContext context, ModelDetailResponse detail, IReadOnlyList<LifecycleDecisions.Decision> decisions)
+    {
+        var console = Consoles.For(context.Output);
+        var table = new Table().AddColumns("version", "stage", "aliases", "artifact", "training data", "run", "commit", "registered (UTC)", "metrics");
+        foreach (var v in detail.Versions)
+            table.AddRow(v.Version.ToString(), v.Stage, Markup.Escape(string.Join(", ", v.Aliases)), v.ArtifactSha256[..Math.Min(12, v.ArtifactSha256.Length)],
+                v.TrainingDataSha256?[..12] ?? "-", Markup.Escape($"{v.RunId} {v.StepId}".Trim()), v.GitCommit?[..Math.Min(10, v.GitCommit.Length)] ?? "-",
+                v.CreatedAt.ToString("yyyy-MM-dd HH:mm:ss"), Markup.Escape(Shorten(v.Metrics?.GetRawText())));
+        console.Write(table);
+        var audit = new Table().AddColumns("when (UTC)", "version", "action", "stage", "alias", "by", "reason");
+        foreach (var t in detail.Transitions)
+            audit.AddRow(t.At.ToString("yyyy-MM-dd HH:mm:ss"), t.Version.ToString(), t.Action, $"{t.FromStage ?? "-"} → {t.ToStage ?? "-"}",
+                t.Alias ?? "", Markup.Escape(t.Actor + (t.GitCommit is null ? "" : $" @ {t.GitCommit[..Math.Min(10, t.GitCommit.Length)]}")), Markup.Escape(t.Reason ?? ""));
+        console.Write(audit);
+        if (decisions.Count > 0)
+        {
+            var decided = new Table().AddColumns("version", "run", "step", "type", "outcome", "why");
+            foreach (var d in decisions)
+                decided.AddRow(d.Version.ToString(), d.RunId, Markup.Escape(d.StepId), d.StepType, d.Outcome, Markup.Escape(d.Detail));
+            console.Write(decided);
+        }
     }
 
     /// <summary>The holdout metrics of a train step's metrics JSON, compactly; other JSON shortened.</summary>

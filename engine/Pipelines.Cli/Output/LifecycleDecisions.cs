@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Pipelines.Engine.Storage;
+using Pipelines.Service.Api.Runs;
 
 namespace Pipelines.Cli.Output;
 
@@ -15,31 +16,42 @@ public static class LifecycleDecisions
 
     private static readonly HashSet<string> DecidingSteps = ["validate/gate", "shadow/compare", "registry/promote"];
 
-    public static IReadOnlyList<Decision> For(PipelineStore store, IReadOnlyList<(int Version, string? RunId)> versions)
+    /// <summary>The decisions of the versions' runs, read from the store.</summary>
+    public static IReadOnlyList<Decision> For(PipelineStore store, IReadOnlyList<(int Version, string? RunId)> versions) =>
+        For(versions, runId => store.StepRuns(runId).Select(s => new StepOutcome(s.StepId, s.StepType, StatusText.Of(s.Status), s.Message, s.OutputsJson)).ToList());
+
+    /// <summary>The decisions of the versions' runs, from runs as the service reports them.</summary>
+    public static IReadOnlyList<Decision> For(IReadOnlyList<(int Version, string? RunId)> versions, Func<string, RunDetails?> runOf) =>
+        For(versions, runId => runOf(runId)?.Steps.Select(s => new StepOutcome(s.Id, s.Type, s.Status, s.Message, s.OutputsJson)).ToList() ?? []);
+
+    /// <summary>What a decision needs of a step, whichever way the step was read.</summary>
+    private sealed record StepOutcome(string StepId, string StepType, string Status, string? Message, string? OutputsJson);
+
+    private static IReadOnlyList<Decision> For(IReadOnlyList<(int Version, string? RunId)> versions, Func<string, IReadOnlyList<StepOutcome>> stepsOf)
     {
         var decisions = new List<Decision>();
         foreach (var (version, runId) in versions)
         {
             if (runId is null) continue;
-            foreach (var step in store.StepRuns(runId).Where(s => DecidingSteps.Contains(s.StepType)))
-                decisions.Add(Describe(version, step));
+            foreach (var step in stepsOf(runId).Where(s => DecidingSteps.Contains(s.StepType)))
+                decisions.Add(Describe(version, runId, step));
         }
         return decisions;
     }
 
-    private static Decision Describe(int version, StepRunRecord step)
+    private static Decision Describe(int version, string runId, StepOutcome step)
     {
         var outputs = step.OutputsJson is null ? null : JsonNode.Parse(step.OutputsJson);
         var (outcome, detail) = step.StepType switch
         {
-            _ when outputs is null => (StatusText.Of(step.Status), step.Message ?? ""),
+            _ when outputs is null => (step.Status, step.Message ?? ""),
             "validate/gate" => ((bool?)outputs["Passed"] == true ? "passed" : "failed",
                 string.Join("; ", outputs["Reasons"]?.AsArray().Select(r => (string?)r) ?? [])),
             "shadow/compare" => ((string?)outputs["Decision"] ?? "", string.Create(CultureInfo.InvariantCulture,
                 $"challenger loss {(double?)outputs["ChallengerLoss"]:0.####} vs champion {(double?)outputs["ChampionLoss"]:0.####}, p {(double?)outputs["PValue"]:0.####}, {(int?)outputs["Predictions"]} predictions")),
-            _ => (StatusText.Of(step.Status), string.Create(CultureInfo.InvariantCulture,
+            _ => (step.Status, string.Create(CultureInfo.InvariantCulture,
                 $"version {(int?)outputs["Version"]} now {(string?)outputs["Stage"]}")),
         };
-        return new Decision(version, step.RunId, step.StepId, step.StepType, outcome, detail);
+        return new Decision(version, runId, step.StepId, step.StepType, outcome, detail);
     }
 }

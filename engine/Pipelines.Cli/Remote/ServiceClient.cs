@@ -4,6 +4,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Pipelines.Service;
 using Pipelines.Service.Api;
+using Pipelines.Service.Api.Drift;
+using Pipelines.Service.Api.Events;
+using Pipelines.Service.Api.Models;
 using Pipelines.Service.Api.Pipelines;
 using Pipelines.Service.Api.Runs;
 
@@ -62,6 +65,32 @@ public sealed class ServiceClient : IDisposable
 
     public Task<RunActionResponse> ResumeRunAsync(string runId, CancellationToken cancellationToken) =>
         SendAsync<RunActionResponse>(HttpMethod.Post, $"runs/{Uri.EscapeDataString(runId)}/resume", null, cancellationToken);
+
+    public Task<ModelListResponse> ListModelsAsync(CancellationToken cancellationToken) =>
+        SendAsync<ModelListResponse>(HttpMethod.Get, "models", null, cancellationToken);
+
+    public Task<ModelDetailResponse> GetModelAsync(string name, CancellationToken cancellationToken) =>
+        SendAsync<ModelDetailResponse>(HttpMethod.Get, $"models/{Uri.EscapeDataString(name)}", null, cancellationToken);
+
+    public Task<RegistryChangeResponse> PromoteModelAsync(string name, int version, string alias, string reason, CancellationToken cancellationToken) =>
+        SendAsync<RegistryChangeResponse>(HttpMethod.Post, $"models/{Uri.EscapeDataString(name)}/promote", new RegistryChangeRequest(version, reason, alias), cancellationToken);
+
+    public Task<RegistryChangeResponse> RollbackModelAsync(string name, string alias, string reason, CancellationToken cancellationToken) =>
+        SendAsync<RegistryChangeResponse>(HttpMethod.Post, $"models/{Uri.EscapeDataString(name)}/rollback", new RegistryChangeRequest(null, reason, alias), cancellationToken);
+
+    /// <summary>
+    /// Drift findings, newest first. The endpoint counts days back (7 by default); the CLI asks for every day it
+    /// allows, since locally `pipelines drift` is bounded by its limit alone.
+    /// </summary>
+    public Task<DriftEventListResponse> ListDriftEventsAsync(string? model, int limit, CancellationToken cancellationToken) =>
+        SendAsync<DriftEventListResponse>(HttpMethod.Get, $"drift/events?days={QueryValues.MaxDays}&limit={limit}" + Query("model", model), null, cancellationToken);
+
+    /// <summary>Events as the CloudEvents the service stores them as, newest first.</summary>
+    public Task<EventListResponse> ListEventsAsync(string? type, string? model, string? pipeline, DateTime? since, int limit, CancellationToken cancellationToken) =>
+        SendAsync<EventListResponse>(HttpMethod.Get, $"events?limit={limit}" + Query("type", type) + Query("model", model) + Query("pipeline", pipeline)
+            + Query("since", since?.ToString("O", System.Globalization.CultureInfo.InvariantCulture)), null, cancellationToken);
+
+    private static string Query(string name, string? value) => value is null ? "" : $"&{name}={Uri.EscapeDataString(value)}";
 
     private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
     {

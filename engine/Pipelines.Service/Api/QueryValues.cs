@@ -6,7 +6,7 @@ namespace Pipelines.Service.Api;
 /// Query values the endpoints share, parsed by hand so that a bad value answers 400 naming its field rather than
 /// the framework's bare 400.
 /// </summary>
-internal static class QueryValues
+public static class QueryValues
 {
     public const int MaxDays = 3650;
 

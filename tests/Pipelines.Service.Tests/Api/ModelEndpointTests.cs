@@ -28,6 +28,7 @@ public sealed class ModelEndpointTests : IAsyncLifetime
         var list = (await _host.GetJson("/api/v1/models"))["items"]!.AsArray();
         var toxicity = Assert.Single(list)!;
         Assert.Equal(("toxicity", 2, 3, 3), (toxicity["name"]!.GetValue<string>(), toxicity["champion"]!.GetValue<int>(), toxicity["challenger"]!.GetValue<int>(), toxicity["versions"]!.GetValue<int>()));
+        Assert.Equal((3, "shadow"), (toxicity["latestVersion"]!.GetValue<int>(), toxicity["latestStage"]!.GetValue<string>()));
 
         var model = await _host.GetJson("/api/v1/models/toxicity");
         var registry = new ModelRegistry(_host.Store, RegistryActor.Person(), 20);

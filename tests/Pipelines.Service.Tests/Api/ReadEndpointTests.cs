@@ -1,9 +1,13 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
+using Pipelines.Cli.Output;
 using Pipelines.Abstractions;
 using Pipelines.Engine.Events;
 using Pipelines.Engine.Storage;
+using Pipelines.Service.Api.Events;
 
 namespace Pipelines.Service.Tests.Api;
 
@@ -78,6 +82,38 @@ public sealed class ReadEndpointTests : IAsyncLifetime
         Assert.Equal((2, 3), (pairing["championVersion"]!.GetValue<int>(), pairing["challengerVersion"]!.GetValue<int>()));
         Assert.Equal(2, (await _host.GetJson("/api/v1/shadow/summary?days=14"))["items"]!.AsArray().Count);
         Assert.Empty((await _host.GetJson("/api/v1/shadow/summary?days=7"))["items"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Events_are_filtered_by_the_pipeline_whose_run_published_them()
+    {
+        _host.Store.PublishEvent(new EventDraft("run.succeeded", "/pipelines/a/runs/r1", Pipeline: "a", RunId: "r1"));
+        var ofB = _host.Store.PublishEvent(new EventDraft("run.succeeded", "/pipelines/b/runs/r2", Pipeline: "b", RunId: "r2"));
+        _host.Store.PublishEvent(new EventDraft("service.started", "/service"));
+
+        var items = (await _host.GetJson("/api/v1/events?pipeline=b"))["items"]!.AsArray();
+        Assert.Equal(ofB.Id, Assert.Single(items)!["id"]!.GetValue<string>());
+        Assert.Equal(3, (await _host.GetJson("/api/v1/events"))["items"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task An_event_read_through_the_api_prints_as_the_same_row_and_json_line_as_the_stored_event()
+    {
+        var published = _host.Store.PublishEvent(new EventDraft("drift.detected", "/pipelines/p/runs/r1/steps/check", Pipeline: "p", RunId: "r1", StepId: "check",
+            Model: "toxicity", Feature: "spread", PayloadJson: """{ "psi": 0.31, "severity": "HIGH", "note": "a<b & \"c\"" }"""));
+        _host.Store.PublishEvent(new EventDraft("service.started", "/service"));
+
+        var local = _host.Store.Events(new EventQuery(Limit: 10)).Select(EventRow.From).ToList();
+        var answer = await _host.Client.GetFromJsonAsync<EventListResponse>("/api/v1/events", new JsonSerializerOptions(JsonSerializerDefaults.Web));
+        var remote = answer!.Items.Select(EventRow.From).ToList();
+
+        Assert.Equal(local, remote);
+        // The local line is the formatter's own output, as a webhook receives it.
+        Assert.Equal(System.Text.Encoding.UTF8.GetString(CloudEventMapping.ToStructuredJson(_host.Store.Events(new EventQuery(Limit: 10))[1])), local[1].StructuredJson);
+        var drift = local[1];
+        Assert.Equal((published.Sequence, "p", "r1", "check", "toxicity/spread"), (drift.Sequence!.Value, drift.Pipeline!, drift.RunId!, drift.StepId!, drift.Subject!));
+        Assert.Equal(0.31, JsonDocument.Parse(drift.Payload).RootElement.GetProperty("psi").GetDouble());
+        Assert.Equal((null, null, null), (local[0].RunId, local[0].StepId, local[0].Subject));
     }
 
     [Fact]

@@ -10,7 +10,7 @@ internal static class ListModels
 {
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder models, ServiceApiContext context) =>
         models.MapGet("/", () => Handle(context))
-            .WithName("ListModels").WithSummary("List registered models with their champion and challenger versions.");
+            .WithName("ListModels").WithSummary("List registered models with their champion and challenger versions and their newest version.");
 
     private static Ok<ModelListResponse> Handle(ServiceApiContext context) => TypedResults.Ok(new ModelListResponse(context.Read(store =>
     {
@@ -19,7 +19,8 @@ internal static class ListModels
         {
             var versions = registry.Versions(name);
             return new ModelSummary(name, ModelAliases.Champion(versions), ModelAliases.Challenger(versions), versions.Count,
-                versions.Count == 0 ? null : versions.Max(v => v.CreatedAt));
+                versions.Count == 0 ? null : versions.Max(v => v.CreatedAt),
+                versions.Count == 0 ? null : versions[^1].Version, versions.Count == 0 ? null : versions[^1].Stage);
         }).ToList();
     }, [])));
 }

@@ -4,8 +4,9 @@ using Pipelines.Engine.Storage;
 
 namespace Pipelines.Service.Api.Models;
 
-/// <summary>One model in the list: who is champion and challenger, how many versions it has.</summary>
-public sealed record ModelSummary(string Name, int? Champion, int? Challenger, int Versions, DateTime? LatestRegisteredAt);
+/// <summary>One model in the list: who is champion and challenger, how many versions it has, and its newest version and that version's stage.</summary>
+public sealed record ModelSummary(
+    string Name, int? Champion, int? Challenger, int Versions, DateTime? LatestRegisteredAt, int? LatestVersion = null, string? LatestStage = null);
 
 public sealed record ModelListResponse(IReadOnlyList<ModelSummary> Items);
 
@@ -28,9 +29,9 @@ public sealed record ModelVersionResponse(
 
 /// <summary>One audited change in the registry.</summary>
 public sealed record ModelTransitionResponse(
-    int Version, string Action, string? FromStage, string? ToStage, string? Alias, string? Reason, string Actor, string? RunId, DateTime At)
+    int Version, string Action, string? FromStage, string? ToStage, string? Alias, string? Reason, string Actor, string? RunId, DateTime At, string? GitCommit = null)
 {
-    public static ModelTransitionResponse From(ModelTransition t) => new(t.Version, t.Action, t.FromStage, t.ToStage, t.Alias, t.Reason, t.Actor, t.RunId, t.At);
+    public static ModelTransitionResponse From(ModelTransition t) => new(t.Version, t.Action, t.FromStage, t.ToStage, t.Alias, t.Reason, t.Actor, t.RunId, t.At, t.GitCommit);
 }
 
 /// <summary>A model: its versions, oldest first, and its audit trail, oldest first.</summary>
