@@ -6,6 +6,7 @@ using Pipelines.Engine.Events;
 using Pipelines.Engine.Settings;
 using Pipelines.Engine.Storage;
 using Pipelines.Service.Tests.Notifications.Support;
+using Pipelines.Service.Api.Notifications;
 using Pipelines.Service.Tests.Support;
 
 namespace Pipelines.Service.Tests;
@@ -63,7 +64,7 @@ public sealed class ServiceWiringTests : IAsyncLifetime
         { "get", "/api/v1/models" }, { "get", "/api/v1/models/{name}" }, { "get", "/api/v1/models/{name}/versions/{version}" },
         { "post", "/api/v1/models/{name}/promote" }, { "post", "/api/v1/models/{name}/rollback" }, { "post", "/api/v1/models/{name}/retire" },
         { "get", "/api/v1/models/{name}/performance" }, { "get", "/api/v1/drift/events" }, { "get", "/api/v1/shadow/summary" },
-        { "get", "/api/v1/events" }, { "get", "/api/v1/events/stream" }, { "get", "/api/v1/status" },
+        { "get", "/api/v1/events" }, { "get", "/api/v1/events/stream" }, { "get", "/api/v1/status" }, { "get", "/api/v1/notifications" },
     };
 
     [Theory]
@@ -106,6 +107,12 @@ public sealed class ServiceWiringTests : IAsyncLifetime
         var cloudEvent = CloudEventMapping.FromStructuredJson(request.Body);
         Assert.Equal("run.succeeded", cloudEvent.Type);
         Assert.Equal(runId, cloudEvent[CloudEventMapping.RunIdAttribute]);
+
+        // The delivery is visible through the API, as `pipelines notifications` shows it while the service holds the store.
+        NotificationListResponse? listed = null;
+        await WaitUntil(() => (listed = _http.GetFromJsonAsync<NotificationListResponse>("api/v1/notifications").Result)!.Items
+            .Any(d => d.EventType == "run.succeeded" && d.Status == "delivered"));
+        Assert.Equal(1, listed!.Items.Single().Attempts);
     }
 
     private static async Task WaitUntil(Func<bool> condition)

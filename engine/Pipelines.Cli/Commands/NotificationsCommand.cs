@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Pipelines.Cli.Output;
+using Pipelines.Cli.Remote;
 using Pipelines.Engine.Storage;
+using Pipelines.Service.Api.Notifications;
 using Spectre.Console;
 
 namespace Pipelines.Cli.Commands;
@@ -19,27 +21,41 @@ public static class NotificationsCommand
         command.SetAction((parse, _) =>
         {
             var context = contextFor(parse);
-            return CommandGuard.RunAsync(context, () =>
+            return CommandGuard.RunAsync(context, async () =>
             {
-                if (!context.StoreExists)
+                IReadOnlyList<NotificationResponse> deliveries;
+                if (ServiceClient.Find(context) is { } service)
+                    using (service)
+                        deliveries = (await service.ListNotificationsAsync(parse.GetValue(failed), parse.GetValue(limit), context.Cancellation)).Items;
+                else if (!context.StoreExists)
                 {
                     context.Output.WriteLine("no notifications yet: the store does not exist");
-                    return Task.FromResult(ExitCodes.Success);
+                    return ExitCodes.Success;
                 }
-                using var store = context.OpenStore();
-                var deliveries = new NotificationDeliveries(store).List(parse.GetValue(failed), parse.GetValue(limit));
-                var table = new Table().AddColumns("event", "type", "sink", "status", "attempts", "last error", "next attempt (UTC)", "delivered (UTC)");
-                foreach (var d in deliveries)
-                    table.AddRow(d.EventSequence.ToString(), Markup.Escape(d.EventType), Markup.Escape(d.Sink), NotificationDeliveries.StatusText(d.Status),
-                        d.Attempts.ToString(), Markup.Escape(d.LastError ?? ""),
-                        d.Status == DeliveryStatus.Pending && d.NextAttemptAt is { } next ? next.ToString("yyyy-MM-dd HH:mm:ss") : "",
-                        d.DeliveredAt?.ToString("yyyy-MM-dd HH:mm:ss") ?? "");
-                Consoles.For(context.Output).Write(table);
-                if (deliveries.Count == 0)
-                    context.Output.WriteLine(parse.GetValue(failed) ? "no failed notifications" : "no notifications yet");
-                return Task.FromResult(ExitCodes.Success);
+                else
+                {
+                    using var store = context.OpenStore();
+                    deliveries = new NotificationDeliveries(store).List(parse.GetValue(failed), parse.GetValue(limit))
+                        .Select(d => new NotificationResponse(d.EventSequence, d.EventId, d.EventType, d.Sink, NotificationDeliveries.StatusText(d.Status),
+                            d.Attempts, d.CreatedAt, d.NextAttemptAt, d.LastError, d.DeliveredAt))
+                        .ToList();
+                }
+                Render(context, deliveries, parse.GetValue(failed));
+                return ExitCodes.Success;
             });
         });
         return command;
+    }
+
+    /// <summary>One table, whether the deliveries came from the store or through the service.</summary>
+    private static void Render(CliContext context, IReadOnlyList<NotificationResponse> deliveries, bool failedOnly)
+    {
+        var table = new Table().AddColumns("event", "type", "sink", "status", "attempts", "last error", "next attempt (UTC)", "delivered (UTC)");
+        foreach (var d in deliveries)
+            table.AddRow(d.EventSequence.ToString(), Markup.Escape(d.EventType), Markup.Escape(d.Sink), d.Status, d.Attempts.ToString(),
+                Markup.Escape(d.LastError ?? ""), d.Status == "pending" && d.NextAttemptAt is { } next ? next.ToString("yyyy-MM-dd HH:mm:ss") : "",
+                d.DeliveredAt?.ToString("yyyy-MM-dd HH:mm:ss") ?? "");
+        Consoles.For(context.Output).Write(table);
+        if (deliveries.Count == 0) context.Output.WriteLine(failedOnly ? "no failed notifications" : "no notifications yet");
     }
 }

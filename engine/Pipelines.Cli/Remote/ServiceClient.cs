@@ -10,6 +10,8 @@ using Pipelines.Service.Api.Models;
 using Pipelines.Service.Api.Pipelines;
 using Pipelines.Service.Api.Runs;
 
+using Pipelines.Service.Api.Notifications;
+
 namespace Pipelines.Cli.Remote;
 
 /// <summary>
@@ -89,6 +91,10 @@ public sealed class ServiceClient : IDisposable
     public Task<EventListResponse> ListEventsAsync(string? type, string? model, string? pipeline, DateTime? since, int limit, CancellationToken cancellationToken) =>
         SendAsync<EventListResponse>(HttpMethod.Get, $"events?limit={limit}" + Query("type", type) + Query("model", model) + Query("pipeline", pipeline)
             + Query("since", since?.ToString("O", System.Globalization.CultureInfo.InvariantCulture)), null, cancellationToken);
+
+    /// <summary>Deliveries of events to the notify: sinks, newest event first.</summary>
+    public Task<NotificationListResponse> ListNotificationsAsync(bool failedOnly, int limit, CancellationToken cancellationToken) =>
+        SendAsync<NotificationListResponse>(HttpMethod.Get, $"notifications?limit={limit}&failed={(failedOnly ? "true" : "false")}", null, cancellationToken);
 
     private static string Query(string name, string? value) => value is null ? "" : $"&{name}={Uri.EscapeDataString(value)}";
 

@@ -6,6 +6,7 @@ using Pipelines.Engine.Events;
 using Pipelines.Service.Api.Drift;
 using Pipelines.Service.Api.Events;
 using Pipelines.Service.Api.Models;
+using Pipelines.Service.Api.Notifications;
 using Pipelines.Service.Api.Shadow;
 using Pipelines.Service.Api.Status;
 using Pipelines.Service.Observability;
@@ -56,6 +57,7 @@ public static class ServiceApi
         GetModelPerformance.Map(models, context);
 
         ListDriftEvents.Map(api.MapGroup("/drift").WithTags("Drift"), context);
+        ListNotifications.Map(api.MapGroup("/notifications").WithTags("Notifications"), context);
         GetShadowSummary.Map(api.MapGroup("/shadow").WithTags("Shadow"), context);
 
         var events = api.MapGroup("/events").WithTags("Events");
