@@ -76,7 +76,7 @@ public static class StatusPage
             {
                 var statusText = StatusText.Of(run.Status);
                 html.Append("<tr><td>").Append(E(run.Pipeline)).Append("</td><td><a href=\"studio?instance=").Append(Uri.EscapeDataString(run.RunId)).Append("\">")
-                    .Append(E(run.RunId.Length > 8 ? run.RunId[..8] : run.RunId)).Append("</a></td><td class=\"status ").Append(E(statusText)).Append("\">")
+                    .Append(E(run.RunId)).Append("</a></td><td class=\"status ").Append(E(statusText)).Append("\">")
                     .Append(E(statusText)).Append("</td><td>").Append(Time(run.StartedAt)).Append("</td><td>")
                     .Append(run.FinishedAt is { } finished ? E(Duration(finished - run.StartedAt)) : "").Append("</td></tr>");
             }

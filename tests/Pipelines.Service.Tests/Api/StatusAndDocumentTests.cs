@@ -73,7 +73,7 @@ public sealed class StatusAndDocumentTests
         var html = await host.Client.GetStringAsync("/");
         Assert.Contains("<tr data-model=\"toxicity\"><td>toxicity</td><td class=\"champion\">v1</td><td class=\"challenger\">v2</td>", html);
         Assert.Contains("2031-03-03 03:00:00", html);
-        Assert.Contains("run-0001", html);
+        Assert.Contains(">run-0001-abcdef</a>", html);
         Assert.Contains("<td class=\"status failed\">failed</td>", html);
         Assert.Contains("performance.degraded", html);
         Assert.DoesNotContain("<script>alert(1)</script>", html);
