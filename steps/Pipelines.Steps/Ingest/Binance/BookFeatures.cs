@@ -44,7 +44,9 @@ public readonly record struct BookFeatures(
         if (bids.Length > 0 && asks.Length > 0)
         {
             mid = (bestBid + bestAsk) / 2;
-            spread = (bestAsk - bestBid) / mid * 10_000;
+            // The difference is taken in exact units: subtracting two nearly equal doubles would cost digits.
+            long bidPrice = bids[0].Price, askPrice = asks[0].Price;
+            spread = (askPrice - bidPrice) * 20_000.0 / ((double)bidPrice + askPrice);
             double qb = bids[0].Quantity, qa = asks[0].Quantity;
             micro = (bestBid * qa + bestAsk * qb) / (qa + qb);
         }
