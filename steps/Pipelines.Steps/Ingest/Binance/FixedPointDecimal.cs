@@ -46,9 +46,10 @@ public static class FixedPointDecimal
         return units >= 0;
     }
 
+    /// <summary>The same for text already decoded; longer than 64 characters is refused (no Binance number is).</summary>
     public static bool TryParse(ReadOnlySpan<char> text, out long units)
     {
-        Span<byte> bytes = stackalloc byte[32];
+        Span<byte> bytes = stackalloc byte[64];
         units = 0;
         if (text.Length > bytes.Length) return false;
         for (var i = 0; i < text.Length; i++)
