@@ -4,8 +4,8 @@ namespace Pipelines.Steps.Backtest;
 
 public sealed record BacktestInputs
 {
-    [Input("Out-of-sample rows to trade: a table with the time, the price and the model's prediction of each bar (e.g. a train step's holdout, or infer/predict's output).",
-        Example = "${{ steps.train.outputs.holdout }}")]
+    [Input("Out-of-sample rows to trade: a table with the time, the price and the model's prediction of each bar (e.g. a train step's holdout joined back to its bars on source_row by transform/sql).",
+        Example = "${{ steps.holdout-bars.outputs.table }}")]
     public required Artifact Data { get; init; }
 
     [Input("Column ordering the bars: a timestamp, or epoch milliseconds.")]
