@@ -111,8 +111,9 @@ public sealed class BacktestSignalStep : Step<BacktestInputs, BacktestOutputs>
             if (!TableReader.IsNumeric(TypeOf(field, column)))
                 throw new StepInputException(field, $"column '{column}' is {TypeOf(field, column)}, not a number");
         var time = SqlText.Identifier(inputs.TimeColumn);
-        var timeSql = timeType.StartsWith("TIMESTAMP", StringComparison.Ordinal) || timeType == "DATE"
-            ? $"CAST(epoch_ms(CAST({time} AS TIMESTAMP)) AS DOUBLE)"
+        // epoch_ms of a TIMESTAMPTZ is its UTC instant; a DATE is cast to midnight first.
+        var timeSql = timeType.StartsWith("TIMESTAMP", StringComparison.Ordinal) ? $"CAST(epoch_ms({time}) AS DOUBLE)"
+            : timeType == "DATE" ? $"CAST(epoch_ms(CAST({time} AS TIMESTAMP)) AS DOUBLE)"
             : TableReader.IsNumeric(timeType) ? $"CAST({time} AS DOUBLE)"
             : throw new StepInputException("time_column", $"column '{inputs.TimeColumn}' is {timeType}; a timestamp or epoch milliseconds is needed");
 
