@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Pipelines.Abstractions;
 using Pipelines.Steps.Backtest;
+using Pipelines.Steps.Tables;
 using Pipelines.Steps.Tests.Support;
 using Pipelines.Steps.Validate;
 
@@ -201,6 +202,24 @@ public sealed class BacktestSignalStepTests : IDisposable
         Assert.StartsWith("max_drawdown", gate.Reasons[0]);
         Assert.Contains("meets", gate.Reasons[0]);
         Assert.Contains("FAILS", gate.Reasons[1]);
+    }
+
+    [Fact]
+    public void A_timestamp_with_time_zone_orders_the_bars_and_measures_the_days_even_when_rows_are_stored_out_of_order()
+    {
+        var staged = _context.StageArtifact("table", "parquet");
+        using (var connection = ParquetTableWriter.OpenScratch())
+        {
+            var rows = string.Join(", ", TenCloses.Select((c, i) => FormattableString.Invariant(
+                $"(TIMESTAMPTZ '2023-03-01 00:00:00+00' + INTERVAL {i * 6} HOUR, {c}, {TenPredictions[i]})")).Reverse());
+            connection.Execute($"COPY (SELECT * FROM (VALUES {rows}) AS t(open_time, close, prediction)) TO '{staged.Path}' (FORMAT parquet)");
+        }
+        var outputs = Run(Policy(_context.CommitArtifact(staged)));
+        var daily = Run(Policy(Table(TenCloses, TenPredictions)));
+
+        Assert.Equal(9 * 6 / 24.0, outputs.Result.Days, 12);
+        Assert.Equal(daily.Result.Sharpe, outputs.Result.Sharpe, 12);
+        Assert.Equal(daily.Result.Trades, outputs.Result.Trades);
     }
 
     [Theory]
