@@ -1,5 +1,9 @@
 using System.Runtime.InteropServices;
 using Pipelines.Cli;
+using Pipelines.Learning.LightGbm;
+
+// While this process has one thread: changing the C library's environment later could race a reader on another.
+LightGbmTrainer.PrepareProcess();
 
 using var cancellation = new CancellationTokenSource();
 // First Ctrl+C (or SIGTERM) asks the run to stop cleanly and record itself as cancelled; the process then exits.

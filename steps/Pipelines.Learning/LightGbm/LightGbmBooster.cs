@@ -35,6 +35,7 @@ public sealed class LightGbmBooster : IDisposable
     /// <summary>The model in LightGBM's model.txt format, as LGBM_BoosterSaveModelToString returns it.</summary>
     public unsafe string ModelText()
     {
+        using var turn = LightGbmNative.Exclusive.EnterScope();
         var handle = Handle;
         LightGbmNative.Check(LightGbmNative.LGBM_BoosterSaveModelToString(handle, 0, Iterations, LightGbmNative.FeatureImportanceSplit, 0, out var length, null),
             "LGBM_BoosterSaveModelToString");
@@ -54,6 +55,7 @@ public sealed class LightGbmBooster : IDisposable
         if (data.FeatureCount != FeatureCount) throw new ArgumentException($"The model has {FeatureCount} features; the data has {data.FeatureCount}.", nameof(data));
         var result = new double[(long)data.RowCount * Outputs];
         if (data.RowCount == 0) return result;
+        using var turn = LightGbmNative.Exclusive.EnterScope();
         fixed (double* values = data.Values)
         fixed (double* output = result)
         {
@@ -67,6 +69,7 @@ public sealed class LightGbmBooster : IDisposable
     public unsafe double[] FeatureImportance(bool gain)
     {
         var result = new double[FeatureCount];
+        using var turn = LightGbmNative.Exclusive.EnterScope();
         fixed (double* output = result)
         {
             LightGbmNative.Check(LightGbmNative.LGBM_BoosterFeatureImportance(Handle, Iterations,
@@ -80,6 +83,7 @@ public sealed class LightGbmBooster : IDisposable
     public void Dispose()
     {
         if (_handle == IntPtr.Zero) return;
+        using var turn = LightGbmNative.Exclusive.EnterScope();
         LightGbmNative.LGBM_BoosterFree(_handle);
         _handle = IntPtr.Zero;
     }

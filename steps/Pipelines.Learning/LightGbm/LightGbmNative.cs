@@ -15,7 +15,13 @@ internal static unsafe partial class LightGbmNative
     // thread waits for one the scheduler took off its core: the toxicity pipeline's training took 171 s instead of
     // 14 s at load 13 – 17. Passive waiting has to be in the environment before lib_lightgbm (and with it the
     // OpenMP runtime, which reads it once) is loaded, that is before the first call below; a value the user set wins.
-    static LightGbmNative()
+    // glibc's setenv is not safe beside a getenv on another thread, so hosts call PrepareProcess while they are still
+    // alone (the CLI first thing in Main, test hosts get the variable from tests/test.runsettings); this constructor
+    // is the fallback for any other host.
+    static LightGbmNative() => PreferPassiveWaiting();
+
+    /// <summary>Puts <c>OMP_WAIT_POLICY=PASSIVE</c> in the C library's environment unless something is set there already.</summary>
+    public static void PreferPassiveWaiting()
     {
         if (Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is not null || OperatingSystem.IsWindows()) return;
         try
@@ -111,11 +117,19 @@ internal static unsafe partial class LightGbmNative
     /// Runs <paramref name="action"/>, turning a missing library into a message that names the platform,
     /// so the first LightGBM call anywhere fails the same plain way.
     /// </summary>
+    /// <summary>
+    /// Held for every piece of LightGBM work in this process, so one booster's OpenMP team runs at a time. Two trainings
+    /// at once (the service runs pipelines side by side; tests run classes in parallel) crashed the process inside
+    /// lib_lightgbm's OpenMP workers, one of them growing linear leaves. Each training already uses every core, so
+    /// taking turns costs little. Reentrant: work done under it may call back into it.
+    /// </summary>
+    public static readonly Lock Exclusive = new();
+
     public static T Guard<T>(Func<T> action)
     {
         try
         {
-            return action();
+            lock (Exclusive) return action();
         }
         catch (DllNotFoundException e)
         {

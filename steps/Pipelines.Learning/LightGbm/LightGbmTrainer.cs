@@ -13,6 +13,12 @@ namespace Pipelines.Learning.LightGbm;
 /// </summary>
 public static class LightGbmTrainer
 {
+    /// <summary>
+    /// Settles LightGBM's process-wide environment (OpenMP's passive waiting) before other threads exist: call it first
+    /// thing in a program that may train. Setting it later, beside threads that read the environment, can crash.
+    /// </summary>
+    public static void PrepareProcess() => LightGbmNative.PreferPassiveWaiting();
+
     /// <summary>The parameters a run actually uses: the given ones, plus what makes it reproducible and quiet unless given.</summary>
     public static LightGbmParameters ForRun(LightGbmParameters parameters)
     {
