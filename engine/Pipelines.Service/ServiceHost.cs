@@ -105,11 +105,7 @@ public sealed class ServiceHost : IAsyncDisposable
                 ApiKeyRefusal(context.HttpContext, options.ApiKey) is { } status ? Results.StatusCode(status) : await next(context));
             var host = new ServiceHost(options, store, app, api, pipelines, dispatcher, scheduler, events);
             PipelineAndRunApi.Map(api, host);
-            var apiOptions = ServiceApiOptions.For(studio, shared, options.RegistryMaxVersions);
-            app.MapServiceApi(new ServiceApiOptions
-            {
-                Store = shared, RegistryMaxVersions = apiOptions.RegistryMaxVersions, KeyRequired = apiOptions.KeyRequired, Schedule = scheduler, Time = options.Clock,
-            });
+            app.MapServiceApi(ServiceApiOptions.For(studio, shared, options.RegistryMaxVersions, scheduler, options.Clock));
             if (options.Notify.Count > 0)
             {
                 var http = new HttpClient();

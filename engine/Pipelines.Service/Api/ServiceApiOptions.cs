@@ -25,12 +25,18 @@ public sealed class ServiceApiOptions
     /// </summary>
     public bool KeyRequired { get; init; }
 
-    /// <summary>The options for a server built from <paramref name="studio"/>, reading the store through <paramref name="store"/>.</summary>
-    public static ServiceApiOptions For(StudioOptions studio, StoreAccess store, int registryMaxVersions) => new()
+    /// <summary>
+    /// The options for a server built from <paramref name="studio"/>, reading the store through <paramref name="store"/>,
+    /// with the host's scheduler and clock when it has them.
+    /// </summary>
+    public static ServiceApiOptions For(StudioOptions studio, StoreAccess store, int registryMaxVersions,
+        ITriggerSchedule? schedule = null, TimeProvider? time = null) => new()
     {
         Store = store,
         RegistryMaxVersions = registryMaxVersions,
         KeyRequired = !string.IsNullOrEmpty(studio.ApiKey),
+        Schedule = schedule,
+        Time = time ?? TimeProvider.System,
     };
 
     /// <summary>How often the event stream looks for new events.</summary>
