@@ -59,6 +59,24 @@ public sealed class ChunkAppenderTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("BTCUSDT")]
+    [InlineData("twelve bytes")]      // the longest string DuckDB keeps inline
+    [InlineData("thirteen byte")]     // the shortest it keeps out of line
+    [InlineData("é-twelve-byt")]      // 12 bytes of UTF-8 from 11 characters
+    public void Strings_on_either_side_of_the_inline_limit_equal_the_same_text_written_by_SQL(string text)
+    {
+        _connection.Execute("CREATE TABLE t (name VARCHAR)");
+        using (var appender = new ChunkAppender(_connection, "t"))
+            appender.Add(text).EndRow();
+        _connection.Execute("INSERT INTO t VALUES (?)", text);
+
+        Assert.Equal(1, _connection.Scalar<long>("SELECT count(DISTINCT name) FROM t"));
+        Assert.Equal(2, _connection.Scalar<long>("SELECT count(*) FROM t WHERE name = ?", text));
+        Assert.Equal(text, _connection.Scalar<string>("SELECT min(name) FROM t"));
+    }
+
     [Fact]
     public void Integers_widen_into_BIGINT_and_floats_into_DOUBLE()
     {
