@@ -85,6 +85,10 @@ public sealed class PredictiveModel
             {
                 throw new ModelFormatException($"{notTrees.Message} Nor can ONNX Runtime score it: {notScorable.Message}");
             }
+            catch (Pipelines.OnnxRuntime.OnnxModelException unreadable)
+            {
+                throw new ModelFormatException($"{notTrees.Message} Nor can ONNX Runtime load it: {unreadable.Message}");
+            }
         }
     }
 
