@@ -78,21 +78,10 @@ public sealed class OnnxRuntimeModel : IDisposable
         var scores = _runner.Run(features);
         if (Task == ModelTask.Clustering)
         {
-            output[0] = NearestCluster(scores);
+            output[0] = MlNet.MlNetFit.NearestCluster(scores);
             return;
         }
         for (var i = 0; i < Outputs; i++) output[i] = scores[i];
-    }
-
-    // The first smallest distance, as ML.NET's own k-means prediction picks it.
-    private static int NearestCluster(ReadOnlySpan<float> distances)
-    {
-        var best = 0;
-        for (var c = 1; c < distances.Length; c++)
-        {
-            if (distances[c] < distances[best]) best = c;
-        }
-        return best;
     }
 
     public void Dispose()
