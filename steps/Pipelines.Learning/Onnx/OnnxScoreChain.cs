@@ -13,7 +13,7 @@ namespace Pipelines.Learning.Onnx;
 internal sealed record OnnxScoreChain(double Scale, double Shift, bool Sigmoid, bool Exponential)
 {
     private const int NodeInput = 1, NodeOutput = 2, NodeOpType = 4, NodeAttribute = 5;
-    private const int GraphInitializer = 5, TensorName = 8;
+    private const int GraphInitializer = 5, GraphOutput = 12, TensorName = 8, ValueInfoName = 1;
 
     private static readonly HashSet<string> ValuePreservingOps = new(StringComparer.Ordinal) { "Identity", "Cast", "ZipMap" };
     private static readonly HashSet<string> AffineOps = new(StringComparer.Ordinal) { "Mul", "Div", "Add", "Sub" };
@@ -30,7 +30,7 @@ internal sealed record OnnxScoreChain(double Scale, double Shift, bool Sigmoid, 
         // Every value derived from the scores, with the transform that gives it from the ensemble's sum.
         var tracked = new Dictionary<string, OnnxScoreChain>(StringComparer.Ordinal);
         foreach (var output in ensembleOutputs) tracked[output] = new OnnxScoreChain(1.0, 0.0, false, false);
-        var result = tracked[ensembleOutputs[0]];
+        var last = tracked[ensembleOutputs[0]];
 
         foreach (var (node, type) in others)
         {
@@ -56,9 +56,15 @@ internal sealed record OnnxScoreChain(double Scale, double Shift, bool Sigmoid, 
             };
             if (next is null) continue;
             foreach (var output in outputs) tracked[output] = next;
-            result = next;
+            last = next;
         }
-        return result;
+        // The model's prediction is what a graph output carries: when outputs give both the raw score and its
+        // Sigmoid (ML.NET's Score and Probability), the probability; when only the raw score is published, the last
+        // value made from it (as before: a graph whose Exp output is not declared is still a log-link model).
+        var published = graph.Messages(GraphOutput, "output").Select(o => o.String(ValueInfoName, "name")).OfType<string>()
+            .Where(tracked.ContainsKey).Select(name => tracked[name]).Distinct().ToList();
+        var raw = new OnnxScoreChain(1.0, 0.0, false, false);
+        return published.FirstOrDefault(c => c.Sigmoid) ?? published.LastOrDefault(c => c != raw) ?? last;
     }
 
     private static OnnxScoreChain? CastOf(ProtoMessage node, OnnxScoreChain current)

@@ -7,7 +7,8 @@ namespace Pipelines.Learning.Onnx;
 /// equivalent <see cref="TreeEnsembleModel"/>, so ONNX tree models are scored, compiled and explained like ours.
 /// Splits decide exactly as the operator does on double inputs (on float inputs, for every value a float can hold).
 /// The nodes after the ensemble may rescale and shift its score and apply one Sigmoid (<see cref="OnnxScoreChain"/>),
-/// as ML.NET's exported FastForest and calibrated FastTree graphs do; the transform is folded into the trees. Anything the model cannot express faithfully is refused with a <see cref="ModelFormatException"/> naming the
+/// as ML.NET's exported FastForest and calibrated FastTree graphs do; the transform is folded into the trees.
+/// Anything the model cannot express faithfully is refused with a <see cref="ModelFormatException"/> naming the
 /// file and the field.
 /// </summary>
 public static class OnnxTreeEnsembleReader
