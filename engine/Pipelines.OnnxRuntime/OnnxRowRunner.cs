@@ -1,10 +1,12 @@
 using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Pipelines.OnnxRuntime;
 
 /// <summary>
-/// Scores one row per call with no managed allocation: a [1, features] double input and a [1, width] float output
-/// tensor are created once over pinned buffers and bound to the session with an <see cref="OrtIoBinding"/>, so each
+/// Scores one row per call with no managed allocation: a [1, features] input (double, or float when the model's
+/// input is float, as ML.NET's models are: the row is then rounded to float on the way in) and a [1, width] float
+/// output tensor are created once over pinned buffers and bound to the session with an <see cref="OrtIoBinding"/>, so each
 /// call only copies the row in and runs the binding, and ONNX Runtime writes the scores straight into the output
 /// buffer. Not thread-safe: one runner per thread.
 /// </summary>
@@ -12,6 +14,7 @@ public sealed class OnnxRowRunner : IDisposable
 {
     private readonly OnnxModel _model;
     private readonly double[] _input;
+    private readonly float[]? _floatInput;
     private readonly float[] _output;
     private readonly OrtValue _inputValue;
     private readonly OrtValue _outputValue;
@@ -37,7 +40,12 @@ public sealed class OnnxRowRunner : IDisposable
         // hold up the garbage collector's compaction.
         _input = GC.AllocateArray<double>(featureCount, pinned: true);
         _output = GC.AllocateArray<float>(outputWidth, pinned: true);
-        _inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _input.AsMemory(), new long[] { 1, featureCount });
+        if (session.InputMetadata[inputName].ElementDataType == TensorElementType.Float)
+        {
+            _floatInput = GC.AllocateArray<float>(featureCount, pinned: true);
+            _inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _floatInput.AsMemory(), new long[] { 1, featureCount });
+        }
+        else _inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _input.AsMemory(), new long[] { 1, featureCount });
         _outputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _output.AsMemory(), new long[] { 1, outputWidth });
         _binding = session.CreateIoBinding();
         _binding.BindInput(inputName, _inputValue);
@@ -55,7 +63,11 @@ public sealed class OnnxRowRunner : IDisposable
         ObjectDisposedException.ThrowIf(_model.IsDisposed, _model);
         if (features.Length != FeatureCount)
             throw new ArgumentException($"The row has {features.Length} features; the runner was created for {FeatureCount}.", nameof(features));
-        features.CopyTo(_input);
+        if (_floatInput is { } narrow)
+        {
+            for (var i = 0; i < narrow.Length; i++) narrow[i] = (float)features[i];
+        }
+        else features.CopyTo(_input);
         try
         {
             _model.Session.RunWithBinding(_runOptions, _binding);

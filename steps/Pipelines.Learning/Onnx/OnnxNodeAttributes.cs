@@ -77,7 +77,7 @@ internal sealed class OnnxNodeAttributes
 
     public double[] RequiredReals(string name) => Reals(name) ?? throw Missing(name);
 
-    private static double[] TensorReals(ProtoMessage tensor)
+    internal static double[] TensorReals(ProtoMessage tensor)
     {
         if (tensor.Int64(DataLocationField, "data_location") is long location && location != 0)
             throw tensor.Error("data_location", "points to external data; tree attributes must be stored in the model file.");

@@ -6,6 +6,8 @@ namespace Pipelines.Learning.Onnx;
 /// Reads an ONNX model whose graph is one ai.onnx.ml TreeEnsembleRegressor or TreeEnsembleClassifier into an
 /// equivalent <see cref="TreeEnsembleModel"/>, so ONNX tree models are scored, compiled and explained like ours.
 /// Splits decide exactly as the operator does on double inputs (on float inputs, for every value a float can hold).
+/// The nodes after the ensemble may rescale and shift its score and apply one Sigmoid (<see cref="OnnxScoreChain"/>),
+/// as ML.NET's exported FastForest and calibrated FastTree graphs do; the transform is folded into the trees.
 /// Anything the model cannot express faithfully is refused with a <see cref="ModelFormatException"/> naming the
 /// file and the field.
 /// </summary>
@@ -20,9 +22,6 @@ public static class OnnxTreeEnsembleReader
     private const int EntryKey = 1, EntryValue = 2;
     private const int ValueInfoName = 1, ValueInfoType = 2, TypeTensor = 1, TensorElementType = 1, TensorShape = 2, ShapeDim = 1, DimValue = 1;
     private const int TensorProtoName = 8;
-
-    // Nodes after the ensemble that pass its values on unchanged (type conversions, the dictionary form of probabilities).
-    private static readonly HashSet<string> ValuePreservingOps = new(StringComparer.Ordinal) { "Identity", "Cast", "ZipMap" };
 
     /// <summary>
     /// The deepest tree accepted. Compilation and TreeSHAP walk trees depth-first, so a pathological chain from a
@@ -79,18 +78,8 @@ public static class OnnxTreeEnsembleReader
         if (ensemble is null)
             throw graph.Error("node", $"has no ai.onnx.ml TreeEnsembleRegressor or TreeEnsembleClassifier (operators: {string.Join(", ", others.Select(o => o.OpType))}).");
 
-        var ensembleOutputs = ensemble.Strings(NodeOutput, "output");
-        bool exponential = false;
-        foreach (var (node, type) in others)
-        {
-            var inputs = node.Strings(NodeInput, "input");
-            bool readsRegressorScores = opType == "TreeEnsembleRegressor" && inputs.Count == 1 && ensembleOutputs.Count == 1 && inputs[0] == ensembleOutputs[0];
-            if (type == "Exp" && readsRegressorScores && !exponential) exponential = true;
-            else if (!ValuePreservingOps.Contains(type))
-                throw node.Error("op_type", $"is '{type}'; beside the tree ensemble a graph may hold only Identity, Cast, ZipMap or one Exp of the regressor's scores.");
-            else if (type == "Cast" && new OnnxNodeAttributes(node, NodeAttribute).Int("to") is var to && to != (long)OnnxDataType.Float && to != (long)OnnxDataType.Double)
-                throw node.Error("attribute", $"'to' of a Cast is {to?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "missing"}; only casts to float (1) or double (11) keep the scores.");
-        }
+        var chain = OnnxScoreChain.Follow(graph, ensemble, opType == "TreeEnsembleRegressor", others);
+        bool exponential = chain.Exponential;
 
         var attributes = new OnnxNodeAttributes(ensemble, NodeAttribute);
         var (inputName, declaredFeatures) = Input(graph, ensemble);
@@ -116,8 +105,12 @@ public static class OnnxTreeEnsembleReader
             if (!double.IsFinite(b)) throw ensemble.Error("attribute", $"'base_values' holds {b}; base values must be finite.");
         }
 
-        var (objective, columns) = Objective(ensemble, classifier, postTransform, outputs, exponential, table, baseValues);
+        var (objective, columns) = chain.Sigmoid
+            ? CalibratedBinary(ensemble, postTransform, outputs)
+            : Objective(ensemble, classifier, postTransform, outputs, exponential, table, baseValues);
         var trees = Assemble(table, columns, featureCount, baseValues);
+        if (chain.Scale != 1.0) trees = trees.Select(t => OnnxScoreChain.Scaled(t, chain.Scale)).ToList();
+        if (chain.Shift != 0.0) trees.Add(Constant(chain.Shift));
         try
         {
             return new TreeEnsembleModel(trees, objective, FeatureNames(model, featureCount));
@@ -126,6 +119,14 @@ public static class OnnxTreeEnsembleReader
         {
             throw ensemble.Error($"does not form a valid tree ensemble: {e.Message}");
         }
+    }
+
+    // A regressor's single score through a + b·s and a Sigmoid: a binary model on the logit a + b·s.
+    private static (ModelObjective Objective, int[] Columns) CalibratedBinary(ProtoMessage ensemble, string postTransform, int outputs)
+    {
+        if (postTransform != "NONE" || outputs != 1)
+            throw ensemble.Error("attribute", $"a Sigmoid after the ensemble needs one target and post_transform NONE, not {outputs} targets and {postTransform}.");
+        return (ModelObjective.Binary(), new[] { 0 });
     }
 
     // Which output columns the model's outputs are read from, and how they are transformed.

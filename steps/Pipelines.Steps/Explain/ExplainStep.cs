@@ -26,6 +26,8 @@ public sealed class ExplainStep : Step<ExplainInputs, ExplainOutputs>
         var version = context.Registry.Find(inputs.Model, inputs.Alias)
             ?? throw new StepInputException("model", $"model '{inputs.Model}' has no '{inputs.Alias}'");
         var model = PredictiveModel.Load(context.OpenArtifact(version.Model));
+        if (model.Onnx is not null)
+            throw new StepInputException("model", $"model '{inputs.Model}' v{version.Version} is an ONNX model that ONNX Runtime scores but that is not a tree ensemble (e.g. train/mlnet's lbfgs_logistic_regression, online_gradient_descent or kmeans); SHAP here needs a tree model (train/gbdt, or train/mlnet's fast_forest, fast_tree or gam) or a train/linear model");
         var features = model.FeatureNames;
         var classes = TrainingMetrics.TryParse(version.MetricsJson)?.Classes;
         string ClassName(int c) => classes is { Count: > 0 } && model.Outputs > 1 && c < classes.Count ? classes[c] : model.Outputs == 1 ? "score" : $"class {c}";

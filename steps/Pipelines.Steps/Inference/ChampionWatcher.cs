@@ -36,7 +36,7 @@ public sealed class ChampionWatcher(IModelRegistry registry, Func<Artifact, stri
     public LoadedModel Load(ModelVersion version)
     {
         var path = openArtifact(version.Model);
-        return new LoadedModel(version.Name, version.Version, PredictiveModel.LoadTreeEnsemble(path));
+        return LoadedModel.Load(version.Name, version.Version, path);
     }
 
     /// <summary>Polls every <paramref name="period"/> until cancelled.</summary>

@@ -119,12 +119,12 @@ public sealed class TickInferenceLoop
     /// <summary>Throws when the model's features differ from the loop's, naming both lists, or it has several outputs.</summary>
     public void CheckModel(LoadedModel model)
     {
-        if (!model.Model.FeatureNames.SequenceEqual(_features.Names, StringComparer.Ordinal))
+        if (!model.FeatureNames.SequenceEqual(_features.Names, StringComparer.Ordinal))
             throw new ArgumentException(
-                $"model '{model.Name}' v{model.Version} reads features [{string.Join(", ", model.Model.FeatureNames)}] but the loop computes [{string.Join(", ", _features.Names)}]",
+                $"model '{model.Name}' v{model.Version} reads features [{string.Join(", ", model.FeatureNames)}] but the loop computes [{string.Join(", ", _features.Names)}]",
                 nameof(model));
-        if (model.Compiled.OutputCount != 1)
-            throw new ArgumentException($"model '{model.Name}' v{model.Version} has {model.Compiled.OutputCount} outputs per row; the tick loop scores one-output models (binary or regression)", nameof(model));
+        if (model.OutputCount != 1)
+            throw new ArgumentException($"model '{model.Name}' v{model.Version} has {model.OutputCount} outputs per row; the tick loop scores one-output models (binary or regression)", nameof(model));
     }
 
     /// <summary>Runs the loop to its end (see the class remarks) and returns its figures once everything is stored.</summary>
@@ -211,7 +211,7 @@ public sealed class TickInferenceLoop
         var features = _evaluator.Update(row);
         var model = Volatile.Read(ref _model);
         if (_versionsUsed.Count == 0 || _versionsUsed[^1] != model.Version) _versionsUsed.Add(model.Version);
-        model.Compiled.Predict(features, output);
+        model.Predict(features, output);
         var score = output[0];
 
         for (var f = 0; f < _adwins.Length; f++)
@@ -374,12 +374,13 @@ public sealed class TickInferenceLoop
                 {
                     var slot = ring.SlotAfter(first, k);
                     var model = ring.Models[slot];
-                    var explainer = model.Explainer;
+                    // A model scored by ONNX Runtime has no TreeSHAP; its sampled rows pass unexplained.
+                    if (model.Explainer is not { } explainer) continue;
                     if (contributions.Length != explainer.ContributionLength) contributions = new double[explainer.ContributionLength];
                     explainer.Explain(ring.FeaturesOf(slot), contributions);
                     var n = TreeShapExplainer.TopContributions(contributions.AsSpan(0, explainer.FeatureCount), _options.ShapTop, top);
                     for (var r = 0; r < n; r++)
-                        writer.Append(ring.TradeIds[slot], model.Version, model.Model.FeatureNames[top[r].Feature], top[r].Value, r + 1);
+                        writer.Append(ring.TradeIds[slot], model.Version, model.FeatureNames[top[r].Feature], top[r].Value, r + 1);
                     _explained++;
                     uncommitted = true;
                 }

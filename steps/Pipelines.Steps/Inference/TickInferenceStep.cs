@@ -18,11 +18,11 @@ public sealed class TickInferenceStep : Step<TickInferenceInputs, TickInferenceO
         var features = Definitions(inputs);
         var watcher = new ChampionWatcher(context.Registry, context.OpenArtifact, inputs.Model, inputs.Alias, context.Log);
         var model = watcher.LoadCurrent() ?? throw new StepInputException("model", $"model '{inputs.Model}' has no version '{inputs.Alias}'");
-        if (!model.Model.FeatureNames.SequenceEqual(features.Names, StringComparer.Ordinal))
+        if (!model.FeatureNames.SequenceEqual(features.Names, StringComparer.Ordinal))
             throw new StepInputException("features",
-                $"model '{inputs.Model}' v{model.Version} reads [{string.Join(", ", model.Model.FeatureNames)}] but features gives [{string.Join(", ", features.Names)}]; they must match in order");
-        if (model.Compiled.OutputCount != 1)
-            throw new StepInputException("model", $"model '{inputs.Model}' v{model.Version} has {model.Compiled.OutputCount} outputs per row; tick inference scores binary and regression models");
+                $"model '{inputs.Model}' v{model.Version} reads [{string.Join(", ", model.FeatureNames)}] but features gives [{string.Join(", ", features.Names)}]; they must match in order");
+        if (model.OutputCount != 1)
+            throw new StepInputException("model", $"model '{inputs.Model}' v{model.Version} has {model.OutputCount} outputs per row; tick inference scores binary and regression models");
 
         var sourceOptions = new TickSourceOptions
         {

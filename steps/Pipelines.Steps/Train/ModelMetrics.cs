@@ -12,6 +12,8 @@ public static class ModelMetrics
     {
         ModelTask.Binary => ["auc", "pr_auc", "logloss", "brier", "ece", "accuracy", "precision", "recall", "f1"],
         ModelTask.Multiclass => ["accuracy", "macro_f1", "logloss"],
+        // ML.NET's clustering evaluator computes these for train/mlnet's k-means; none is a per-row score.
+        ModelTask.Clustering => ["average_distance", "davies_bouldin"],
         _ => ["rmse", "mae", "r2"],
     };
 
@@ -28,6 +30,8 @@ public static class ModelMetrics
 
     public static IReadOnlyDictionary<string, double> Compute(ModelTask objective, double[] labels, double[] predictions, int classes)
     {
+        if (objective == ModelTask.Clustering)
+            throw new ArgumentException("clustering has no labels to score predictions against; its metrics come from ML.NET's clustering evaluator", nameof(objective));
         switch (objective)
         {
             case ModelTask.Binary:

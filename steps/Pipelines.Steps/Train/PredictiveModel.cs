@@ -6,16 +6,29 @@ namespace Pipelines.Steps.Train;
 
 /// <summary>
 /// A trained model file of any format a registered version may hold — LightGBM model text (train/gbdt), the linear
-/// model JSON (train/linear) or an ONNX TreeEnsemble model — behind one prediction call, so steps that score
-/// registered models accept them all.
+/// model JSON (train/linear), an ONNX TreeEnsemble model (read into our trees), or another ONNX model carrying the
+/// <see cref="OnnxScoringContract"/> metadata (train/mlnet's linear and k-means models, scored by ONNX Runtime) —
+/// behind one prediction call, so steps that score registered models accept them all.
 /// </summary>
 public sealed class PredictiveModel
 {
-    private PredictiveModel(TreeEnsembleModel? trees, LinearModel? linear)
+    private PredictiveModel(TreeEnsembleModel? trees, LinearModel? linear, OnnxRuntimeModel? onnx = null)
     {
         Trees = trees;
         Linear = linear;
-        if (trees is not null)
+        Onnx = onnx;
+        if (onnx is not null)
+        {
+            FeatureNames = onnx.FeatureNames;
+            Outputs = onnx.Outputs;
+            Kind = onnx.Task switch
+            {
+                ModelTask.Binary => ObjectiveKind.Sigmoid,
+                ModelTask.Multiclass => ObjectiveKind.Softmax,
+                _ => ObjectiveKind.Identity,
+            };
+        }
+        else if (trees is not null)
         {
             FeatureNames = trees.FeatureNames;
             Outputs = trees.TreesPerIteration;
@@ -35,6 +48,9 @@ public sealed class PredictiveModel
     /// <summary>The linear model; null for a tree ensemble.</summary>
     public LinearModel? Linear { get; }
 
+    /// <summary>An ONNX model our tree reader cannot take, scored by ONNX Runtime; null otherwise. SHAP needs a tree or linear model.</summary>
+    public OnnxRuntimeModel? Onnx { get; }
+
     public IReadOnlyList<string> FeatureNames { get; }
 
     /// <summary>Values per prediction: 1 (binary probability or regression value) or one probability per class.</summary>
@@ -45,13 +61,35 @@ public sealed class PredictiveModel
 
     public bool IsRegression => Kind is ObjectiveKind.Identity or ObjectiveKind.Exponential;
 
-    /// <summary>Reads a model file, telling the formats apart by their first byte (ONNX protobuf, a JSON object, or model text).</summary>
+    /// <summary>
+    /// Reads a model file, telling the formats apart by their first byte (ONNX protobuf, a JSON object, or model
+    /// text). An ONNX model is read as trees when it is a tree ensemble, else opened in ONNX Runtime when its metadata
+    /// says how to read its output; otherwise both refusals are given.
+    /// </summary>
     public static PredictiveModel Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return !OnnxTreeEnsembleReader.LooksLikeOnnx(path) && LinearModelFile.LooksLikeLinearModel(path)
-            ? new PredictiveModel(null, LinearModelFile.Load(path))
-            : new PredictiveModel(LoadTreeEnsemble(path), null);
+        if (!OnnxTreeEnsembleReader.LooksLikeOnnx(path))
+            return LinearModelFile.LooksLikeLinearModel(path) ? new PredictiveModel(null, LinearModelFile.Load(path)) : new PredictiveModel(LightGbmModelReader.Load(path), null);
+        try
+        {
+            return new PredictiveModel(OnnxTreeEnsembleReader.Load(path), null);
+        }
+        catch (ModelFormatException notTrees)
+        {
+            try
+            {
+                return new PredictiveModel(null, null, OnnxRuntimeModel.Open(path));
+            }
+            catch (ModelFormatException notScorable)
+            {
+                throw new ModelFormatException($"{notTrees.Message} Nor can ONNX Runtime score it: {notScorable.Message}");
+            }
+            catch (Pipelines.OnnxRuntime.OnnxModelException unreadable)
+            {
+                throw new ModelFormatException($"{notTrees.Message} Nor can ONNX Runtime load it: {unreadable.Message}");
+            }
+        }
     }
 
     /// <summary>Reads a tree model file: ONNX TreeEnsemble or LightGBM model text, told apart by the first byte.</summary>
@@ -65,6 +103,7 @@ public sealed class PredictiveModel
     public void Predict(ReadOnlySpan<double> features, Span<double> output)
     {
         if (Trees is not null) Trees.Predict(features, output);
+        else if (Onnx is not null) Onnx.Predict(features, output);
         else output[0] = Linear!.Predict(features);
     }
 }
