@@ -19,7 +19,7 @@ namespace Pipelines.Engine.Storage;
 /// the registry, the decision writers' own connections) commits the queue first, so the database never holds an effect
 /// of a step whose own record it lacks.
 /// </remarks>
-internal sealed class GroupCommit : IDisposable
+internal sealed class GroupCommit : IStepRecords
 {
     /// <summary>The journal is emptied after a commit that leaves nothing queued, once it has grown past this.</summary>
     private const long JournalClearBytes = 1 << 20;
@@ -106,7 +106,7 @@ internal sealed class GroupCommit : IDisposable
     /// handed out in publication order, queued or not; a queued event may reach the database after one numbered later,
     /// but never unseen by a reader: every read of the store commits the queue first.
     /// </summary>
-    public long TakeEventSequence()
+    public long TakeEventSequence(System.Data.Common.DbConnection connection)
     {
         lock (_queueGate) return _nextEventSequence++;
     }
@@ -202,7 +202,7 @@ internal sealed class GroupCommit : IDisposable
         entry.StepEvents.Add(
         [
             sequence, s.RunId, s.StepId, s.StepType, s.StepVersion, StatusText.Of(s.Status), s.CacheKey, s.CachedFromRun, s.Attempts,
-            s.StartedAt, s.FinishedAt, s.DurationMs, s.InputsJson, s.OutputsJson, s.Message,
+            s.StartedAt, s.FinishedAt, s.DurationMs, s.InputsJson, s.OutputsJson, s.Message, s.Node,
         ]);
         if (s.Status != StepStatus.Running) _journal.Append(sequence, entry);
         _nextSequence++;

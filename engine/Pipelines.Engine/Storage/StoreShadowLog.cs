@@ -1,8 +1,14 @@
+using DuckDB.NET.Data;
+using Npgsql;
+using NpgsqlTypes;
 using Pipelines.Abstractions;
 
 namespace Pipelines.Engine.Storage;
 
-/// <summary>Appends a shadow comparison's paired predictions to <c>shadow_predictions</c> in one transaction.</summary>
+/// <summary>
+/// Appends a shadow comparison's paired predictions to <c>shadow_predictions</c> in one transaction: through DuckDB's
+/// appender, or PostgreSQL's binary COPY.
+/// </summary>
 public sealed class StoreShadowLog(PipelineStore store, string runId, string stepId) : IShadowLog
 {
     public void Record(string model, int championVersion, int challengerVersion, IReadOnlyList<ShadowPrediction> predictions)
@@ -11,7 +17,12 @@ public sealed class StoreShadowLog(PipelineStore store, string runId, string ste
         store.InTransaction(connection =>
         {
             var now = DateTime.UtcNow;
-            using var appender = connection.CreateAppender("shadow_predictions");
+            if (connection is NpgsqlConnection postgres)
+            {
+                Copy(postgres, model, championVersion, challengerVersion, predictions, now);
+                return predictions.Count;
+            }
+            using var appender = ((DuckDBConnection)connection).CreateAppender("shadow_predictions");
             foreach (var p in predictions)
             {
                 appender.CreateRow()
@@ -23,5 +34,30 @@ public sealed class StoreShadowLog(PipelineStore store, string runId, string ste
             appender.Close();
             return predictions.Count;
         });
+    }
+
+    private void Copy(NpgsqlConnection connection, string model, int championVersion, int challengerVersion, IReadOnlyList<ShadowPrediction> predictions, DateTime now)
+    {
+        using var copy = connection.BeginBinaryImport(
+            "COPY shadow_predictions (run_id, step_id, model, champion_version, challenger_version, row_index, champion, challenger, outcome, " +
+            "challenger_decides, recorded_at) FROM STDIN (FORMAT BINARY)");
+        var recorded = DateTime.SpecifyKind(now, DateTimeKind.Unspecified);
+        foreach (var p in predictions)
+        {
+            copy.StartRow();
+            copy.Write(runId, NpgsqlDbType.Varchar);
+            copy.Write(stepId, NpgsqlDbType.Varchar);
+            copy.Write(model, NpgsqlDbType.Varchar);
+            copy.Write(championVersion, NpgsqlDbType.Integer);
+            copy.Write(challengerVersion, NpgsqlDbType.Integer);
+            copy.Write(p.Row, NpgsqlDbType.Bigint);
+            copy.Write(p.Champion, NpgsqlDbType.Double);
+            copy.Write(p.Challenger, NpgsqlDbType.Double);
+            if (p.Outcome is { } outcome) copy.Write(outcome, NpgsqlDbType.Double);
+            else copy.WriteNull();
+            copy.Write(p.ChallengerDecides, NpgsqlDbType.Boolean);
+            copy.Write(recorded, NpgsqlDbType.Timestamp);
+        }
+        copy.Complete();
     }
 }
