@@ -14,7 +14,8 @@ internal sealed class PostgresWorkspace : IDisposable
 
     public PostgresWorkspace(string connectionString, string? extraSettings = null)
     {
-        ConnectionString = connectionString;
+        // Many processes starting at once on two shared cores spend seconds compiling before they connect: give them time.
+        ConnectionString = connectionString.Contains('=') ? new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { Timeout = 30 }.ConnectionString : connectionString;
         Root = Path.Combine(Path.GetTempPath(), "pipelines-cluster-tests", Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(Root);
         File.WriteAllText(Path.Combine(Root, MlSettings.FileName),
