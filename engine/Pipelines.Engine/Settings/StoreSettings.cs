@@ -24,7 +24,8 @@ public sealed record StoreSettings
     {
         var problems = new List<(string, string)>();
         if (!System.Text.RegularExpressions.Regex.IsMatch(ConnectionEnv, "^[A-Za-z_][A-Za-z0-9_]*$"))
-            problems.Add(("connection_env", $"'{ConnectionEnv}' is not an environment variable name"));
+            // Not quoted: a connection string pasted here by mistake would carry its password into the message.
+            problems.Add(("connection_env", "is not an environment variable name (letters, digits and '_'); it names the variable that holds the connection string, not the string itself, which is not shown"));
         else if (Kind == StoreKind.Postgres && string.IsNullOrWhiteSpace(environment(ConnectionEnv)))
             problems.Add(("connection_env", $"kind is postgres but the environment variable {ConnectionEnv} is not set; set it to the PostgreSQL connection string"));
         if (Artifacts is { } artifacts && string.IsNullOrWhiteSpace(artifacts))

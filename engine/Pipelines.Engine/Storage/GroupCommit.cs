@@ -82,6 +82,10 @@ internal sealed class GroupCommit : IStepRecords
         // An artifact row may exist already when another step (or run) produced the same bytes since.
         missing.Artifacts.RemoveAll(row =>
             _connection.Scalar<long>("SELECT count(*) FROM artifacts WHERE sha256 = ?", row[0]) > 0);
+        // An entry written before a migration added columns to step_events (the node) has NULL for them.
+        var width = (int)_connection.Scalar<long>("SELECT count(*) FROM information_schema.columns WHERE table_name = 'step_events'");
+        for (var i = 0; i < missing.StepEvents.Count; i++)
+            if (missing.StepEvents[i].Length < width) missing.StepEvents[i] = [.. missing.StepEvents[i], .. new object?[width - missing.StepEvents[i].Length]];
         using var transaction = _connection.BeginTransaction();
         Append("step_events", missing.StepEvents);
         Append("artifacts", missing.Artifacts.DistinctBy(row => (string)row[0]!).ToList());
