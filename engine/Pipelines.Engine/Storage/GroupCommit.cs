@@ -1,3 +1,4 @@
+using Pipelines.DuckDb;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using DuckDB.NET.Data;
@@ -311,57 +312,27 @@ internal sealed class GroupCommit : IStepRecords
     }
 
     /// <summary>
-    /// Appends rows, in the table's column order, through an appender that lives for this one batch: closing it puts
-    /// the rows into the open transaction, and an appender that saw a failure is never used again.
+    /// Appends rows, in the table's column order, through a <see cref="ChunkAppender"/> that lives for this one batch:
+    /// closing it puts the rows into the open transaction, and an appender that saw a failure is discarded unclosed.
     /// </summary>
     private void Append(string table, List<object?[]> rows)
     {
         if (rows.Count == 0) return;
-        var appender = _connection.CreateAppender(table);
+        var appender = new ChunkAppender(_connection, table);
         try
         {
             foreach (var values in rows)
             {
-                var row = appender.CreateRow();
-                foreach (var value in values) AppendValue(row, value);
-                row.EndRow();
+                foreach (var value in values) appender.AddValue(value);
+                appender.EndRow();
             }
-            appender.Close();
+            appender.Dispose();
         }
         catch
         {
-            DiscardAfterFailure(appender);
+            // Its rows belonged to the batch that is failing and being reported; closing it would only repeat the error.
+            appender.Discard();
             throw;
-        }
-        appender.Dispose();
-    }
-
-    /// <summary>Releases an appender whose rows failed; closing it again would only repeat the error already thrown.</summary>
-    private static void DiscardAfterFailure(DuckDBAppender appender)
-    {
-        try
-        {
-            appender.Dispose();
-        }
-        catch (DuckDBException)
-        {
-            // Its rows belonged to the batch that already failed and is being reported.
-        }
-    }
-
-    /// <summary>The value types a step record holds (those the journal keeps).</summary>
-    private static void AppendValue(IDuckDBAppenderRow row, object? value)
-    {
-        switch (value)
-        {
-            case null: row.AppendNullValue(); break;
-            case string text: row.AppendValue(text); break;
-            case long number: row.AppendValue((long?)number); break;
-            case int number: row.AppendValue((int?)number); break;
-            case double number: row.AppendValue((double?)number); break;
-            case bool flag: row.AppendValue((bool?)flag); break;
-            case DateTime time: row.AppendValue((DateTime?)time); break;
-            default: throw new ArgumentException($"a step record holds no {value.GetType().Name} values", nameof(value));
         }
     }
 

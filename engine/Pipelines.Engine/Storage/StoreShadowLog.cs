@@ -1,6 +1,7 @@
 using DuckDB.NET.Data;
 using Npgsql;
 using NpgsqlTypes;
+using Pipelines.DuckDb;
 using Pipelines.Abstractions;
 
 namespace Pipelines.Engine.Storage;
@@ -22,16 +23,16 @@ public sealed class StoreShadowLog(PipelineStore store, string runId, string ste
                 Copy(postgres, model, championVersion, challengerVersion, predictions, now);
                 return predictions.Count;
             }
-            using var appender = ((DuckDBConnection)connection).CreateAppender("shadow_predictions");
-            foreach (var p in predictions)
+            using (var appender = new ChunkAppender((DuckDBConnection)connection, "shadow_predictions"))
             {
-                appender.CreateRow()
-                    .AppendValue(runId).AppendValue(stepId).AppendValue(model).AppendValue((int?)championVersion).AppendValue((int?)challengerVersion)
-                    .AppendValue((long?)p.Row).AppendValue((double?)p.Champion).AppendValue((double?)p.Challenger).AppendValue(p.Outcome)
-                    .AppendValue((bool?)p.ChallengerDecides).AppendValue((DateTime?)now)
-                    .EndRow();
+                foreach (var p in predictions)
+                {
+                    appender.Add(runId).Add(stepId).Add(model).Add(championVersion).Add(challengerVersion).Add(p.Row).Add(p.Champion).Add(p.Challenger);
+                    if (p.Outcome is { } outcome) appender.Add(outcome);
+                    else appender.AddNull();
+                    appender.Add(p.ChallengerDecides).Add(now).EndRow();
+                }
             }
-            appender.Close();
             return predictions.Count;
         });
     }

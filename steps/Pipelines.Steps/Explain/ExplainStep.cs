@@ -1,3 +1,4 @@
+using Pipelines.DuckDb;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -51,7 +52,7 @@ public sealed class ExplainStep : Step<ExplainInputs, ExplainOutputs>
         var totals = new double[outputs, features.Count];
         var groupTotals = new Dictionary<string, (double[,] Sum, int Count)>();
         connection.Execute("CREATE TABLE decisions (row_index BIGINT, class VARCHAR, rank INTEGER, feature VARCHAR, value DOUBLE, shap DOUBLE)");
-        using (var appender = connection.CreateAppender("decisions"))
+        using (var appender = new ChunkAppender(connection, "decisions"))
         {
             for (var r = 0; r < rows; r++)
             {
@@ -71,9 +72,8 @@ public sealed class ExplainStep : Step<ExplainInputs, ExplainOutputs>
                     var count = TreeShapExplainer.TopContributions(values, top.Length, top);
                     for (var k = 0; k < count; k++)
                     {
-                        appender.CreateRow().AppendValue((long?)(first + r)).AppendValue(ClassName(c)).AppendValue((int?)(k + 1))
-                            .AppendValue(features[top[k].Feature]).AppendValue((double?)row[top[k].Feature]).AppendValue((double?)top[k].Value)
-                            .EndRow();
+                        appender.Add((long)(first + r)).Add(ClassName(c)).Add(k + 1).Add(features[top[k].Feature]).Add(row[top[k].Feature])
+                            .Add(top[k].Value).EndRow();
                     }
                 }
                 if (groups is not null) groupTotals[group] = (groupTotals[group].Sum, groupTotals[group].Count + 1);

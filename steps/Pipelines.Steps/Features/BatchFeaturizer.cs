@@ -1,3 +1,4 @@
+using Pipelines.DuckDb;
 using DuckDB.NET.Data;
 using Pipelines.Learning.Features;
 using Pipelines.Steps.Tables;
@@ -43,7 +44,7 @@ public static class BatchFeaturizer
         var inputs = string.Join(", ", evaluator.InputColumns.Select(c => $"CAST({SqlText.Identifier(c)} AS DOUBLE)"));
         var row = new double[evaluator.InputColumns.Count];
         using var result = ChunkReader.Query(connection, $"SELECT {FeatureSql.RowColumn}, {inputs} FROM {InputTable} ORDER BY {FeatureSql.RowColumn}");
-        using var appender = connection.CreateAppender(RecursiveTable);
+        using var appender = new ChunkAppender(connection, RecursiveTable);
         // A chunk's inputs are taken column by column first, NULL as NaN, so each row then reads plain arrays.
         var chunkInputs = new double[row.Length][];
         while (result.Read())
@@ -60,11 +61,12 @@ public static class BatchFeaturizer
             {
                 for (var c = 0; c < row.Length; c++) row[c] = chunkInputs[c][r];
                 var values = evaluator.Update(row);
-                var appended = appender.CreateRow().AppendValue((long?)rows[r]);
-                foreach (var value in values) appended.AppendValue(double.IsNaN(value) ? null : value);
-                appended.EndRow();
+                appender.Add(rows[r]);
+                foreach (var value in values)
+                    if (double.IsNaN(value)) appender.AddNull();
+                    else appender.Add(value);
+                appender.EndRow();
             }
         }
-        appender.Close();
     }
 }

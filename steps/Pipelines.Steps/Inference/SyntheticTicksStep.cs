@@ -1,3 +1,4 @@
+using Pipelines.DuckDb;
 using Pipelines.Abstractions;
 using Pipelines.Steps.Tables;
 using Pipelines.Steps.Ticks;
@@ -30,7 +31,7 @@ public sealed class SyntheticTicksStep : Step<SyntheticTicksInputs, TableOutputs
             var buffer = new Tick[4096];
             var row = new double[TickColumns.Names.Count];
             long written = 0;
-            using (var appender = connection.CreateAppender(Table))
+            using (var appender = new ChunkAppender(connection, Table))
             {
                 while (written < inputs.Ticks)
                 {
@@ -41,14 +42,12 @@ public sealed class SyntheticTicksStep : Step<SyntheticTicksInputs, TableOutputs
                     {
                         var tick = buffer[i];
                         TickColumns.Fill(in tick, row);
-                        var values = appender.CreateRow().AppendValue((long?)tick.TradeId)
-                            .AppendValue((DateTime?)DateTime.UnixEpoch.AddTicks(tick.TimeMicros * TimeSpan.TicksPerMicrosecond)).AppendValue((bool?)tick.IsBuyerMaker);
-                        foreach (var value in row) values.AppendValue((double?)value);
-                        values.EndRow();
+                        appender.Add(tick.TradeId).Add(DateTime.UnixEpoch.AddTicks(tick.TimeMicros * TimeSpan.TicksPerMicrosecond)).Add(tick.IsBuyerMaker);
+                        foreach (var value in row) appender.Add(value);
+                        appender.EndRow();
                     }
                     written += read;
                 }
-                appender.Close();
             }
             context.Log.Information("Generated {Ticks} ticks from {Source}", written, source.Name);
             return ParquetTableWriter.Write(connection, $"SELECT * FROM {Table} ORDER BY trade_id", context, "path", cancellationToken);

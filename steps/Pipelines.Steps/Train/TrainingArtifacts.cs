@@ -1,3 +1,4 @@
+using Pipelines.DuckDb;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Pipelines.Abstractions;
@@ -43,13 +44,13 @@ internal static class TrainingArtifacts
     {
         var columns = outputs == 1 ? "prediction DOUBLE" : string.Join(", ", Enumerable.Range(0, outputs).Select(c => $"p{c} DOUBLE"));
         connection.Execute($"CREATE TABLE holdout (source_row BIGINT, label DOUBLE, {columns})");
-        using (var appender = connection.CreateAppender("holdout"))
+        using (var appender = new ChunkAppender(connection, "holdout"))
         {
             for (var i = 0; i < labels.Length; i++)
             {
-                var row = appender.CreateRow().AppendValue((long?)sourceRows[i]).AppendValue((double?)labels[i]);
-                for (var c = 0; c < outputs; c++) row.AppendValue((double?)predictions[i * outputs + c]);
-                row.EndRow();
+                appender.Add(sourceRows[i]).Add(labels[i]);
+                for (var c = 0; c < outputs; c++) appender.Add(predictions[i * outputs + c]);
+                appender.EndRow();
             }
         }
         var staged = context.StageArtifact("table", "parquet");

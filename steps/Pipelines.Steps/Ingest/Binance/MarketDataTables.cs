@@ -1,3 +1,4 @@
+using Pipelines.DuckDb;
 using Pipelines.Abstractions;
 using Pipelines.Steps.Tables;
 
@@ -16,16 +17,14 @@ public static class MarketDataTables
             ? "CREATE TABLE klines (open_time TIMESTAMPTZ NOT NULL, open DOUBLE, high DOUBLE, low DOUBLE, close DOUBLE, volume DOUBLE, " +
               "close_time TIMESTAMPTZ, quote_volume DOUBLE, trades BIGINT, taker_buy_base_volume DOUBLE, taker_buy_quote_volume DOUBLE)"
             : "CREATE TABLE klines (open_time TIMESTAMPTZ NOT NULL, open DOUBLE, high DOUBLE, low DOUBLE, close DOUBLE, volume DOUBLE)");
-        using (var appender = connection.CreateAppender("klines"))
+        using (var appender = new ChunkAppender(connection, "klines"))
         {
             foreach (var k in rows)
             {
-                var row = appender.CreateRow().AppendValue((DateTime?)EpochTime.ToDateTime(k.OpenTimeMicros)).AppendValue((double?)k.Open)
-                    .AppendValue((double?)k.High).AppendValue((double?)k.Low).AppendValue((double?)k.Close).AppendValue((double?)k.Volume);
+                appender.Add(EpochTime.ToDateTime(k.OpenTimeMicros)).Add(k.Open).Add(k.High).Add(k.Low).Add(k.Close).Add(k.Volume);
                 if (binanceColumns)
-                    row.AppendValue((DateTime?)EpochTime.ToDateTime(k.CloseTimeMicros)).AppendValue((double?)k.QuoteVolume).AppendValue((long?)k.Trades)
-                        .AppendValue((double?)k.TakerBuyBaseVolume).AppendValue((double?)k.TakerBuyQuoteVolume);
-                row.EndRow();
+                    appender.Add(EpochTime.ToDateTime(k.CloseTimeMicros)).Add(k.QuoteVolume).Add(k.Trades).Add(k.TakerBuyBaseVolume).Add(k.TakerBuyQuoteVolume);
+                appender.EndRow();
             }
         }
         return ParquetTableWriter.Write(connection, "SELECT * FROM klines", context, input);
@@ -36,14 +35,14 @@ public static class MarketDataTables
         using var connection = ParquetTableWriter.OpenScratch();
         connection.Execute("CREATE TABLE agg_trades (agg_trade_id BIGINT NOT NULL, time TIMESTAMPTZ NOT NULL, price DOUBLE, quantity DOUBLE, " +
             "first_trade_id BIGINT, last_trade_id BIGINT, is_buyer_maker BOOLEAN, is_best_match BOOLEAN)");
-        using (var appender = connection.CreateAppender("agg_trades"))
+        using (var appender = new ChunkAppender(connection, "agg_trades"))
         {
             foreach (var t in rows)
             {
-                appender.CreateRow().AppendValue((long?)t.Id).AppendValue((DateTime?)EpochTime.ToDateTime(t.TimeMicros)).AppendValue((double?)t.Price)
-                    .AppendValue((double?)t.Quantity).AppendValue((long?)t.FirstTradeId).AppendValue((long?)t.LastTradeId).AppendValue((bool?)t.IsBuyerMaker)
-                    .AppendValue(hasBestMatch ? (bool?)t.IsBestMatch : null)
-                    .EndRow();
+                appender.Add(t.Id).Add(EpochTime.ToDateTime(t.TimeMicros)).Add(t.Price).Add(t.Quantity).Add(t.FirstTradeId).Add(t.LastTradeId).Add(t.IsBuyerMaker);
+                if (hasBestMatch) appender.Add(t.IsBestMatch);
+                else appender.AddNull();
+                appender.EndRow();
             }
         }
         return ParquetTableWriter.Write(connection, "SELECT * FROM agg_trades", context, input);
