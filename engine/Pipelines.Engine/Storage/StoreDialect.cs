@@ -65,18 +65,3 @@ internal abstract class StoreDialect
     }
 }
 
-/// <summary>
-/// The advisory lock keys the store takes in PostgreSQL: the first of two 32-bit keys says what is locked, so the
-/// store's locks never collide with another application's on the same server (whose single-key locks use another space).
-/// </summary>
-internal static class PostgresLocks
-{
-    /// <summary>Held while migrating, so processes starting together on an empty database migrate it once.</summary>
-    public const long Migration = 0x5049_5045_4d49_4752; // "PIPEMIGR"
-
-    /// <summary>Held by a transaction that writes events, from its sequence number to its commit: events commit in sequence order.</summary>
-    public const long Events = 0x5049_5045_4556_4e54; // "PIPEEVNT"
-
-    /// <summary>The first key of a model's registry lock; the second is a hash of the model's name.</summary>
-    public const int ModelRegistry = 0x50524547; // "PREG"
-}
