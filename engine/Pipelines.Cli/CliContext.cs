@@ -30,7 +30,8 @@ public sealed class CliContext(
     public string ResolveUserPath(string path) => Path.GetFullPath(path, Directory.GetCurrentDirectory());
 
     public PipelineStore OpenStore(TimeSpan? wait = null) =>
-        PipelineStore.Open(Workspace.StorePath, wait ?? Workspace.Settings.Store.LockTimeout);
+        PipelineStore.Open(Workspace.StoreLocation, wait ?? Workspace.Settings.Store.LockTimeout);
 
-    public bool StoreExists => File.Exists(new StoreLayout(Workspace.StorePath).DatabasePath);
+    /// <summary>Whether there is a store to read: a DuckDB file that exists; a PostgreSQL store always is (opening it creates its tables).</summary>
+    public bool StoreExists => Workspace.Settings.Store.Kind == StoreKind.Postgres || File.Exists(new StoreLayout(Workspace.StorePath).DatabasePath);
 }

@@ -24,10 +24,20 @@ public static class CommandGuard
             context.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.StoreBusy;
         }
+        catch (StoreUnavailableException e)
+        {
+            context.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.StoreBusy;
+        }
         catch (ArtifactIntegrityException e)
         {
             context.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.IntegrityError;
+        }
+        catch (Npgsql.NpgsqlException e)
+        {
+            context.Error.WriteLine($"error: PostgreSQL: {PostgresFailure.Describe(e)}");
+            return ExitCodes.Failed;
         }
         catch (DuckDB.NET.Data.DuckDBException e)
         {

@@ -12,7 +12,10 @@ public static class ExitCodes
     /// <summary>Invalid input: a pipeline or ml.yaml rejected, a bad argument, an unknown run or step type. Nothing was written.</summary>
     public const int InvalidInput = 2;
 
-    /// <summary>The store is held by another process and did not become free within the wait.</summary>
+    /// <summary>
+    /// The store cannot be used: held by another process beyond the wait, or (PostgreSQL) unreachable, refusing the
+    /// credentials, or of a newer schema than this program. Nothing was written.
+    /// </summary>
     public const int StoreBusy = 3;
 
     /// <summary>An artifact file was altered or is missing.</summary>

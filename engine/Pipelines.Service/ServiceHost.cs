@@ -70,7 +70,7 @@ public sealed class ServiceHost : IAsyncDisposable
     /// <exception cref="StoreLockedException">Another process holds the store.</exception>
     public static ServiceHost Build(ServiceOptions options, Action<ILoggingBuilder>? logging = null)
     {
-        var store = PipelineStore.Open(options.StorePath, options.StoreWait);
+        var store = options.Store is { } location ? PipelineStore.Open(location, options.StoreWait) : PipelineStore.Open(options.StorePath, options.StoreWait);
         try
         {
             var log = options.Log.ForContext("SourceContext", "service");

@@ -13,6 +13,9 @@ public sealed class ServiceOptions
     /// <summary>The store's root directory (ml.yaml store.path); service.json is written there.</summary>
     public required string StorePath { get; init; }
 
+    /// <summary>The store's database when it is not the DuckDB file under <see cref="StorePath"/> (ml.yaml store.kind postgres).</summary>
+    public Pipelines.Engine.Storage.StoreLocation? Store { get; init; }
+
     /// <summary>How long to wait for another process holding the store when the service opens it.</summary>
     public TimeSpan StoreWait { get; init; } = TimeSpan.FromSeconds(10);
 

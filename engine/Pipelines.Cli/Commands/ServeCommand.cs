@@ -35,6 +35,7 @@ public static class ServeCommand
                     PipelinesDirectory = Path.Combine(context.Workspace.Root, "pipelines"),
                     Catalog = context.Catalog,
                     StorePath = context.Workspace.StorePath,
+                    Store = context.Workspace.StoreLocation,
                     StoreWait = context.Workspace.Settings.Store.LockTimeout,
                     Urls = parse.GetValue(urls)!.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                     ApiKey = parse.GetValue(apiKey) ?? Environment.GetEnvironmentVariable("PIPELINES_API_KEY"),

@@ -55,11 +55,12 @@ public static class ShowCommand
         Fact("host", $"{run.Host} pid {run.Pid}" + (run.Resumes > 0 ? $", resumed {run.Resumes}x" : "") + (run.Forced ? ", forced" : ""));
         console.Write(facts);
 
-        var steps = new Table().AddColumns("step", "type", "status", "attempts", "time", "outputs", "note");
+        // The node comes last: scripts that read the columns before it keep their positions.
+        var steps = new Table().AddColumns("step", "type", "status", "attempts", "time", "outputs", "note", "node");
         foreach (var step in run.Steps)
             steps.AddRow(Markup.Escape(step.Id), Markup.Escape(step.Type), $"{ConsoleRunObserver.Symbol(StatusText.ParseStep(step.Status))} {step.Status}",
                 step.Attempts.ToString(), step.DurationMs is { } ms ? Durations.Format(TimeSpan.FromMilliseconds(ms)) : "",
-                Markup.Escape(ScalarOutputs(step.OutputsJson)), Markup.Escape(step.Message ?? ""));
+                Markup.Escape(ScalarOutputs(step.OutputsJson)), Markup.Escape(step.Message ?? ""), Markup.Escape(step.Node ?? "-"));
         console.Write(steps);
 
         var artifacts = new Table().AddColumns("step", "output", "artifact", "kind", "format", "size");

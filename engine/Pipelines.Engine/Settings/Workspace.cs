@@ -16,6 +16,18 @@ public sealed class Workspace
 
     public string StorePath => Path.GetFullPath(Path.Combine(Root, Settings.Store.Path));
 
+    /// <summary>
+    /// The store ml.yaml chooses. For PostgreSQL the connection string is read from <c>store.connection_env</c> now, when
+    /// the store is about to be opened, so it is never kept in settings that might be printed.
+    /// </summary>
+    public Storage.StoreLocation StoreLocation => new()
+    {
+        Root = StorePath,
+        Kind = Settings.Store.Kind,
+        ConnectionString = Settings.Store.Kind == StoreKind.Postgres ? Environment.GetEnvironmentVariable(Settings.Store.ConnectionEnv) : null,
+        ArtifactsDirectory = Settings.Store.Artifacts is { } artifacts ? Path.GetFullPath(Path.Combine(Root, artifacts)) : null,
+    };
+
     public static Workspace Discover(string startDirectory)
     {
         var directory = new DirectoryInfo(Path.GetFullPath(startDirectory));
@@ -38,6 +50,7 @@ public sealed class Workspace
         if (diagnostics.Count == 0)
         {
             CheckDrift(settings.Drift, mapping, diagnostics);
+            Check("store", settings.Store.Problems(Environment.GetEnvironmentVariable), mapping, diagnostics);
             Check("monitor", settings.Monitor.Problems(), mapping, diagnostics);
             Check("retention", settings.Retention.Problems(), mapping, diagnostics);
             NotifyCheck.Check(settings.Notify, mapping, diagnostics);

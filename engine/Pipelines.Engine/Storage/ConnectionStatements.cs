@@ -1,25 +1,30 @@
 using System.Data.Common;
 using System.Globalization;
-using DuckDB.NET.Data;
 
 namespace Pipelines.Engine.Storage;
 
 /// <summary>
-/// Statements on a DuckDB connection with positional parameters: each argument binds to the next <c>?</c>. Values
-/// travel as parameters, never as SQL text, so no name a user chose can change what a statement does.
+/// Statements on the store's connection (DuckDB or PostgreSQL) with positional parameters: each argument binds to the
+/// next <c>?</c>, which <see cref="StoreDialect"/> turns into what the database expects. Values travel as parameters,
+/// never as SQL text, so no name a user chose can change what a statement does.
 /// </summary>
 internal static class ConnectionStatements
 {
-    public static DuckDBCommand Statement(this DuckDBConnection connection, string sql, params object?[] args)
+    public static DbCommand Statement(this DbConnection connection, string sql, params object?[] args)
     {
         var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var arg in args) command.Parameters.Add(new DuckDBParameter(arg ?? DBNull.Value));
+        command.CommandText = StoreDialect.Of(connection).Text(sql);
+        foreach (var arg in args)
+        {
+            var parameter = command.CreateParameter();
+            parameter.Value = arg ?? DBNull.Value;
+            command.Parameters.Add(parameter);
+        }
         return command;
     }
 
     /// <summary>Runs one statement, or several ';'-separated ones without arguments; the rows they changed.</summary>
-    public static int Execute(this DuckDBConnection connection, string sql, params object?[] args)
+    public static int Execute(this DbConnection connection, string sql, params object?[] args)
     {
         using var command = connection.Statement(sql, args);
         return command.ExecuteNonQuery();
@@ -29,7 +34,7 @@ internal static class ConnectionStatements
     /// The first column of the first row as <typeparamref name="T"/>. NULL or no row gives null where
     /// <typeparamref name="T"/> can hold it and throws otherwise; numbers convert, checked, to the asked type.
     /// </summary>
-    public static T Scalar<T>(this DuckDBConnection connection, string sql, params object?[] args)
+    public static T Scalar<T>(this DbConnection connection, string sql, params object?[] args)
     {
         using var command = connection.Statement(sql, args);
         var value = command.ExecuteScalar();
@@ -46,7 +51,7 @@ internal static class ConnectionStatements
     }
 
     /// <summary>Every row of a query, each mapped by <paramref name="map"/>, which reads its columns by name.</summary>
-    public static List<T> Rows<T>(this DuckDBConnection connection, string sql, Func<DbDataReader, T> map, params object?[] args)
+    public static List<T> Rows<T>(this DbConnection connection, string sql, Func<DbDataReader, T> map, params object?[] args)
     {
         using var command = connection.Statement(sql, args);
         using var reader = command.ExecuteReader();

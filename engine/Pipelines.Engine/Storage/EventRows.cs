@@ -1,4 +1,4 @@
-using DuckDB.NET.Data;
+using System.Data.Common;
 using Pipelines.Engine.Events;
 
 namespace Pipelines.Engine.Storage;
@@ -22,7 +22,7 @@ internal static class EventRows
         [e.Sequence, e.Id, e.Type, e.Time, e.Source, e.Pipeline, e.RunId, e.StepId, e.Model, e.Feature, e.PayloadJson];
 
     /// <summary>Writes one event on <paramref name="connection"/>, inside whatever transaction the caller has open.</summary>
-    public static void Write(DuckDBConnection connection, PipelineEvent stored) => connection.Execute(Insert, Values(stored));
+    public static void Write(DbConnection connection, PipelineEvent stored) => connection.Execute(Insert, Values(stored));
 
     /// <summary>DuckDB keeps microseconds: the event handed back carries the time exactly as it is stored.</summary>
     private static DateTime TruncatedToMicroseconds(DateTime time) => new(time.Ticks - time.Ticks % 10, time.Kind);

@@ -58,7 +58,8 @@ public sealed class FiringLog(PipelineStore store)
         .FirstOrDefault());
 
     public void SaveCursor(string subscriber, long lastSequence) => store.InTransaction(connection =>
-        connection.Execute("INSERT OR REPLACE INTO subscription_cursors (subscriber, last_sequence, updated_at) VALUES (?, ?, ?)",
+        connection.Execute("INSERT INTO subscription_cursors (subscriber, last_sequence, updated_at) VALUES (?, ?, ?) " +
+            "ON CONFLICT (subscriber) DO UPDATE SET last_sequence = excluded.last_sequence, updated_at = excluded.updated_at",
             subscriber, lastSequence, DateTime.UtcNow));
 
     public static string Text(FiringDecision decision) => decision.ToString().ToLowerInvariant();

@@ -20,7 +20,7 @@ namespace Pipelines.Engine.Storage;
 /// the registry, the decision writers' own connections) commits the queue first, so the database never holds an effect
 /// of a step whose own record it lacks.
 /// </remarks>
-internal sealed class GroupCommit : IDisposable
+internal sealed class GroupCommit : IStepRecords
 {
     /// <summary>The journal is emptied after a commit that leaves nothing queued, once it has grown past this.</summary>
     private const long JournalClearBytes = 1 << 20;
@@ -83,6 +83,10 @@ internal sealed class GroupCommit : IDisposable
         // An artifact row may exist already when another step (or run) produced the same bytes since.
         missing.Artifacts.RemoveAll(row =>
             _connection.Scalar<long>("SELECT count(*) FROM artifacts WHERE sha256 = ?", row[0]) > 0);
+        // An entry written before a migration added columns to step_events (the node) has NULL for them.
+        var width = (int)_connection.Scalar<long>("SELECT count(*) FROM information_schema.columns WHERE table_name = 'step_events'");
+        for (var i = 0; i < missing.StepEvents.Count; i++)
+            if (missing.StepEvents[i].Length < width) missing.StepEvents[i] = [.. missing.StepEvents[i], .. new object?[width - missing.StepEvents[i].Length]];
         using var transaction = _connection.BeginTransaction();
         Append("step_events", missing.StepEvents);
         Append("artifacts", missing.Artifacts.DistinctBy(row => (string)row[0]!).ToList());
@@ -107,7 +111,7 @@ internal sealed class GroupCommit : IDisposable
     /// handed out in publication order, queued or not; a queued event may reach the database after one numbered later,
     /// but never unseen by a reader: every read of the store commits the queue first.
     /// </summary>
-    public long TakeEventSequence()
+    public long TakeEventSequence(System.Data.Common.DbConnection connection)
     {
         lock (_queueGate) return _nextEventSequence++;
     }
@@ -203,7 +207,7 @@ internal sealed class GroupCommit : IDisposable
         entry.StepEvents.Add(
         [
             sequence, s.RunId, s.StepId, s.StepType, s.StepVersion, StatusText.Of(s.Status), s.CacheKey, s.CachedFromRun, s.Attempts,
-            s.StartedAt, s.FinishedAt, s.DurationMs, s.InputsJson, s.OutputsJson, s.Message,
+            s.StartedAt, s.FinishedAt, s.DurationMs, s.InputsJson, s.OutputsJson, s.Message, s.Node,
         ]);
         if (s.Status != StepStatus.Running) _journal.Append(sequence, entry);
         _nextSequence++;

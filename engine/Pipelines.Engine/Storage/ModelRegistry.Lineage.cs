@@ -14,7 +14,7 @@ public sealed partial class ModelRegistry
             ?? throw new ArgumentException($"model '{name}' has no version {version}");
         return connection.Rows($"""
             WITH RECURSIVE walk(sha256, depth) AS (
-                SELECT ?, 1
+                SELECT CAST(? AS VARCHAR), 1
                 UNION
                 SELECT l.parent_sha256, w.depth + 1 FROM lineage l JOIN walk w ON l.child_sha256 = w.sha256 WHERE w.depth < 100
             ),
@@ -22,7 +22,7 @@ public sealed partial class ModelRegistry
                 SELECT a.produced_by_run AS run_id, a.produced_by_step AS step_id, min(w.depth) AS depth
                 FROM walk w JOIN artifacts a USING (sha256)
                 WHERE a.produced_by_run IS NOT NULL AND a.produced_by_step IS NOT NULL
-                GROUP BY ALL
+                GROUP BY a.produced_by_run, a.produced_by_step
             )
             SELECT s.step_type, s.run_id, s.step_id, s.inputs_json, s.outputs_json, m.depth
             FROM makers m JOIN step_runs s USING (run_id, step_id)

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using DuckDB.NET.Data;
+using System.Data.Common;
 using Pipelines.Abstractions;
 
 namespace Pipelines.Engine.Storage;
@@ -49,10 +49,10 @@ public sealed partial class ModelRegistry
     public const string ArchiveFolder = "archive";
     public const string ArchiveManifest = "manifest.jsonl";
 
-    private long PurgeShadow(DuckDBConnection connection, DateTime cutoff, int days, bool dryRun, string reason, List<string> actions)
+    private long PurgeShadow(DbConnection connection, DateTime cutoff, int days, bool dryRun, string reason, List<string> actions)
     {
         var groups = connection.Rows(
-            "SELECT model, challenger_version, count(*) AS n FROM shadow_predictions WHERE recorded_at < ? GROUP BY ALL ORDER BY model, challenger_version",
+            "SELECT model, challenger_version, count(*) AS n FROM shadow_predictions WHERE recorded_at < ? GROUP BY model, challenger_version ORDER BY model, challenger_version",
             row => (Model: row.Text("model"), Version: (int)row.Integer("challenger_version"), Rows: row.Integer("n")), cutoff);
         foreach (var (model, version, rows) in groups)
         {
@@ -65,10 +65,10 @@ public sealed partial class ModelRegistry
         return groups.Sum(g => g.Rows);
     }
 
-    private long PurgeDecisions(DuckDBConnection connection, DateTime cutoff, int days, bool dryRun, string reason, List<string> actions)
+    private long PurgeDecisions(DbConnection connection, DateTime cutoff, int days, bool dryRun, string reason, List<string> actions)
     {
         var groups = connection.Rows(
-            "SELECT s.model, r.model_version, count(*) AS n FROM decision_rows r JOIN decision_streams s USING (stream_id) WHERE r.time < ? GROUP BY ALL ORDER BY s.model, r.model_version",
+            "SELECT s.model, r.model_version, count(*) AS n FROM decision_rows r JOIN decision_streams s USING (stream_id) WHERE r.time < ? GROUP BY s.model, r.model_version ORDER BY s.model, r.model_version",
             row => (Model: row.Text("model"), Version: (int)row.Integer("model_version"), Rows: row.Integer("n")), cutoff);
         foreach (var (model, version, rows) in groups)
         {
@@ -90,10 +90,10 @@ public sealed partial class ModelRegistry
     /// Retired versions no alias names, retired before <paramref name="cutoff"/> (the time of their newest transition
     /// to retired), whose file no other version still in use shares (the same file may be registered under two names).
     /// </summary>
-    private static List<(string Name, int Version, Artifact Model, DateTime RetiredAt)> ArchiveCandidates(DuckDBConnection connection, DateTime cutoff) =>
+    private static List<(string Name, int Version, Artifact Model, DateTime RetiredAt)> ArchiveCandidates(DbConnection connection, DateTime cutoff) =>
         connection.Rows("""
             WITH retired_at AS (
-                SELECT name, version, max(changed_at) AS retired_at FROM model_transitions WHERE to_stage = 'retired' GROUP BY ALL
+                SELECT name, version, max(changed_at) AS retired_at FROM model_transitions WHERE to_stage = 'retired' GROUP BY name, version
             )
             SELECT v.name, v.version, t.retired_at, a.sha256, a.kind, a.format, a.bytes, a.store_path
             FROM model_versions v JOIN retired_at t USING (name, version) JOIN artifacts a ON a.sha256 = v.artifact_sha256
@@ -108,7 +108,7 @@ public sealed partial class ModelRegistry
             row => (row.Text("name"), (int)row.Integer("version"), StoreEntities.Artifact(row), row.Time("retired_at")), cutoff);
 
     /// <summary>Versions already marked archived, for finishing a pass that stopped between its commit and its file moves.</summary>
-    private static List<(string Name, int Version, Artifact Model, DateTime RetiredAt)> ArchivedButPresent(DuckDBConnection connection) =>
+    private static List<(string Name, int Version, Artifact Model, DateTime RetiredAt)> ArchivedButPresent(DbConnection connection) =>
         connection.Rows(
             "SELECT v.name, v.version, a.sha256, a.kind, a.format, a.bytes, a.store_path FROM model_versions v JOIN artifacts a ON a.sha256 = v.artifact_sha256 " +
             "WHERE v.stage = ? ORDER BY v.name, v.version",

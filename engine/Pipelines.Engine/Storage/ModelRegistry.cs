@@ -1,15 +1,17 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Pipelines.Abstractions;
-using DuckDB.NET.Data;
+using System.Data.Common;
 using Pipelines.Engine.Events;
 
 namespace Pipelines.Engine.Storage;
 
 /// <summary>
-/// The model registry in the store's DuckDB file. Every change runs in one transaction on the store's single
-/// writer connection, so an alias names exactly one version at any moment — concurrent promotions in this
-/// process are serialised, and DuckDB's file lock keeps other processes out — and every change leaves an
+/// The model registry in the store's database. Every change runs in one transaction on the store's connection, so an
+/// alias names exactly one version at any moment — the primary key of <c>model_aliases</c> (name, alias) admits one row
+/// per alias; concurrent promotions in this process are serialised, DuckDB's file lock keeps other processes out, and in
+/// PostgreSQL every change to a model first takes that model's advisory lock, so changes from different machines queue
+/// rather than fail — and every change leaves an
 /// audit row saying who, from which run and commit, and why. Registering, promoting, rolling back and retiring also
 /// publish an event (<c>model.registered</c>, <c>model.promoted</c>, <c>model.rolled_back</c>, <c>model.retired</c>) in the
 /// same transaction as the audit row, so subscribers learn of exactly the transitions the registry made.
@@ -36,6 +38,7 @@ public sealed partial class ModelRegistry(PipelineStore store, RegistryActor act
         if (model.Kind != "model") throw new ArgumentException($"only model artifacts can be registered, not a {model.Kind} artifact");
         return store.InTransaction(connection =>
         {
+            store.Dialect.LockModel(connection, name);
             // Registering the same model file again is a no-op: rerunning a pipeline must not mint duplicate versions.
             var existing = connection.Scalar<int?>("SELECT max(version) FROM model_versions WHERE name = ? AND artifact_sha256 = ?", name, model.Sha256);
             if (existing is { } registered) return Load(connection, name, registered)!;
@@ -59,10 +62,15 @@ public sealed partial class ModelRegistry(PipelineStore store, RegistryActor act
     });
 
     public ModelVersion Promote(string name, int version, string alias, string reason) =>
-        store.InTransaction(connection => PointAlias(connection, name, version, alias, "promote", reason));
+        store.InTransaction(connection =>
+        {
+            store.Dialect.LockModel(connection, name);
+            return PointAlias(connection, name, version, alias, "promote", reason);
+        });
 
     public ModelVersion Rollback(string name, string alias, string reason) => store.InTransaction(connection =>
     {
+        store.Dialect.LockModel(connection, name);
         var current = AliasVersion(connection, name, alias)
             ?? throw new InvalidOperationException($"model '{name}' has no '{alias}' to roll back");
         var previous = connection.Scalar<int?>(
@@ -78,6 +86,7 @@ public sealed partial class ModelRegistry(PipelineStore store, RegistryActor act
     /// </summary>
     public ModelVersion Retire(string name, int version, string reason) => store.InTransaction(connection =>
     {
+        store.Dialect.LockModel(connection, name);
         var target = Load(connection, name, version) ?? throw new ArgumentException($"model '{name}' has no version {version}");
         if (AliasVersion(connection, name, Champion) == version)
             throw new InvalidOperationException($"model '{name}' version {version} is the champion; promote another version before retiring it");
@@ -107,7 +116,7 @@ public sealed partial class ModelRegistry(PipelineStore store, RegistryActor act
                 row.TextOrNull("git_commit"), row.Text("actor"), row.Time("changed_at")),
             name));
 
-    private ModelVersion PointAlias(DuckDBConnection connection, string name, int version, string alias, string action, string reason)
+    private ModelVersion PointAlias(DbConnection connection, string name, int version, string alias, string action, string reason)
     {
         CheckName(alias, "alias");
         var target = Load(connection, name, version) ?? throw new ArgumentException($"model '{name}' has no version {version}");
@@ -145,7 +154,7 @@ public sealed partial class ModelRegistry(PipelineStore store, RegistryActor act
     }
 
     /// <summary>Keeps at most <c>maxVersions</c> versions; the oldest ones that no alias points at go first.</summary>
-    private void Prune(DuckDBConnection connection, string name)
+    private void Prune(DbConnection connection, string name)
     {
         var surplus = connection.Scalar<long>("SELECT count(*) FROM model_versions WHERE name = ?", name) - maxVersions;
         if (surplus <= 0) return;
@@ -159,7 +168,7 @@ public sealed partial class ModelRegistry(PipelineStore store, RegistryActor act
         }
     }
 
-    private void Audit(DuckDBConnection connection, string name, int version, string action, string? from, string? to, string? alias, int? previous, string reason)
+    private void Audit(DbConnection connection, string name, int version, string action, string? from, string? to, string? alias, int? previous, string reason)
     {
         var sequence = connection.Scalar<long>("SELECT coalesce(max(seq), 0) + 1 FROM model_transitions");
         connection.Execute(
@@ -193,17 +202,17 @@ public sealed partial class ModelRegistry(PipelineStore store, RegistryActor act
         _ => null,
     };
 
-    private static void SetStage(DuckDBConnection connection, string name, int version, string stage) =>
+    private static void SetStage(DbConnection connection, string name, int version, string stage) =>
         connection.Execute("UPDATE model_versions SET stage = ? WHERE name = ? AND version = ?", stage, name, version);
 
-    private static int? AliasVersion(DuckDBConnection connection, string name, string alias) =>
+    private static int? AliasVersion(DbConnection connection, string name, string alias) =>
         connection.Scalar<int?>("SELECT version FROM model_aliases WHERE name = ? AND alias = ?", name, alias);
 
-    private static bool HadAlias(DuckDBConnection connection, string name, int version, string alias) =>
+    private static bool HadAlias(DbConnection connection, string name, int version, string alias) =>
         connection.Scalar<long>("SELECT count(*) FROM model_transitions WHERE name = ? AND version = ? AND alias = ? AND action IN ('promote', 'rollback')",
             name, version, alias) > 0;
 
-    private static ModelVersion? Load(DuckDBConnection connection, string name, int version)
+    private static ModelVersion? Load(DbConnection connection, string name, int version)
     {
         var aliases = connection.Rows("SELECT alias FROM model_aliases WHERE name = ? AND version = ? ORDER BY alias", row => row.Text("alias"), name, version);
         return connection.Rows(

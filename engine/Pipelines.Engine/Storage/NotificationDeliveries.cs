@@ -1,5 +1,4 @@
 using System.Data.Common;
-using DuckDB.NET.Data;
 using Pipelines.Engine.Events;
 
 namespace Pipelines.Engine.Storage;

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using DuckDB.NET.Data;
 using Pipelines.Abstractions;
 using Pipelines.Engine.Events;
@@ -5,41 +6,96 @@ using Pipelines.Engine.Events;
 namespace Pipelines.Engine.Storage;
 
 /// <summary>
-/// The durable record of runs, step runs, artifacts and lineage, in one DuckDB file. DuckDB lets one process
-/// write a file at a time; a second process waits for the lock up to a configurable time and then gets a clear
-/// <see cref="StoreLockedException"/> — never a half-written store. Within a process, access is serialised.
+/// The durable record of runs, step runs, artifacts and lineage: in one DuckDB file (the default), or in a PostgreSQL
+/// database that several processes share. DuckDB lets one process write a file at a time; a second process waits for
+/// the lock up to a configurable time and then gets a clear <see cref="StoreLockedException"/> — never a half-written
+/// store. Within a process, access is serialised.
 /// </summary>
 /// <remarks>
-/// Three parts: <see cref="StoreDatabase"/> opens, locks and migrates the file; <see cref="GroupCommit"/> carries
-/// step records into it through the journal in batches; this class answers the queries, each after the queued
-/// records are in, and maps every row by column name.
+/// Three parts: <see cref="StoreDatabase"/> opens, locks and migrates the database; <see cref="IStepRecords"/> carries
+/// step records into it (DuckDB: <see cref="GroupCommit"/>, through the journal in batches; PostgreSQL:
+/// <see cref="DirectCommit"/>, one transaction per record); this class answers the queries, each after the handed-over
+/// records are in, and maps every row by column name. The SQL is written once for both databases
+/// (<see cref="StoreDialect"/>).
 /// </remarks>
 public sealed class PipelineStore : IDisposable
 {
     public static readonly TimeSpan CommitInterval = TimeSpan.FromMilliseconds(20);
 
-    private readonly DuckDBConnection _connection;
-    private readonly GroupCommit _commits;
+    /// <summary>The first wait before reconnecting to a PostgreSQL server that went away; it doubles on each attempt.</summary>
+    public static readonly TimeSpan ReconnectBackoff = TimeSpan.FromMilliseconds(200);
+
+    private readonly DbConnection _connection;
+    private readonly IStepRecords _commits;
     private int _disposed;
 
     public StoreLayout Layout { get; }
     public ArtifactStore Artifacts { get; }
 
-    private PipelineStore(StoreLayout layout, DuckDBConnection connection, GroupCommit commits)
+    /// <summary>Which database the store is in: what messages may say about it (never a password).</summary>
+    public StoreLocation Location { get; }
+
+    /// <summary>The process that writes through this store, as step records name it: host:pid.</summary>
+    public string Node { get; } = $"{Environment.MachineName}:{Environment.ProcessId}";
+
+    internal StoreDialect Dialect { get; }
+
+    private PipelineStore(StoreLocation location, StoreLayout layout, DbConnection connection, IStepRecords commits)
     {
+        Location = location;
         Layout = layout;
         Artifacts = new ArtifactStore(layout);
         _connection = connection;
         _commits = commits;
+        Dialect = StoreDialect.Of(connection);
     }
 
     /// <summary>Opens (creating and migrating if needed) the store, waiting up to <paramref name="lockTimeout"/> for another writer.</summary>
     public static PipelineStore Open(string root, TimeSpan lockTimeout) => Open(root, lockTimeout, CommitInterval);
 
+    /// <summary>
+    /// Opens the store <paramref name="location"/> names. DuckDB waits up to <paramref name="lockTimeout"/> for another
+    /// writer; PostgreSQL is shared and waits for nobody, but refuses to open (<see cref="StoreUnavailableException"/>)
+    /// when the server cannot be reached, refuses the credentials, or holds a schema newer than this program.
+    /// </summary>
+    public static PipelineStore Open(StoreLocation location, TimeSpan lockTimeout) => location.Kind switch
+    {
+        Settings.StoreKind.Postgres => OpenPostgres(location, ReconnectBackoff),
+        _ => Open(location.Root, lockTimeout, CommitInterval),
+    };
+
+    /// <summary>As <see cref="Open(StoreLocation, TimeSpan)"/> for PostgreSQL, with another first reconnection wait (tests use short ones).</summary>
+    internal static PipelineStore OpenPostgres(StoreLocation location, TimeSpan reconnectBackoff)
+    {
+        var connectionString = location.ConnectionString
+            ?? throw new StoreUnavailableException("store.kind is postgres but no connection string was given (store.connection_env)");
+        var layout = location.Layout;
+        var connection = PostgresConnections.Open(connectionString);
+        var commits = new DirectCommit(connection, PostgresConnections.Describe(connectionString), reconnectBackoff);
+        var store = new PipelineStore(location, layout, connection, commits);
+        try
+        {
+            commits.AfterQueued(() =>
+            {
+                StoreDatabase.Migrate(connection, location.ToString());
+                return 0;
+            });
+            layout.EnsureDirectories();
+            store.MarkAbandonedRunsInterrupted();
+            return store;
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>As <see cref="Open(string, TimeSpan)"/>, with another group-commit interval (tests use an infinite one).</summary>
     internal static PipelineStore Open(string root, TimeSpan lockTimeout, TimeSpan commitInterval)
     {
-        var layout = new StoreLayout(root);
+        var location = StoreLocation.DuckDb(root);
+        var layout = location.Layout;
         layout.EnsureDirectories();
         var connection = StoreDatabase.OpenWriter(layout, lockTimeout);
         GroupCommit commits;
@@ -52,12 +108,12 @@ public sealed class PipelineStore : IDisposable
             StoreDatabase.Release(layout, connection);
             throw;
         }
-        var store = new PipelineStore(layout, connection, commits);
+        var store = new PipelineStore(location, layout, connection, commits);
         try
         {
             // The journal's rows have the shape of the schema that wrote them: replay before migrating.
             commits.ReplayJournal();
-            StoreDatabase.Migrate(connection);
+            StoreDatabase.Migrate(connection, layout.DatabasePath);
             commits.LoadKnownRows();
             store.MarkAbandonedRunsInterrupted();
             return store;
@@ -73,14 +129,43 @@ public sealed class PipelineStore : IDisposable
 
     /// <summary>
     /// A run still marked running when a process opens the store belongs to a process that ended without finishing
-    /// it: opening takes the store's lock, so no other writer is alive. It is marked interrupted (which
-    /// <c>resume</c> continues) so nobody waits on it; its steps keep exactly what they recorded. Runs of this very
-    /// process are left alone, should it open the store a second time.
+    /// it. DuckDB: opening takes the store's lock, so no other writer is alive. PostgreSQL: other processes share the
+    /// store, so only runs of this host whose process no longer exists are taken as abandoned. Such a run is marked
+    /// interrupted (which <c>resume</c> continues) so nobody waits on it; its steps keep exactly what they recorded. Runs
+    /// of this very process are left alone, should it open the store a second time.
     /// </summary>
-    private void MarkAbandonedRunsInterrupted() => _connection.Execute(
-        "UPDATE runs SET status = ?, error = 'the process running it (' || coalesce(host, '?') || ', pid ' || coalesce(CAST(pid AS VARCHAR), '?') || ') ended without finishing it' " +
-        "WHERE status = ? AND NOT (coalesce(pid, -1) = ? AND coalesce(host, '') = ?)",
-        StatusText.Of(RunStatus.Interrupted), StatusText.Of(RunStatus.Running), Environment.ProcessId, Environment.MachineName);
+    private void MarkAbandonedRunsInterrupted()
+    {
+        const string Interrupt =
+            "UPDATE runs SET status = ?, error = 'the process running it (' || coalesce(host, '?') || ', pid ' || coalesce(CAST(pid AS VARCHAR), '?') || ') ended without finishing it' ";
+        if (!Dialect.IsPostgres)
+        {
+            _connection.Execute(Interrupt + "WHERE status = ? AND NOT (coalesce(pid, -1) = ? AND coalesce(host, '') = ?)",
+                StatusText.Of(RunStatus.Interrupted), StatusText.Of(RunStatus.Running), Environment.ProcessId, Environment.MachineName);
+            return;
+        }
+        _commits.AfterQueued(() =>
+        {
+            var running = _connection.Rows("SELECT run_id, pid FROM runs WHERE status = ? AND host = ? AND pid IS NOT NULL AND pid <> ?",
+                row => (RunId: row.Text("run_id"), Pid: (int)row.Integer("pid")), StatusText.Of(RunStatus.Running), Environment.MachineName, Environment.ProcessId);
+            foreach (var (runId, pid) in running.Where(r => !ProcessExists(r.Pid)))
+                _connection.Execute(Interrupt + "WHERE run_id = ? AND status = ?", StatusText.Of(RunStatus.Interrupted), runId, StatusText.Of(RunStatus.Running));
+            return 0;
+        });
+    }
+
+    private static bool ProcessExists(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>Records a new run and, in the same transaction, the event announcing it (when given).</summary>
     public void InsertRun(RunRecord run, EventDraft? started = null) => WithEvent(started, connection => connection.Execute(
@@ -99,7 +184,7 @@ public sealed class PipelineStore : IDisposable
         Environment.ProcessId, Environment.MachineName, runId));
 
     /// <summary>A change to a run's row, and its event in the same transaction, so a run's status and its event never disagree.</summary>
-    private void WithEvent(EventDraft? announcement, Action<DuckDBConnection> change)
+    private void WithEvent(EventDraft? announcement, Action<DbConnection> change)
     {
         if (announcement is null)
         {
@@ -131,7 +216,7 @@ public sealed class PipelineStore : IDisposable
         : Query("SELECT * FROM runs WHERE pipeline = ? ORDER BY started_at DESC LIMIT ?", StoreEntities.Run, pipeline, limit);
 
     /// <inheritdoc cref="GroupCommit.UpsertStepRun"/>
-    public long UpsertStepRun(StepRunRecord step) => _commits.UpsertStepRun(step);
+    public long UpsertStepRun(StepRunRecord step) => _commits.UpsertStepRun(step.Node is null ? step with { Node = Node } : step);
 
     /// <inheritdoc cref="GroupCommit.IsCommitted"/>
     public bool IsCommitted(long sequence) => _commits.IsCommitted(sequence);
@@ -139,7 +224,7 @@ public sealed class PipelineStore : IDisposable
     /// <inheritdoc cref="GroupCommit.CompleteStepRun"/>
     public long CompleteStepRun(StepRunRecord step, IReadOnlyList<(string Output, Artifact Artifact)> outputs, IReadOnlyList<Artifact> inputs,
         IReadOnlyCollection<Artifact>? madeHere = null, IReadOnlyList<EventDraft>? events = null) =>
-        _commits.CompleteStepRun(step, outputs, inputs, madeHere, events ?? []);
+        _commits.CompleteStepRun(step.Node is null ? step with { Node = Node } : step, outputs, inputs, madeHere, events ?? []);
 
     /// <inheritdoc cref="GroupCommit.IsKnownArtifact"/>
     public bool IsKnownArtifact(string sha256) => _commits.IsKnownArtifact(sha256);
@@ -187,12 +272,12 @@ public sealed class PipelineStore : IDisposable
                 WHERE w.depth < 100
             )
             SELECT parent_sha256, child_sha256, run_id, step_id, min(depth) AS depth FROM walk
-            GROUP BY ALL ORDER BY min(depth), parent_sha256, child_sha256
+            GROUP BY parent_sha256, child_sha256, run_id, step_id ORDER BY min(depth), parent_sha256, child_sha256
             """, StoreEntities.LineageEdge, sha256);
     }
 
     /// <summary>Runs <paramref name="work"/> in one transaction on the store's connection, after queued step records.</summary>
-    internal T InTransaction<T>(Func<DuckDBConnection, T> work) => _commits.AfterQueued(() =>
+    internal T InTransaction<T>(Func<DbConnection, T> work) => _commits.AfterQueued(() =>
     {
         using var transaction = _connection.BeginTransaction();
         var result = work(_connection);
@@ -206,6 +291,9 @@ public sealed class PipelineStore : IDisposable
     /// </summary>
     internal DuckDBConnection OpenSideConnection()
     {
+        if (Dialect.IsPostgres)
+            throw new NotSupportedException(
+                "decisions and explanations are streamed into the DuckDB store; a PostgreSQL store (store.kind: postgres) does not take them yet");
         // Its commits do not wait for the queue, so the queue goes first: no streamed row outlives, in the
         // database, the record of a step it depends on.
         Flush();
@@ -224,7 +312,7 @@ public sealed class PipelineStore : IDisposable
     }
 
     /// <summary>Runs a read on the store's connection, after queued step records.</summary>
-    internal T Read<T>(Func<DuckDBConnection, T> work) => _commits.AfterQueued(() => work(_connection));
+    internal T Read<T>(Func<DbConnection, T> work) => _commits.AfterQueued(() => work(_connection));
 
     public IReadOnlyList<DriftEventRecord> DriftEvents(string? model, int limit) => model is null
         ? Query("SELECT * FROM drift_events ORDER BY detected_at DESC LIMIT ?", StoreEntities.DriftEvent, limit)
@@ -233,7 +321,8 @@ public sealed class PipelineStore : IDisposable
     /// <summary>
     /// Publishes an event from outside any step (a step's events go with its results through
     /// <see cref="CompleteStepRun"/>): it is committed, with every step record queued before it, when this returns.
-    /// Sequence numbers come from one counter for queued and direct events; only this process writes the store.
+    /// Sequence numbers come from one counter for queued and direct events in DuckDB (only this process writes the store),
+    /// and from a sequence in PostgreSQL, where events commit in sequence order (<see cref="DirectCommit.TakeEventSequence"/>).
     /// </summary>
     public PipelineEvent PublishEvent(EventDraft draft) => InTransaction(connection => WriteEvent(connection, draft));
 
@@ -241,9 +330,9 @@ public sealed class PipelineStore : IDisposable
     /// Writes an event on <paramref name="connection"/> inside the caller's transaction, so it commits (or not) with the
     /// row it announces: a run's status, a registry transition.
     /// </summary>
-    internal PipelineEvent WriteEvent(DuckDBConnection connection, EventDraft draft)
+    internal PipelineEvent WriteEvent(DbConnection connection, EventDraft draft)
     {
-        var stored = EventRows.Stamp(_commits.TakeEventSequence(), draft);
+        var stored = EventRows.Stamp(_commits.TakeEventSequence(connection), draft);
         EventRows.Write(connection, stored);
         return stored;
     }
@@ -297,7 +386,7 @@ public sealed class PipelineStore : IDisposable
         }
         finally
         {
-            StoreDatabase.Release(Layout, _connection);
+            if (_connection is DuckDBConnection duckDb) StoreDatabase.Release(Layout, duckDb);
         }
     }
 }

@@ -1,6 +1,6 @@
 namespace Pipelines.Engine.Storage;
 
-/// <summary>One row of <c>step_runs</c>.</summary>
+/// <summary>One row of <c>step_runs</c>. <paramref name="Node"/> is the process that ran the attempt (host:pid); the store fills it in.</summary>
 public sealed record StepRunRecord(
     string RunId,
     string StepId,
@@ -15,4 +15,5 @@ public sealed record StepRunRecord(
     double? DurationMs,
     string? InputsJson,
     string? OutputsJson,
-    string? Message);
+    string? Message,
+    string? Node = null);

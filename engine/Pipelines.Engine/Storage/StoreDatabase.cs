@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Diagnostics;
 using DuckDB.NET.Data;
 
@@ -81,21 +82,37 @@ internal static class StoreDatabase
     /// <summary>DuckDB reports another process's lock as an IO error naming the lock it could not set.</summary>
     private static bool IsLockConflict(DuckDBException e) => e.Message.Contains("lock", StringComparison.OrdinalIgnoreCase);
 
-    public static int SchemaVersion(DuckDBConnection connection) =>
+    public static int SchemaVersion(DbConnection connection) =>
         connection.Scalar<int>("SELECT coalesce(max(version), 0) FROM schema_migrations");
 
-    /// <summary>Applies the migrations the database has not seen, each in its own transaction with its record.</summary>
-    public static void Migrate(DuckDBConnection connection)
+    /// <summary>The newest schema version this program knows.</summary>
+    public static int KnownVersion => StoreMigrations.All.Max(m => m.Version);
+
+    /// <summary>
+    /// Applies the migrations the database has not seen, each with its record. DuckDB: one transaction per migration;
+    /// its file lock already keeps other processes out. PostgreSQL: one transaction for all of them, holding an advisory
+    /// lock from before it reads the version to its commit, so processes that start together on an empty database wait for
+    /// the first, then find nothing left to do. A schema newer than this program is refused before anything is written.
+    /// </summary>
+    public static void Migrate(DbConnection connection, string storeName)
     {
+        var postgres = StoreDialect.Of(connection).IsPostgres;
+        using var outer = postgres ? connection.BeginTransaction() : null;
+        if (postgres) connection.Execute("SELECT pg_advisory_xact_lock(?)", PostgresLocks.Migration);
         connection.Execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)");
         var current = SchemaVersion(connection);
+        if (current > KnownVersion)
+            throw new StoreUnavailableException(
+                $"the store {storeName} has schema version {current}, newer than this pipelines program knows (up to {KnownVersion}): " +
+                "upgrade pipelines to use it; nothing was written");
         foreach (var migration in StoreMigrations.All.Where(m => m.Version > current).OrderBy(m => m.Version))
         {
-            using var transaction = connection.BeginTransaction();
-            connection.Execute(migration.Sql);
+            using var transaction = postgres ? null : connection.BeginTransaction();
+            connection.Execute(migration.SqlFor(postgres));
             connection.Execute("INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)",
                 migration.Version, migration.Description, DateTime.UtcNow);
-            transaction.Commit();
+            transaction?.Commit();
         }
+        outer?.Commit();
     }
 }

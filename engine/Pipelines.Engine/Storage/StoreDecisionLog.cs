@@ -17,10 +17,12 @@ public sealed class StoreDecisionLog(PipelineStore store, string runId, string s
     public IExplanationWriter OpenExplanations(string model) => new StoreExplanationWriter(store, runId, stepId, model);
 
     public IReadOnlyList<StoredDecision> Read(string model, int version, DateTime from, DateTime until) => store.Read(connection => connection.Rows(
-        "SELECT d.trade_id, d.time, d.model_version, d.score FROM decisions d LEFT JOIN runs r USING (run_id) " +
-        "WHERE d.model = ? AND d.model_version = ? AND d.time >= ? AND d.time <= ? AND d.score IS NOT NULL " +
-        "QUALIFY row_number() OVER (PARTITION BY d.trade_id ORDER BY r.started_at DESC NULLS LAST, d.run_id DESC) = 1 " +
-        "ORDER BY d.time, d.trade_id",
+        "SELECT trade_id, time, model_version, score FROM (" +
+        "SELECT d.trade_id, d.time, d.model_version, d.score, " +
+        "row_number() OVER (PARTITION BY d.trade_id ORDER BY r.started_at DESC NULLS LAST, d.run_id DESC) AS newest " +
+        "FROM decisions d LEFT JOIN runs r USING (run_id) " +
+        "WHERE d.model = ? AND d.model_version = ? AND d.time >= ? AND d.time <= ? AND d.score IS NOT NULL) latest " +
+        "WHERE newest = 1 ORDER BY time, trade_id",
         row => new StoredDecision(row.Integer("trade_id"), row.Time("time"), (int)row.Integer("model_version"), row.RealOrNull("score")!.Value),
         model, version, from, until));
 

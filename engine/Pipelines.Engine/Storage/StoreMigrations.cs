@@ -6,7 +6,7 @@ namespace Pipelines.Engine.Storage;
 /// by the writer, which knows every stored hash. Never edit a released migration: add a new one, so every existing store
 /// upgrades the same way.
 /// </summary>
-public static class StoreMigrations
+public static partial class StoreMigrations
 {
     public static readonly IReadOnlyList<Migration> All =
     [
@@ -72,7 +72,7 @@ public static class StoreMigrations
                 run_id        VARCHAR NOT NULL,
                 step_id       VARCHAR NOT NULL
             );
-            """),
+            """, Postgres.RunsAndSteps),
         new(2, "model registry: models, versions, aliases and the audit of transitions", """
             CREATE TABLE models (
                 name        VARCHAR PRIMARY KEY,
@@ -127,7 +127,7 @@ public static class StoreMigrations
                 detail       VARCHAR,
                 detected_at  TIMESTAMP NOT NULL
             );
-            """),
+            """, Postgres.DriftEvents),
         new(4, "shadow predictions", """
             CREATE TABLE shadow_predictions (
                 run_id              VARCHAR NOT NULL,
@@ -142,7 +142,7 @@ public static class StoreMigrations
                 challenger_decides  BOOLEAN NOT NULL,
                 recorded_at         TIMESTAMP NOT NULL
             );
-            """),
+            """, Postgres.ShadowPredictions),
         new(5, "live decisions, the order of their feature vectors, and their explanations", """
             CREATE TABLE decisions (
                 run_id         VARCHAR NOT NULL,
@@ -171,7 +171,7 @@ public static class StoreMigrations
                 shap_value     DOUBLE NOT NULL,
                 rank           INTEGER NOT NULL
             );
-            """),
+            """, Postgres.Decisions),
         // A decision row repeated its run, step and model as VARCHARs, which cost the tick loop's writer about a
         // third of its insert time; rows now carry a small stream id, and the view keeps the old shape for readers.
         new(6, "decisions keyed by a stream id; the decisions view joins run, step and model back", """
@@ -200,7 +200,7 @@ public static class StoreMigrations
             CREATE VIEW decisions AS
                 SELECT s.run_id, s.step_id, r.trade_id, r.time, s.model, r.model_version, r.score, r.features
                 FROM decision_rows r JOIN decision_streams s USING (stream_id);
-            """),
+            """, Postgres.DecisionStreams),
         new(7, "events: what happened, in the order it was published, shaped as CloudEvents", """
             CREATE TABLE events (
                 seq       BIGINT PRIMARY KEY,
@@ -216,7 +216,7 @@ public static class StoreMigrations
                 payload   VARCHAR NOT NULL
             );
             CREATE INDEX events_by_type ON events (type);
-            """),
+            """, Postgres.Events),
         // The service's firings: one row per idempotency key, written with the dispatcher's decision, so a fire seen
         // twice (a catch-up after a crash, an event delivered again) starts at most one run; and how far each event
         // subscriber has read, so a restart neither misses nor repeats an event.
@@ -256,6 +256,18 @@ public static class StoreMigrations
                 delivered_at     TIMESTAMP,
                 PRIMARY KEY (event_seq, sink)
             );
+            """),
+        // Where and how often a step ran, once several processes share the store: the node that ran the attempt (a process,
+        // host:pid, or later a cluster instance) beside the attempts it took. The view lists its columns rather than
+        // using DuckDB's EXCLUDE and QUALIFY, so one text serves both databases.
+        new(12, "step events name the node that ran the attempt; step_runs shows it", """
+            DROP VIEW step_runs;
+            ALTER TABLE step_events ADD COLUMN node VARCHAR;
+            CREATE VIEW step_runs AS
+                SELECT run_id, step_id, step_type, step_version, status, cache_key, cached_from_run, attempts, started_at, finished_at,
+                       duration_ms, inputs_json, outputs_json, message, node
+                FROM (SELECT e.*, row_number() OVER (PARTITION BY e.run_id, e.step_id ORDER BY e.seq DESC) AS newest FROM step_events e) latest
+                WHERE newest = 1;
             """),
     ];
 }

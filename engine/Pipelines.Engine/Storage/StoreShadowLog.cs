@@ -1,9 +1,15 @@
+using DuckDB.NET.Data;
+using Npgsql;
+using NpgsqlTypes;
 using Pipelines.DuckDb;
 using Pipelines.Abstractions;
 
 namespace Pipelines.Engine.Storage;
 
-/// <summary>Appends a shadow comparison's paired predictions to <c>shadow_predictions</c> in one transaction.</summary>
+/// <summary>
+/// Appends a shadow comparison's paired predictions to <c>shadow_predictions</c> in one transaction: through DuckDB's
+/// appender, or PostgreSQL's binary COPY.
+/// </summary>
 public sealed class StoreShadowLog(PipelineStore store, string runId, string stepId) : IShadowLog
 {
     public void Record(string model, int championVersion, int challengerVersion, IReadOnlyList<ShadowPrediction> predictions)
@@ -12,7 +18,12 @@ public sealed class StoreShadowLog(PipelineStore store, string runId, string ste
         store.InTransaction(connection =>
         {
             var now = DateTime.UtcNow;
-            using (var appender = new ChunkAppender(connection, "shadow_predictions"))
+            if (connection is NpgsqlConnection postgres)
+            {
+                Copy(postgres, model, championVersion, challengerVersion, predictions, now);
+                return predictions.Count;
+            }
+            using (var appender = new ChunkAppender((DuckDBConnection)connection, "shadow_predictions"))
             {
                 foreach (var p in predictions)
                 {
@@ -24,5 +35,30 @@ public sealed class StoreShadowLog(PipelineStore store, string runId, string ste
             }
             return predictions.Count;
         });
+    }
+
+    private void Copy(NpgsqlConnection connection, string model, int championVersion, int challengerVersion, IReadOnlyList<ShadowPrediction> predictions, DateTime now)
+    {
+        using var copy = connection.BeginBinaryImport(
+            "COPY shadow_predictions (run_id, step_id, model, champion_version, challenger_version, row_index, champion, challenger, outcome, " +
+            "challenger_decides, recorded_at) FROM STDIN (FORMAT BINARY)");
+        var recorded = DateTime.SpecifyKind(now, DateTimeKind.Unspecified);
+        foreach (var p in predictions)
+        {
+            copy.StartRow();
+            copy.Write(runId, NpgsqlDbType.Varchar);
+            copy.Write(stepId, NpgsqlDbType.Varchar);
+            copy.Write(model, NpgsqlDbType.Varchar);
+            copy.Write(championVersion, NpgsqlDbType.Integer);
+            copy.Write(challengerVersion, NpgsqlDbType.Integer);
+            copy.Write(p.Row, NpgsqlDbType.Bigint);
+            copy.Write(p.Champion, NpgsqlDbType.Double);
+            copy.Write(p.Challenger, NpgsqlDbType.Double);
+            if (p.Outcome is { } outcome) copy.Write(outcome, NpgsqlDbType.Double);
+            else copy.WriteNull();
+            copy.Write(p.ChallengerDecides, NpgsqlDbType.Boolean);
+            copy.Write(recorded, NpgsqlDbType.Timestamp);
+        }
+        copy.Complete();
     }
 }

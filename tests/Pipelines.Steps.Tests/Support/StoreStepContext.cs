@@ -75,7 +75,7 @@ public sealed class StoreStepContext : IStepContext, IDisposable
     }
 
     /// <summary>Rows of a query on the store's connection.</summary>
-    public IReadOnlyList<object?[]> Query(string sql) => Store.Read(c => c.Rows(sql));
+    public IReadOnlyList<object?[]> Query(string sql) => Store.Read(c => ((DuckDB.NET.Data.DuckDBConnection)c).Rows(sql));
 
     public void Dispose()
     {

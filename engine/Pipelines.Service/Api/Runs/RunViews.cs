@@ -26,7 +26,7 @@ public sealed record ArtifactView(string Output, string Sha256, string Kind, str
 /// <summary>One step of a run as the store last recorded it.</summary>
 public sealed record StepView(
     string Id, string Type, string Status, int Attempts, DateTime? StartedAt, DateTime? FinishedAt, double? DurationMs, string? Message,
-    string? OutputsJson, string? CachedFromRun, IReadOnlyList<ArtifactView> Artifacts);
+    string? OutputsJson, string? CachedFromRun, IReadOnlyList<ArtifactView> Artifacts, string? Node = null);
 
 /// <summary>One run in full: where it came from, what started it, and each step's outcome.</summary>
 public sealed record RunDetails(
@@ -54,7 +54,8 @@ public static class RunViews
         store.StepRuns(run.RunId).Select(step => new StepView(
             step.StepId, step.StepType, StatusText.Of(step.Status), step.Attempts, step.StartedAt, step.FinishedAt, step.DurationMs, step.Message,
             step.OutputsJson, step.CachedFromRun,
-            store.OutputArtifacts(run.RunId, step.StepId).Select(o => new ArtifactView(o.Output, o.Artifact.Sha256, o.Artifact.Kind, o.Artifact.Format, o.Artifact.Bytes)).ToList()))
+            store.OutputArtifacts(run.RunId, step.StepId).Select(o => new ArtifactView(o.Output, o.Artifact.Sha256, o.Artifact.Kind, o.Artifact.Format, o.Artifact.Bytes)).ToList(),
+            step.Node))
             .ToList(),
         run.PipelineFile, run.PipelineSha256, run.ParamsJson, run.GitCommit, run.GitDirty, run.StartedAt, run.FinishedAt, run.Host, run.Pid, run.Forced,
         run.Resumes, run.Error);

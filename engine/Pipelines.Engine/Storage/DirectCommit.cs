@@ -1,0 +1,175 @@
+using System.Data;
+using System.Data.Common;
+using Npgsql;
+using Pipelines.Abstractions;
+using Pipelines.Engine.Events;
+using Polly;
+using Polly.Retry;
+
+namespace Pipelines.Engine.Storage;
+
+/// <summary>
+/// The PostgreSQL store's step records: each is committed in its own transaction, with its artifacts, outputs, lineage
+/// and events, before the call returns, so a step's dependents start only once its results are in the database that
+/// every process of the cluster reads. Several processes write at once; what one DuckDB writer keeps in memory is kept
+/// by the database instead: sequence numbers come from sequences, an artifact's row is unique by its hash (the first
+/// producer's row stays), and events commit in the order of their sequence numbers (see <see cref="TakeEventSequence"/>).
+/// </summary>
+/// <remarks>
+/// A connection lost to a restarted or unreachable server is opened again, with exponential backoff, and the unit of
+/// work runs again from its start; after <see cref="ReconnectAttempts"/> attempts the failure is reported as
+/// <see cref="StoreUnavailableException"/>. A transaction that failed was rolled back by the server, so a retry never
+/// finds half of it. A step record's sequence number is taken once, before its first attempt, and a retry that finds
+/// it stored stops there: a commit whose acknowledgement was lost with the connection is not written twice.
+/// </remarks>
+internal sealed class DirectCommit : IStepRecords
+{
+    public const int ReconnectAttempts = 12;
+
+    private readonly NpgsqlConnection _connection;
+    private readonly string _description;
+    private readonly Lock _gate = new();
+    private readonly ResiliencePipeline _reconnecting;
+
+    public DirectCommit(NpgsqlConnection connection, string description, TimeSpan firstBackoff)
+    {
+        _connection = connection;
+        _description = description;
+        _reconnecting = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<NpgsqlException>(IsConnectionFailure).Handle<InvalidOperationException>(_ => _connection.State != ConnectionState.Open),
+            MaxRetryAttempts = ReconnectAttempts,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = firstBackoff,
+            MaxDelay = TimeSpan.FromSeconds(3),
+        }).Build();
+    }
+
+    public void ReplayJournal() { }
+
+    public void LoadKnownRows() { }
+
+    /// <summary>
+    /// Takes a transaction-scoped lock that every event-writing transaction takes before its sequence number, and holds
+    /// it to its commit: events therefore become visible in sequence order, and a reader that has seen event n never
+    /// later finds a smaller number appear (what subscribers' cursors rely on).
+    /// </summary>
+    public long TakeEventSequence(DbConnection connection)
+    {
+        connection.Execute("SELECT pg_advisory_xact_lock(?)", PostgresLocks.Events);
+        return connection.Scalar<long>("SELECT nextval('event_seq')");
+    }
+
+    public long UpsertStepRun(StepRunRecord step) => Commit(step, new PendingRows(), []);
+
+    public bool IsCommitted(long sequence) => true;
+
+    public long CompleteStepRun(StepRunRecord step, IReadOnlyList<(string Output, Artifact Artifact)> outputs, IReadOnlyList<Artifact> inputs,
+        IReadOnlyCollection<Artifact>? madeHere, IReadOnlyList<EventDraft> events)
+    {
+        var now = DateTime.UtcNow;
+        var rows = new PendingRows();
+        foreach (var source in inputs.Where(a => a.Kind == "source").DistinctBy(a => a.Sha256))
+            rows.Artifacts.Add(ArtifactRow(source, isSource: true, null, null, now));
+        foreach (var (output, artifact) in outputs)
+        {
+            rows.Artifacts.Add(ArtifactRow(artifact, isSource: false, step.RunId, step.StepId, now));
+            rows.StepOutputs.Add([step.RunId, step.StepId, output, artifact.Sha256]);
+            if (step.Status == StepStatus.Cached || (madeHere is not null && !madeHere.Contains(artifact))) continue;
+            foreach (var parent in inputs.Where(i => i.Sha256 != artifact.Sha256).DistinctBy(i => i.Sha256))
+                rows.Lineage.Add([parent.Sha256, artifact.Sha256, step.RunId, step.StepId]);
+        }
+        return Commit(step, rows, events);
+    }
+
+    public bool IsKnownArtifact(string sha256) =>
+        AfterQueued(() => _connection.Scalar<long>("SELECT count(*) FROM artifacts WHERE sha256 = ?", sha256) > 0);
+
+    /// <summary>Another process may have stored the key a moment ago: the database is asked every time.</summary>
+    public bool IsKnownCacheKey(string cacheKey) => true;
+
+    public T AfterQueued<T>(Func<T> work)
+    {
+        lock (_gate)
+        {
+            try
+            {
+                return _reconnecting.Execute(() =>
+                {
+                    EnsureOpen();
+                    return work();
+                });
+            }
+            catch (Exception e) when (e is NpgsqlException && IsConnectionFailure((NpgsqlException)e) || e is InvalidOperationException && _connection.State != ConnectionState.Open)
+            {
+                throw new StoreUnavailableException(
+                    $"lost the store's {_description} and could not reconnect after {ReconnectAttempts} attempts: {PostgresConnections.Reason(e)}", e);
+            }
+        }
+    }
+
+    private long Commit(StepRunRecord step, PendingRows rows, IReadOnlyList<EventDraft> events)
+    {
+        lock (_gate)
+        {
+            _pendingSequence = null;
+            try
+            {
+                return AfterQueued(() => WriteOnce(step, rows, events));
+            }
+            finally
+            {
+                _pendingSequence = null;
+            }
+        }
+    }
+
+    private long? _pendingSequence; // the sequence of the record being written, kept across retries; guarded by _gate
+
+    private long WriteOnce(StepRunRecord s, PendingRows rows, IReadOnlyList<EventDraft> events)
+    {
+        // Taken outside the transaction (a sequence does not roll back) and kept, so every attempt writes the same number.
+        if (_pendingSequence is { } retried && _connection.Scalar<long>("SELECT count(*) FROM step_events WHERE seq = ?", retried) > 0)
+            return retried;
+        var sequence = _pendingSequence ??= _connection.Scalar<long>("SELECT nextval('step_event_seq')");
+        using (var transaction = _connection.BeginTransaction())
+        {
+            _connection.Execute(
+                "INSERT INTO step_events (seq, run_id, step_id, step_type, step_version, status, cache_key, cached_from_run, attempts, started_at, " +
+                "finished_at, duration_ms, inputs_json, outputs_json, message, node) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                sequence, s.RunId, s.StepId, s.StepType, s.StepVersion, StatusText.Of(s.Status), s.CacheKey, s.CachedFromRun, s.Attempts,
+                s.StartedAt, s.FinishedAt, s.DurationMs, s.InputsJson, s.OutputsJson, s.Message, s.Node);
+            foreach (var row in rows.Artifacts)
+                _connection.Execute(
+                    "INSERT INTO artifacts (sha256, kind, format, bytes, store_path, is_source, created_at, produced_by_run, produced_by_step) " +
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING", row);
+            foreach (var row in rows.StepOutputs)
+                _connection.Execute("INSERT INTO step_outputs (run_id, step_id, output, sha256) VALUES (?, ?, ?, ?)", row);
+            foreach (var row in rows.Lineage)
+                _connection.Execute("INSERT INTO lineage (parent_sha256, child_sha256, run_id, step_id) VALUES (?, ?, ?, ?)", row);
+            foreach (var draft in events)
+                EventRows.Write(_connection, EventRows.Stamp(TakeEventSequence(_connection), draft));
+            transaction.Commit();
+        }
+        return sequence;
+    }
+
+    private static object?[] ArtifactRow(Artifact artifact, bool isSource, string? runId, string? stepId, DateTime now) =>
+        [artifact.Sha256, artifact.Kind, artifact.Format, artifact.Bytes, artifact.StorePath, isSource, now, runId, stepId];
+
+    /// <summary>A connection that broke (the server restarted, the network dropped) is closed and opened again.</summary>
+    private void EnsureOpen()
+    {
+        if (_connection.State == ConnectionState.Open) return;
+        if (_connection.State != ConnectionState.Closed) _connection.Close();
+        _connection.Open();
+    }
+
+    /// <summary>Failures that a new connection can cure: the connection itself broke, or the server was not accepting yet.</summary>
+    private bool IsConnectionFailure(NpgsqlException e) =>
+        e.IsTransient || _connection.State is ConnectionState.Broken or ConnectionState.Closed ||
+        e is PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.CrashShutdown };
+
+    public void Dispose() => _connection.Dispose();
+}
