@@ -23,6 +23,10 @@ public sealed record RunReportInputs
     [Input("Returns table from the same backtest/signal step; required with backtest.", Example = "${{ steps.backtest.outputs.returns }}")]
     public Artifact? BacktestReturns { get; init; }
 
+    [Input("Correlations table from report/features; optional. Shown as a section: each feature's Pearson and Spearman correlation with forward returns, overall and per group.",
+        Example = "${{ steps.features-report.outputs.table }}")]
+    public Artifact? FeatureCorrelations { get; init; }
+
     [Input("Drift report JSON from drift/check; optional.")]
     public Artifact? Drift { get; init; }
 

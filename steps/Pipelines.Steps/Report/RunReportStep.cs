@@ -17,7 +17,7 @@ namespace Pipelines.Steps.Report;
 /// with inline SVG.
 /// </summary>
 [Step("report/run", "Report", "Run report", Version = 3,
-    Description = "Make a self-contained HTML report of a training run: metrics, gate verdict (with both models' figures, the margin and the confidence bound of a beats comparison), confusion matrix and ROC curve (one per class, against the rest, for multiclass) or predicted-vs-actual, the backtest/signal result when given (figures beside buy-and-hold with intervals and samples, folds, equity and drawdown, returns table), drift table and SHAP summary (inline SVG, no network assets).")]
+    Description = "Make a self-contained HTML report of a training run: metrics, gate verdict (with both models' figures, the margin and the confidence bound of a beats comparison), confusion matrix and ROC curve (one per class, against the rest, for multiclass) or predicted-vs-actual, the backtest/signal result when given (figures beside buy-and-hold with intervals and samples, folds, equity and drawdown, returns table), feature correlations with forward returns (from report/features), drift table and SHAP summary (inline SVG, no network assets).")]
 public sealed class RunReportStep : Step<RunReportInputs, RunReportOutputs>
 {
     /// <summary>Distinguishable line colours for the classes' curves; more classes than colours repeat them.</summary>
@@ -77,6 +77,8 @@ public sealed class RunReportStep : Step<RunReportInputs, RunReportOutputs>
             html.Append("<h2>Backtest, out of sample, after costs</h2>")
                 .Append(BacktestSection.Render(backtest, ReadJson(context, inputs.BacktestCurves!, "backtest_curves"), context.OpenArtifact(inputs.BacktestReturns!)));
         }
+        if (inputs.FeatureCorrelations is not null)
+            html.Append("<h2>Features against forward returns</h2>").Append(FeatureCorrelationHtml.Render(FeatureCorrelationHtml.Read(context.OpenArtifact(inputs.FeatureCorrelations)), null));
         if (inputs.Drift is not null) html.Append("<h2>Drift</h2>").Append(DriftSection(ReadJson(context, inputs.Drift, "drift")));
         if (inputs.Shap is not null)
         {

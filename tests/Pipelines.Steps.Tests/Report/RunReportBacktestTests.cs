@@ -87,4 +87,19 @@ public sealed class RunReportBacktestTests : IDisposable
         }, _context, default));
         Assert.Equal("backtest_curves", error.Input);
     }
+
+    [Fact]
+    public async Task Feature_correlations_from_report_features_appear_as_their_own_section()
+    {
+        var correlations = await new FeatureReportStep().ExecuteAsync(new FeatureReportInputs { Data = _table, Horizon = 1, Features = ["a", "b"] }, _context, default);
+
+        var html = File.ReadAllText(_context.FullPath((await new RunReportStep().ExecuteAsync(new RunReportInputs
+        {
+            Title = "up or down", Metrics = _trained.Metrics, Holdout = _trained.Holdout, FeatureCorrelations = correlations.Table,
+        }, _context, default)).Report));
+
+        var rows = ReportHtml.Rows(ReportHtml.Section(html, "Features against forward returns"));
+        Assert.Equal(["a", "b"], rows.Skip(1).Select(r => r[0]).Order());
+        Assert.All(rows.Skip(1), r => Assert.Equal("599", r[1]));
+    }
 }
