@@ -203,4 +203,27 @@ public sealed class BacktestFoldsAndCostsTests : IDisposable
         Assert.Equal("fold_column", error.Input);
         Assert.Contains("fold 2: 2 row(s)", error.Message);
     }
+
+    [Fact]
+    public void A_signal_that_knows_the_next_move_of_a_random_walk_earns_nothing_once_it_must_wait_for_its_fill()
+    {
+        // Independent moves: knowing bar t+1's move at bar t would win every bar if the trade filled at bar t's own
+        // close; filled at bar t+1's close it holds bar t+2, whose move the signal knows nothing about.
+        var random = new Random(21);
+        var closes = new double[3000];
+        closes[0] = 100;
+        for (var i = 1; i < closes.Length; i++) closes[i] = closes[i - 1] * (random.Next(2) == 0 ? 1.002 : 0.998);
+        var peeking = closes.Select((c, t) => t + 1 < closes.Length && closes[t + 1] > c ? 0.9 : 0.1).ToArray();
+        var data = TableFiles.Parquet(_context, ["open_time", "close", "prediction"], closes.Select((c, i) => new double?[] { March1 + i * 60_000, c, peeking[i] }));
+
+        var outputs = Run(new BacktestInputs { Data = data, PredictionColumn = "prediction", LongAbove = 0.55, ShortBelow = 0.45, FeeBps = 0, PeriodsPerYear = 525_600 });
+
+        var returns = JsonNode.Parse(File.ReadAllText(_context.FullPath(outputs.Curves)))!["bars"]!.AsArray().Select(b => b!["return"]!.GetValue<double>()).ToArray();
+        var mean = returns.Average();
+        var standardError = Math.Sqrt(returns.Sum(r => (r - mean) * (r - mean)) / (returns.Length - 1) / returns.Length);
+        Assert.InRange(mean, -3 * standardError, 3 * standardError);
+        Assert.InRange(outputs.Result.WinRate, 0.45, 0.55);
+        // The same positions on the bar they peeked at would have gained 0.2 % on every bar.
+        Assert.All(Enumerable.Range(0, closes.Length - 1), t => Assert.True((peeking[t] > 0.5 ? 1 : -1) * (closes[t + 1] / closes[t] - 1) > 0));
+    }
 }
