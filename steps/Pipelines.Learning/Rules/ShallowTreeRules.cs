@@ -74,7 +74,7 @@ public static class ShallowTreeRules
         return LightGbmTrainer.TrainEnsemble(rows, parameters).Trees[0];
     }
 
-    /// <summary>The conditions from the root to <paramref name="leaf"/>, the tightest bound kept per feature and side.</summary>
+    /// <summary>The conditions from the root to <paramref name="leaf"/>, the tightest bound kept per feature and side, a lower bound before an upper.</summary>
     private static IReadOnlyList<RuleCondition> Path(DecisionTree tree, int leaf, IReadOnlyList<string> features)
     {
         var parent = new Dictionary<int, (int Node, bool Right)>();
@@ -93,7 +93,7 @@ public static class ShallowTreeRules
         return conditions
             .GroupBy(c => (c.Feature, c.Above))
             .Select(g => g.Key.Above ? g.MaxBy(c => c.Threshold)! : g.MinBy(c => c.Threshold)!)
-            .OrderBy(c => features.ToList().IndexOf(c.Feature)).ThenBy(c => c.Above)
+            .OrderBy(c => features.ToList().IndexOf(c.Feature)).ThenByDescending(c => c.Above)
             .ToList();
     }
 
