@@ -30,6 +30,7 @@ public sealed class ValueBinder(IReferenceResolver resolver, TemplateTable? temp
             var names = string.Join(", ", type.Properties.Select(p => p.Name));
             diagnostics.Add(new Diagnostic(key.Location, DiagnosticCodes.UnknownInput, $"unknown input '{key.Value}'; expected one of: {names}", key.Value));
         }
+        var deferred = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in type.Properties)
         {
             var node = mapping?.Get(property.Name);
@@ -44,7 +45,11 @@ public sealed class ValueBinder(IReferenceResolver resolver, TemplateTable? temp
             try
             {
                 var value = Bind(node, property.Type);
-                if (value == Deferred) continue;
+                if (value == Deferred)
+                {
+                    deferred.Add(property.Name);
+                    continue;
+                }
                 if (value is not null) property.Property.SetValue(instance, value);
                 else if (property.IsRequired)
                     diagnostics.Add(new Diagnostic(node.Location, DiagnosticCodes.MissingInput, $"required input '{property.Name}' evaluated to null", property.Name));
@@ -52,9 +57,23 @@ public sealed class ValueBinder(IReferenceResolver resolver, TemplateTable? temp
             catch (BindingException e)
             {
                 diagnostics.Add(e.Diagnostic);
+                deferred.Add(property.Name);
             }
         }
+        if (instance is ICheckedInputs checkedInputs) CheckValues(checkedInputs, mapping, ownerLocation, deferred, diagnostics);
         return instance;
+    }
+
+    /// <summary>Reports the record's own checks at the input they concern, leaving out those resting on a value not known yet.</summary>
+    private static void CheckValues(ICheckedInputs inputs, YamlMapping? mapping, SourceLocation ownerLocation, HashSet<string> unknown, List<Diagnostic> diagnostics)
+    {
+        foreach (var problem in inputs.Problems())
+        {
+            if (unknown.Contains(problem.Input) || problem.RestsOn.Any(unknown.Contains)) continue;
+            var node = mapping?.Get(problem.Input);
+            diagnostics.Add(new Diagnostic(node?.Location ?? mapping?.Location ?? ownerLocation, DiagnosticCodes.InvalidValue,
+                $"input '{problem.Input}': {problem.Message}", (node as YamlScalar)?.Value ?? problem.Input));
+        }
     }
 
     private static void CheckKeys(PropertyDescriptor property, YamlMapping mapping, List<Diagnostic> diagnostics)

@@ -9,8 +9,10 @@ namespace Pipelines.Learning.Backtesting;
 /// per-bar return is r_k = c_k / c_{k-1} - 1 for k = 1..n-1; the position held over bar k is
 /// pos_k = policy(prediction_{k-2}) for k ≥ 2 and pos_1 = 0 (nothing had been decided yet); the strategy's net return
 /// is s_k = pos_k · r_k - |pos_k - pos_{k-1}| · (fee + slippage) / 10⁴, with pos_0 = 0: every change of position pays
-/// costs in basis points of the notional traded, charged to the bar it opens. A position still open at the end is
-/// not closed out. Buy-and-hold holds 1 over bars 1..n-1 and pays the same costs once, to enter.
+/// costs in basis points of the notional traded, charged to the bar it opens. With a spread series (price units, the
+/// bid-ask spread at each row) a change filled at c_{k-1} also pays half the spread there per unit traded,
+/// spread_{k-1} / (2 · c_{k-1}). A position still open at the end is not closed out. Buy-and-hold holds 1 over bars
+/// 1..n-1 and pays the same costs once, to enter at c_0.
 /// </summary>
 public static class SignalBacktest
 {
@@ -20,9 +22,12 @@ public static class SignalBacktest
         public double Exposure => Positions.Count(p => p != 0) / (double)Positions.Length;
     }
 
-    public static Path Run(ReadOnlySpan<double> closes, ReadOnlySpan<double> predictions, TradingPolicy policy, double feeBps, double slippageBps)
+    /// <param name="spreads">The bid-ask spread at each row in price units, or empty for none.</param>
+    public static Path Run(ReadOnlySpan<double> closes, ReadOnlySpan<double> predictions, TradingPolicy policy, double feeBps, double slippageBps,
+        ReadOnlySpan<double> spreads = default)
     {
         InputGuard.SameLength(closes, nameof(closes), predictions, nameof(predictions));
+        if (!spreads.IsEmpty) InputGuard.SameLength(closes, nameof(closes), spreads, nameof(spreads));
         if (closes.Length < 3) throw new ArgumentException($"needs at least 3 bars (signal, fill, one bar held), got {closes.Length}", nameof(closes));
         var cost = (feeBps + slippageBps) / 10_000.0;
         var bars = closes.Length - 1;
@@ -39,8 +44,9 @@ public static class SignalBacktest
             positions[i] = k >= 2 ? policy.Target(predictions[k - 2]) : 0;
             var traded = Math.Abs(positions[i] - previous);
             if (traded > 0) trades++;
-            strategy[i] = positions[i] * barReturns[i] - traded * cost;
-            buyAndHold[i] = barReturns[i] - (i == 0 ? cost : 0);
+            var halfSpread = spreads.IsEmpty ? 0 : spreads[k - 1] / (2 * closes[k - 1]);
+            strategy[i] = positions[i] * barReturns[i] - traded * (cost + halfSpread);
+            buyAndHold[i] = barReturns[i] - (i == 0 ? cost + halfSpread : 0);
             previous = positions[i];
         }
         return new Path(barReturns, positions, strategy, buyAndHold, trades);

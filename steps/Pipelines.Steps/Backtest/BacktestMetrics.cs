@@ -48,15 +48,21 @@ public sealed record BacktestMetrics
     [Output("Position changes (each pays fees and slippage).")]
     public required int Trades { get; init; }
 
-    [Output("Bars the returns rest on (rows - 1).")]
+    [Output("Bars the returns rest on (rows - 1 in each fold).")]
     public required int Bars { get; init; }
 
-    [Output("Calendar days from the first bar to the last.")]
+    [Output("Calendar days traded: from the first bar to the last, summed over the folds.")]
     public required double Days { get; init; }
+
+    [Output("Bars a year holds, as declared or measured from the data, by which every figure is annualised.")]
+    public required double PeriodsPerYear { get; init; }
 
     [Output("Buy-and-hold's annualised return over the same bars (entry cost paid once).")]
     public required double BuyAndHoldAnnualReturn { get; init; }
 
     [Output("Buy-and-hold's annualised Sharpe over the same bars.")]
     public required double BuyAndHoldSharpe { get; init; }
+
+    [Output("Buy-and-hold's max drawdown over the same bars.")]
+    public required double BuyAndHoldMaxDrawdown { get; init; }
 }

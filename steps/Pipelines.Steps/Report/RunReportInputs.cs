@@ -13,17 +13,19 @@ public sealed record RunReportInputs
     [Input("Holdout predictions table from the same train step (label and predictions).")]
     public required Artifact Holdout { get; init; }
 
-    [Input("The table the model was trained on, to align returns for the equity curve.")]
-    public Artifact? Data { get; init; }
+    [Input("Metrics JSON from backtest/signal, when the pipeline backtests the model: the report then shows its figures beside buy-and-hold with their intervals and samples, every fold, the equity and drawdown curves and the returns table. Without it the report shows no trading result: it does not make one up.",
+        Example = "${{ steps.backtest.outputs.metrics }}")]
+    public Artifact? Backtest { get; init; }
 
-    [Input("Column of Data holding each row's forward return; with it the report draws the signal's equity curve.")]
-    public string? ReturnsColumn { get; init; }
+    [Input("Curves JSON from the same backtest/signal step; required with backtest.", Example = "${{ steps.backtest.outputs.curves }}")]
+    public Artifact? BacktestCurves { get; init; }
 
-    [Input("For the equity curve of a classifier: the class whose predicted probability sets the position (long when above 1/classes).")]
-    public int SignalClass { get; init; } = 1;
+    [Input("Returns table from the same backtest/signal step; required with backtest.", Example = "${{ steps.backtest.outputs.returns }}")]
+    public Artifact? BacktestReturns { get; init; }
 
-    [Input("Periods per year of the returns, to annualise Sharpe and return.")]
-    public double PeriodsPerYear { get; init; } = 525_600;
+    [Input("Correlations table from report/features; optional. Shown as a section: each feature's Pearson and Spearman correlation with forward returns, overall and per group.",
+        Example = "${{ steps.features-report.outputs.table }}")]
+    public Artifact? FeatureCorrelations { get; init; }
 
     [Input("Drift report JSON from drift/check; optional.")]
     public Artifact? Drift { get; init; }

@@ -12,11 +12,12 @@ namespace Pipelines.Steps.Report;
 /// <summary>
 /// One page a person would rather look at than read: the model's holdout metrics, the gate's verdict (a comparison
 /// with the champion showing both models' figures, the margin and the confidence bound), a confusion matrix and ROC
-/// curves (one per class for a multiclass model) or a predicted-vs-actual plot, the equity curve of the model's
-/// signal, the drift table and the SHAP summary — self-contained HTML with inline SVG.
+/// curves (one per class for a multiclass model) or a predicted-vs-actual plot, the backtest when the pipeline ran
+/// one (never a trading result the report made up itself), the drift table and the SHAP summary — self-contained HTML
+/// with inline SVG.
 /// </summary>
-[Step("report/run", "Report", "Run report", Version = 2,
-    Description = "Make a self-contained HTML report of a training run: metrics, gate verdict (with both models' figures, the margin and the confidence bound of a beats comparison), confusion matrix and ROC curve (one per class, against the rest, for multiclass) or predicted-vs-actual, equity curve of the signal, drift table and SHAP summary (inline SVG, no network assets).")]
+[Step("report/run", "Report", "Run report", Version = 3,
+    Description = "Make a self-contained HTML report of a training run: metrics, gate verdict (with both models' figures, the margin and the confidence bound of a beats comparison), confusion matrix and ROC curve (one per class, against the rest, for multiclass) or predicted-vs-actual, the backtest/signal result when given (figures beside buy-and-hold with intervals and samples, folds, equity and drawdown, returns table), feature correlations with forward returns (from report/features), drift table and SHAP summary (inline SVG, no network assets).")]
 public sealed class RunReportStep : Step<RunReportInputs, RunReportOutputs>
 {
     /// <summary>Distinguishable line colours for the classes' curves; more classes than colours repeat them.</summary>
@@ -24,8 +25,10 @@ public sealed class RunReportStep : Step<RunReportInputs, RunReportOutputs>
 
     public override Task<RunReportOutputs> ExecuteAsync(RunReportInputs inputs, IStepContext context, CancellationToken cancellationToken)
     {
-        if ((inputs.ReturnsColumn is null) != (inputs.Data is null))
-            throw new StepInputException("returns_column", "give data and returns_column together for the equity curve");
+        if (inputs.Backtest is not null && inputs.BacktestCurves is null) throw new StepInputException("backtest_curves", "give the backtest's curves with its metrics");
+        if (inputs.Backtest is not null && inputs.BacktestReturns is null) throw new StepInputException("backtest_returns", "give the backtest's returns table with its metrics");
+        if (inputs.Backtest is null && (inputs.BacktestCurves ?? inputs.BacktestReturns) is not null)
+            throw new StepInputException("backtest", "give the backtest's metrics with its curves and returns");
         var metrics = ReadMetrics(context, inputs.Metrics);
         var objective = metrics.Task.ToString().ToLowerInvariant();
         var classes = metrics.Classes;
@@ -67,8 +70,15 @@ public sealed class RunReportStep : Step<RunReportInputs, RunReportOutputs>
             html.Append(predictionColumns.Count == 1 ? "<h2>ROC curve</h2>" : "<h2>ROC curves, one per class</h2>").Append(RocCurves(labels, predictions, predictionColumns.Count, classes));
         }
 
-        if (inputs.Data is not null)
-            html.Append("<h2>Equity curve of the signal</h2>").Append(Equity(connection, context, inputs, sourceRows, predictions, objective));
+        if (inputs.Backtest is not null)
+        {
+            var backtest = ReadJson(context, inputs.Backtest, "backtest");
+            if (backtest["holdout"]?["sharpe_lower"] is null) throw new StepInputException("backtest", $"artifact {inputs.Backtest.ShortId} is not a backtest/signal metrics JSON");
+            html.Append("<h2>Backtest, out of sample, after costs</h2>")
+                .Append(BacktestSection.Render(backtest, ReadJson(context, inputs.BacktestCurves!, "backtest_curves"), context.OpenArtifact(inputs.BacktestReturns!)));
+        }
+        if (inputs.FeatureCorrelations is not null)
+            html.Append("<h2>Features against forward returns</h2>").Append(FeatureCorrelationHtml.Render(FeatureCorrelationHtml.Read(context.OpenArtifact(inputs.FeatureCorrelations)), null));
         if (inputs.Drift is not null) html.Append("<h2>Drift</h2>").Append(DriftSection(ReadJson(context, inputs.Drift, "drift")));
         if (inputs.Shap is not null)
         {
@@ -141,36 +151,6 @@ public sealed class RunReportStep : Step<RunReportInputs, RunReportOutputs>
 
     private static string RocChart(IEnumerable<(string Name, string Colour, IReadOnlyList<(double X, double Y)> Points)> curves) =>
         SvgCharts.Lines([.. curves, ("chance", "#bbb", [(0, 0), (1, 1)])], "false positive rate", "true positive rate", (0, 1), (0, 1));
-
-    private static string Equity(DuckDB.NET.Data.DuckDBConnection connection, IStepContext context, RunReportInputs inputs, int[] sourceRows, double[][] predictions, string objective)
-    {
-        var path = context.OpenArtifact(inputs.Data!);
-        if (TableReader.Describe(connection, path).All(c => c.Name != inputs.ReturnsColumn))
-            throw new StepInputException("returns_column", $"column '{inputs.ReturnsColumn}' is not in the data table");
-        var returnsAll = TableReader.ReadNumeric(connection, path, [inputs.ReturnsColumn!], out var rows);
-        if (sourceRows.Any(r => r >= rows)) throw new StepInputException("data", "the holdout's rows are not in this table; pass the table the model was trained on");
-        var classes = predictions[0].Length;
-        if (classes > 1 && inputs.SignalClass >= classes) throw new StepInputException("signal_class", $"must be below {classes}");
-        // Long (1) when the model leans to the signal class or predicts a gain, flat (0) otherwise; decided before the return it earns.
-        var signal = predictions.Select(p => objective == "regression" ? (p[0] > 0 ? 1.0 : 0.0)
-            : classes == 1 ? (p[0] >= 0.5 ? 1.0 : 0.0) : (p[inputs.SignalClass] > 1.0 / classes ? 1.0 : 0.0)).ToArray();
-        var returns = sourceRows.Select(r => double.IsFinite(returnsAll[r]) ? returnsAll[r] : 0.0).ToArray();
-        var strategy = TradingMetrics.StrategyReturns(signal, returns);
-        var performance = TradingMetrics.Evaluate(signal, returns, inputs.PeriodsPerYear);
-        var equity = new List<(double, double)>();
-        var hold = new List<(double, double)>();
-        double e = 1, h = 1;
-        for (var i = 0; i < strategy.Length; i++)
-        {
-            e *= 1 + strategy[i];
-            h *= 1 + returns[i];
-            if (i % Math.Max(1, strategy.Length / 800) == 0 || i == strategy.Length - 1) { equity.Add((i, e)); hold.Add((i, h)); }
-        }
-        return SvgCharts.Lines([("signal", "#3b7dd8", equity), ("buy and hold", "#999", hold)], "holdout period", "equity")
-            + F($"<table><tr><th>Sharpe</th><th>Sortino</th><th>max drawdown</th><th>annualised return</th><th>win rate</th><th>profit factor</th><th>turnover</th></tr>")
-            + F($"<tr><td>{performance.SharpeRatio:0.##}</td><td>{performance.SortinoRatio:0.##}</td><td>{performance.MaxDrawdown:0.##%}</td><td>{performance.AnnualisedReturn:0.##%}</td><td>{performance.WinRate:0.#%}</td><td>{performance.ProfitFactor:0.##}</td><td>{performance.Turnover:0.###}</td></tr></table>")
-            + "<p class=\"meta\">Before costs; long when the model leans to the signal class, flat otherwise.</p>";
-    }
 
     private static string DriftSection(JsonNode drift)
     {

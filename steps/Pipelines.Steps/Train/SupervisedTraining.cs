@@ -6,7 +6,8 @@ namespace Pipelines.Steps.Train;
 /// <summary>
 /// The part of training every train step shares, so a new trainer is only its fit call: fit on the training rows,
 /// predict the holdout, score it with the task's metrics, and optionally refit on expanding walk-forward windows of
-/// the training rows (keeping the gap before each test block) for cross-validated metrics.
+/// the training rows (keeping the gap before each test block) for cross-validated metrics. Every prediction made on
+/// rows a model had not seen is kept, block by block in time order, so a backtest can trade them fold by fold.
 /// </summary>
 internal static class SupervisedTraining
 {
@@ -19,8 +20,11 @@ internal static class SupervisedTraining
             cancellationToken.ThrowIfCancellationRequested();
             var predictions = model.Predict(split.Holdout);
             var metrics = ModelMetrics.Compute(task, split.Holdout.RequireLabels(), predictions, classes);
-            var walkForward = folds >= 2 ? WalkForward(split.Train, folds, split.Gap, task, classes, fit, cancellationToken) : null;
-            return new TrainingOutcome(model, predictions, metrics, walkForward, ModelMetrics.Headline(task, metrics));
+            var blocks = new List<OutOfSampleBlock>();
+            var walkForward = folds >= 2 ? WalkForward(split.Train, folds, split.Gap, task, classes, fit, blocks, cancellationToken) : null;
+            blocks.Add(new OutOfSampleBlock(blocks.Count + 1, OutOfSampleBlock.Holdout, Enumerable.Range(split.Table.Rows - split.HoldoutRows, split.HoldoutRows).ToArray(),
+                split.Holdout.RequireLabels(), predictions));
+            return new TrainingOutcome(model, predictions, metrics, walkForward, ModelMetrics.Headline(task, metrics), blocks);
         }
         catch
         {
@@ -30,7 +34,7 @@ internal static class SupervisedTraining
     }
 
     private static WalkForwardMetrics WalkForward(DenseDataset train, int folds, int gap, ModelTask task, int classes, Func<DenseDataset, IFittedModel> fit,
-        CancellationToken cancellationToken)
+        List<OutOfSampleBlock> blocks, CancellationToken cancellationToken)
     {
         var splits = new ExpandingWindowSplitter(folds, 0, gap).Split(train.RowCount);
         var perFold = new List<IReadOnlyDictionary<string, double?>>();
@@ -40,7 +44,9 @@ internal static class SupervisedTraining
             cancellationToken.ThrowIfCancellationRequested();
             using var model = fit(TrainingArtifacts.Subset(train, fold.Train));
             var test = TrainingArtifacts.Subset(train, fold.Test);
-            var metrics = ModelMetrics.Compute(task, test.RequireLabels(), model.Predict(test), classes);
+            var predicted = model.Predict(test);
+            var metrics = ModelMetrics.Compute(task, test.RequireLabels(), predicted, classes);
+            blocks.Add(new OutOfSampleBlock(blocks.Count + 1, OutOfSampleBlock.WalkForward, fold.Test, test.RequireLabels(), predicted));
             perFold.Add(TrainingMetrics.Stored(metrics));
             foreach (var (name, value) in metrics) sums[name] = sums.GetValueOrDefault(name) + value;
         }

@@ -89,10 +89,11 @@ public sealed class TrainGbdtStep : Step<TrainGbdtInputs, TrainGbdtOutputs>
         var importanceArtifact = TrainingArtifacts.WriteJson(context, "importance", importance);
 
         var holdoutArtifact = TrainingArtifacts.WriteHoldout(connection, context, split.HoldoutSourceRows, split.Holdout.RequireLabels(), outcome.HoldoutPredictions, model.Outputs);
+        var outOfSampleArtifact = TrainingArtifacts.WriteOutOfSample(connection, context, split.Table, outcome.OutOfSample, model.Outputs);
         context.Log.Information("Holdout metrics {Metrics}", metrics.Holdout);
         return Task.FromResult(new TrainGbdtOutputs
         {
-            Model = modelArtifact, Metrics = metricsArtifact, Importance = importanceArtifact, Holdout = holdoutArtifact,
+            Model = modelArtifact, Metrics = metricsArtifact, Importance = importanceArtifact, Holdout = holdoutArtifact, OutOfSample = outOfSampleArtifact,
             Features = table.Features, Score = outcome.Score,
             Tuning = tuningArtifact, BestParams = tuning?.BestValues ?? new Dictionary<string, string>(), BestScore = tuning?.BestScore,
         });

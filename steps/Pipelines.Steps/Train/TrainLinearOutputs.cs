@@ -16,6 +16,9 @@ public sealed record TrainLinearOutputs
     [Output("The holdout rows' labels and predictions (Parquet), for gates and significance tests.")]
     public required Artifact Holdout { get; init; }
 
+    [Output("Every out-of-sample prediction (Parquet): each walk-forward fold's test rows predicted by the model fitted on the rows before them, then the holdout, with source_row, fold (1.. in time order, the holdout last), part (walk_forward or holdout), label and predictions; what backtest/signal trades fold by fold.")]
+    public required Artifact OutOfSample { get; init; }
+
     [Output("Feature columns, in model order.")]
     public required IReadOnlyList<string> Features { get; init; }
 

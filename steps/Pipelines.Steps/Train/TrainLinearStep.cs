@@ -78,10 +78,11 @@ public sealed class TrainLinearStep : Step<TrainLinearInputs, TrainLinearOutputs
 
         var importanceArtifact = TrainingArtifacts.WriteJson(context, "importance", Importance(model, split.Train));
         var holdoutArtifact = TrainingArtifacts.WriteHoldout(connection, context, split.HoldoutSourceRows, split.Holdout.RequireLabels(), outcome.HoldoutPredictions, 1);
+        var outOfSampleArtifact = TrainingArtifacts.WriteOutOfSample(connection, context, split.Table, outcome.OutOfSample, 1);
         context.Log.Information("Holdout metrics {Metrics}", metrics.Holdout);
         return Task.FromResult(new TrainLinearOutputs
         {
-            Model = modelArtifact, Metrics = metricsArtifact, Importance = importanceArtifact, Holdout = holdoutArtifact,
+            Model = modelArtifact, Metrics = metricsArtifact, Importance = importanceArtifact, Holdout = holdoutArtifact, OutOfSample = outOfSampleArtifact,
             Features = table.Features, Score = outcome.Score, SamplesSeen = model.SamplesSeen,
         });
     }

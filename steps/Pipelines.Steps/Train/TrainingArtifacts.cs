@@ -57,4 +57,31 @@ internal static class TrainingArtifacts
         connection.Execute($"COPY holdout TO {SqlText.Literal(staged.Path)} (FORMAT parquet)");
         return context.CommitArtifact(staged);
     }
+
+    /// <summary>
+    /// Every out-of-sample prediction, block by block: the row's index in the training table's source (as the holdout's
+    /// source_row), the fold (1.. in time order; the holdout is the last), the part (walk_forward or holdout), the label
+    /// and the predictions, named as in the holdout table.
+    /// </summary>
+    public static Artifact WriteOutOfSample(DuckDBConnection connection, IStepContext context, TrainingTable table, IReadOnlyList<OutOfSampleBlock> blocks, int outputs)
+    {
+        var columns = outputs == 1 ? "prediction DOUBLE" : string.Join(", ", Enumerable.Range(0, outputs).Select(c => $"p{c} DOUBLE"));
+        connection.Execute($"CREATE TABLE out_of_sample (source_row BIGINT, fold INTEGER, part VARCHAR, label DOUBLE, {columns})");
+        using (var appender = connection.CreateAppender("out_of_sample"))
+        {
+            foreach (var block in blocks)
+            {
+                for (var i = 0; i < block.Rows.Length; i++)
+                {
+                    var row = appender.CreateRow().AppendValue((long?)table.SourceRows[block.Rows[i]]).AppendValue((int?)block.Fold)
+                        .AppendValue(block.Part).AppendValue((double?)block.Labels[i]);
+                    for (var c = 0; c < outputs; c++) row.AppendValue((double?)block.Predictions[i * outputs + c]);
+                    row.EndRow();
+                }
+            }
+        }
+        var staged = context.StageArtifact("table", "parquet");
+        connection.Execute($"COPY (SELECT * FROM out_of_sample ORDER BY fold, source_row) TO {SqlText.Literal(staged.Path)} (FORMAT parquet)");
+        return context.CommitArtifact(staged);
+    }
 }

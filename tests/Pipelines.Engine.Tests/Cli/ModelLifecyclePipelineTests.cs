@@ -60,8 +60,15 @@ public sealed class ModelLifecyclePipelineTests : IDisposable
             Assert.Contains("<svg", html);
             Assert.DoesNotContain("http://", html.Replace("http://www.w3.org/2000/svg", ""));
             var runReport = File.ReadAllText(store.Artifacts.OpenVerified(store.OutputArtifacts(runId, "report").Single().Artifact));
-            foreach (var section in new[] { "Holdout metrics", "Gate", "Confusion matrix", "ROC curves, one per class", "Equity curve of the signal", "What drives the decisions" })
+            foreach (var section in new[] { "Holdout metrics", "Gate", "Confusion matrix", "ROC curves, one per class", "What drives the decisions" })
                 Assert.Contains(section, runReport);
+            // A regime model whose pipeline declares no backtest gets no trading result made up for it.
+            Assert.DoesNotContain("Backtest", runReport);
+            Assert.DoesNotContain("equity", runReport, StringComparison.OrdinalIgnoreCase);
+            // Readable rules of the regimes, checked on the holdout: high volatility now means a HIGH regime next.
+            var rules = File.ReadAllText(store.Artifacts.OpenVerified(store.OutputArtifacts(runId, "rules").Single(o => o.Output == "markdown").Artifact));
+            var kept = rules[rules.IndexOf("## Kept", StringComparison.Ordinal)..rules.IndexOf("## Not borne out", StringComparison.Ordinal)];
+            Assert.Matches(@"- IF natr_30 > [0-9.]+ THEN HIGH — \d+ rows, precision 0\.\d\d on holdout", kept);
             var decisions = store.OutputArtifacts(runId, "explain").Single(o => o.Output == "decisions").Artifact;
             using var connection = ParquetTableWriter.OpenScratch();
             Assert.Equal(2000L * 3 * 7, connection.Scalar<long>($"SELECT count(*) FROM read_parquet('{store.Artifacts.OpenVerified(decisions)}')"));
