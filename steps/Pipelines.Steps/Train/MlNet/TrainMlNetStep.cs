@@ -150,7 +150,7 @@ public sealed class TrainMlNetStep : Step<TrainMlNetInputs, TrainMlNetOutputs>
             {
                 ["average_distance"] = evaluation.AverageDistance, ["davies_bouldin"] = evaluation.DaviesBouldinIndex,
             };
-            return new TrainingOutcome(fit, fit.Predict(holdout), metrics, null, evaluation.AverageDistance);
+            return new TrainingOutcome(fit, fit.Predict(holdout), metrics, null, evaluation.AverageDistance, []);
         }
         catch
         {
