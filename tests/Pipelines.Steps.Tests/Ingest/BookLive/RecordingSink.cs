@@ -2,8 +2,11 @@ using Pipelines.Steps.Ingest.Binance;
 
 namespace Pipelines.Steps.Tests.Ingest.BookLive;
 
-/// <summary>Remembers what a live book stream handed on: the book's sides whenever it was in sync, by update id.</summary>
-public sealed class RecordingSink : IBookStreamSink
+/// <summary>
+/// Remembers what a live book stream (or a replay) handed on: the book's sides whenever it was in sync or freshly
+/// loaded from a snapshot, by update id. Can pass everything on to another sink, as a recorder beside it.
+/// </summary>
+public sealed class RecordingSink(IBookStreamSink? next = null) : IBookStreamSink
 {
     private readonly object _gate = new();
     private long _syncedAt = -1;
@@ -24,35 +27,41 @@ public sealed class RecordingSink : IBookStreamSink
     {
         lock (_gate) DepthOutcomes.Add(outcome);
         Remember(book);
+        next?.OnDepth(diff, receiveTimeMicros, outcome, book);
     }
 
     public void OnSnapshot(in DepthSnapshot snapshot, long receiveTimeMicros, SnapshotOutcome outcome, LocalOrderBook book)
     {
         lock (_gate) SnapshotOutcomes.Add(outcome);
-        Remember(book);
+        // A snapshot just loaded is the exchange's book at its lastUpdateId, though not yet followed by an event.
+        Remember(book, loaded: outcome == SnapshotOutcome.AwaitingFirstEvent);
+        next?.OnSnapshot(snapshot, receiveTimeMicros, outcome, book);
     }
 
     public void OnBookTicker(in BookTicker ticker)
     {
         lock (_gate) Tickers.Add(ticker);
+        next?.OnBookTicker(ticker);
     }
 
     public void OnTrade(in RecordedTrade trade)
     {
         lock (_gate) Trades.Add(trade);
+        next?.OnTrade(trade);
     }
 
     public void OnMalformed(long receiveTimeMicros)
     {
         lock (_gate) Malformed++;
+        next?.OnMalformed(receiveTimeMicros);
     }
 
-    private void Remember(LocalOrderBook book)
+    private void Remember(LocalOrderBook book, bool loaded = false)
     {
-        if (!book.IsSynchronised) return;
+        if (!book.IsSynchronised && !loaded) return;
         var bids = book.Bids.Levels.ToArray().ToDictionary(l => l.Price, l => l.Quantity);
         var asks = book.Asks.Levels.ToArray().ToDictionary(l => l.Price, l => l.Quantity);
         lock (_gate) Books[book.LastUpdateId] = (bids, asks);
-        Interlocked.Exchange(ref _syncedAt, book.LastUpdateId);
+        if (book.IsSynchronised) Interlocked.Exchange(ref _syncedAt, book.LastUpdateId);
     }
 }
