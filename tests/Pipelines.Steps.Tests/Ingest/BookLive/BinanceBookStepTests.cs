@@ -19,8 +19,27 @@ public sealed class BinanceBookStepTests : IAsyncLifetime
     {
         _exchange = await FakeBookExchange.StartAsync(seed: 11, eventCount: 60);
         _exchange.SnapshotsAt(0);
-        _exchange.Enqueue(ConnectionEnd.StayOpen, _exchange.Stream(1, 60));
+        // The connection closes after its 60 events; the client reads every message before the close frame, so once it
+        // connects again everything has reached the recorder.
+        _exchange.Enqueue(ConnectionEnd.Close, _exchange.Stream(1, 60));
     }
+
+    /// <summary>
+    /// Records for <paramref name="duration"/> on a clock that moves only once every event has been received, so the
+    /// recording holds all of them however slow the machine is.
+    /// </summary>
+    private async Task<BinanceBookOutputs> RecordAllAsync(string duration)
+    {
+        var time = new FakeTimeProvider();
+        var run = new BinanceBookStep { Time = time }.ExecuteAsync(Record(duration), _context, CancellationToken.None);
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (_exchange.ConnectionAttempts < 2) await Task.Delay(20, guard.Token);
+        Assert.False(run.IsCompleted);
+        time.Advance(RecordingDurationOf(duration));
+        return await run.WaitAsync(guard.Token);
+    }
+
+    private static TimeSpan RecordingDurationOf(string text) => RecordingDuration.TryParse(text, out var d) ? d : throw new ArgumentException(text);
 
     public async Task DisposeAsync()
     {
@@ -67,7 +86,7 @@ public sealed class BinanceBookStepTests : IAsyncLifetime
     [Fact]
     public async Task A_bounded_recording_reads_back_at_every_trade_as_the_exact_book_each_trade_saw()
     {
-        var recorded = await new BinanceBookStep().ExecuteAsync(Record("2s"), _context, CancellationToken.None);
+        var recorded = await RecordAllAsync("10m");
 
         Assert.Equal(60, recorded.DepthEvents);
         Assert.Equal(180, recorded.Events);
@@ -108,7 +127,7 @@ public sealed class BinanceBookStepTests : IAsyncLifetime
     [Fact]
     public async Task Read_on_a_grid_each_row_is_the_book_after_the_last_depth_event_at_or_before_its_time()
     {
-        await new BinanceBookStep().ExecuteAsync(Record("2s"), _context, CancellationToken.None);
+        await RecordAllAsync("10m");
 
         var table = await new BookSnapshotsStep().ExecuteAsync(
             new BookSnapshotsInputs { Symbol = "BTCUSDT", Every = "100ms" }, _context, CancellationToken.None);
@@ -142,8 +161,7 @@ public sealed class BinanceBookStepTests : IAsyncLifetime
         using var stop = new CancellationTokenSource();
         var run = new BinanceBookStep().ExecuteAsync(Record("forever"), _context, stop.Token);
         using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (_exchange.ConnectionAttempts == 0) await Task.Delay(20, guard.Token);
-        await Task.Delay(500, guard.Token);
+        while (_exchange.ConnectionAttempts < 2) await Task.Delay(20, guard.Token);
         Assert.False(run.IsCompleted);
 
         await stop.CancelAsync();

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using Serilog;
 using Pipelines.Steps.Ingest.Binance;
 using Pipelines.Steps.Tests.Ticks;
 using static Pipelines.Steps.Tests.Ingest.Book.BookTestData;
@@ -205,34 +206,55 @@ public sealed class BinanceBookStreamTests : IAsyncLifetime
             ConnectTimeout = TimeSpan.FromDays(1),
             ReceiveTimeout = TimeSpan.FromDays(1),
         };
-        var stream = new BinanceBookStream(options, _http);
+        var log = new LogMessages();
+        var stream = new BinanceBookStream(options, _http, new LoggerConfiguration().WriteTo.Sink(log).CreateLogger());
         using var stop = new CancellationTokenSource();
         var run = stream.RunAsync(new RecordingSink(), stop.Token);
 
         // 10 s × (1 + 0.25 × 0.5) after the first drop, then twice that after the second.
-        await AssertReconnectAfterAsync(time, 2, TimeSpan.FromSeconds(11.25));
-        await AssertReconnectAfterAsync(time, 3, TimeSpan.FromSeconds(22.5));
+        await AssertReconnectAfterAsync(time, log, 2, TimeSpan.FromSeconds(11.25));
+        await AssertReconnectAfterAsync(time, log, 3, TimeSpan.FromSeconds(22.5));
+        // The server sees the third attempt before the client has finished its handshake and counted it.
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (stream.Counters.Reconnects < 2) await Task.Delay(10, guard.Token);
 
         await stop.CancelAsync();
         await run;
         Assert.Equal(2, stream.Counters.Reconnects);
+        Assert.Equal(3, _exchange.ConnectionAttempts);
     }
 
     /// <summary>
-    /// Waits (in real time, bounded) until the client is sleeping on the clock, checks that one tick short of
-    /// <paramref name="delay"/> brings no new connection, and that the delay itself does.
+    /// Waits (in real time, bounded) until the client has logged the drop before <paramref name="attempt"/> (it sets the
+    /// backoff timer right after), checks that one tick short of <paramref name="delay"/> brings no new connection, and
+    /// that the delay itself does.
     /// </summary>
-    private async Task AssertReconnectAfterAsync(FakeTimeProvider time, int attempt, TimeSpan delay)
+    private async Task AssertReconnectAfterAsync(FakeTimeProvider time, LogMessages log, int attempt, TimeSpan delay)
     {
         using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (_exchange.ConnectionAttempts < attempt - 1) await Task.Delay(10, guard.Token);
-        // The drop is seen once the close frame is read; then the backoff timer is set. Give the loop time to get there.
-        await Task.Delay(300, guard.Token);
+        while (log.Count(m => m.Contains("reconnecting in")) < attempt - 1) await Task.Delay(10, guard.Token);
+        await Task.Delay(100, guard.Token);
         time.Advance(delay - TimeSpan.FromTicks(1));
         await Task.Delay(300, guard.Token);
         Assert.Equal(attempt - 1, _exchange.ConnectionAttempts);
         time.Advance(TimeSpan.FromTicks(1));
         while (_exchange.ConnectionAttempts < attempt) await Task.Delay(10, guard.Token);
+    }
+
+    /// <summary>Rendered log messages, for waiting on what the client says it does.</summary>
+    private sealed class LogMessages : Serilog.Core.ILogEventSink
+    {
+        private readonly List<string> _messages = [];
+
+        public void Emit(Serilog.Events.LogEvent logEvent)
+        {
+            lock (_messages) _messages.Add(logEvent.RenderMessage());
+        }
+
+        public int Count(Func<string, bool> match)
+        {
+            lock (_messages) return _messages.Count(match);
+        }
     }
 
     [Theory]
