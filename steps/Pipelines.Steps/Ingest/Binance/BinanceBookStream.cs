@@ -35,6 +35,7 @@ public sealed class BinanceBookStream
     private long _lastStamp;
     private long _lastDepthFinal = long.MinValue, _lastTradeId = long.MinValue;
     private DateTimeOffset _nextSnapshotAt = DateTimeOffset.MinValue;
+    private long _resyncsLogged;
 
     /// <param name="http">Used for the snapshots; the caller owns it.</param>
     public BinanceBookStream(BookStreamOptions options, HttpClient http, ILogger? log = null)
@@ -267,6 +268,7 @@ public sealed class BinanceBookStream
         if (diff.FinalUpdateId <= _lastDepthFinal) Counters.CountOutOfOrder();
         _lastDepthFinal = Math.Max(_lastDepthFinal, diff.FinalUpdateId);
         Counters.Mirror(Synchronizer);
+        LogResync();
         if (outcome == DepthEventOutcome.Gap)
             _log.Warning("{Source}: depth gap: an event starts at U={First} where {Expected} was due; resynchronising from a new snapshot",
                 Name, diff.FirstUpdateId, Synchronizer.Book.LastUpdateId + 1);
@@ -301,6 +303,7 @@ public sealed class BinanceBookStream
             Counters.CountSnapshot();
             var outcome = Synchronizer.OnSnapshot(snapshot);
             Counters.Mirror(Synchronizer);
+            LogResync();
             switch (outcome)
             {
                 case SnapshotOutcome.TooOld:
@@ -315,6 +318,13 @@ public sealed class BinanceBookStream
             }
             sink.OnSnapshot(snapshot, received, outcome, Synchronizer.Book);
         }
+    }
+
+    private void LogResync()
+    {
+        if (Synchronizer.Resyncs == _resyncsLogged) return;
+        _resyncsLogged = Synchronizer.Resyncs;
+        _log.Information("{Source}: book back in sync at update {Update} (resync {Resyncs})", Name, Synchronizer.Book.LastUpdateId, _resyncsLogged);
     }
 
     /// <summary>Now in UTC microseconds, strictly above the last stamp, so receive times order everything this stream hands on.</summary>
