@@ -279,7 +279,10 @@ public sealed class BinanceBookStream
         return true;
     }
 
-    /// <summary>Fetches snapshots while the synchroniser needs one, a few at once, backing off after failures.</summary>
+    /// <summary>
+    /// Fetches snapshots while the synchroniser needs one, up to <see cref="BookStreamOptions.SnapshotAttempts"/> in a row,
+    /// waiting the backoff between failed requests (the socket holds what arrives meanwhile).
+    /// </summary>
     private async Task SynchroniseAsync(IBookStreamSink sink, CancellationToken stop)
     {
         for (var attempt = 0; attempt < _options.SnapshotAttempts; attempt++)
@@ -294,8 +297,14 @@ public sealed class BinanceBookStream
             {
                 Counters.CountSnapshotFailure();
                 var delay = _snapshotBackoff.Next();
+                _log.Warning("{Source}: could not fetch a depth snapshot ({Reason}); events wait in the socket and the next try is in {Delay}", Name, e.Message, delay);
+                if (attempt + 1 < _options.SnapshotAttempts)
+                {
+                    await Task.Delay(delay, _options.Time, stop).ConfigureAwait(false);
+                    continue;
+                }
+                // Out of attempts for now: read on, buffering, and try again at the first event after the backoff.
                 _nextSnapshotAt = _options.Time.GetUtcNow() + delay;
-                _log.Warning("{Source}: could not fetch a depth snapshot ({Reason}); events are buffered and the next try is in {Delay}", Name, e.Message, delay);
                 return;
             }
             _snapshotBackoff.Reset();

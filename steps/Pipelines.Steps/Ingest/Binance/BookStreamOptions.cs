@@ -24,7 +24,10 @@ public sealed record BookStreamOptions
     /// <summary>Depth events held while a snapshot is awaited; the oldest is dropped beyond this.</summary>
     public int BufferedEvents { get; init; } = 4096;
 
-    /// <summary>Consecutive snapshot fetches tried at once when each turns out too old or leaves a gap; then the next event tries again.</summary>
+    /// <summary>
+    /// Snapshot fetches tried in a row when one fails (after a backoff), turns out too old or leaves a gap (at once);
+    /// then reading goes on and the first event after the backoff tries again.
+    /// </summary>
     public int SnapshotAttempts { get; init; } = 3;
 
     /// <summary>Wait before the first reconnect (or snapshot retry) after a failure; doubled on each further failure.</summary>

@@ -139,6 +139,21 @@ public sealed class BinanceBookStreamTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_failed_snapshot_request_is_counted_and_tried_again_after_the_backoff()
+    {
+        // The REST client tries three times per request; then the stream backs off and asks again.
+        _exchange.SnapshotOutages = 3;
+        _exchange.SnapshotsAt(0);
+        _exchange.Enqueue(ConnectionEnd.StayOpen, _exchange.Stream(1, 60));
+
+        var (stream, _) = await RunUntilSyncedAtLastEventAsync();
+
+        AssertBookEqualsOracle(stream, 60);
+        Assert.Equal((1L, 1L, 0L), (stream.Counters.SnapshotFailures, stream.Counters.Snapshots, stream.Counters.Gaps));
+        Assert.Equal(4, _exchange.SnapshotQueries.Count);
+    }
+
+    [Fact]
     public async Task Malformed_messages_are_counted_and_skipped_and_the_book_stays_exact()
     {
         var depth7 = _exchange.DepthData(7);

@@ -74,6 +74,9 @@ public sealed class FakeBookExchange : IAsyncDisposable
     public ConcurrentQueue<ScriptedConnection> Connections { get; } = new();
     public ConcurrentQueue<int> SnapshotScript { get; } = new();
 
+    /// <summary>Snapshot requests still to be answered 503, as during maintenance.</summary>
+    public int SnapshotOutages;
+
     public Uri StreamUri { get; private set; } = new("ws://127.0.0.1/");
     public Uri RestUri { get; private set; } = new("http://127.0.0.1/");
 
@@ -171,6 +174,11 @@ public sealed class FakeBookExchange : IAsyncDisposable
         {
             context.Response.StatusCode = 400;
             return context.Response.WriteAsync("{\"code\":-1100,\"msg\":\"bad parameters\"}");
+        }
+        if (Interlocked.Decrement(ref SnapshotOutages) >= 0)
+        {
+            context.Response.StatusCode = 503;
+            return context.Response.WriteAsync("{\"code\":-1001,\"msg\":\"Internal error; unable to process your request. Please try again.\"}");
         }
         var k = SnapshotScript.TryDequeue(out var scripted) ? scripted : EventCount;
         var (bids, asks) = Books[k];
