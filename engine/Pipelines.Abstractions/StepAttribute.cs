@@ -20,4 +20,10 @@ public sealed class StepAttribute(string typeName, string category, string displ
     /// or read it — so an earlier result must never stand in for running them.
     /// </summary>
     public bool Cacheable { get; init; } = true;
+
+    /// <summary>
+    /// True for steps that run as long as their own inputs say (a recorder told to run for hours, or until the
+    /// service stops): the engine's default step timeout does not cut them; a <c>timeout:</c> in the pipeline still does.
+    /// </summary>
+    public bool LongRunning { get; init; }
 }

@@ -14,4 +14,10 @@ public sealed record WorkspaceSettings
 
     /// <summary>The <c>retention:</c> section: what the store keeps, and for how long.</summary>
     public RetentionSettings Retention { get; init; } = new();
+
+    /// <summary>
+    /// True when the run was started by <c>pipelines serve</c>, which outlives any one run: steps that may run without
+    /// end (e.g. a recorder with <c>duration: forever</c>) accept that only there.
+    /// </summary>
+    public bool Served { get; init; }
 }

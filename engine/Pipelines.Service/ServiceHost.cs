@@ -75,7 +75,9 @@ public sealed class ServiceHost : IAsyncDisposable
         {
             var log = options.Log.ForContext("SourceContext", "service");
             var pipelines = new WorkspacePipelines(options.WorkspaceRoot, options.PipelinesDirectory, options.Catalog, options.MaxFileBytes, log);
-            var dispatcher = new RunDispatcher(store, pipelines, options.Catalog, options.RunDefaults, options.WorkspaceRoot, options.Clock, log);
+            // Steps learn that the service runs them, so a long-running step may be told to run until the service stops.
+            var runDefaults = options.RunDefaults with { StepSettings = options.RunDefaults.StepSettings with { Served = true } };
+            var dispatcher = new RunDispatcher(store, pipelines, options.Catalog, runDefaults, options.WorkspaceRoot, options.Clock, log);
             var scheduler = new TriggerScheduler(pipelines, dispatcher, options.Clock, log);
             var events = new EventDispatcher(store, pipelines, dispatcher, options.Clock, options.EventPollInterval, log);
             // A finished run has published its run.* events: look for subscribers now rather than at the next poll.

@@ -193,6 +193,37 @@ public sealed class ServiceHostTests : IAsyncLifetime
         await WaitUntil(() => _service.Schedule.Upcoming(1).Any(f => f is { Pipeline: "ok", Cron: "0 4 * * TUE" }));
     }
 
+    [Fact]
+    public async Task A_recorder_told_to_run_forever_is_accepted_under_the_service_and_runs_until_cancelled()
+    {
+        // Nothing listens on port 1: the recorder keeps reconnecting with backoff, which is what running means here.
+        _workspace.Write("pipelines/record.yaml", """
+            name: record
+            steps:
+              - id: record
+                uses: ingest/binance-book
+                with:
+                  symbol: BTCUSDT
+                  duration: forever
+                  base_url: ws://127.0.0.1:1
+                  rest_url: http://127.0.0.1:1
+                  retry_delay: 50ms
+                  max_retry_delay: 200ms
+            """);
+        _service.Pipelines.Reload();
+
+        var accepted = await _http.PostAsJsonAsync("pipelines/record/runs", new { @params = new { } });
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var runId = (await accepted.Content.ReadFromJsonAsync<StartRunResponse>(Json))!.RunId;
+        await WaitUntil(() => _service.Store.StepRuns(runId) is [{ Status: Pipelines.Engine.Storage.StepStatus.Running }]);
+        await Task.Delay(1_000);
+        Assert.Equal("running", (await _http.GetFromJsonAsync<RunDetails>($"runs/{runId}", Json))!.Status);
+
+        Assert.True((await _http.PostAsync($"runs/{runId}/cancel", null)).IsSuccessStatusCode);
+        await _service.Dispatcher.WhenIdleAsync();
+        Assert.Equal("cancelled", (await _http.GetFromJsonAsync<RunDetails>($"runs/{runId}", Json))!.Status);
+    }
+
     private static async Task WaitUntil(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);

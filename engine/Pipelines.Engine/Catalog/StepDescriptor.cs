@@ -17,6 +17,9 @@ public sealed class StepDescriptor
 
     /// <summary>Whether an earlier identical run of the step may be reused (see <see cref="StepAttribute.Cacheable"/>).</summary>
     public required bool Cacheable { get; init; }
+
+    /// <summary>Whether the default step timeout is waived (see <see cref="StepAttribute.LongRunning"/>).</summary>
+    public bool LongRunning { get; init; }
     public required Type StepClass { get; init; }
     public required Type InputType { get; init; }
     public required Type OutputType { get; init; }
@@ -46,6 +49,7 @@ public sealed class StepDescriptor
             Description = attribute.Description,
             Version = attribute.Version,
             Cacheable = attribute.Cacheable,
+            LongRunning = attribute.LongRunning,
             StepClass = stepClass,
             InputType = args[0],
             OutputType = args[1],

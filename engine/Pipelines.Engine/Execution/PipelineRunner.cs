@@ -224,7 +224,7 @@ public sealed class PipelineRunner(PipelineStore store, StepCatalog catalog, ILo
 
             store.UpsertStepRun(Record(step, StepStatus.Running, started, TimeSpan.Zero, 0, cacheKey, inputsJson, null, null, null));
             var retry = step.Definition.Retry ?? Model.RetryPolicy.None;
-            var timeout = step.Definition.Timeout ?? options.DefaultStepTimeout;
+            var timeout = step.Definition.Timeout ?? (step.Descriptor.LongRunning ? Timeout.InfiniteTimeSpan : options.DefaultStepTimeout);
             for (var attempt = 1; ; attempt++)
             {
                 var registry = new ModelRegistry(store, RegistryActor.Step(runId, step.Id, gitCommit, pipelineName), options.RegistryMaxVersions);

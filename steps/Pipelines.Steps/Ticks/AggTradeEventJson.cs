@@ -1,6 +1,6 @@
-using System.Buffers.Text;
 using System.Text.Json;
 using Pipelines.Steps.Ingest.Binance;
+using static Pipelines.Steps.Ingest.Binance.BinanceStreamJson;
 
 namespace Pipelines.Steps.Ticks;
 
@@ -21,40 +21,59 @@ public static class AggTradeEventJson
     public static bool TryParse(ReadOnlySpan<byte> json, ReadOnlySpan<byte> symbol, out AggTrade trade, out string? problem)
     {
         trade = default;
-        try
-        {
-            problem = Parse(json, symbol, ref trade);
-        }
-        catch (JsonException e)
-        {
-            problem = $"not valid JSON at byte {e.BytePositionInLine}{(e.BytePositionInLine >= json.Length ? " (truncated)" : "")}";
-        }
+        problem = Guarded(json, symbol, ref trade, out _, out _);
         return problem is null;
     }
 
-    private static string? Parse(ReadOnlySpan<byte> json, ReadOnlySpan<byte> symbol, ref AggTrade trade)
+    /// <summary>
+    /// The same, with the price and quantity also read exactly as <see cref="FixedPointDecimal"/> units, as a recording
+    /// keeps them; a trade whose price or quantity cannot be held exactly is refused.
+    /// </summary>
+    public static bool TryParseExact(ReadOnlySpan<byte> json, ReadOnlySpan<byte> symbol, long receiveTimeMicros, out RecordedTrade trade, out string? problem)
     {
-        var reader = new Utf8JsonReader(json, isFinalBlock: true, state: default);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return "not a JSON object";
+        AggTrade parsed = default;
+        trade = default;
+        problem = Guarded(json, symbol, ref parsed, out var price, out var quantity);
+        if (problem is null && (price < 0 || quantity < 0))
+            problem = $"the {(price < 0 ? "price (p)" : "quantity (q)")} is not a decimal with at most {FixedPointDecimal.Decimals} decimals";
+        if (problem is not null) return false;
+        trade = new RecordedTrade(parsed.Id, parsed.TimeMicros, receiveTimeMicros, price, quantity, parsed.IsBuyerMaker);
+        return true;
+    }
+
+    private static string? Guarded(ReadOnlySpan<byte> json, ReadOnlySpan<byte> symbol, ref AggTrade trade, out long priceUnits, out long quantityUnits)
+    {
+        priceUnits = quantityUnits = -1;
+        try
+        {
+            return Parse(json, symbol, ref trade, ref priceUnits, ref quantityUnits);
+        }
+        catch (JsonException e)
+        {
+            return InvalidJson(e, json.Length);
+        }
+    }
+
+    private static string? Parse(ReadOnlySpan<byte> json, ReadOnlySpan<byte> symbol, ref AggTrade trade, ref long priceUnits, ref long quantityUnits)
+    {
+        if (Open(json, out var reader) is { } notObject) return notObject;
         long id = 0, first = 0, last = 0, time = 0;
         double price = 0, quantity = 0;
         bool buyerMaker = false, bestMatch = false;
         var seen = 0;
         while (true)
         {
-            if (!reader.Read()) return "the message ends inside the object (truncated)";
-            if (reader.TokenType == JsonTokenType.EndObject) break;
-            var name = reader.ValueSpan;
-            var key = name.Length == 1 && !reader.ValueIsEscaped ? name[0] : (byte)0;
-            if (!reader.Read()) return "the message ends inside the object (truncated)";
+            if (NextField(ref reader, out var key, out var end) is { } truncated) return truncated;
+            if (end) break;
+            string? problem = null;
             switch (key)
             {
                 case (byte)'e':
-                    if (reader.TokenType != JsonTokenType.String || !reader.ValueTextEquals("aggTrade"u8)) return "the event type (e) is not aggTrade";
+                    if (!IsText(ref reader, "aggTrade"u8)) return "the event type (e) is not aggTrade";
                     seen |= EventType;
                     break;
                 case (byte)'s':
-                    if (reader.TokenType != JsonTokenType.String || !reader.ValueTextEquals(symbol)) return $"the symbol (s) is not {System.Text.Encoding.UTF8.GetString(symbol)}";
+                    problem = CheckSymbol(ref reader, symbol);
                     break;
                 case (byte)'a':
                     if (!TryLong(ref reader, out id)) return "the aggregate trade id (a) is not an integer";
@@ -62,10 +81,12 @@ public static class AggTradeEventJson
                     break;
                 case (byte)'p':
                     if (!TryDouble(ref reader, out price)) return "the price (p) is not a number";
+                    if (!TryUnits(ref reader, out priceUnits)) priceUnits = -1;
                     seen |= Price;
                     break;
                 case (byte)'q':
                     if (!TryDouble(ref reader, out quantity)) return "the quantity (q) is not a number";
+                    if (!TryUnits(ref reader, out quantityUnits)) quantityUnits = -1;
                     seen |= Quantity;
                     break;
                 case (byte)'f':
@@ -81,38 +102,21 @@ public static class AggTradeEventJson
                     seen |= Time;
                     break;
                 case (byte)'m':
-                    if (reader.TokenType is not (JsonTokenType.True or JsonTokenType.False)) return "buyer is maker (m) is not true or false";
-                    buyerMaker = reader.TokenType == JsonTokenType.True;
+                    if (!TryBool(ref reader, out buyerMaker)) return "buyer is maker (m) is not true or false";
                     seen |= BuyerMaker;
                     break;
                 case (byte)'M':
-                    if (reader.TokenType is not (JsonTokenType.True or JsonTokenType.False)) return "best match (M) is not true or false";
-                    bestMatch = reader.TokenType == JsonTokenType.True;
+                    if (!TryBool(ref reader, out bestMatch)) return "best match (M) is not true or false";
                     break;
                 default:
-                    if (!reader.TrySkip()) return "the message ends inside a value (truncated)";
+                    problem = Skip(ref reader);
                     break;
             }
+            if (problem is not null) return problem;
         }
         if ((seen & Required) != Required) return "it lacks one of the fields e, a, p, q, T, m";
-        if (reader.Read()) return "there is content after the end of the object";
+        if (Close(ref reader) is { } trailing) return trailing;
         trade = new AggTrade(id, price, quantity, first, last, EpochTime.ToMicros(time, EpochTime.IsMicroseconds(time)), buyerMaker, bestMatch);
         return null;
-    }
-
-    private static bool TryLong(ref Utf8JsonReader reader, out long value)
-    {
-        if (reader.TokenType == JsonTokenType.Number) return reader.TryGetInt64(out value);
-        value = 0;
-        return reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped
-            && Utf8Parser.TryParse(reader.ValueSpan, out value, out var used) && used == reader.ValueSpan.Length;
-    }
-
-    private static bool TryDouble(ref Utf8JsonReader reader, out double value)
-    {
-        if (reader.TokenType == JsonTokenType.Number) return reader.TryGetDouble(out value);
-        value = 0;
-        return reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped
-            && Utf8Parser.TryParse(reader.ValueSpan, out value, out var used) && used == reader.ValueSpan.Length;
     }
 }

@@ -21,7 +21,6 @@ public sealed class BinanceAggTradeStream : ITickSource
     /// <summary>Aggregate trade events are a few hundred bytes; anything this large is not one.</summary>
     private const int MaxMessageBytes = 1 << 20;
 
-    private const double MaxJitter = 0.25;
     private const int MessagePreviewChars = 200;
 
     private readonly BinanceStreamOptions _options;
@@ -38,7 +37,7 @@ public sealed class BinanceAggTradeStream : ITickSource
     private ClientWebSocket? _socket;
     private bool _hasEmitted;
     private long _lastEmittedId;
-    private int _reconnectFailures;
+    private readonly JitteredBackoff _backoff;
     private volatile bool _closing;
     private int _disposed;
 
@@ -53,6 +52,7 @@ public sealed class BinanceAggTradeStream : ITickSource
         _streamUri = new Uri(options.BaseUri.AbsoluteUri.TrimEnd('/') + "/ws/" + options.Symbol.ToLowerInvariant() + "@aggTrade");
         Name = $"websocket {_restSymbol}@aggTrade {options.BaseUri.Host}";
         _message = new byte[options.ReceiveBufferSize];
+        _backoff = new JitteredBackoff(options.InitialReconnectDelay, options.MaxReconnectDelay);
         _ticks = Channel.CreateBounded<Tick>(new BoundedChannelOptions(options.ChannelCapacity)
         {
             SingleReader = true,
@@ -223,7 +223,7 @@ public sealed class BinanceAggTradeStream : ITickSource
                 Reject(problem!, _message.AsSpan(0, length));
             else
             {
-                _reconnectFailures = 0;
+                _backoff.Reset();
                 if (!await EmitAsync(trade, stop).ConfigureAwait(false)) return "the source is closing";
             }
             length = 0;
@@ -297,13 +297,7 @@ public sealed class BinanceAggTradeStream : ITickSource
         return true;
     }
 
-    private TimeSpan NextReconnectDelay()
-    {
-        var attempt = Math.Min(_reconnectFailures++, 30);
-        var baseTicks = Math.Min(_options.InitialReconnectDelay.Ticks * Math.Pow(2, attempt), _options.MaxReconnectDelay.Ticks);
-        // Jitter keeps many clients dropped by the same outage from reconnecting in lockstep.
-        return TimeSpan.FromTicks((long)(baseTicks * (1 + MaxJitter * Random.Shared.NextDouble())));
-    }
+    private TimeSpan NextReconnectDelay() => _backoff.Next();
 
     private static void Validate(BinanceStreamOptions options)
     {

@@ -130,6 +130,35 @@ public sealed class RunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_long_running_step_outlives_the_default_step_timeout_but_not_its_own()
+    {
+        var pipeline = _h.Compile($$$"""
+            name: recorder
+            steps:
+              - id: record
+                uses: test/long-sleep
+                with: { duration: 600ms, group: {{{_h.Key("record")}}} }
+              - id: nap
+                uses: test/sleep
+                with: { duration: 600ms, group: {{{_h.Key("nap")}}} }
+            """);
+        var result = await _h.Runner().RunAsync(pipeline, _h.Options() with { DefaultStepTimeout = TimeSpan.FromMilliseconds(200) }, CancellationToken.None);
+
+        Assert.Equal(StepStatus.Succeeded, result.Steps["record"]);
+        Assert.Equal(StepStatus.Failed, result.Steps["nap"]);
+
+        var bounded = _h.Run($$$"""
+            name: bounded
+            steps:
+              - id: record
+                uses: test/long-sleep
+                timeout: 200ms
+                with: { duration: 30s, group: {{{_h.Key("bounded")}}} }
+            """);
+        Assert.Contains("timed out after 200ms", _h.Store.StepRuns(bounded.RunId).Single().Message);
+    }
+
+    [Fact]
     public void Retries_with_backoff_until_an_attempt_succeeds()
     {
         var result = _h.Run($$$"""

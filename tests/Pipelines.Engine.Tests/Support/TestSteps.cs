@@ -153,3 +153,13 @@ public sealed class AnnounceStep : Step<AnnounceInputs, FlagOutputs>
         return Task.FromResult(new FlagOutputs { Value = true });
     }
 }
+
+[Step("test/long-sleep", "Test", "Long sleep", LongRunning = true, Description = "Waits like test/sleep, as a step that runs as long as its inputs say.")]
+public sealed class LongSleepStep : Step<SleepInputs, FlagOutputs>
+{
+    public override async Task<FlagOutputs> ExecuteAsync(SleepInputs inputs, IStepContext context, CancellationToken cancellationToken)
+    {
+        await Task.Delay(inputs.Duration, cancellationToken);
+        return new FlagOutputs { Value = true };
+    }
+}

@@ -4,7 +4,7 @@ using System.Net;
 namespace Pipelines.Steps.Ingest.Binance;
 
 /// <summary>
-/// Binance's public spot market data over REST: klines and aggregate trades, one page at a time or a whole time
+/// Binance's public spot market data over REST: klines, aggregate trades and order book snapshots, one page at a time or a whole time
 /// range. Keeps under the per-minute request weight the server reports, waits out 429/418 as told by Retry-After
 /// and retries server errors with exponential backoff. The caller owns the <see cref="HttpClient"/>.
 /// </summary>
@@ -44,6 +44,22 @@ public sealed class BinanceMarketDataClient(HttpClient http, BinanceClientOption
         endpoint += $"&limit={Invariant(limit)}";
         var body = await SendAsync(endpoint, cancellationToken).ConfigureAwait(false);
         return BinanceJson.ParseAggTrades(body, endpoint);
+    }
+
+    /// <summary>Binance's depth snapshot holds at most this many levels per side.</summary>
+    public const int MaxDepthLimit = 5000;
+
+    /// <summary>
+    /// The order book snapshot (GET /api/v3/depth): the best <paramref name="limit"/> levels per side (1 to 5,000) as of
+    /// its lastUpdateId, prices and quantities exact. Request weight grows with the limit (5 up to 100, 250 at 5,000).
+    /// </summary>
+    public async Task<DepthSnapshot> GetDepthAsync(string symbol, int limit, CancellationToken cancellationToken)
+    {
+        if (limit is < 1 or > MaxDepthLimit)
+            throw new ArgumentOutOfRangeException(nameof(limit), limit, $"Binance's depth snapshot holds 1 to {MaxDepthLimit} levels per side");
+        var endpoint = $"/api/v3/depth?symbol={Uri.EscapeDataString(symbol)}&limit={Invariant(limit)}";
+        var body = await SendAsync(endpoint, cancellationToken).ConfigureAwait(false);
+        return DepthSnapshotJson.Parse(body, endpoint);
     }
 
     /// <summary>All klines opening in [start, end), paging forward by open time.</summary>

@@ -1,5 +1,5 @@
-using System.Buffers.Text;
 using System.Text.Json;
+using static Pipelines.Steps.Ingest.Binance.BinanceStreamJson;
 
 namespace Pipelines.Steps.Ingest.Binance;
 
@@ -26,33 +26,29 @@ public sealed class DepthEventJson(int maxLevelsPerSide = 5_000)
         }
         catch (JsonException e)
         {
-            problem = $"not valid JSON at byte {e.BytePositionInLine}{(e.BytePositionInLine >= json.Length ? " (truncated)" : "")}";
+            problem = InvalidJson(e, json.Length);
         }
         return problem is null;
     }
 
     private string? Parse(ReadOnlySpan<byte> json, ReadOnlySpan<byte> symbol, ref DepthDiff diff)
     {
-        var reader = new Utf8JsonReader(json, isFinalBlock: true, state: default);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return "not a JSON object";
+        if (Open(json, out var reader) is { } notObject) return notObject;
         long first = 0, final = 0, time = 0;
         int bidCount = 0, askCount = 0, seen = 0;
         while (true)
         {
-            if (!reader.Read()) return "the message ends inside the object (truncated)";
-            if (reader.TokenType == JsonTokenType.EndObject) break;
-            var name = reader.ValueSpan;
-            var key = name.Length == 1 && !reader.ValueIsEscaped ? name[0] : (byte)0;
-            if (!reader.Read()) return "the message ends inside the object (truncated)";
+            if (NextField(ref reader, out var key, out var end) is { } truncated) return truncated;
+            if (end) break;
             string? problem = null;
             switch (key)
             {
                 case (byte)'e':
-                    if (reader.TokenType != JsonTokenType.String || !reader.ValueTextEquals("depthUpdate"u8)) return "the event type (e) is not depthUpdate";
+                    if (!IsText(ref reader, "depthUpdate"u8)) return "the event type (e) is not depthUpdate";
                     seen |= EventType;
                     break;
                 case (byte)'s':
-                    if (reader.TokenType != JsonTokenType.String || !reader.ValueTextEquals(symbol)) return $"the symbol (s) is not {System.Text.Encoding.UTF8.GetString(symbol)}";
+                    problem = CheckSymbol(ref reader, symbol);
                     break;
                 case (byte)'E':
                     if (!TryLong(ref reader, out time) || time < 0) return "the event time (E) is not a non-negative integer";
@@ -75,23 +71,15 @@ public sealed class DepthEventJson(int maxLevelsPerSide = 5_000)
                     seen |= Asks;
                     break;
                 default:
-                    if (!reader.TrySkip()) return "the message ends inside a value (truncated)";
+                    problem = Skip(ref reader);
                     break;
             }
             if (problem is not null) return problem;
         }
         if ((seen & Required) != Required) return "it lacks one of the fields e, U, u, b, a";
-        if (reader.Read()) return "there is content after the end of the object";
+        if (Close(ref reader) is { } trailing) return trailing;
         var micros = (seen & Time) != 0 ? EpochTime.ToMicros(time, EpochTime.IsMicroseconds(time)) : 0;
         diff = new DepthDiff(first, final, micros, _bids.AsMemory(0, bidCount), _asks.AsMemory(0, askCount));
         return null;
-    }
-
-    private static bool TryLong(ref Utf8JsonReader reader, out long value)
-    {
-        if (reader.TokenType == JsonTokenType.Number) return reader.TryGetInt64(out value);
-        value = 0;
-        return reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped
-            && Utf8Parser.TryParse(reader.ValueSpan, out value, out var used) && used == reader.ValueSpan.Length;
     }
 }
