@@ -41,6 +41,9 @@ public interface IStepContext
     /// <summary>Events this step publishes, stored with this run and step.</summary>
     IEventLog Events { get; }
 
+    /// <summary>The store's archive of rare events, written with this run and step.</summary>
+    IEventArchive Archive => throw new NotSupportedException("this step context keeps no event archive");
+
     /// <summary>An artifact the store knows, by its SHA-256 (e.g. a model's training data); null when unknown.</summary>
     Artifact? FindArtifact(string sha256);
 

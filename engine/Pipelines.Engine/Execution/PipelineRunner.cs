@@ -232,6 +232,7 @@ public sealed class PipelineRunner(PipelineStore store, StepCatalog catalog, ILo
                 var events = new AttemptEventLog(pipelineName, runId, step.Id);
                 var context = new StepContext(runId, step.Id, workspaceRoot, options.StepSettings, store.Artifacts, registry, new StoreDriftLog(store, runId, step.Id),
                     new StoreShadowLog(store, runId, step.Id), new StoreDecisionLog(store, runId, step.Id), events,
+                    new StoreEventArchive(store, runId, step.Id),
                     store.FindArtifact, stepLog.ForContext("Attempt", attempt), options.Observer);
                 using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 try

@@ -19,6 +19,7 @@ internal sealed class StepContext(
     IShadowLog shadow,
     IDecisionLog decisions,
     IEventLog events,
+    IEventArchive archive,
     Func<string, Artifact?> findArtifact,
     ILogger log,
     IRunObserver? observer) : IStepContext
@@ -36,6 +37,7 @@ internal sealed class StepContext(
     public IShadowLog Shadow { get; } = shadow;
     public IDecisionLog Decisions { get; } = decisions;
     public IEventLog Events { get; } = events;
+    public IEventArchive Archive { get; } = archive;
 
     public Artifact? FindArtifact(string sha256) => findArtifact(sha256);
 
