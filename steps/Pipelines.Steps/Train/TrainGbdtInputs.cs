@@ -37,4 +37,7 @@ public sealed record TrainGbdtInputs
 
     [Input("Search parameters before training: sampler, trials, seed, metric, folds, scheme and a space of ranges; the best trial's parameters train the model.")]
     public GbdtTuning? Tune { get; init; }
+
+    [Input("Mix archived rare events into the training rows with a weight: { rows: ${{ steps.capture.outputs.archive_rows }}, weight: 2.0 }. The events used are named in the metrics, and their rows are lineage parents of the model.")]
+    public ArchiveMixing? Archive { get; init; }
 }

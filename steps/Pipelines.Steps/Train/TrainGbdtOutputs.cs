@@ -30,4 +30,10 @@ public sealed record TrainGbdtOutputs
 
     [Output("The best trial's cross-validated score on the tuning metric; absent without tune.")]
     public double? BestScore { get; init; }
+
+    [Output("Archived events whose rows were mixed into training; empty without archive.")]
+    public IReadOnlyList<string> ArchiveEvents { get; init; } = [];
+
+    [Output("Archived rows learned from with the archive's weight (added, or already among the training rows); 0 without archive.")]
+    public int ArchiveRows { get; init; }
 }

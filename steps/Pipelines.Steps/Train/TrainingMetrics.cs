@@ -64,6 +64,9 @@ public sealed record TrainingMetrics
 
     public TuningSummary? Tuning { get; init; }
 
+    /// <summary>Archived events mixed into training and how; absent when none were.</summary>
+    public ArchiveSummary? Archive { get; init; }
+
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
     public static TrainingMetrics Parse(string json) =>
