@@ -36,4 +36,7 @@ public sealed record TrainGbdtOutputs
 
     [Output("Archived rows learned from with the archive's weight (added, or already among the training rows); 0 without archive.")]
     public int ArchiveRows { get; init; }
+
+    [Output("The champion's replayed error rows learned from with the replay's weight; 0 without replay.")]
+    public int ReplayRows { get; init; }
 }

@@ -37,6 +37,7 @@ public sealed class StoreStepContext : IStepContext, IDisposable
     public IDecisionLog Decisions { get; }
     public IEventLog Events { get; }
     public IEventArchive Archive { get; }
+    public IShadowHistory ShadowHistory => new StoreShadowHistory(Store);
     public WorkspaceSettings Settings { get; set; } = new();
     public IShadowLog Shadow => throw new InvalidOperationException("this test context has no shadow log");
 

@@ -87,7 +87,7 @@ public sealed class TrainGbdtArchiveTests : IDisposable
         var error = Assert.Throws<StepInputException>(() => Run(Inputs(new ArchiveMixing { Rows = [rows], TimeColumn = "t" })));
 
         Assert.Equal("archive.rows", error.Input);
-        Assert.Contains("lack column 'b'", error.Message);
+        Assert.Contains("lacks column 'b'", error.Message);
         Assert.Equal("archive.weight", Assert.Throws<StepInputException>(() => Run(Inputs(new ArchiveMixing { Rows = [rows], Weight = 0, TimeColumn = "t" }))).Input);
     }
 }
