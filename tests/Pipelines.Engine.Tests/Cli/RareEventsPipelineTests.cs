@@ -73,4 +73,18 @@ public sealed class RareEventsPipelineTests : IDisposable
         var report = File.ReadAllText(store.Artifacts.OpenVerified(store.OutputArtifacts(runs[0], "report").Single().Artifact));
         Assert.Contains("accuracy [regime_next = HIGH]", report);
     }
+
+    [Fact]
+    public void Capture_criteria_naming_a_column_the_rows_lack_fail_the_step_naming_it_and_archive_nothing()
+    {
+        var misspelt = _workspace.Write("pipelines/misspelt.yaml", File.ReadAllText(_pipeline).Replace("column: regime_next", "column: regime_nxt"));
+
+        var run = Cli("run", misspelt, "--param", "iterations=10");
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("input 'regime.column': column 'regime_nxt' is not in the data", run.Output + run.Error);
+        using var store = PipelineStore.Open(_workspace.StoreRoot, TimeSpan.FromSeconds(5));
+        Assert.Equal(0, store.Count("archive_events"));
+        Assert.Empty(store.Events(new EventQuery(Type: "archive.captured")));
+    }
 }
