@@ -31,7 +31,7 @@ public sealed class TrainGbdtStep : Step<TrainGbdtInputs, TrainGbdtOutputs>
 
         var minimumLeaf = Read(() => given.GetInt("min_data_in_leaf", 20));
         var split = TrainingSplit.ByTime(table, inputs.TestFraction, inputs.Gap, 2 * Math.Max(1, minimumLeaf));
-        var (archive, replay) = MixExtraRows(connection, path, ref split, inputs, task, context);
+        var (archive, replay) = ExtraTrainingRows.Mix(connection, path, ref split, inputs.Target, task, inputs.Archive, inputs.Replay, context);
         var fitter = new GbdtFitter(given, inputs.ValidationFraction, inputs.Gap);
 
         TuningResult? tuning = null;
@@ -101,36 +101,6 @@ public sealed class TrainGbdtStep : Step<TrainGbdtInputs, TrainGbdtOutputs>
             ArchiveEvents = archive?.Events ?? [], ArchiveRows = archive is null ? 0 : archive.Appended + archive.Reweighted,
             ReplayRows = replay is null ? 0 : replay.Appended + replay.Reweighted,
         });
-    }
-
-    /// <summary>Archived events' rows and the champion's replayed errors, mixed into the training rows with their weights.</summary>
-    private static (ArchiveSummary? Archive, ReplaySummary? Replay) MixExtraRows(DuckDB.NET.Data.DuckDBConnection connection, string path, ref TrainingSplit split,
-        TrainGbdtInputs inputs, ModelTask task, IStepContext context)
-    {
-        if (inputs.Archive is null && inputs.Replay is null) return (null, null);
-        if (inputs.Archive is { } a && inputs.Replay is { } r && a.TimeColumn != r.TimeColumn)
-            throw new StepInputException("replay.time_column", $"'{r.TimeColumn}' differs from archive.time_column '{a.TimeColumn}'; both place rows on the training table's one time column");
-        var timeColumn = inputs.Archive?.TimeColumn ?? inputs.Replay!.TimeColumn;
-        var training = new WeightedTrainingRows(connection, path, split, task, timeColumn, inputs.Archive is null ? "replay.time_column" : "archive.time_column")
-        {
-            Target = inputs.Target,
-        };
-        ArchiveSummary? archive = null;
-        ReplaySummary? replay = null;
-        if (inputs.Archive is { } mixing)
-        {
-            archive = ArchivedRows.Mix(connection, training, mixing, context);
-            context.Log.Information("Archive: {Appended} archived rows added and {Reweighted} training rows weighted {Weight} from {Events}; {LeftOut} left out",
-                archive.Appended, archive.Reweighted, archive.Weight, archive.Events, archive.LeftOut);
-        }
-        if (inputs.Replay is { } errors)
-        {
-            replay = ReplayedErrors.Mix(connection, training, errors, task, context);
-            context.Log.Information("Replay: {Selected} of {Errors} errors of {Model} v{Version} replayed with weight {Weight} ({Appended} added, {Reweighted} training rows weighted, {LeftOut} left out)",
-                replay.Selected, replay.Errors, replay.Model, replay.Version, replay.Weight, replay.Appended, replay.Reweighted, replay.LeftOut);
-        }
-        split = split.WithTrain(training.Build());
-        return (archive, replay);
     }
 
     /// <summary>The params input checked against LightGBM's names, with the step's objective.</summary>

@@ -12,6 +12,8 @@ namespace Pipelines.Steps.Train;
 /// inside the training window); one at or after the first row past the training rows (the gap and holdout) is left
 /// out, since learning it would leak into the evaluation; the rest join the training rows in time order, so
 /// walk-forward folds and early stopping still see time run forward. A row offered twice keeps the larger weight.
+/// A training row dropped from the table (no label, or a missing feature for a linear model) is no training row, so
+/// an offered row at its time is added if it is usable.
 /// </summary>
 internal sealed class WeightedTrainingRows
 {
@@ -86,9 +88,17 @@ internal sealed class WeightedTrainingRows
     /// <summary>The name of the training target, which offered tables must carry.</summary>
     public required string Target { get; init; }
 
+    /// <summary>Leave out offered rows with a missing feature, for learners that cannot take one (linear models).</summary>
+    public bool RequireFiniteFeatures { get; init; }
+
     public Placement Offer(double time, ReadOnlySpan<double> values, double label, double weight)
     {
         if (double.IsNaN(label) || double.IsNaN(time) || time >= _cutoff) return Placement.LeftOut;
+        if (RequireFiniteFeatures)
+        {
+            foreach (var value in values)
+                if (!double.IsFinite(value)) return Placement.LeftOut;
+        }
         if (_trainingRowAt.TryGetValue(time, out var existing))
         {
             _weights[existing] = Math.Max(_weights[existing], weight);
