@@ -87,10 +87,14 @@ public sealed class ArchiveCaptureStep : Step<ArchiveCaptureInputs, ArchiveCaptu
         foreach (var line in refused) context.Log.Information("Not archived again: {Reason}", line);
         if (runs.Count == 0) context.Log.Information("No rare event in {Days} judged days", judgedDays.Count);
 
-        var archiveRows = archived.Concat(captured).OrderBy(e => e.WindowStart)
-            .Select(e => capturedRows.GetValueOrDefault(e.RowsSha256) ?? context.FindArtifact(e.RowsSha256)
-                ?? throw new InvalidOperationException($"the rows of archived event '{e.Name}' (artifact {e.RowsSha256[..12]}) are no longer in the store"))
-            .ToList();
+        // An event is archived just before its step's results commit; had the process died in between, its rows would
+        // never have been recorded. Such an event still blocks its window, but has no rows to train on.
+        var archiveRows = new List<Artifact>();
+        foreach (var e in archived.Concat(captured).OrderBy(e => e.WindowStart))
+        {
+            if ((capturedRows.GetValueOrDefault(e.RowsSha256) ?? context.FindArtifact(e.RowsSha256)) is { } rows) archiveRows.Add(rows);
+            else context.Log.Warning("The rows of archived event {Event} (artifact {Rows}) are not in the store; training leaves the event out", e.Name, e.RowsSha256[..12]);
+        }
         var report = new JsonObject
         {
             ["archive"] = inputs.Archive,

@@ -234,4 +234,19 @@ public sealed class ArchiveCaptureStepTests : IDisposable
         })).Input);
         Assert.Equal(0, ArchivedEvents());
     }
+
+    [Fact]
+    public async Task An_archived_event_whose_rows_never_reached_the_store_still_blocks_its_window_but_is_not_offered_for_training()
+    {
+        var data = Bars(0, 14, new HashSet<int> { 6, 7, 8 });
+        // As if the process had died after archiving the event and before its step's results were committed.
+        await new ArchiveCaptureStep().ExecuteAsync(Criteria(data), _context, default);
+
+        var again = Capture(Criteria(data));
+
+        Assert.False(again.Captured);
+        Assert.Single(again.Refused);
+        Assert.Empty(again.ArchiveRows);
+        Assert.Contains(_context.Messages, m => m.Contains("are not in the store", StringComparison.Ordinal));
+    }
 }
