@@ -41,6 +41,18 @@ public interface IStepContext
     /// <summary>Events this step publishes, stored with this run and step.</summary>
     IEventLog Events { get; }
 
+    /// <summary>The store's archive of rare events, written with this run and step.</summary>
+    IEventArchive Archive => throw new NotSupportedException("this step context keeps no event archive");
+
+    /// <summary>Shadow decisions recorded in the store, with their outcomes.</summary>
+    IShadowHistory ShadowHistory => throw new NotSupportedException("this step context keeps no shadow history");
+
+    /// <summary>
+    /// Declares an artifact the step read without it being one of its inputs (one it found in the store), so lineage links
+    /// it to what the step makes.
+    /// </summary>
+    void RecordRead(Artifact artifact) { }
+
     /// <summary>An artifact the store knows, by its SHA-256 (e.g. a model's training data); null when unknown.</summary>
     Artifact? FindArtifact(string sha256);
 

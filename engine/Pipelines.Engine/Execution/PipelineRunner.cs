@@ -211,7 +211,9 @@ public sealed class PipelineRunner(PipelineStore store, StepCatalog catalog, ILo
             var cacheKey = CacheKey.Compute(step.Descriptor, inputsJson);
             var inputArtifacts = ArtifactCollector.Collect(inputs, step.Descriptor.InputType).Select(a => a.Artifact).ToList();
 
-            if (!options.Force && step.Descriptor.Cacheable && store.FindCached(cacheKey) is { } hit
+            // Inputs that read the store's changing state (shadow records) can give a different result from the same key.
+            var cacheable = step.Descriptor.Cacheable && inputs is not IStoreDependentInputs { DependsOnStore: true };
+            if (!options.Force && cacheable && store.FindCached(cacheKey) is { } hit
                 && RecordedOutputs.TryRead(hit.OutputsJson, step.Descriptor.OutputType) is { } restored)
             {
                 var record = Record(step, StepStatus.Cached, started, clock.Elapsed, 0, cacheKey, inputsJson, hit.OutputsJson, hit.CachedFromRun ?? hit.RunId,
@@ -232,6 +234,8 @@ public sealed class PipelineRunner(PipelineStore store, StepCatalog catalog, ILo
                 var events = new AttemptEventLog(pipelineName, runId, step.Id);
                 var context = new StepContext(runId, step.Id, workspaceRoot, options.StepSettings, store.Artifacts, registry, new StoreDriftLog(store, runId, step.Id),
                     new StoreShadowLog(store, runId, step.Id), new StoreDecisionLog(store, runId, step.Id), events,
+                    new StoreEventArchive(store, runId, step.Id),
+                    new StoreShadowHistory(store),
                     store.FindArtifact, stepLog.ForContext("Attempt", attempt), options.Observer);
                 using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 try
@@ -253,7 +257,7 @@ public sealed class PipelineRunner(PipelineStore store, StepCatalog catalog, ILo
                         throw new InvalidOperationException($"output '{foreign.Name}' is an artifact the step never committed");
                     var outputsJson = redactor.Redact(JsonSerializer.Serialize(result, step.Descriptor.OutputType, CacheKey.Json));
                     var record = Record(step, StepStatus.Succeeded, started, clock.Elapsed, attempt, cacheKey, inputsJson, outputsJson, null, null);
-                    store.CompleteStepRun(record, produced, inputArtifacts, context.Committed, published);
+                    store.CompleteStepRun(record, produced, [.. inputArtifacts, .. context.Read.Where(read => store.IsKnownArtifact(read.Sha256))], context.Committed, published);
                     outputs[step.Id] = result;
                     Report(stepLog, step.Id, StepStatus.Succeeded, clock.Elapsed, null);
                     return StepStatus.Succeeded;

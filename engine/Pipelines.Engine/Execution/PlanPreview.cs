@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Pipelines.Abstractions;
 using Pipelines.Engine.Binding;
 using Pipelines.Engine.Catalog;
 using Pipelines.Engine.Diagnostics;
@@ -42,11 +43,13 @@ public static class PlanPreview
                 var inputs = binder.BindObject(step.Definition.With, ValueType.Of(step.Descriptor.InputType), step.Definition.Node.Location, diagnostics);
                 if (diagnostics.Count > 0) throw new PipelineValidationException(diagnostics);
                 var key = CacheKey.Compute(step.Descriptor, CacheKey.InputsJson(inputs, step.Descriptor.InputType, redactor));
-                var hit = options.Force || !step.Descriptor.Cacheable ? null : store?.FindCached(key);
+                var cacheable = step.Descriptor.Cacheable && inputs is not IStoreDependentInputs { DependsOnStore: true };
+                var hit = options.Force || !cacheable ? null : store?.FindCached(key);
                 var restored = hit is null ? null : RecordedOutputs.TryRead(hit.OutputsJson, step.Descriptor.OutputType);
                 if (hit is null || restored is null)
                     result.Add(Decide(PlanAction.Run,
                         options.Force ? "--force" : !step.Descriptor.Cacheable ? "always runs (uses the registry)"
+                        : !cacheable ? "always runs (reads the store's shadow records)"
                         : hit is null ? "no earlier result for these inputs" : "the earlier result was recorded in an older output format", key));
                 else
                 {

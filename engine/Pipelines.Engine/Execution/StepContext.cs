@@ -19,11 +19,14 @@ internal sealed class StepContext(
     IShadowLog shadow,
     IDecisionLog decisions,
     IEventLog events,
+    IEventArchive archive,
+    IShadowHistory shadowHistory,
     Func<string, Artifact?> findArtifact,
     ILogger log,
     IRunObserver? observer) : IStepContext
 {
     private readonly List<Artifact> _committed = [];
+    private readonly List<Artifact> _read = [];
     private volatile bool _closed;
 
     public string RunId { get; } = runId;
@@ -36,10 +39,27 @@ internal sealed class StepContext(
     public IShadowLog Shadow { get; } = shadow;
     public IDecisionLog Decisions { get; } = decisions;
     public IEventLog Events { get; } = events;
+    public IEventArchive Archive { get; } = archive;
+    public IShadowHistory ShadowHistory { get; } = shadowHistory;
 
     public Artifact? FindArtifact(string sha256) => findArtifact(sha256);
 
     public IReadOnlyList<Artifact> Committed => _committed;
+
+    /// <summary>Artifacts the step declared it read besides its inputs; lineage parents of what it made.</summary>
+    public IReadOnlyList<Artifact> Read
+    {
+        get
+        {
+            lock (_read) return _read.ToList();
+        }
+    }
+
+    public void RecordRead(Artifact artifact)
+    {
+        ThrowIfClosed();
+        lock (_read) _read.Add(artifact);
+    }
 
     public StagedArtifact StageArtifact(string kind, string format)
     {

@@ -35,4 +35,8 @@ internal static class StoreEntities
     public static PipelineEvent Event(DbDataReader row) => new(
         row.Integer("seq"), row.Text("id"), row.Text("type"), row.Time("time"), row.Text("source"), row.TextOrNull("pipeline"),
         row.TextOrNull("run_id"), row.TextOrNull("step_id"), row.TextOrNull("model"), row.TextOrNull("feature"), row.Text("payload"));
+
+    public static ArchivedEvent ArchivedEvent(DbDataReader row) => new(
+        row.Text("archive"), row.Text("name"), row.Time("window_start"), row.Time("window_end"), row.Text("criteria_json"),
+        row.Text("rows_sha256"), row.Integer("row_count"));
 }

@@ -257,6 +257,23 @@ public static partial class StoreMigrations
                 PRIMARY KEY (event_seq, sink)
             );
             """),
+        // An archived event's rows are a Parquet artifact referenced by hash, so the schema is the same whatever columns
+        // the rows carry. Windows of one archive never overlap; the writer checks that and inserts in one transaction.
+        new(10, "archive of rare events: window, criteria and the artifact of its rows", """
+            CREATE TABLE archive_events (
+                archive        VARCHAR NOT NULL,
+                name           VARCHAR NOT NULL,
+                window_start   TIMESTAMP NOT NULL,
+                window_end     TIMESTAMP NOT NULL,
+                criteria_json  VARCHAR NOT NULL,
+                rows_sha256    VARCHAR NOT NULL,
+                row_count      BIGINT NOT NULL,
+                run_id         VARCHAR NOT NULL,
+                step_id        VARCHAR NOT NULL,
+                captured_at    TIMESTAMP NOT NULL,
+                PRIMARY KEY (archive, name)
+            );
+            """),
         // Where and how often a step ran, once several processes share the store: the node that ran the attempt (a process,
         // host:pid, or later a cluster instance) beside the attempts it took. The view lists its columns rather than
         // using DuckDB's EXCLUDE and QUALIFY, so one text serves both databases.

@@ -42,6 +42,8 @@ public static class EventCatalog
              "win_rate", "win_rate_lower", "win_rate_upper", "calibration_error", "long_share", "short_share", "up_share", "directional_bias",
              "sharpe", "periods_per_year"]),
         new("performance.degraded", "monitor/performance, once per breached threshold", [ModelFilter], [.. ModelFields, "metric", "value", "threshold", "window", "n"]),
+        new("archive.captured", "archive/capture, once per rare event it adds to an archive (never for a window already archived)", [PipelineFilter],
+            [.. RunFields, "archive", "event", "window_start", "window_end", "rows", "rows_sha256", "days", "criteria"]),
         new("trigger.skipped", "the dispatcher, when a concurrency policy refuses a firing", [PipelineFilter],
             [.. RunFields, "reason", "trigger_kind"]),
     ];

@@ -5,7 +5,7 @@ public sealed class DenseDataset
 {
     private readonly double[] _values;
 
-    public DenseDataset(double[] values, int rowCount, IReadOnlyList<string> featureNames, double[]? labels)
+    public DenseDataset(double[] values, int rowCount, IReadOnlyList<string> featureNames, double[]? labels, double[]? weights = null)
     {
         ArgumentNullException.ThrowIfNull(values);
         ArgumentNullException.ThrowIfNull(featureNames);
@@ -16,7 +16,18 @@ public sealed class DenseDataset
                 nameof(values));
         if (labels is not null && labels.Length != rowCount)
             throw new ArgumentException($"labels has {labels.Length} entries but the dataset has {rowCount} rows.", nameof(labels));
+        if (weights is not null)
+        {
+            if (weights.Length != rowCount)
+                throw new ArgumentException($"weights has {weights.Length} entries but the dataset has {rowCount} rows.", nameof(weights));
+            for (var row = 0; row < weights.Length; row++)
+            {
+                if (!double.IsFinite(weights[row]) || weights[row] < 0)
+                    throw new ArgumentException($"The weight of row {row} is {weights[row]}; weights must be finite and not negative.", nameof(weights));
+            }
+        }
         _values = values;
+        Weights = weights;
         RowCount = rowCount;
         FeatureNames = featureNames;
         Labels = labels;
@@ -30,6 +41,11 @@ public sealed class DenseDataset
 
     /// <summary>One label per row, or null when the data carries none (prediction input).</summary>
     public double[]? Labels { get; }
+
+    /// <summary>
+    /// How much each row counts in training (a row of weight 2 counts as that row twice), or null when every row counts once.
+    /// </summary>
+    public double[]? Weights { get; }
 
     /// <summary>All cells, row after row.</summary>
     public ReadOnlySpan<double> Values => _values;

@@ -138,6 +138,13 @@ public static class LightGbmTrainer
             var labels = Array.ConvertAll(data.Labels!, l => (float)l);
             fixed (float* label = labels)
                 LightGbmNative.Check(LightGbmNative.LGBM_DatasetSetField(dataset, "label", label, labels.Length, LightGbmNative.DtypeFloat32), "LGBM_DatasetSetField(label)");
+            // Row weights scale each row's gradient and hessian (LightGBM's "weight" field, float32 like the labels).
+            if (data.Weights is { } rowWeights)
+            {
+                var weights = Array.ConvertAll(rowWeights, w => (float)w);
+                fixed (float* weight = weights)
+                    LightGbmNative.Check(LightGbmNative.LGBM_DatasetSetField(dataset, "weight", weight, weights.Length, LightGbmNative.DtypeFloat32), "LGBM_DatasetSetField(weight)");
+            }
             SetFeatureNames(dataset, names);
             return dataset;
         }

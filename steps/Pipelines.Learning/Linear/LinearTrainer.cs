@@ -12,6 +12,9 @@ namespace Pipelines.Learning.Linear;
 /// <see cref="LinearParameters.Tolerance"/> × rows.</item>
 /// </list>
 /// <see cref="PartialFit"/> continues a saved model on new rows, keeping its scaler and λ.
+/// Rows with weights (<see cref="DenseDataset.Weights"/>) count as that many copies of themselves: each sum over rows
+/// is weighted (AᵀWA and AᵀWy; the log loss, its gradient and Hessian; the tolerance is × the total weight), and in
+/// partial fit's SGD a row's step is scaled by its weight. The scaler is fitted on the rows unweighted.
 /// </summary>
 public static class LinearTrainer
 {
@@ -30,11 +33,11 @@ public static class LinearTrainer
         {
             var gram = new double[size * size];
             var moment = new double[size];
-            Accumulate(design, labels, size, gram, moment);
+            Accumulate(design, labels, data.Weights, size, gram, moment);
             var theta = SolveRidge(gram, moment, parameters.L2, size);
             return Build(parameters.Objective, data.FeatureNames, theta, scaler, parameters.L2, data.RowCount, LinearOnlineState.ForRidge(gram, moment));
         }
-        var solution = NewtonLogistic(design, labels, size, parameters);
+        var solution = NewtonLogistic(design, labels, data.Weights, size, parameters);
         return Build(parameters.Objective, data.FeatureNames, solution, scaler, parameters.L2, data.RowCount, LinearOnlineState.ForLogistic((double[])solution.Clone()));
     }
 
@@ -63,7 +66,7 @@ public static class LinearTrainer
         {
             var gram = (double[])model.Online.Gram!.Clone();
             var moment = (double[])model.Online.Moment!.Clone();
-            Accumulate(design, labels, size, gram, moment);
+            Accumulate(design, labels, data.Weights, size, gram, moment);
             var theta = SolveRidge(gram, moment, model.L2, size);
             return Build(model.Objective, model.FeatureNames, theta, model.Scaler, model.L2, seen, LinearOnlineState.ForRidge(gram, moment));
         }
@@ -77,7 +80,7 @@ public static class LinearTrainer
         {
             var step = model.SamplesSeen + i;
             var row = design.AsSpan(i * size, size);
-            var residual = LinearModel.Sigmoid(Dot(iterate, row)) - labels[i];
+            var residual = (LinearModel.Sigmoid(Dot(iterate, row)) - labels[i]) * (data.Weights?[i] ?? 1);
             var rate = learningRate / Math.Sqrt(1 + step);
             iterate[0] -= rate * residual;
             for (var j = 1; j < size; j++) iterate[j] -= rate * (residual * row[j] + penalty * iterate[j]);
@@ -87,18 +90,20 @@ public static class LinearTrainer
         return Build(model.Objective, model.FeatureNames, average, model.Scaler, model.L2, seen, LinearOnlineState.ForLogistic(iterate));
     }
 
-    private static double[] NewtonLogistic(double[] design, double[] labels, int size, LinearParameters parameters)
+    private static double[] NewtonLogistic(double[] design, double[] labels, double[]? weights, int size, LinearParameters parameters)
     {
         var rows = labels.Length;
         var theta = new double[size];
-        var mean = labels.Average();
+        // A row of weight w counts as w copies of it: in the mean, the gradient, the Hessian and the objective.
+        var totalWeight = weights?.Sum() ?? rows;
+        var mean = weights is null ? labels.Average() : labels.Select((y, i) => y * weights[i]).Sum() / totalWeight;
         // Starting at the intercept-only solution keeps the first Newton step small when classes are unbalanced.
         theta[0] = Math.Log(Math.Clamp(mean, 1e-6, 1 - 1e-6) / (1 - Math.Clamp(mean, 1e-6, 1 - 1e-6)));
         var gradient = new double[size];
         var hessian = new double[size * size];
         var candidate = new double[size];
         var lambda = parameters.L2;
-        var value = LogisticObjective(design, labels, theta, lambda, size);
+        var value = LogisticObjective(design, labels, weights, theta, lambda, size);
         for (var iteration = 0; iteration < parameters.MaxIterations; iteration++)
         {
             Array.Clear(gradient);
@@ -107,8 +112,9 @@ public static class LinearTrainer
             {
                 var row = design.AsSpan(i * size, size);
                 var p = LinearModel.Sigmoid(Dot(theta, row));
-                var residual = p - labels[i];
-                var weight = Math.Max(p * (1 - p), 1e-12);
+                var rowWeight = weights?[i] ?? 1;
+                var residual = (p - labels[i]) * rowWeight;
+                var weight = Math.Max(p * (1 - p), 1e-12) * rowWeight;
                 for (var j = 0; j < size; j++)
                 {
                     gradient[j] += residual * row[j];
@@ -125,7 +131,7 @@ public static class LinearTrainer
                 for (var k = 0; k < j; k++) hessian[k * size + j] = hessian[j * size + k];
             var largest = 0.0;
             foreach (var g in gradient) largest = Math.Max(largest, Math.Abs(g));
-            if (largest <= parameters.Tolerance * rows)
+            if (largest <= parameters.Tolerance * totalWeight)
             {
                 if (lambda == 0) RefuseSeparable(design, labels, theta, size);
                 return theta;
@@ -140,7 +146,7 @@ public static class LinearTrainer
             while (true)
             {
                 for (var j = 0; j < size; j++) candidate[j] = theta[j] - step * direction[j];
-                var next = LogisticObjective(design, labels, candidate, lambda, size);
+                var next = LogisticObjective(design, labels, weights, candidate, lambda, size);
                 // Armijo's sufficient decrease.
                 if (!measurable || next <= value - 1e-4 * step * decrease || step < 1e-10)
                 {
@@ -169,14 +175,14 @@ public static class LinearTrainer
             throw new InvalidOperationException("logistic regression has no finite solution: the classes are separable and l2 = 0; use an L2 penalty above 0");
     }
 
-    private static double LogisticObjective(double[] design, double[] labels, double[] theta, double lambda, int size)
+    private static double LogisticObjective(double[] design, double[] labels, double[]? weights, double[] theta, double lambda, int size)
     {
         var total = 0.0;
         for (var i = 0; i < labels.Length; i++)
         {
             var score = Dot(theta, design.AsSpan(i * size, size));
             // log(1 + e^s) − y s, written so that neither branch overflows.
-            total += (score > 0 ? score + Math.Log(1 + Math.Exp(-score)) : Math.Log(1 + Math.Exp(score))) - labels[i] * score;
+            total += ((score > 0 ? score + Math.Log(1 + Math.Exp(-score)) : Math.Log(1 + Math.Exp(score))) - labels[i] * score) * (weights?[i] ?? 1);
         }
         var norm = 0.0;
         for (var j = 1; j < size; j++) norm += theta[j] * theta[j];
@@ -190,15 +196,17 @@ public static class LinearTrainer
         return Cholesky.Solve(system, moment, size);
     }
 
-    private static void Accumulate(double[] design, double[] labels, int size, double[] gram, double[] moment)
+    /// <summary>Adds the rows to XᵀWX and XᵀWy (W the row weights, 1 when none are given).</summary>
+    private static void Accumulate(double[] design, double[] labels, double[]? weights, int size, double[] gram, double[] moment)
     {
         for (var i = 0; i < labels.Length; i++)
         {
             var row = design.AsSpan(i * size, size);
+            var w = weights?[i] ?? 1;
             for (var j = 0; j < size; j++)
             {
-                moment[j] += row[j] * labels[i];
-                for (var k = 0; k < size; k++) gram[j * size + k] += row[j] * row[k];
+                moment[j] += row[j] * labels[i] * w;
+                for (var k = 0; k < size; k++) gram[j * size + k] += row[j] * row[k] * w;
             }
         }
     }

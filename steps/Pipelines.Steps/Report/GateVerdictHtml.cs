@@ -21,7 +21,7 @@ internal static class GateVerdictHtml
         {
             html.Append("<table><tr><th>metric</th><th>value</th><th>min</th><th>max</th><th>verdict</th></tr>");
             foreach (var r in thresholds)
-                html.Append(F($"<tr><th>{Encode(r.Metric)}</th><td>{Number(r.Value)}</td><td>{Number(r.Min)}</td><td>{Number(r.Max)}</td>{Verdict(r.Passed, "meets")}</tr>"));
+                html.Append(F($"<tr><th>{Encode(ThresholdLabel(r))}</th><td>{Number(r.Value)}</td><td>{Number(r.Min)}</td><td>{Number(r.Max)}</td>{Verdict(r.Passed, r.By is not null && r.Value is null ? "not judged" : "meets")}</tr>"));
             html.Append("</table>");
         }
         if (comparisons.Count > 0)
@@ -41,6 +41,10 @@ internal static class GateVerdictHtml
         }
         return html.ToString();
     }
+
+    /// <summary>The metric, and for a per-group threshold its group and holdout rows: "accuracy [regime_next = HIGH], 812 rows".</summary>
+    private static string ThresholdLabel(GateCheck check) =>
+        check.By is null ? check.Metric : F($"{GroupedThreshold.Label(check.Metric, check.By, check.Group ?? "")}, {check.Rows} rows");
 
     /// <summary>Who the candidate was measured against, e.g. "champion v3 of toxicity", or that the registry named nobody.</summary>
     private static string Rival(GateCheck check) => check.RivalVersion is null

@@ -32,44 +32,46 @@ public static class ModelMetrics
     {
         if (objective == ModelTask.Clustering)
             throw new ArgumentException("clustering has no labels to score predictions against; its metrics come from ML.NET's clustering evaluator", nameof(objective));
-        switch (objective)
+        var scored = new Scored(objective, labels, predictions, classes);
+        return Names(objective).ToDictionary(name => name, scored.Metric);
+    }
+
+    /// <summary>One metric alone, so a metric that exists on some rows (accuracy) is not lost to one that does not (AUC of a single class).</summary>
+    public static double Compute(ModelTask objective, string metric, double[] labels, double[] predictions, int classes)
+    {
+        if (!Names(objective).Contains(metric)) throw new ArgumentException($"'{metric}' is not a metric of {objective.ToString().ToLowerInvariant()} models", nameof(metric));
+        return new Scored(objective, labels, predictions, classes).Metric(metric);
+    }
+
+    /// <summary>Predictions beside their labels, with the classes they imply worked out once.</summary>
+    private sealed class Scored(ModelTask objective, double[] labels, double[] predictions, int classes)
+    {
+        private readonly int[] _actual = objective == ModelTask.Regression ? [] : labels.Select(l => (int)l).ToArray();
+        private readonly int[] _predicted = objective switch
         {
-            case ModelTask.Binary:
-            {
-                var actual = labels.Select(l => (int)l).ToArray();
-                var predicted = predictions.Select(p => p >= 0.5 ? 1 : 0).ToArray();
-                return new Dictionary<string, double>
-                {
-                    ["auc"] = ClassificationMetrics.RocAuc(actual, predictions),
-                    ["pr_auc"] = ClassificationMetrics.AveragePrecision(actual, predictions),
-                    ["logloss"] = ClassificationMetrics.LogLoss(actual, predictions),
-                    ["brier"] = ClassificationMetrics.BrierScore(actual, predictions),
-                    ["ece"] = ClassificationMetrics.ExpectedCalibrationError(actual, predictions),
-                    ["accuracy"] = ClassificationMetrics.Accuracy(actual, predicted),
-                    ["precision"] = ClassificationMetrics.Precision(actual, predicted),
-                    ["recall"] = ClassificationMetrics.Recall(actual, predicted),
-                    ["f1"] = ClassificationMetrics.F1(actual, predicted),
-                };
-            }
-            case ModelTask.Multiclass:
-            {
-                var actual = labels.Select(l => (int)l).ToArray();
-                var predicted = Enumerable.Range(0, labels.Length)
-                    .Select(i => Enumerable.Range(0, classes).MaxBy(c => predictions[i * classes + c])).ToArray();
-                return new Dictionary<string, double>
-                {
-                    ["accuracy"] = ClassificationMetrics.Accuracy(actual, predicted),
-                    ["macro_f1"] = ClassificationMetrics.MacroF1(actual, predicted, classes),
-                    ["logloss"] = ClassificationMetrics.LogLoss(actual, predictions, classes),
-                };
-            }
-            default:
-                return new Dictionary<string, double>
-                {
-                    ["rmse"] = RegressionMetrics.RootMeanSquaredError(labels, predictions),
-                    ["mae"] = RegressionMetrics.MeanAbsoluteError(labels, predictions),
-                    ["r2"] = RegressionMetrics.RSquared(labels, predictions),
-                };
-        }
+            ModelTask.Binary => predictions.Select(p => p >= 0.5 ? 1 : 0).ToArray(),
+            ModelTask.Multiclass => Enumerable.Range(0, labels.Length).Select(i => Enumerable.Range(0, classes).MaxBy(c => predictions[i * classes + c])).ToArray(),
+            _ => [],
+        };
+
+        public double Metric(string name) => (objective, name) switch
+        {
+            (ModelTask.Binary, "auc") => ClassificationMetrics.RocAuc(_actual, predictions),
+            (ModelTask.Binary, "pr_auc") => ClassificationMetrics.AveragePrecision(_actual, predictions),
+            (ModelTask.Binary, "logloss") => ClassificationMetrics.LogLoss(_actual, predictions),
+            (ModelTask.Binary, "brier") => ClassificationMetrics.BrierScore(_actual, predictions),
+            (ModelTask.Binary, "ece") => ClassificationMetrics.ExpectedCalibrationError(_actual, predictions),
+            (ModelTask.Binary, "accuracy") => ClassificationMetrics.Accuracy(_actual, _predicted),
+            (ModelTask.Binary, "precision") => ClassificationMetrics.Precision(_actual, _predicted),
+            (ModelTask.Binary, "recall") => ClassificationMetrics.Recall(_actual, _predicted),
+            (ModelTask.Binary, "f1") => ClassificationMetrics.F1(_actual, _predicted),
+            (ModelTask.Multiclass, "accuracy") => ClassificationMetrics.Accuracy(_actual, _predicted),
+            (ModelTask.Multiclass, "macro_f1") => ClassificationMetrics.MacroF1(_actual, _predicted, classes),
+            (ModelTask.Multiclass, "logloss") => ClassificationMetrics.LogLoss(_actual, predictions, classes),
+            (ModelTask.Regression, "rmse") => RegressionMetrics.RootMeanSquaredError(labels, predictions),
+            (ModelTask.Regression, "mae") => RegressionMetrics.MeanAbsoluteError(labels, predictions),
+            (ModelTask.Regression, "r2") => RegressionMetrics.RSquared(labels, predictions),
+            _ => throw new ArgumentException($"'{name}' is not a metric of {objective.ToString().ToLowerInvariant()} models", nameof(name)),
+        };
     }
 }

@@ -2,7 +2,7 @@ using Pipelines.Abstractions;
 
 namespace Pipelines.Steps.Train;
 
-public sealed record TrainGbdtInputs
+public sealed record TrainGbdtInputs : IStoreDependentInputs
 {
     [Input("Training table (rows in time order).")]
     public required Artifact Input { get; init; }
@@ -37,4 +37,12 @@ public sealed record TrainGbdtInputs
 
     [Input("Search parameters before training: sampler, trials, seed, metric, folds, scheme and a space of ranges; the best trial's parameters train the model.")]
     public GbdtTuning? Tune { get; init; }
+
+    [Input("Mix archived rare events into the training rows with a weight: { rows: ${{ steps.capture.outputs.archive_rows }}, weight: 2.0 }. The events used are named in the metrics, and their rows are lineage parents of the model.")]
+    public ArchiveMixing? Archive { get; init; }
+
+    [Input("Replay the champion's recent errors in shadow with a weight: { model: toxicity, weight: 2.0, max_rows: 1000, since: 7d }. The tables they came from become lineage parents of the model; a step with replay always runs, since the shadow records change.")]
+    public ErrorReplay? Replay { get; init; }
+
+    bool IStoreDependentInputs.DependsOnStore => Replay is not null;
 }

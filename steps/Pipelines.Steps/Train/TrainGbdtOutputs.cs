@@ -33,4 +33,13 @@ public sealed record TrainGbdtOutputs
 
     [Output("The best trial's cross-validated score on the tuning metric; absent without tune.")]
     public double? BestScore { get; init; }
+
+    [Output("Archived events whose rows were mixed into training; empty without archive.")]
+    public IReadOnlyList<string> ArchiveEvents { get; init; } = [];
+
+    [Output("Archived rows learned from with the archive's weight (added, or already among the training rows); 0 without archive.")]
+    public int ArchiveRows { get; init; }
+
+    [Output("The champion's replayed error rows learned from with the replay's weight; 0 without replay.")]
+    public int ReplayRows { get; init; }
 }

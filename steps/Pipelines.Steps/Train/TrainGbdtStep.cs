@@ -31,6 +31,7 @@ public sealed class TrainGbdtStep : Step<TrainGbdtInputs, TrainGbdtOutputs>
 
         var minimumLeaf = Read(() => given.GetInt("min_data_in_leaf", 20));
         var split = TrainingSplit.ByTime(table, inputs.TestFraction, inputs.Gap, 2 * Math.Max(1, minimumLeaf));
+        var (archive, replay) = ExtraTrainingRows.Mix(connection, path, ref split, inputs.Target, task, inputs.Archive, inputs.Replay, context);
         var fitter = new GbdtFitter(given, inputs.ValidationFraction, inputs.Gap);
 
         TuningResult? tuning = null;
@@ -43,7 +44,7 @@ public sealed class TrainGbdtStep : Step<TrainGbdtInputs, TrainGbdtOutputs>
             context.Log.Information("Best trial: {Metric} {Score} with {Params}", tuner.Metric, tuning.BestScore, tuning.BestValues);
         }
 
-        context.Log.Information("Training LightGBM {Objective} on {Rows} rows x {Features} features", inputs.Objective.LightGbmName(), split.TrainRows, table.Features.Count);
+        context.Log.Information("Training LightGBM {Objective} on {Rows} rows x {Features} features", inputs.Objective.LightGbmName(), split.Train.RowCount, table.Features.Count);
         var outcome = SupervisedTraining.Run(split, task, inputs.Folds, rows => fitter.Fit(rows, cancellationToken), cancellationToken);
         using var model = outcome.Model;
         var booster = ((LightGbmFit)model).Booster;
@@ -63,7 +64,7 @@ public sealed class TrainGbdtStep : Step<TrainGbdtInputs, TrainGbdtOutputs>
             Features = table.Features,
             Rows = new TrainingRowCounts
             {
-                Train = split.TrainRows, Validation = fitter.ValidationRows(split.TrainRows), Gap = inputs.Gap, Holdout = split.HoldoutRows,
+                Train = split.TrainRows, Validation = fitter.ValidationRows(split.Train.RowCount), Gap = inputs.Gap, Holdout = split.HoldoutRows,
                 Dropped = table.DroppedRows,
             },
             TrainingDataSha256 = inputs.Input.Sha256,
@@ -77,6 +78,8 @@ public sealed class TrainGbdtStep : Step<TrainGbdtInputs, TrainGbdtOutputs>
                 Metric = (string)tuning.Record["metric"]!, Direction = (string)tuning.Record["direction"]!, BestScore = tuning.BestScore,
                 BestParams = tuning.BestValues, Trials = tuning.Record["trials"]!.AsArray().Count, TrialsSha256 = tuningArtifact!.Sha256,
             },
+            Archive = archive,
+            Replay = replay,
         };
         var metricsArtifact = TrainingArtifacts.WriteMetrics(context, metrics);
 
@@ -96,6 +99,8 @@ public sealed class TrainGbdtStep : Step<TrainGbdtInputs, TrainGbdtOutputs>
             Model = modelArtifact, Metrics = metricsArtifact, Importance = importanceArtifact, Holdout = holdoutArtifact, OutOfSample = outOfSampleArtifact,
             Features = table.Features, Score = outcome.Score,
             Tuning = tuningArtifact, BestParams = tuning?.BestValues ?? new Dictionary<string, string>(), BestScore = tuning?.BestScore,
+            ArchiveEvents = archive?.Events ?? [], ArchiveRows = archive is null ? 0 : archive.Appended + archive.Reweighted,
+            ReplayRows = replay is null ? 0 : replay.Appended + replay.Reweighted,
         });
     }
 

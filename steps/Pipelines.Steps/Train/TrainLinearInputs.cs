@@ -46,4 +46,10 @@ public sealed record TrainLinearInputs
 
     [Input("Step size η₀ of the online logistic update (averaged SGD, η_t = η₀ / √(1 + t)).")]
     public double LearningRate { get; init; } = 0.5;
+
+    [Input("Mix archived rare events into the training rows with a weight: { rows: ${{ steps.capture.outputs.archive_rows }}, weight: 2.0 }. The events used are named in the metrics, and their rows are lineage parents of the model.")]
+    public ArchiveMixing? Archive { get; init; }
+
+    [Input("Replay the champion's recent errors in shadow with a weight: { model: updown, weight: 2.0, max_rows: 1000, since: 7d }. The tables they came from become lineage parents of the model.")]
+    public ErrorReplay? Replay { get; init; }
 }

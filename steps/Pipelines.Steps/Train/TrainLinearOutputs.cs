@@ -27,4 +27,13 @@ public sealed record TrainLinearOutputs
 
     [Output("Rows the model has been fitted on, including those of a warm start.")]
     public required long SamplesSeen { get; init; }
+
+    [Output("Archived events whose rows were mixed into training; empty without archive.")]
+    public IReadOnlyList<string> ArchiveEvents { get; init; } = [];
+
+    [Output("Archived rows learned from with the archive's weight (added, or already among the training rows); 0 without archive.")]
+    public int ArchiveRows { get; init; }
+
+    [Output("The champion's replayed error rows learned from with the replay's weight; 0 without replay.")]
+    public int ReplayRows { get; init; }
 }

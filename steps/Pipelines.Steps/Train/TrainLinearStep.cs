@@ -39,10 +39,12 @@ public sealed class TrainLinearStep : Step<TrainLinearInputs, TrainLinearOutputs
         if (task == ModelTask.Regression) table.RequireVaryingLabels(inputs.Target);
 
         var split = TrainingSplit.ByTime(table, inputs.TestFraction, inputs.Gap, start is null ? table.Features.Count + 2 : 1, "training rows with every feature present");
+        // Archived and replayed rows with a missing feature are left out, like the table's own: a linear model cannot take one.
+        var (archive, replay) = ExtraTrainingRows.Mix(connection, path, ref split, inputs.Target, task, inputs.Archive, inputs.Replay, context, requireFiniteFeatures: true);
         var parameters = new LinearParameters { Objective = inputs.Objective, L2 = inputs.L2, Standardize = inputs.Standardize, LearningRate = inputs.LearningRate };
 
         context.Log.Information(start is null ? "Fitting {Objective} regression on {Rows} rows x {Features} features" : "Continuing {Objective} regression on {Rows} new rows x {Features} features",
-            inputs.Objective, split.TrainRows, table.Features.Count);
+            inputs.Objective, split.Train.RowCount, table.Features.Count);
         // Walk-forward folds refit from scratch; only the model itself continues a warm start.
         var fits = 0;
         var outcome = SupervisedTraining.Run(split, task, inputs.Folds, rows => new LinearFit(Fit(fits++ == 0 ? start : null, rows, parameters)), cancellationToken);
@@ -73,6 +75,8 @@ public sealed class TrainLinearStep : Step<TrainLinearInputs, TrainLinearOutputs
             WarmStart = start is null ? null : new WarmStartRecord { ModelSha256 = startSha!, SamplesSeenBefore = start.SamplesSeen },
             Holdout = TrainingMetrics.Stored(outcome.HoldoutMetrics),
             WalkForward = outcome.WalkForward,
+            Archive = archive,
+            Replay = replay,
         };
         var metricsArtifact = TrainingArtifacts.WriteMetrics(context, metrics);
 
@@ -84,6 +88,8 @@ public sealed class TrainLinearStep : Step<TrainLinearInputs, TrainLinearOutputs
         {
             Model = modelArtifact, Metrics = metricsArtifact, Importance = importanceArtifact, Holdout = holdoutArtifact, OutOfSample = outOfSampleArtifact,
             Features = table.Features, Score = outcome.Score, SamplesSeen = model.SamplesSeen,
+            ArchiveEvents = archive?.Events ?? [], ArchiveRows = archive is null ? 0 : archive.Appended + archive.Reweighted,
+            ReplayRows = replay is null ? 0 : replay.Appended + replay.Reweighted,
         });
     }
 

@@ -30,13 +30,15 @@ internal static class TrainingArtifacts
         var width = data.FeatureCount;
         var values = new double[rows.Length * width];
         var labels = new double[rows.Length];
+        var weights = data.Weights is null ? null : new double[rows.Length];
         var source = data.RequireLabels();
         for (var i = 0; i < rows.Length; i++)
         {
             data.Row(rows[i]).CopyTo(values.AsSpan(i * width, width));
             labels[i] = source[rows[i]];
+            if (weights is not null) weights[i] = data.Weights![rows[i]];
         }
-        return new DenseDataset(values, rows.Length, data.FeatureNames, labels);
+        return new DenseDataset(values, rows.Length, data.FeatureNames, labels, weights);
     }
 
     /// <summary>Holdout rows: the row's index in the training table, its label (class index or value) and the predictions.</summary>

@@ -64,6 +64,12 @@ public sealed record TrainingMetrics
 
     public TuningSummary? Tuning { get; init; }
 
+    /// <summary>Archived events mixed into training and how; absent when none were.</summary>
+    public ArchiveSummary? Archive { get; init; }
+
+    /// <summary>The champion's errors replayed into training and how; absent when none were asked for.</summary>
+    public ReplaySummary? Replay { get; init; }
+
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
     public static TrainingMetrics Parse(string json) =>

@@ -23,8 +23,11 @@ internal sealed class TrainingSplit
     public int TrainRows { get; }
     public int Gap { get; }
     public int HoldoutRows { get; }
-    public DenseDataset Train { get; }
+    public DenseDataset Train { get; private init; }
     public DenseDataset Holdout { get; }
+
+    /// <summary>The same split training on other rows (e.g. with archived rows mixed in and weighted); the holdout stays as it is.</summary>
+    public TrainingSplit WithTrain(DenseDataset train) => new(Table, TrainRows, Gap, HoldoutRows) { Train = train };
 
     /// <summary>Each holdout row's index in the source table.</summary>
     public int[] HoldoutSourceRows => Table.SourceRows.AsSpan(Table.Rows - HoldoutRows).ToArray();

@@ -19,6 +19,12 @@ public sealed record GateCheck
 
     public double? Max { get; init; }
 
+    /// <summary>Per-group threshold: the column the holdout rows were grouped by, e.g. regime_next.</summary>
+    public string? By { get; init; }
+
+    /// <summary>Per-group threshold: the group's value of that column; <see cref="Rows"/> holds its holdout rows.</summary>
+    public string? Group { get; init; }
+
     /// <summary>Comparison: the alias or version the candidate had to beat, e.g. champion.</summary>
     public string? Beats { get; init; }
 
@@ -35,7 +41,7 @@ public sealed record GateCheck
 
     public double? RivalValue { get; init; }
 
-    /// <summary>Comparison: how many holdout rows both models were scored on.</summary>
+    /// <summary>Comparison: how many holdout rows both models were scored on; per-group threshold: the group's holdout rows.</summary>
     public int? Rows { get; init; }
 
     /// <summary>Comparison: mean per-row gain of the candidate, positive when it is better whichever way the metric points.</summary>

@@ -3,8 +3,9 @@ using Pipelines.Abstractions;
 namespace Pipelines.Steps.Validate;
 
 /// <summary>
-/// One declarative requirement: a threshold on a metric, e.g. <c>{ metric: auc, min: 0.55 }</c>, or a comparison
-/// with a registered version on the same holdout rows, e.g. <c>{ metric: logloss, beats: champion, model: toxicity, margin: 0.01 }</c>.
+/// One declarative requirement: a threshold on a metric, e.g. <c>{ metric: auc, min: 0.55 }</c>, the same in every group of a
+/// column, e.g. <c>{ metric: accuracy, min: 0.45, by: regime_next }</c>, or a comparison with a registered version on the same
+/// holdout rows, e.g. <c>{ metric: logloss, beats: champion, model: toxicity, margin: 0.01 }</c>.
 /// </summary>
 public sealed record GateRequirement
 {
@@ -34,4 +35,10 @@ public sealed record GateRequirement
 
     [Input("Seed of the bootstrap, for a reproducible decision.")]
     public int Seed { get; init; } = 1;
+
+    [Input("Hold a min/max threshold in every group of this column (e.g. regime_next) of the candidate's holdout rows, not just overall; needs holdout and data. One reason per group.", Example = "regime_next")]
+    public string? By { get; init; }
+
+    [Input("With by: groups with fewer holdout rows than this are listed but not judged.")]
+    public int MinRows { get; init; } = 30;
 }

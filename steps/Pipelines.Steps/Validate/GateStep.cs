@@ -11,7 +11,7 @@ namespace Pipelines.Steps.Validate;
 /// earlier run: a beats: requirement depends on which version the registry names now.
 /// </summary>
 [Step("validate/gate", "Validate", "Validation gate", Cacheable = false,
-    Description = "Check a model's metrics against declared thresholds (e.g. auc >= 0.55, max_drawdown <= 0.12) and, with beats: champion, against the registered champion on the same holdout rows with a paired bootstrap; outputs passed and a readable reason per requirement.")]
+    Description = "Check a model's metrics against declared thresholds (e.g. auc >= 0.55, max_drawdown <= 0.12), optionally in every group of a column of the holdout rows (by: regime_next, a reason per group), and, with beats: champion, against the registered champion on the same holdout rows with a paired bootstrap; outputs passed and a readable reason per requirement.")]
 public sealed class GateStep : Step<GateInputs, GateOutputs>
 {
     public override Task<GateOutputs> ExecuteAsync(GateInputs inputs, IStepContext context, CancellationToken cancellationToken)
@@ -30,7 +30,7 @@ public sealed class GateStep : Step<GateInputs, GateOutputs>
         }
         var section = inputs.Section == GateSection.Holdout ? root["holdout"] : root["walk_forward"]?["mean"];
         var values = section as JsonObject;
-        if (values is null && inputs.Require.Any(r => r.Beats is null))
+        if (values is null && inputs.Require.Any(r => r.Beats is null && r.By is null))
             throw new StepInputException("section", $"the metrics have no {(inputs.Section == GateSection.Holdout ? "holdout" : "walk_forward")} results");
 
         var reasons = new List<string>();
@@ -39,6 +39,8 @@ public sealed class GateStep : Step<GateInputs, GateOutputs>
         for (var index = 0; index < inputs.Require.Count; index++)
         {
             var requirement = inputs.Require[index];
+            if (requirement is { Beats: not null, By: not null })
+                throw new StepInputException($"require[{index}].by", "by: groups a threshold (min/max); a beats: comparison is made on every holdout row");
             if (requirement.Beats is not null)
             {
                 var (beats, reason, check) = ChampionComparison.Evaluate(requirement, index, inputs, json, context);
@@ -49,6 +51,16 @@ public sealed class GateStep : Step<GateInputs, GateOutputs>
             }
             if (requirement.Min is null && requirement.Max is null)
                 throw new StepInputException("require", $"requirement on '{requirement.Metric}' has neither min nor max");
+            if (requirement.By is not null)
+            {
+                foreach (var group in GroupedThreshold.Evaluate(requirement, index, inputs, json, context))
+                {
+                    passed &= group.Passed;
+                    reasons.Add(group.Reason!);
+                    checks.Add(group);
+                }
+                continue;
+            }
             if (!values!.TryGetPropertyValue(requirement.Metric, out var node) || node is null)
                 throw new StepInputException("require", $"metric '{requirement.Metric}' is not reported; available: {string.Join(", ", values.Select(v => v.Key))}");
             var value = node.GetValue<double>();

@@ -23,6 +23,7 @@ public sealed class StoreStepContext : IStepContext, IDisposable
         Drift = new StoreDriftLog(Store, runId, stepId);
         Decisions = new StoreDecisionLog(Store, runId, stepId);
         Events = new StoreEventLog(Store, "test", runId, stepId);
+        Archive = new StoreEventArchive(Store, runId, stepId);
         Log = new LoggerConfiguration().MinimumLevel.Verbose().WriteTo.Sink(new Collector(_events)).CreateLogger();
     }
 
@@ -35,6 +36,8 @@ public sealed class StoreStepContext : IStepContext, IDisposable
     public IDriftLog Drift { get; }
     public IDecisionLog Decisions { get; }
     public IEventLog Events { get; }
+    public IEventArchive Archive { get; }
+    public IShadowHistory ShadowHistory => new StoreShadowHistory(Store);
     public WorkspaceSettings Settings { get; set; } = new();
     public IShadowLog Shadow => throw new InvalidOperationException("this test context has no shadow log");
 
@@ -72,6 +75,14 @@ public sealed class StoreStepContext : IStepContext, IDisposable
         Store.CompleteStepRun(new StepRunRecord(RunId, trainer, "test/model", 1, StepStatus.Succeeded, null, null, 1, now, now, 0, null, null, null),
             [("model", model)], []);
         return Registry.Register(name, model, null, null, "test");
+    }
+
+    /// <summary>Records a finished step with these output artifacts, as the engine does when a step returns, so the store knows them.</summary>
+    public void RecordOutputs(string stepId, IEnumerable<Artifact> outputs)
+    {
+        var now = DateTime.UtcNow;
+        Store.CompleteStepRun(new StepRunRecord(RunId, stepId, "test/step", 1, StepStatus.Succeeded, null, null, 1, now, now, 0, null, null, null),
+            outputs.Select((artifact, i) => ($"output{i}", artifact)).ToList(), []);
     }
 
     /// <summary>Rows of a query on the store's connection.</summary>

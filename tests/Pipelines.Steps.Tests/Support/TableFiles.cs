@@ -9,7 +9,7 @@ namespace Pipelines.Steps.Tests.Support;
 public static class TableFiles
 {
     /// <summary>Writes the rows as a Parquet table artifact; a null or NaN cell becomes SQL NULL.</summary>
-    public static Artifact Parquet(TestStepContext context, IReadOnlyList<string> columns, IEnumerable<double?[]> rows)
+    public static Artifact Parquet(IStepContext context, IReadOnlyList<string> columns, IEnumerable<double?[]> rows)
     {
         var csv = new StringBuilder(string.Join(",", columns)).Append('\n');
         foreach (var row in rows)
