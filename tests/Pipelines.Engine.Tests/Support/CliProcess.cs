@@ -9,12 +9,19 @@ public static class CliProcess
 
     public static Process Start(string workspace, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
+        // A test host started in the background by a non-interactive shell has SIGINT ignored, and an ignored signal
+        // stays ignored across exec: the program would never see the Ctrl+C the tests send. coreutils' env restores it.
+        var start = new ProcessStartInfo(OperatingSystem.IsLinux() ? "env" : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = workspace,
         };
+        if (OperatingSystem.IsLinux())
+        {
+            start.ArgumentList.Add("--default-signal=INT");
+            start.ArgumentList.Add("dotnet");
+        }
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "pipelines.dll"));
         start.ArgumentList.Add("-C");
         start.ArgumentList.Add(workspace);
