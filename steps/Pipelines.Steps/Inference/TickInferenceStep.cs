@@ -93,7 +93,7 @@ public sealed class TickInferenceStep : Step<TickInferenceInputs, TickInferenceO
 
     private static TickLoopOptions LoopOptions(TickInferenceInputs inputs)
     {
-        if (inputs.MaxTicks is null && inputs.Duration is null && inputs.Source != "replay")
+        if (inputs.MaxTicks is null && inputs.Duration is null && inputs.Source is not ("replay" or "segments"))
             throw new StepInputException("max_ticks", "give max_ticks, duration or both, so the loop ends (a replay also ends with its files)");
         if (inputs.MaxTicks is < 0) throw new StepInputException("max_ticks", $"must not be negative, got {inputs.MaxTicks}");
         if (inputs.Duration is { } duration && duration <= TimeSpan.Zero) throw new StepInputException("duration", "must be positive");
@@ -118,6 +118,8 @@ public sealed class TickInferenceStep : Step<TickInferenceInputs, TickInferenceO
             if (inputs.Source == "segments") throw new StepInputException("book", "the segments source replays the trades of order-book segments; give book: (their directory)");
             return null;
         }
+        if (inputs.Source == "websocket")
+            throw new StepInputException("book", "a recorded book cannot stand beside live trades; replay both (source: segments) or record the live book with ingest/binance-book");
         var root = WorkspaceDirectory.Resolve(context, "book", inputs.Book);
         try
         {

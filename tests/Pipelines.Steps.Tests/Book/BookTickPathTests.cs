@@ -112,9 +112,10 @@ public sealed class BookTickPathTests : IDisposable
     public async Task The_step_replays_segments_as_trades_and_book_and_scores_every_trade()
     {
         Champion();
-        var outputs = await new TickInferenceStep().ExecuteAsync(StepInputs(CopyBookIntoWorkspace()), _context, default);
+        var outputs = await new TickInferenceStep().ExecuteAsync(StepInputs(CopyBookIntoWorkspace()) with { MaxTicks = null }, _context, default);
 
-        Assert.Equal(2_000, outputs.Decisions);
+        // Three hourly segments: 180 bars of 16 trades, every one scored; the replay ends with the segments.
+        Assert.Equal(180 * 16, outputs.Decisions);
         Assert.True(outputs.BookEvents > 1_000);
         Assert.True(outputs.EventsPerSecond > outputs.TicksPerSecond);
     }
@@ -138,6 +139,11 @@ public sealed class BookTickPathTests : IDisposable
         Assert.Equal("book", segments.Input);
         var outside = await Assert.ThrowsAsync<StepInputException>(() => new TickInferenceStep().ExecuteAsync(StepInputs("../elsewhere"), _context, default));
         Assert.Contains("outside the workspace", outside.Message);
+        var live = await Assert.ThrowsAsync<StepInputException>(() => new TickInferenceStep().ExecuteAsync(StepInputs("data/book") with { Source = "websocket", Symbol = "BTCUSDT" }, _context, default));
+        Assert.Equal("book", live.Input);
+        var missing = await Assert.ThrowsAsync<StepInputException>(() => new TickInferenceStep().ExecuteAsync(StepInputs("data/none"), _context, default));
+        Assert.Equal("book", missing.Input);
+        Assert.Contains("data/none", missing.Message);
     }
 
     [Fact]
