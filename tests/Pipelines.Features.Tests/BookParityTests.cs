@@ -95,6 +95,7 @@ public sealed class BookParityTests(ITestOutputHelper output) : IDisposable
         var replay = new BookReplay(data);
         var row = new double[BookColumns.Count];
         var checkedRows = 0;
+        var partial = 0;
         for (var i = 0; i < data.EventCount; i++)
         {
             replay.AdvanceTo(data.EventTimes[i]);
@@ -122,9 +123,13 @@ public sealed class BookParityTests(ITestOutputHelper output) : IDisposable
             }
             Close((double)Within(bids), values[7], "bid_depth_within_3bps");
             Close((double)Within(asks), values[8], "ask_depth_within_3bps");
+            // The band cuts through the 20 levels, so the boundary comparison is exercised, not all-or-nothing.
+            var all20 = row[BookColumns.Names.ToList().IndexOf("bid_qty_1")..][..20].ToArray().Sum();
+            if (values[7] > 0 && values[7] < all20) partial++;
             checkedRows++;
         }
         Assert.True(checkedRows > 500);
+        Assert.True(partial > checkedRows / 2, $"only {partial} of {checkedRows} rows had some but not all bid levels within 3 bps");
     }
 
     private static void Close(double expected, double actual, string name) =>
