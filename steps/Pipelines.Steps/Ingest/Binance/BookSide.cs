@@ -107,27 +107,18 @@ public sealed class BookSide
     }
 
     /// <summary>The index of <paramref name="price"/>, or the complement of where it would go.</summary>
-    /// <remarks>
-    /// A branch-free lower bound: the halving step is a conditional move, not a jump, so a search through a deep book
-    /// costs no branch mispredictions (half of its comparisons would otherwise mispredict). Bids compare negated
-    /// prices, so "before" is a plain less-than on both sides; prices are positive, so negating cannot overflow.
-    /// </remarks>
     private int Find(long price)
     {
-        var count = Count;
-        if (count == 0) return ~0;
-        var sign = _descending ? -1L : 1L;
-        var key = price * sign;
-        var levels = _levels.AsSpan(_start, count);
-        int low = 0, length = count;
-        while (length > 1)
+        int low = 0, high = Count - 1;
+        while (low <= high)
         {
-            var half = length >> 1;
-            low = levels[low + half - 1].Price * sign < key ? low + half : low;
-            length -= half;
+            var mid = (low + high) >>> 1;
+            var at = _levels[_start + mid].Price;
+            if (at == price) return mid;
+            var before = _descending ? at > price : at < price;
+            if (before) low = mid + 1;
+            else high = mid - 1;
         }
-        var at = levels[low].Price * sign;
-        if (at == key) return low;
-        return at < key ? ~(low + 1) : ~low;
+        return ~low;
     }
 }
