@@ -21,7 +21,14 @@ public sealed class BookSegmentWriter
     private long _firstExchangeTime = long.MaxValue;
     private long _lastExchangeTime = long.MinValue;
 
-    public BookSegmentWriter(long hourStartMicros) => HourStartMicros = hourStartMicros;
+    /// <param name="source">Written into quality.json as "source", e.g. "synthetic", so a tool can tell generated segments from recorded ones.</param>
+    public BookSegmentWriter(long hourStartMicros, string source)
+    {
+        HourStartMicros = hourStartMicros;
+        Source = source;
+    }
+
+    public string Source { get; }
 
     public long HourStartMicros { get; }
 
@@ -71,7 +78,7 @@ public sealed class BookSegmentWriter
             WriteTickers(connection, Path.Combine(temporary, BookSegmentLayout.BookTicker));
             var quality = new Dictionary<string, object?>
             {
-                ["events"] = _events, ["gaps"] = 0, ["resyncs"] = 0, ["out_of_order"] = 0, ["malformed"] = 0, ["snapshots"] = _snapshotCount,
+                ["source"] = Source, ["events"] = _events, ["gaps"] = 0, ["resyncs"] = 0, ["out_of_order"] = 0, ["malformed"] = 0, ["snapshots"] = _snapshotCount,
                 ["trades"] = _trades.Count,
                 ["first_exchange_time_us"] = _firstExchangeTime == long.MaxValue ? null : _firstExchangeTime,
                 ["last_exchange_time_us"] = _lastExchangeTime == long.MinValue ? null : _lastExchangeTime,

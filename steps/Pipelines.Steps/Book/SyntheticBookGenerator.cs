@@ -32,6 +32,9 @@ namespace Pipelines.Steps.Book;
 /// </summary>
 public sealed class SyntheticBookGenerator
 {
+    /// <summary>What the generator writes as quality.json's "source".</summary>
+    public const string Source = "synthetic";
+
     private const long MicrosPerMinute = 60_000_000;
     private const long MicrosPerHour = 3_600_000_000;
     private const long CentUnits = FixedPointDecimal.Scale / 100;
@@ -117,7 +120,7 @@ public sealed class SyntheticBookGenerator
                         segment.Write(connection, symbolDirectory);
                         segments++;
                     }
-                    segment = new BookSegmentWriter(hour);
+                    segment = new BookSegmentWriter(hour, Source);
                     var (bids, asks) = Levels();
                     segment.AddSnapshot(hour, _lastUpdateId, bids, asks);
                 }

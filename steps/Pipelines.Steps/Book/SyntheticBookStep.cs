@@ -36,7 +36,13 @@ public sealed class SyntheticBookStep : Step<SyntheticBookInputs, SyntheticBookO
         var generator = new SyntheticBookGenerator(bars, options);
         var symbolDirectory = BookSegmentLayout.SymbolDirectory(root, inputs.Symbol);
         if (Directory.Exists(symbolDirectory))
-            foreach (var segment in BookSegmentLayout.Segments(root, inputs.Symbol)) Directory.Delete(segment, recursive: true);
+        {
+            var segments = BookSegmentLayout.Segments(root, inputs.Symbol);
+            // Only generated segments are replaced: a recorded book cannot be generated again.
+            if (segments.FirstOrDefault(segment => !IsSynthetic(segment)) is { } recorded)
+                throw new StepInputException("out", $"{recorded} is not a synthetic segment (its quality.json does not say source: synthetic); write the synthetic book to another directory");
+            foreach (var segment in segments) Directory.Delete(segment, recursive: true);
+        }
         var summary = generator.Write(root, cancellationToken);
         context.Log.Information("Wrote {Segments} segment(s) of {Symbol} under {Directory}: {Events} depth events ({Levels} changed levels), {Trades} trades",
             summary.Segments, inputs.Symbol, summary.SymbolDirectory, summary.DepthEvents, summary.ChangedLevels, summary.Trades);
@@ -44,6 +50,20 @@ public sealed class SyntheticBookStep : Step<SyntheticBookInputs, SyntheticBookO
         {
             Path = inputs.Out, Segments = summary.Segments, DepthEvents = summary.DepthEvents, ChangedLevels = summary.ChangedLevels, Trades = summary.Trades,
         });
+    }
+
+    private static bool IsSynthetic(string segment)
+    {
+        var quality = Path.Combine(segment, BookSegmentLayout.Quality);
+        if (!File.Exists(quality)) return false;
+        try
+        {
+            return System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(quality))?["source"]?.GetValue<string>() == SyntheticBookGenerator.Source;
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
+        {
+            return false;
+        }
     }
 
     private static string Field(string? parameter) => parameter switch

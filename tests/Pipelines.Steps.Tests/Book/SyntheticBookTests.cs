@@ -175,4 +175,31 @@ public sealed class SyntheticBookTests : IDisposable
         var e = Assert.Throws<DirectoryNotFoundException>(() => BookReplayData.Load(_root, "ETHUSDT"));
         Assert.Contains(Path.Combine(_root, "ETHUSDT"), e.Message);
     }
+
+    [Fact]
+    public async Task The_step_replaces_its_own_segments_but_refuses_to_delete_a_recorded_book()
+    {
+        using var context = new TestStepContext();
+        var bars = Path.Combine(context.WorkspaceRoot, "bars.csv");
+        File.Copy(RepositoryFiles.SampleKlines, bars);
+        var inputs = new SyntheticBookInputs
+        {
+            Bars = new Pipelines.Abstractions.WorkspacePath("bars.csv", bars, new Pipelines.Abstractions.Artifact(new string('0', 64), "source", "csv", 1, "bars.csv")),
+            Out = "data/book", MaxBars = 90,
+        };
+        var first = await new SyntheticBookStep().ExecuteAsync(inputs, context, default);
+        var again = await new SyntheticBookStep().ExecuteAsync(inputs with { MaxBars = 60 }, context, default);
+        Assert.Equal((2, 1), (first.Segments, again.Segments));
+        Assert.Single(Directory.GetDirectories(Path.Combine(context.WorkspaceRoot, "data", "book", "BTCUSDT")));
+
+        var recorded = Path.Combine(context.WorkspaceRoot, "data", "book", "BTCUSDT", "2023030100", "quality.json");
+        File.WriteAllText(recorded, """{ "events": 3, "gaps": 0 }""");
+        var e = await Assert.ThrowsAsync<Pipelines.Abstractions.StepInputException>(() => new SyntheticBookStep().ExecuteAsync(inputs, context, default));
+        Assert.Equal("out", e.Input);
+        Assert.True(File.Exists(recorded));
+        var outside = await Assert.ThrowsAsync<Pipelines.Abstractions.StepInputException>(() => new SyntheticBookStep().ExecuteAsync(inputs with { Out = "../x" }, context, default));
+        Assert.Equal("out", outside.Input);
+        var levels = await Assert.ThrowsAsync<Pipelines.Abstractions.StepInputException>(() => new SyntheticBookStep().ExecuteAsync(inputs with { Levels = 3 }, context, default));
+        Assert.Equal("levels", levels.Input);
+    }
 }
