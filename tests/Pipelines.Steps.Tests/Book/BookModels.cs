@@ -18,6 +18,12 @@ public static class BookModels
     private static readonly Lazy<string> s_root = new(() =>
     {
         var root = Directory.CreateTempSubdirectory("pipelines-book-models-").FullName;
+        // Shared by the test classes of this process, so it goes when the process does.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { Directory.Delete(root, recursive: true); }
+            catch (IOException) { }
+        };
         new SyntheticBookGenerator(MinuteBarCsv.Read(RepositoryFiles.SampleKlines), new SyntheticBookOptions { MaxBars = 720, Seed = 5 }).Write(root);
         return root;
     });
