@@ -87,9 +87,11 @@ public static class BenchCommand
         var hotPathTrainRows = new Option<int>("--train-rows") { Description = "Labelled ticks the model is trained on.", DefaultValueFactory = _ => 40_000 };
         var hotPathJson = new Option<bool>("--json") { Description = "Print one JSON object instead of text." };
         var hotPathDirectory = new Option<string?>("--dir") { Description = "Where the temporary decision store lives (default: the system temp directory)." };
-        var hotPath = new Command("hotpath", "Single-row prediction interpreted vs compiled vs ONNX Runtime on a 200-tree, 31-leaf, 20-feature binary model, then the tick loop end to end on synthetic ticks: latency percentiles, ticks/s with every decision persisted, and allocated bytes per tick on the hot thread.")
+        var bookBars = new Option<int>("--book-bars") { Description = "One-minute bars the synthetic book of the book tick path is derived from (12 depth events and 16 trades each).", DefaultValueFactory = _ => 7_200 };
+        var bookEvents = new Option<int>("--book-events") { Description = "Diff events of 20 changed levels applied to the 1,000-level book, each timed.", DefaultValueFactory = _ => 200_000 };
+        var hotPath = new Command("hotpath", "Single-row prediction interpreted vs compiled vs ONNX Runtime on a 200-tree, 31-leaf, 20-feature binary model, then the tick loop end to end on synthetic ticks: latency percentiles, ticks/s with every decision persisted, and allocated bytes per tick on the hot thread; then the order book: one 20-level diff on a 1,000-level book (p50/p99), book features per update (p50/p95/p99) and the tick path with trades and a replayed synthetic book merged (per-trade p50/p99, events/s, bytes per event).")
         {
-            ticks, hotPathTrainRows, hotPathJson, hotPathDirectory,
+            ticks, hotPathTrainRows, hotPathJson, hotPathDirectory, bookBars, bookEvents,
         };
         hotPath.SetAction((parse, _) =>
         {
@@ -100,7 +102,12 @@ public static class BenchCommand
                 if (count < 1) throw new ArgumentException("--ticks must be at least 1");
                 var trainRows = parse.GetValue(hotPathTrainRows);
                 if (trainRows < 100) throw new ArgumentException("--train-rows must be at least 100");
+                var barsForBook = parse.GetValue(bookBars);
+                if (barsForBook < 60) throw new ArgumentException("--book-bars must be at least 60");
+                var eventsForBook = parse.GetValue(bookEvents);
+                if (eventsForBook < 1_000) throw new ArgumentException("--book-events must be at least 1000");
                 var r = HotPathBenchmark.Run(count, trainRows, parse.GetValue(hotPathDirectory));
+                var b = BookHotPathBenchmark.Run(eventsForBook, barsForBook, parse.GetValue(hotPathDirectory));
                 var figures = new Dictionary<string, object>
                 {
                     ["interpreted_ns_per_row"] = Math.Round(r.InterpretedNsPerRow, 1),
@@ -121,6 +128,22 @@ public static class BenchCommand
                     ["drift_cuts_in_cooldown"] = r.Tick.DriftCutsInCooldown,
                     ["features"] = r.FeatureCount,
                     ["trees"] = r.TreeCount,
+                    ["book_update_p50_ns"] = b.UpdateP50Ns,
+                    ["book_update_p99_ns"] = b.UpdateP99Ns,
+                    ["book_levels_per_side"] = b.BookLevelsPerSide,
+                    ["book_changed_levels_per_event"] = BookHotPathBenchmark.ChangedLevels,
+                    ["book_features_p50_ns"] = b.FeaturesP50Ns,
+                    ["book_features_p95_ns"] = b.FeaturesP95Ns,
+                    ["book_features_p99_ns"] = b.FeaturesP99Ns,
+                    ["book_tick_p50_ns"] = b.Tick.LatencyP50Ns,
+                    ["book_tick_p99_ns"] = b.Tick.LatencyP99Ns,
+                    ["book_tick_p999_ns"] = b.Tick.LatencyP999Ns,
+                    ["book_tick_trades_per_s"] = Math.Round(b.Tick.TicksPerSecond),
+                    ["book_tick_events_per_s"] = Math.Round(b.Tick.EventsPerSecond),
+                    ["book_tick_trades"] = b.Tick.Ticks,
+                    ["book_tick_book_events"] = b.Tick.BookEvents,
+                    ["book_tick_decisions_stored"] = b.DecisionsStored,
+                    ["book_alloc_bytes_per_event"] = Math.Round(b.Tick.AllocatedBytesPerEvent, 4),
                 };
                 context.Output.WriteLine(parse.GetValue(hotPathJson)
                     ? JsonSerializer.Serialize(figures)

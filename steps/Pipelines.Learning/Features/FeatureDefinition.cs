@@ -35,7 +35,8 @@ public sealed partial record FeatureDefinition(string Name, FeatureKind Kind, IR
         if (Name.StartsWith("__", StringComparison.Ordinal))
             throw new FeatureDefinitionException($"feature '{Name}': names starting with __ are reserved");
         var info = Info;
-        if (Inputs.Count != info.InputRoles.Count)
+        if (info.LevelInputs) ValidateLevelInputs(info);
+        else if (Inputs.Count != info.InputRoles.Count)
             throw new FeatureDefinitionException(
                 $"feature '{Name}' ({info.Key}) takes {info.InputRoles.Count} input(s) ({string.Join(", ", info.InputRoles)}), got {Inputs.Count}");
         foreach (var input in Inputs)
@@ -50,5 +51,24 @@ public sealed partial record FeatureDefinition(string Name, FeatureKind Kind, IR
                 (minimum == 2 ? " (a sample statistic over one row is undefined)" : ""));
         if (info.TakesWindow && Window > 1_000_000)
             throw new FeatureDefinitionException($"feature '{Name}' ({info.Key}): window {Window} is larger than 1,000,000 rows");
+    }
+
+    /// <summary>
+    /// Level kinds read one column per level (book_depth), a price and a quantity per level, or bid and ask first and
+    /// then a price and a quantity per level (depth_within_bps); the count must fit that shape.
+    /// </summary>
+    private void ValidateLevelInputs(FeatureKindInfo info)
+    {
+        var (fixedInputs, perLevel) = Kind switch
+        {
+            FeatureKind.BookDepth => (0, 1),
+            FeatureKind.DepthWithinBps => (2, 2),
+            _ => (0, 2),
+        };
+        var levels = Inputs.Count - fixedInputs;
+        if (levels < perLevel || levels % perLevel != 0)
+            throw new FeatureDefinitionException(
+                $"feature '{Name}' ({info.Key}) takes {string.Join(", ", info.InputRoles)}" +
+                $" ({(fixedInputs > 0 ? fixedInputs + " inputs, then " : "")}{(perLevel == 2 ? "the same number of each, " : "")}at least one level), got {Inputs.Count} input(s)");
     }
 }

@@ -48,4 +48,18 @@ public enum FeatureKind
     Product,
     /// <summary>a / b, where a and b are columns or earlier features.</summary>
     Ratio,
+    /// <summary>Σ q_i over the given level quantity columns: book depth in the base asset over the top N levels.</summary>
+    BookDepth,
+    /// <summary>Σ p_i·q_i over the given levels (prices first, then quantities): book depth in the quote asset; an empty level (q = 0) adds 0.</summary>
+    BookDepthQuote,
+    /// <summary>(bid + ask) / 2.</summary>
+    Mid,
+    /// <summary>(bid·ask_qty + ask·bid_qty) / (bid_qty + ask_qty): the mid leaning towards the side with less queue.</summary>
+    Microprice,
+    /// <summary>(mean B − mean A) / (mean B + mean A) over N rows, B and A the row's bid and ask depth summed over the given levels.</summary>
+    BookImbalance,
+    /// <summary>mean B / (mean B + mean A) over N rows, B and A as for <see cref="BookImbalance"/>.</summary>
+    BookPressure,
+    /// <summary>Σ q_i over the given levels whose price lies within X bps of the mid, |p_i − mid| ≤ mid·X/10,000 (X is the window).</summary>
+    DepthWithinBps,
 }

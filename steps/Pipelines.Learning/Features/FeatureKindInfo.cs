@@ -11,6 +11,10 @@ namespace Pipelines.Learning.Features;
 /// recursion, so batch featurization computes these kinds with the streaming kernels.
 /// </param>
 /// <param name="OperandsMayBeFeatures">Whether inputs may name earlier features rather than only table columns.</param>
+/// <param name="LevelInputs">
+/// Whether the kind reads a variable number of book level columns (one per level, or one price and one quantity per
+/// level): <paramref name="InputRoles"/> then describes the groups, and the compact names spell the columns out.
+/// </param>
 public sealed record FeatureKindInfo(
     FeatureKind Kind,
     string Key,
@@ -18,7 +22,8 @@ public sealed record FeatureKindInfo(
     IReadOnlyList<string> DefaultInputs,
     bool TakesWindow,
     bool IsRecursive,
-    bool OperandsMayBeFeatures)
+    bool OperandsMayBeFeatures,
+    bool LevelInputs = false)
 {
     /// <summary>
     /// Rows at the start whose value is undefined (NULL in SQL, NaN when streaming) for a given window.
@@ -28,6 +33,8 @@ public sealed record FeatureKindInfo(
         FeatureKind.Return or FeatureKind.LogReturn or FeatureKind.RateOfChange => window,
         FeatureKind.Rsi => window,
         FeatureKind.Ema => 0,
+        // Its "window" is a distance in bps, not rows: the value needs the current row only.
+        FeatureKind.DepthWithinBps => 0,
         _ when TakesWindow => window - 1,
         _ => 0,
     };

@@ -26,6 +26,23 @@ public static class FeatureKinds
         new(FeatureKind.BidPressure, "bid_pressure", ["bid_depth", "ask_depth"], ["bid_depth", "ask_depth"], TakesWindow: true, IsRecursive: false, OperandsMayBeFeatures: false),
         new(FeatureKind.Product, "product", ["a", "b"], [], TakesWindow: false, IsRecursive: false, OperandsMayBeFeatures: true),
         new(FeatureKind.Ratio, "ratio", ["a", "b"], [], TakesWindow: false, IsRecursive: false, OperandsMayBeFeatures: true),
+        new(FeatureKind.BookDepth, "book_depth", ["quantity of each level"], BookLevelColumns.Quantities("bid", BookLevelColumns.DepthLevels),
+            TakesWindow: false, IsRecursive: false, OperandsMayBeFeatures: false, LevelInputs: true),
+        new(FeatureKind.BookDepthQuote, "book_depth_quote", ["price of each level", "quantity of each level"],
+            [.. BookLevelColumns.Prices("bid", BookLevelColumns.DepthLevels), .. BookLevelColumns.Quantities("bid", BookLevelColumns.DepthLevels)],
+            TakesWindow: false, IsRecursive: false, OperandsMayBeFeatures: false, LevelInputs: true),
+        new(FeatureKind.Mid, "mid", ["bid", "ask"], ["bid_price", "ask_price"], TakesWindow: false, IsRecursive: false, OperandsMayBeFeatures: false),
+        new(FeatureKind.Microprice, "microprice", ["bid", "ask", "bid_quantity", "ask_quantity"], ["bid_price", "ask_price", "bid_qty", "ask_qty"],
+            TakesWindow: false, IsRecursive: false, OperandsMayBeFeatures: false),
+        new(FeatureKind.BookImbalance, "book_imbalance", ["bid quantity of each level", "ask quantity of each level"],
+            [.. BookLevelColumns.Quantities("bid", BookLevelColumns.DepthLevels), .. BookLevelColumns.Quantities("ask", BookLevelColumns.DepthLevels)],
+            TakesWindow: true, IsRecursive: false, OperandsMayBeFeatures: false, LevelInputs: true),
+        new(FeatureKind.BookPressure, "book_pressure", ["bid quantity of each level", "ask quantity of each level"],
+            [.. BookLevelColumns.Quantities("bid", BookLevelColumns.DepthLevels), .. BookLevelColumns.Quantities("ask", BookLevelColumns.DepthLevels)],
+            TakesWindow: true, IsRecursive: false, OperandsMayBeFeatures: false, LevelInputs: true),
+        new(FeatureKind.DepthWithinBps, "depth_within_bps", ["bid", "ask", "price of each level", "quantity of each level"],
+            ["bid_price", "ask_price", .. BookLevelColumns.Prices("bid", BookLevelColumns.Levels), .. BookLevelColumns.Quantities("bid", BookLevelColumns.Levels)],
+            TakesWindow: true, IsRecursive: false, OperandsMayBeFeatures: false, LevelInputs: true),
     ];
 
     private static FeatureKindInfo Single(FeatureKind kind, string key, bool windowed) =>

@@ -33,6 +33,10 @@ internal abstract class FeatureState
             FeatureKind.Natr => new AtrState(inputSlots, n, normalized: true),
             FeatureKind.OrderImbalance or FeatureKind.TradeFlowImbalance or FeatureKind.BidPressure =>
                 new TwoSidedState(inputSlots, n, definition.Kind),
+            FeatureKind.BookDepth => new BookDepthState(inputSlots, quote: false),
+            FeatureKind.BookDepthQuote => new BookDepthState(inputSlots, quote: true),
+            FeatureKind.BookImbalance or FeatureKind.BookPressure => new BookRatioState(inputSlots, n, definition.Kind),
+            FeatureKind.DepthWithinBps => new DepthWithinBpsState(inputSlots, n),
             _ => new PointState(inputSlots, definition.Kind),
         };
     }

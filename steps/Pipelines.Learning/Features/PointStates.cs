@@ -8,7 +8,7 @@ internal sealed class ValueState(int slot) : FeatureState
     public override void Reset() { }
 }
 
-/// <summary>Features of the current row only: dollar volume, range and spread in bps, product, ratio.</summary>
+/// <summary>Features of the current row only: dollar volume, range and spread in bps, mid, microprice, product, ratio.</summary>
 internal sealed class PointState(int[] inputs, FeatureKind kind) : FeatureState
 {
     public override double Next(double[] slots) => kind switch
@@ -17,6 +17,8 @@ internal sealed class PointState(int[] inputs, FeatureKind kind) : FeatureState
         FeatureKind.Ratio => Divide(slots[inputs[0]], slots[inputs[1]]),
         FeatureKind.RangeBps => Divide(slots[inputs[0]] - slots[inputs[1]], slots[inputs[2]]) * 10000.0,
         FeatureKind.SpreadBps => Divide(slots[inputs[1]] - slots[inputs[0]], (slots[inputs[1]] + slots[inputs[0]]) / 2.0) * 10000.0,
+        FeatureKind.Mid => (slots[inputs[0]] + slots[inputs[1]]) / 2.0,
+        FeatureKind.Microprice => Divide(slots[inputs[0]] * slots[inputs[3]] + slots[inputs[1]] * slots[inputs[2]], slots[inputs[2]] + slots[inputs[3]]),
         _ => throw new InvalidOperationException($"{kind} is not a point feature"),
     };
 

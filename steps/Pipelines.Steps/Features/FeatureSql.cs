@@ -77,6 +77,32 @@ public static class FeatureSql
         return levels;
     }
 
+    /// <summary>Σ p_i·q_i, an empty level (q = 0, price NULL) adding 0, summed left to right as the streaming state does.</summary>
+    private static string BookQuoteDepth(string[] inputs)
+    {
+        var levels = inputs.Length / 2;
+        return "(" + string.Join(" + ", Enumerable.Range(0, levels).Select(i => $"(CASE WHEN {inputs[levels + i]} = 0 THEN 0.0 ELSE {inputs[i]} * {inputs[levels + i]} END)")) + ")";
+    }
+
+    private static string BookRatio(FeatureKind kind, string[] inputs, string frame)
+    {
+        var levels = inputs.Length / 2;
+        var bids = $"avg({string.Join(" + ", inputs.Take(levels))}){frame}";
+        var asks = $"avg({string.Join(" + ", inputs.Skip(levels))}){frame}";
+        return kind == FeatureKind.BookImbalance
+            ? $"({bids} - {asks}) / NULLIF({bids} + {asks}, 0)"
+            : $"{bids} / NULLIF({bids} + {asks}, 0)";
+    }
+
+    private static string DepthWithin(string[] inputs, int basisPoints)
+    {
+        var mid = $"(({inputs[0]} + {inputs[1]}) / 2.0)";
+        var levels = (inputs.Length - 2) / 2;
+        var terms = Enumerable.Range(0, levels).Select(i =>
+            $"(CASE WHEN abs({inputs[2 + i]} - {mid}) <= {mid} * {basisPoints.ToString(CultureInfo.InvariantCulture)} / 10000.0 THEN {inputs[2 + levels + i]} ELSE 0.0 END)");
+        return $"CASE WHEN {mid} IS NOT NULL THEN ({string.Join(" + ", terms)}) END";
+    }
+
     private static string Expression(FeatureDefinition definition)
     {
         var n = definition.Window;
@@ -103,6 +129,12 @@ public static class FeatureSql
                 $"(avg({inputs[0]}){frame} - avg({inputs[1]}){frame}) / NULLIF(avg({inputs[0]}){frame} + avg({inputs[1]}){frame}, 0)",
             FeatureKind.BidPressure => $"avg({inputs[0]}){frame} / NULLIF(avg({inputs[0]}){frame} + avg({inputs[1]}){frame}, 0)",
             FeatureKind.TradeFlowImbalance => $"sum({inputs[0]}){frame} / NULLIF(sum({inputs[0]}){frame} + sum({inputs[1]}){frame}, 0)",
+            FeatureKind.Mid => $"({inputs[0]} + {inputs[1]}) / 2.0",
+            FeatureKind.Microprice => $"({inputs[0]} * {inputs[3]} + {inputs[1]} * {inputs[2]}) / NULLIF({inputs[2]} + {inputs[3]}, 0)",
+            FeatureKind.BookDepth => $"({string.Join(" + ", inputs)})",
+            FeatureKind.BookDepthQuote => BookQuoteDepth(inputs),
+            FeatureKind.BookImbalance or FeatureKind.BookPressure => BookRatio(definition.Kind, inputs, frame),
+            FeatureKind.DepthWithinBps => DepthWithin(inputs, n),
             _ => throw new InvalidOperationException($"{definition.Kind} is computed by recursion, not by a window expression"),
         };
         var warmUp = definition.WarmUpRows;

@@ -18,13 +18,17 @@ public sealed record TickInferenceInputs
     [Input("Features in explicit form, computed after the named ones.")]
     public IReadOnlyList<FeatureSpec> Define { get; init; } = [];
 
-    [Input("Where ticks come from: synthetic (trades generated from one-minute bars), replay (Binance aggTrades dump files) or websocket (the live <symbol>@aggTrade stream).")]
+    [Input("Where ticks come from: synthetic (trades generated from one-minute bars), replay (Binance aggTrades dump files), websocket (the live <symbol>@aggTrade stream) or segments (the trades of the order-book segments under book).")]
     public string Source { get; init; } = "synthetic";
+
+    [Input("Directory in the workspace holding order-book segments (<book>/<SYMBOL>/<yyyyMMddHH>/, recorded by ingest/binance-book or written by ingest/synthetic-book). A local order book replayed from them is kept current beside the trades, merged in exchange-time order, and its columns (bid_price, ask_price, bid_qty, ask_qty, bid_depth, ask_depth, bid/ask_price_1..20, bid/ask_qty_1..20) join the tick columns, so book features can be named. Without it, a model reading book features is refused.",
+        Example = "data/book")]
+    public string? Book { get; init; }
 
     [Input("Source files in the workspace: the one-minute bar CSV for synthetic, aggTrades dumps (zip or csv) for replay.", Example = "[samples/btcusdt-1m-2023-03-01-to-21.csv]")]
     public IReadOnlyList<WorkspacePath> Files { get; init; } = [];
 
-    [Input("Symbol, for sources that need one.")]
+    [Input("Symbol, for sources that need one; the book's segments are read for this symbol (BTCUSDT when empty).")]
     public string? Symbol { get; init; }
 
     [Input("WebSocket base URL for the websocket source; Binance's stream endpoint when empty.", Example = "wss://stream.binance.com:9443")]

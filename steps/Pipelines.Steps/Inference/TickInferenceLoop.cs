@@ -4,6 +4,7 @@ using Pipelines.Abstractions;
 using Pipelines.Learning.Drift;
 using Pipelines.Learning.Features;
 using Pipelines.Learning.Trees;
+using Pipelines.Steps.Book;
 using Pipelines.Steps.Ticks;
 using Serilog;
 
@@ -31,6 +32,8 @@ public sealed class TickInferenceLoop
     private const int ReleaseEvery = 1024;
 
     private readonly ITickSource _source;
+    private readonly IOrderBookFeed? _book;
+    private readonly int _rowWidth;
     private readonly FeatureSet _features;
     private readonly IDecisionWriter _decisions;
     private readonly IExplanationWriter? _explanations;
@@ -67,13 +70,19 @@ public sealed class TickInferenceLoop
     private double _hotSeconds;
     private long _allocatedBytes;
     private long _measuredTicks;
+    private long _measuredBookEvents;
 
     // Background-thread counters, read after those threads have been joined.
     private long _explained;
     private long _driftEvents;
 
+    /// <param name="book">
+    /// An order book kept current beside the trades: before each trade it is moved to the trade's exchange time, and
+    /// its columns (<see cref="BookColumns"/>) follow the tick columns in the features' row. Null for trades only; then
+    /// features reading the book are refused.
+    /// </param>
     public TickInferenceLoop(ITickSource source, FeatureSet features, LoadedModel model, IDecisionWriter decisions,
-        IExplanationWriter? explanations, IDriftLog drift, ILogger log, TickLoopOptions options)
+        IExplanationWriter? explanations, IDriftLog drift, ILogger log, TickLoopOptions options, IOrderBookFeed? book = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(features);
@@ -84,14 +93,19 @@ public sealed class TickInferenceLoop
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _source = source;
+        _book = book;
         _features = features;
+        if (book is null && BookFeatureNeeds.FeaturesReadingTheBook(features) is { Count: > 0 } bookFeatures)
+            throw new ArgumentException(BookFeatureNeeds.NoBookMessage($"model '{model.Name}' v{model.Version}", bookFeatures), nameof(book));
         _decisions = decisions;
         _drift = drift;
         _log = log;
         _options = options;
         CheckModel(model);
         _model = model;
-        _evaluator = new StreamingFeatureEvaluator(features, TickColumns.Names);
+        IReadOnlyList<string> columns = book is null ? TickColumns.Names : [.. TickColumns.Names, .. BookColumns.Names];
+        _rowWidth = columns.Count;
+        _evaluator = new StreamingFeatureEvaluator(features, columns);
         // Every feature's detector is updated on every tick; with one clock they would all run their cut test on the
         // same tick, one tick in 32 doing twenty tests. Spread over the clock, a tick runs at most one or two.
         var clock = new Adwin(options.AdwinDelta).Clock;
@@ -145,19 +159,22 @@ public sealed class TickInferenceLoop
             throw new InvalidOperationException($"the tick loop over {_source.Name} failed after {_decisionCount} decisions: {failure.Message}", failure);
         return new TickLoopResult(_ticks, _decisionCount, _rejected.ToArray(), _stalls, _explained, _explanationsSkipped, _driftEvents,
             _driftNoticesSkipped, _driftCutsInCooldown, _versionsUsed.ToArray(), _hotSeconds, _latency.Percentile(50), _latency.Percentile(99), _latency.Percentile(99.9),
-            _latency.Max, _allocatedBytes, _measuredTicks);
+            _latency.Max, _allocatedBytes, _measuredTicks)
+        {
+            BookEvents = _book?.Events ?? 0, MeasuredBookEvents = _measuredBookEvents,
+        };
     }
 
     private void HotLoop(CancellationToken cancellationToken)
     {
         var start = Stopwatch.GetTimestamp();
         var buffer = new Tick[_options.ReadBatch];
-        var row = new double[TickColumns.Names.Count];
+        var row = new double[_rowWidth];
         var output = new double[1];
         var nanosecondsPerTimestamp = 1e9 / Stopwatch.Frequency;
         var deadline = _options.Duration is { } duration ? start + (long)(duration.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
         var measuring = false;
-        long allocatedAtStart = 0, measuredFrom = 0;
+        long allocatedAtStart = 0, measuredFrom = 0, bookEventsFrom = 0;
         try
         {
             while (!cancellationToken.IsCancellationRequested && !_failed && Stopwatch.GetTimestamp() < deadline)
@@ -174,6 +191,7 @@ public sealed class TickInferenceLoop
                 {
                     measuring = true;
                     measuredFrom = _ticks;
+                    bookEventsFrom = _book?.Events ?? 0;
                     allocatedAtStart = GC.GetAllocatedBytesForCurrentThread();
                 }
             }
@@ -192,6 +210,7 @@ public sealed class TickInferenceLoop
             {
                 _allocatedBytes = GC.GetAllocatedBytesForCurrentThread() - allocatedAtStart;
                 _measuredTicks = _ticks - measuredFrom;
+                _measuredBookEvents = (_book?.Events ?? 0) - bookEventsFrom;
             }
             _hotSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
             _hotDone = true;
@@ -208,6 +227,12 @@ public sealed class TickInferenceLoop
             return;
         }
         TickColumns.Fill(in tick, row);
+        if (_book is not null)
+        {
+            // Book events stamped at or before the trade come first: the exchange-time merge of the two streams.
+            _book.AdvanceTo(tick.TimeMicros);
+            BookColumns.Fill(_book.Book, row.AsSpan(TickColumns.Names.Count));
+        }
         var features = _evaluator.Update(row);
         var model = Volatile.Read(ref _model);
         if (_versionsUsed.Count == 0 || _versionsUsed[^1] != model.Version) _versionsUsed.Add(model.Version);

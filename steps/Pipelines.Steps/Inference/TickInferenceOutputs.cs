@@ -45,4 +45,10 @@ public sealed record TickInferenceOutputs
 
     [Output("What the source itself counted: reconnects, gaps, missing_trades, backfilled_trades, malformed.")]
     public required IReadOnlyDictionary<string, long> SourceEvents { get; init; }
+
+    [Output("Order-book events (depth diffs and snapshots) merged in before the trades; 0 without a book.")]
+    public long BookEvents { get; init; }
+
+    [Output("Trades and book events handled per second by the hot loop.")]
+    public double EventsPerSecond { get; init; }
 }

@@ -1,5 +1,6 @@
 using Pipelines.Abstractions;
 using Pipelines.Learning.Features;
+using Pipelines.Steps.Book;
 
 namespace Pipelines.Steps.Inference;
 
@@ -15,9 +16,12 @@ public sealed class TickInferenceStep : Step<TickInferenceInputs, TickInferenceO
     public override async Task<TickInferenceOutputs> ExecuteAsync(TickInferenceInputs inputs, IStepContext context, CancellationToken cancellationToken)
     {
         var options = LoopOptions(inputs);
-        var features = Definitions(inputs);
+        var bookData = LoadBook(inputs, context);
+        var features = Definitions(inputs, bookData is not null);
         var watcher = new ChampionWatcher(context.Registry, context.OpenArtifact, inputs.Model, inputs.Alias, context.Log);
         var model = watcher.LoadCurrent() ?? throw new StepInputException("model", $"model '{inputs.Model}' has no version '{inputs.Alias}'");
+        if (bookData is null && BookFeatureNeeds.FeaturesReadingTheBook(features) is { Count: > 0 } bookFeatures)
+            throw new StepInputException("book", BookFeatureNeeds.NoBookMessage($"model '{inputs.Model}' v{model.Version}", bookFeatures));
         if (!model.FeatureNames.SequenceEqual(features.Names, StringComparer.Ordinal))
             throw new StepInputException("features",
                 $"model '{inputs.Model}' v{model.Version} reads [{string.Join(", ", model.FeatureNames)}] but features gives [{string.Join(", ", features.Names)}]; they must match in order");
@@ -27,12 +31,14 @@ public sealed class TickInferenceStep : Step<TickInferenceInputs, TickInferenceO
         var sourceOptions = new TickSourceOptions
         {
             Files = inputs.Files.Select(f => f.FullPath).ToArray(), Symbol = inputs.Symbol, BaseUrl = inputs.BaseUrl, RestUrl = inputs.RestUrl, Pacing = inputs.Pacing,
-            TradesPerBar = inputs.TradesPerBar, Seed = (ulong)inputs.Seed,
+            TradesPerBar = inputs.TradesPerBar, Seed = (ulong)inputs.Seed, Book = bookData,
         };
         await using var source = TickSources.Create(inputs.Source, sourceOptions, context.Log);
         using var decisions = context.Decisions.OpenDecisions(inputs.Model, features.Names);
         using var explanations = context.Decisions.OpenExplanations(inputs.Model);
-        var loop = new TickInferenceLoop(source, features, model, decisions, explanations, context.Drift, context.Log, options);
+        var book = bookData is null ? null : new BookReplay(bookData);
+        var loop = new TickInferenceLoop(source, features, model, decisions, explanations, context.Drift, context.Log, options, book);
+        if (book is not null) context.Log.Information("Keeping a local order book from {Book} beside the trades", book.Name);
 
         context.Log.Information("Scoring ticks from {Source} with {Model} v{Version} on {Count} features", source.Name, inputs.Model, model.Version, features.Names.Count);
         using var watch = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -80,12 +86,14 @@ public sealed class TickInferenceStep : Step<TickInferenceInputs, TickInferenceO
             LatencyP50Us = result.LatencyP50Ns / 1000.0,
             LatencyP99Us = result.LatencyP99Ns / 1000.0,
             TicksPerSecond = Math.Round(result.TicksPerSecond),
+            BookEvents = result.BookEvents,
+            EventsPerSecond = Math.Round(result.EventsPerSecond),
         };
     }
 
     private static TickLoopOptions LoopOptions(TickInferenceInputs inputs)
     {
-        if (inputs.MaxTicks is null && inputs.Duration is null && inputs.Source != "replay")
+        if (inputs.MaxTicks is null && inputs.Duration is null && inputs.Source is not ("replay" or "segments"))
             throw new StepInputException("max_ticks", "give max_ticks, duration or both, so the loop ends (a replay also ends with its files)");
         if (inputs.MaxTicks is < 0) throw new StepInputException("max_ticks", $"must not be negative, got {inputs.MaxTicks}");
         if (inputs.Duration is { } duration && duration <= TimeSpan.Zero) throw new StepInputException("duration", "must be positive");
@@ -103,7 +111,27 @@ public sealed class TickInferenceStep : Step<TickInferenceInputs, TickInferenceO
         };
     }
 
-    private static FeatureSet Definitions(TickInferenceInputs inputs)
+    private static BookReplayData? LoadBook(TickInferenceInputs inputs, IStepContext context)
+    {
+        if (inputs.Book is null)
+        {
+            if (inputs.Source == "segments") throw new StepInputException("book", "the segments source replays the trades of order-book segments; give book: (their directory)");
+            return null;
+        }
+        if (inputs.Source == "websocket")
+            throw new StepInputException("book", "a recorded book cannot stand beside live trades; replay both (source: segments) or record the live book with ingest/binance-book");
+        var root = WorkspaceDirectory.Resolve(context, "book", inputs.Book);
+        try
+        {
+            return BookReplayData.Load(root, inputs.Symbol ?? "BTCUSDT");
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException)
+        {
+            throw new StepInputException("book", e.Message);
+        }
+    }
+
+    private static FeatureSet Definitions(TickInferenceInputs inputs, bool withBook)
     {
         if (inputs.Features.Count == 0 && inputs.Define.Count == 0)
             throw new StepInputException("features", "name at least one feature (in features or define)");
@@ -127,7 +155,8 @@ public sealed class TickInferenceStep : Step<TickInferenceInputs, TickInferenceO
         try
         {
             var features = new FeatureSet(FeatureSet.Merge(definitions), "time");
-            features.CheckColumns(TickColumns.Names.ToArray());
+            if (!withBook && BookFeatureNeeds.FeaturesReadingTheBook(features).Count > 0) return features;
+            features.CheckColumns(withBook ? [.. TickColumns.Names, .. BookColumns.Names] : TickColumns.Names.ToArray());
             return features;
         }
         catch (FeatureDefinitionException e)

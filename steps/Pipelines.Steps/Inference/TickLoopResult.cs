@@ -39,4 +39,16 @@ public sealed record TickLoopResult(
     public double TicksPerSecond => HotSeconds > 0 ? Ticks / HotSeconds : 0;
 
     public double AllocatedBytesPerTick => MeasuredTicks > 0 ? (double)AllocatedBytes / MeasuredTicks : 0;
+
+    /// <summary>Order-book events (depth diffs and snapshots) merged in before the trades; 0 without a book.</summary>
+    public long BookEvents { get; init; }
+
+    /// <summary>Book events merged in after the warm-up, over which <see cref="AllocatedBytes"/> was also measured.</summary>
+    public long MeasuredBookEvents { get; init; }
+
+    /// <summary>Trades and book events per second of the hot loop.</summary>
+    public double EventsPerSecond => HotSeconds > 0 ? (Ticks + BookEvents) / HotSeconds : 0;
+
+    /// <summary>Bytes allocated per event (trade or book event) after the warm-up.</summary>
+    public double AllocatedBytesPerEvent => MeasuredTicks + MeasuredBookEvents > 0 ? (double)AllocatedBytes / (MeasuredTicks + MeasuredBookEvents) : 0;
 }

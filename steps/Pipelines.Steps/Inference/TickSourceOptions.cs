@@ -20,4 +20,7 @@ public sealed record TickSourceOptions
     public int TradesPerBar { get; init; } = 32;
 
     public ulong Seed { get; init; } = 1;
+
+    /// <summary>Loaded order-book segments, whose trades the segments source replays.</summary>
+    public Book.BookReplayData? Book { get; init; }
 }

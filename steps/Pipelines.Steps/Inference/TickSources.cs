@@ -7,7 +7,7 @@ namespace Pipelines.Steps.Inference;
 /// <summary>Tick sources by the name a pipeline gives in <c>source</c>; one case per source.</summary>
 public static class TickSources
 {
-    public static IReadOnlyList<string> Known { get; } = ["synthetic", "replay", "websocket"];
+    public static IReadOnlyList<string> Known { get; } = ["synthetic", "replay", "websocket", "segments"];
 
     /// <exception cref="StepInputException">The name is unknown or the options do not suit the source.</exception>
     public static ITickSource Create(string name, TickSourceOptions options, ILogger? log = null) => name switch
@@ -15,6 +15,9 @@ public static class TickSources
         "synthetic" => Synthetic(options),
         "replay" => Replay(options),
         "websocket" => WebSocket(options, log),
+        "segments" => new Book.BookSegmentTradeSource(
+            options.Book ?? throw new StepInputException("book", "the segments source replays the trades of order-book segments; give book: (their directory)"),
+            ParsePacing(options.Pacing)),
         _ => throw new StepInputException("source", $"unknown tick source '{name}'; known sources: {string.Join(", ", Known)}"),
     };
 

@@ -9,12 +9,13 @@ public sealed class BenchHotPathTests
     [
         "interpreted_ns_per_row", "compiled_ns_per_row", "onnxruntime_ns_per_row", "tick_p50_ns", "tick_p99_ns", "tick_p999_ns",
         "tick_max_ns", "ticks_per_s", "alloc_bytes_per_tick",
+        "book_update_p50_ns", "book_update_p99_ns", "book_features_p95_ns", "book_tick_p99_ns", "book_tick_events_per_s", "book_alloc_bytes_per_event",
     ];
 
     [Fact]
     public async Task Bench_hotpath_prints_one_json_object_with_every_figure()
     {
-        var run = await CliRun.InvokeAsync("bench", "hotpath", "--ticks", "3000", "--train-rows", "2000", "--json");
+        var run = await CliRun.InvokeAsync("bench", "hotpath", "--ticks", "3000", "--train-rows", "2000", "--book-bars", "120", "--book-events", "5000", "--json");
 
         Assert.True(run.ExitCode == 0, run.Error + run.Output);
         using var document = JsonDocument.Parse(run.Output);
@@ -30,6 +31,12 @@ public sealed class BenchHotPathTests
         Assert.Equal(3000, root.GetProperty("decisions_stored").GetInt64());
         Assert.Equal(20, root.GetProperty("features").GetInt32());
         Assert.Equal(200, root.GetProperty("trees").GetInt32());
+        // 120 bars of synthetic book: 16 trades each, every one decided and stored, with the book's events merged in.
+        Assert.Equal(120 * 16, root.GetProperty("book_tick_trades").GetInt64());
+        Assert.Equal(120 * 16, root.GetProperty("book_tick_decisions_stored").GetInt64());
+        Assert.True(root.GetProperty("book_tick_book_events").GetInt64() >= 120 * 12);
+        Assert.Equal(1000, root.GetProperty("book_levels_per_side").GetInt32());
+        Assert.True(root.GetProperty("book_update_p99_ns").GetDouble() >= root.GetProperty("book_update_p50_ns").GetDouble());
     }
 
     [Fact]
