@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Text;
 using DuckDB.NET.Data;
 using DuckDB.NET.Native;
-using NativeAppender = DuckDB.NET.Native.DuckDBAppender;
 
 namespace Pipelines.DuckDb;
 
@@ -25,14 +24,11 @@ public sealed unsafe class ChunkAppender : IDisposable
     private const int StringSlotSize = 16;   // sizeof(duckdb_string_t)
     private const int InlinedLength = 12;
 
+    private readonly NativeTableAppender _native;
     private readonly string _table;
-    private readonly NativeAppender _appender;
-    private readonly DuckDBLogicalType[] _types;
     private readonly DuckDBType[] _columnTypes;
-    private readonly IntPtr[] _vectors;
     private readonly void*[] _data;
     private readonly ulong*[] _validity;   // null until a NULL is written to the column in this chunk
-    private readonly DuckDBDataChunk _chunk;
     private readonly int _capacity;
     private byte[] _utf8 = new byte[256];
     private int _rows;
@@ -41,37 +37,19 @@ public sealed unsafe class ChunkAppender : IDisposable
 
     public ChunkAppender(DuckDBConnection connection, string table)
     {
+        _native = new NativeTableAppender(connection, table);
         _table = table;
-        _capacity = checked((int)NativeMethods.Helpers.DuckDBVectorSize());
-        if (NativeMethods.Appender.DuckDBAppenderCreate(connection.NativeConnection, null!, table, out _appender) != DuckDBState.Success)
+        _capacity = _native.Capacity;
+        _columnTypes = _native.ColumnTypes;
+        _data = new void*[_columnTypes.Length];
+        _validity = new ulong*[_columnTypes.Length];
+        for (var column = 0; column < _columnTypes.Length; column++)
         {
-            var error = ErrorText();
-            _appender.Dispose();
-            throw new InvalidOperationException($"cannot append to {table}: {error}");
+            if (IsSupported(_columnTypes[column])) continue;
+            _native.Dispose();
+            throw new NotSupportedException($"{table} column {column + 1} is {_columnTypes[column]}, which the chunk appender does not write");
         }
-        var count = checked((int)NativeMethods.Appender.DuckDBAppenderColumnCount(_appender));
-        _types = new DuckDBLogicalType[count];
-        _columnTypes = new DuckDBType[count];
-        _vectors = new IntPtr[count];
-        _data = new void*[count];
-        _validity = new ulong*[count];
-        try
-        {
-            for (var column = 0; column < count; column++)
-            {
-                _types[column] = NativeMethods.Appender.DuckDBAppenderColumnType(_appender, (ulong)column);
-                _columnTypes[column] = NativeMethods.LogicalType.DuckDBGetTypeId(_types[column]);
-                if (!IsSupported(_columnTypes[column]))
-                    throw new NotSupportedException($"{table} column {column + 1} is {_columnTypes[column]}, which the chunk appender does not write");
-            }
-            _chunk = NativeMethods.DataChunks.DuckDBCreateDataChunk(_types.Select(t => t.DangerousGetHandle()).ToArray(), (ulong)count);
-            PrepareChunk();
-        }
-        catch
-        {
-            ReleaseNative();
-            throw;
-        }
+        LocateData();
     }
 
     /// <summary>The number of columns a row has.</summary>
@@ -144,7 +122,7 @@ public sealed unsafe class ChunkAppender : IDisposable
         else
         {
             fixed (byte* bytes = _utf8)
-                NativeMethods.Vectors.DuckDBVectorAssignStringElementLength(_vectors[_column - 1], (ulong)_rows, bytes, length);
+                NativeMethods.Vectors.DuckDBVectorAssignStringElementLength(_native.Vector(_column - 1), (ulong)_rows, bytes, length);
         }
         return this;
     }
@@ -165,8 +143,8 @@ public sealed unsafe class ChunkAppender : IDisposable
         var column = _column++;
         if (_validity[column] is null)
         {
-            NativeMethods.Vectors.DuckDBVectorEnsureValidityWritable(_vectors[column]);
-            _validity[column] = NativeMethods.Vectors.DuckDBVectorGetValidity(_vectors[column]);
+            NativeMethods.Vectors.DuckDBVectorEnsureValidityWritable(_native.Vector(column));
+            _validity[column] = NativeMethods.Vectors.DuckDBVectorGetValidity(_native.Vector(column));
         }
         NativeMethods.ValidityMask.DuckDBValiditySetRowValidity(_validity[column], (ulong)_rows, false);
         return this;
@@ -202,8 +180,7 @@ public sealed unsafe class ChunkAppender : IDisposable
     {
         ObjectDisposedException.ThrowIf(_closed, this);
         SendChunk();
-        if (NativeMethods.Appender.DuckDBAppenderFlush(_appender) != DuckDBState.Success)
-            throw new InvalidOperationException($"appending to {_table} failed: {ErrorText()}");
+        _native.Flush();
     }
 
     private DuckDBType CurrentType()
@@ -230,33 +207,28 @@ public sealed unsafe class ChunkAppender : IDisposable
     private void SendChunk()
     {
         if (_column != 0) throw new InvalidOperationException($"a row of {_table} was begun and not ended");
-        if (_rows == 0) return;
-        NativeMethods.DataChunks.DuckDBDataChunkSetSize(_chunk, (ulong)_rows);
-        var state = NativeMethods.Appender.DuckDBAppendDataChunk(_appender, _chunk);
-        NativeMethods.DataChunks.DuckDBDataChunkReset(_chunk);
+        var rows = _rows;
         _rows = 0;
-        PrepareChunk();
-        if (state != DuckDBState.Success) throw new InvalidOperationException($"appending to {_table} failed: {ErrorText()}");
-    }
-
-    /// <summary>Points at the chunk's vectors again: resetting a chunk may move their buffers and drops their validity masks.</summary>
-    private void PrepareChunk()
-    {
-        for (var column = 0; column < _vectors.Length; column++)
+        try
         {
-            _vectors[column] = NativeMethods.DataChunks.DuckDBDataChunkGetVector(_chunk, column);
-            _data[column] = NativeMethods.Vectors.DuckDBVectorGetData(_vectors[column]);
-            // A mask left from an earlier chunk is kept up to date value by value; a column without one gets it at its first NULL.
-            _validity[column] = NativeMethods.Vectors.DuckDBVectorGetValidity(_vectors[column]);
+            _native.Send(rows);
+        }
+        finally
+        {
+            LocateData();
         }
     }
 
-    private string ErrorText()
+    /// <summary>Points at the chunk's vectors again: sending a chunk may move their buffers and drops their validity masks.</summary>
+    private void LocateData()
     {
-        using var error = NativeMethods.Appender.DuckDBAppenderErrorData(_appender);
-        return error.IsInvalid || !NativeMethods.ErrorData.DuckDBErrorDataHasError(error)
-            ? "DuckDB gave no reason"
-            : NativeMethods.ErrorData.DuckDBErrorDataMessage(error);
+        for (var column = 0; column < _data.Length; column++)
+        {
+            var vector = _native.Vector(column);
+            _data[column] = NativeMethods.Vectors.DuckDBVectorGetData(vector);
+            // A mask left from an earlier chunk is kept up to date value by value; a column without one gets it at its first NULL.
+            _validity[column] = NativeMethods.Vectors.DuckDBVectorGetValidity(vector);
+        }
     }
 
     /// <summary>
@@ -266,17 +238,16 @@ public sealed unsafe class ChunkAppender : IDisposable
     public void Dispose()
     {
         if (_closed) return;
+        _closed = true;
         try
         {
             _column = 0;
             SendChunk();
-            if (NativeMethods.Appender.DuckDBAppenderClose(_appender) != DuckDBState.Success)
-                throw new InvalidOperationException($"closing the appender of {_table} failed: {ErrorText()}");
+            _native.Close();
         }
         finally
         {
-            _closed = true;
-            ReleaseNative();
+            _native.Dispose();
         }
     }
 
@@ -285,13 +256,6 @@ public sealed unsafe class ChunkAppender : IDisposable
     {
         if (_closed) return;
         _closed = true;
-        ReleaseNative();
-    }
-
-    private void ReleaseNative()
-    {
-        _chunk?.Dispose();
-        foreach (var type in _types) type?.Dispose();
-        _appender.Dispose();
+        _native.Dispose();
     }
 }

@@ -1,6 +1,6 @@
 using DuckDB.NET.Data;
 using DuckDB.NET.Native;
-using NativeAppender = DuckDB.NET.Native.DuckDBAppender;
+using Pipelines.DuckDb;
 
 namespace Pipelines.Engine.Storage;
 
@@ -18,10 +18,7 @@ internal sealed unsafe class DecisionRowAppender : IDisposable
     private static readonly DuckDBType[] Shape =
         [DuckDBType.Integer, DuckDBType.BigInt, DuckDBType.Timestamp, DuckDBType.Integer, DuckDBType.Double, DuckDBType.List];
 
-    private readonly NativeAppender _appender;
-    private readonly DuckDBLogicalType[] _types;
-    private readonly DuckDBDataChunk _chunk;
-    private readonly IntPtr[] _vectors;
+    private readonly NativeTableAppender _native;
     private readonly int _capacity;
     private readonly int _featureCount;
     private int* _streamIds;
@@ -37,26 +34,16 @@ internal sealed unsafe class DecisionRowAppender : IDisposable
     public DecisionRowAppender(DuckDBConnection connection, int featureCount)
     {
         _featureCount = featureCount;
-        _capacity = checked((int)NativeMethods.Helpers.DuckDBVectorSize());
-        if (NativeMethods.Appender.DuckDBAppenderCreate(connection.NativeConnection, null!, Table, out _appender) != DuckDBState.Success)
-        {
-            var error = ErrorText();
-            _appender.Dispose();
-            throw new InvalidOperationException($"cannot append to {Table}: {error}");
-        }
-        _types = new DuckDBLogicalType[Shape.Length];
+        _native = new NativeTableAppender(connection, Table);
+        _capacity = _native.Capacity;
         try
         {
             CheckShape();
-            _chunk = NativeMethods.DataChunks.DuckDBCreateDataChunk(_types.Select(t => t.DangerousGetHandle()).ToArray(), (ulong)_types.Length);
-            _vectors = new IntPtr[_types.Length];
-            for (var column = 0; column < _vectors.Length; column++)
-                _vectors[column] = NativeMethods.DataChunks.DuckDBDataChunkGetVector(_chunk, column);
             PrepareChunk();
         }
         catch
         {
-            ReleaseNative();
+            _native.Dispose();
             throw;
         }
     }
@@ -64,15 +51,11 @@ internal sealed unsafe class DecisionRowAppender : IDisposable
     /// <summary>The table's columns must be the ones this appender writes, in this order; a migration that changes them must change this too.</summary>
     private void CheckShape()
     {
-        var count = (int)NativeMethods.Appender.DuckDBAppenderColumnCount(_appender);
-        if (count != Shape.Length) throw new InvalidOperationException($"{Table} has {count} columns; decisions are written as {Shape.Length}");
-        for (var column = 0; column < count; column++)
-        {
-            _types[column] = NativeMethods.Appender.DuckDBAppenderColumnType(_appender, (ulong)column);
-            var type = NativeMethods.LogicalType.DuckDBGetTypeId(_types[column]);
-            if (type != Shape[column]) throw new InvalidOperationException($"{Table} column {column + 1} is {type}; decisions write {Shape[column]} there");
-        }
-        using var child = NativeMethods.LogicalType.DuckDBListTypeChildType(_types[^1]);
+        var types = _native.ColumnTypes;
+        if (types.Length != Shape.Length) throw new InvalidOperationException($"{Table} has {types.Length} columns; decisions are written as {Shape.Length}");
+        for (var column = 0; column < types.Length; column++)
+            if (types[column] != Shape[column]) throw new InvalidOperationException($"{Table} column {column + 1} is {types[column]}; decisions write {Shape[column]} there");
+        using var child = NativeMethods.LogicalType.DuckDBListTypeChildType(_native.LogicalType(Shape.Length - 1));
         var childType = NativeMethods.LogicalType.DuckDBGetTypeId(child);
         if (childType != DuckDBType.Double) throw new InvalidOperationException($"{Table}.features holds {childType}; decisions write DOUBLE");
     }
@@ -100,70 +83,57 @@ internal sealed unsafe class DecisionRowAppender : IDisposable
     {
         ObjectDisposedException.ThrowIf(_closed, this);
         SendChunk();
-        if (NativeMethods.Appender.DuckDBAppenderFlush(_appender) != DuckDBState.Success)
-            throw new InvalidOperationException($"writing decisions failed: {ErrorText()}");
+        _native.Flush();
     }
 
     private void SendChunk()
     {
         if (_rows == 0) return;
-        NativeMethods.Vectors.DuckDBListVectorSetSize(_vectors[^1], (ulong)_rows * (ulong)_featureCount);
-        NativeMethods.DataChunks.DuckDBDataChunkSetSize(_chunk, (ulong)_rows);
-        var state = NativeMethods.Appender.DuckDBAppendDataChunk(_appender, _chunk);
-        NativeMethods.DataChunks.DuckDBDataChunkReset(_chunk);
+        NativeMethods.Vectors.DuckDBListVectorSetSize(_native.Vector(Shape.Length - 1), (ulong)_rows * (ulong)_featureCount);
+        var rows = _rows;
         _rows = 0;
-        PrepareChunk();
-        if (state != DuckDBState.Success) throw new InvalidOperationException($"appending decisions failed: {ErrorText()}");
+        try
+        {
+            _native.Send(rows);
+        }
+        finally
+        {
+            PrepareChunk();
+        }
     }
 
     /// <summary>
-    /// Points at the chunk's vectors again and makes room for a full chunk of feature vectors: resetting a chunk may
+    /// Points at the chunk's vectors again and makes room for a full chunk of feature vectors: sending a chunk may
     /// move its buffers, and reserving may move the list's child vector.
     /// </summary>
     private void PrepareChunk()
     {
-        var features = _vectors[^1];
+        var features = _native.Vector(Shape.Length - 1);
         if (NativeMethods.Vectors.DuckDBListVectorReserve(features, (ulong)_capacity * (ulong)_featureCount) != DuckDBState.Success)
             throw new InvalidOperationException($"DuckDB could not make room for {_capacity} feature vectors of {_featureCount} values");
         NativeMethods.Vectors.DuckDBListVectorSetSize(features, 0);
-        _streamIds = (int*)NativeMethods.Vectors.DuckDBVectorGetData(_vectors[0]);
-        _tradeIds = (long*)NativeMethods.Vectors.DuckDBVectorGetData(_vectors[1]);
-        _timesMicros = (long*)NativeMethods.Vectors.DuckDBVectorGetData(_vectors[2]);
-        _modelVersions = (int*)NativeMethods.Vectors.DuckDBVectorGetData(_vectors[3]);
-        _scores = (double*)NativeMethods.Vectors.DuckDBVectorGetData(_vectors[4]);
+        _streamIds = (int*)NativeMethods.Vectors.DuckDBVectorGetData(_native.Vector(0));
+        _tradeIds = (long*)NativeMethods.Vectors.DuckDBVectorGetData(_native.Vector(1));
+        _timesMicros = (long*)NativeMethods.Vectors.DuckDBVectorGetData(_native.Vector(2));
+        _modelVersions = (int*)NativeMethods.Vectors.DuckDBVectorGetData(_native.Vector(3));
+        _scores = (double*)NativeMethods.Vectors.DuckDBVectorGetData(_native.Vector(4));
         _featureEntries = (ulong*)NativeMethods.Vectors.DuckDBVectorGetData(features);
         _featureValues = (double*)NativeMethods.Vectors.DuckDBVectorGetData(NativeMethods.Vectors.DuckDBListVectorGetChild(features));
-    }
-
-    private string ErrorText()
-    {
-        using var error = NativeMethods.Appender.DuckDBAppenderErrorData(_appender);
-        return error.IsInvalid || !NativeMethods.ErrorData.DuckDBErrorDataHasError(error)
-            ? "DuckDB gave no reason"
-            : NativeMethods.ErrorData.DuckDBErrorDataMessage(error);
     }
 
     /// <summary>Writes the rows appended so far and closes; native resources are released in every case.</summary>
     public void Dispose()
     {
         if (_closed) return;
+        _closed = true;
         try
         {
             SendChunk();
-            if (NativeMethods.Appender.DuckDBAppenderClose(_appender) != DuckDBState.Success)
-                throw new InvalidOperationException($"closing the decision appender failed: {ErrorText()}");
+            _native.Close();
         }
         finally
         {
-            _closed = true;
-            ReleaseNative();
+            _native.Dispose();
         }
-    }
-
-    private void ReleaseNative()
-    {
-        _chunk?.Dispose();
-        foreach (var type in _types) type?.Dispose();
-        _appender.Dispose();
     }
 }
