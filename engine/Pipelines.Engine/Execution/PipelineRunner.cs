@@ -276,7 +276,7 @@ public sealed class PipelineRunner(PipelineStore store, StepCatalog catalog, ILo
                     store.Artifacts.ClearStaging(runId, step.Id);
                     var message = timeoutSource.IsCancellationRequested
                         ? $"timed out after {Model.DurationText.Format(timeout)}"
-                        : Describe(e);
+                        : Describe(e, step);
                     if (attempt >= retry.MaxAttempts)
                         return Finish(StepStatus.Failed, retry.MaxAttempts > 1 ? $"{message} (after {attempt} attempts)" : message, attempt, cacheKey, inputsJson);
                     stepLog.Warning("Step {Step} attempt {Attempt} failed: {Error}; retrying in {Delay}",
@@ -285,9 +285,11 @@ public sealed class PipelineRunner(PipelineStore store, StepCatalog catalog, ILo
             }
         }
 
-        private static string Describe(Exception e) => e switch
+        /// <summary>A failure in the step's words; one about an input also says where the pipeline file sets it.</summary>
+        private static string Describe(Exception e, PlannedStep step) => e switch
         {
-            StepInputException input => $"input '{input.Input}': {input.Message}",
+            StepInputException input =>
+                $"{InputLocation.Find(step.Definition.With, input.Input, step.Definition.Node.Location)}: input '{input.Input}': {input.Message}",
             _ => e.Message,
         };
 

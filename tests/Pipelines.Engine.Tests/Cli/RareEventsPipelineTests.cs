@@ -82,7 +82,7 @@ public sealed class RareEventsPipelineTests : IDisposable
         var run = Cli("run", misspelt, "--param", "iterations=10");
 
         Assert.NotEqual(0, run.ExitCode);
-        Assert.Contains("input 'regime.column': column 'regime_nxt' is not in the data", run.Output + run.Error);
+        Assert.Matches(@"misspelt\.yaml:\d+:\d+: input 'regime\.column': column 'regime_nxt' is not in the data", run.Output + run.Error);
         using var store = PipelineStore.Open(_workspace.StoreRoot, TimeSpan.FromSeconds(5));
         Assert.Equal(0, store.Count("archive_events"));
         Assert.Empty(store.Events(new EventQuery(Type: "archive.captured")));
