@@ -1,3 +1,4 @@
+using Pipelines.Steps.Ingest.BookRecording;
 using DuckDB.NET.Data;
 using Pipelines.Steps.Ingest.Binance;
 using Pipelines.Steps.Tables;
@@ -47,10 +48,13 @@ public sealed class BookReplayData
     /// <exception cref="InvalidDataException">There is no segment, or a file breaks the format (named in the message).</exception>
     public static BookReplayData Load(string root, string symbol)
     {
-        var segments = BookSegmentLayout.Segments(root, symbol);
-        if (segments.Count == 0) throw new InvalidDataException($"{BookSegmentLayout.SymbolDirectory(root, symbol)} holds no complete segment");
+        var symbolDirectory = BookSegment.SymbolDirectory(root, symbol);
+        if (!Directory.Exists(symbolDirectory))
+            throw new DirectoryNotFoundException($"no order-book segments for {symbol.ToUpperInvariant()}: {symbolDirectory} does not exist");
+        var segments = BookSegment.List(root, symbol).Select(segment => segment.Directory).ToArray();
+        if (segments.Length == 0) throw new InvalidDataException($"{symbolDirectory} holds no complete segment");
         foreach (var segment in segments)
-            foreach (var file in new[] { BookSegmentLayout.Depth, BookSegmentLayout.Snapshots, BookSegmentLayout.Trades })
+            foreach (var file in new[] { BookSegmentFormat.Depth, BookSegmentFormat.Snapshots, BookSegmentFormat.Trades })
                 if (!File.Exists(Path.Combine(segment, file)))
                     throw new InvalidDataException($"segment {segment} lacks {file}");
         var data = new BookReplayData(symbol.ToUpperInvariant(), segments);
@@ -58,13 +62,13 @@ public sealed class BookReplayData
         connection.Open();
         try
         {
-            data.LoadDepth(connection, Files(segments, BookSegmentLayout.Depth));
-            data.LoadSnapshots(connection, Files(segments, BookSegmentLayout.Snapshots));
-            data.LoadTrades(connection, Files(segments, BookSegmentLayout.Trades));
+            data.LoadDepth(connection, Files(segments, BookSegmentFormat.Depth));
+            data.LoadSnapshots(connection, Files(segments, BookSegmentFormat.Snapshots));
+            data.LoadTrades(connection, Files(segments, BookSegmentFormat.Trades));
         }
         catch (Exception e) when (e is DuckDBException or InvalidOperationException)
         {
-            throw new InvalidDataException($"the segments under {BookSegmentLayout.SymbolDirectory(root, symbol)} could not be read: {e.Message}", e);
+            throw new InvalidDataException($"the segments under {symbolDirectory} could not be read: {e.Message}", e);
         }
         return data;
     }
