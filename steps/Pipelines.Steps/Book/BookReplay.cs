@@ -4,8 +4,8 @@ namespace Pipelines.Steps.Book;
 
 /// <summary>
 /// Replays recorded (or synthetic) segments into a <see cref="DepthBookSynchronizer"/>: depth events by exchange
-/// time and snapshots by receive time, merged into one timeline (a snapshot first on a tie), so the synchroniser
-/// does exactly what it did live: buffers events until a snapshot, drops the stale ones, applies the rest, and on a
+/// time and snapshots among them where they arrived (<see cref="BookReplayData.SnapshotTimes"/>), one timeline across
+/// segments, so the synchroniser does exactly what it did live: buffers events until a snapshot, drops the stale ones, applies the rest, and on a
 /// gap waits for the next recorded snapshot. Allocation-free per event while in sync.
 /// </summary>
 public sealed class BookReplay : IOrderBookFeed
@@ -25,6 +25,9 @@ public sealed class BookReplay : IOrderBookFeed
 
     public string Name { get; }
 
+    /// <summary>What is replayed: the segments' events, snapshots and trades.</summary>
+    public BookReplayData Data => _data;
+
     public DepthBookSynchronizer Synchronizer => _synchronizer;
 
     public LocalOrderBook Book => _synchronizer.Book;
@@ -41,24 +44,26 @@ public sealed class BookReplay : IOrderBookFeed
         _nextEvent < _data.EventCount ? _data.EventTimes[_nextEvent] : long.MaxValue,
         _nextSnapshot < _data.Snapshots.Length ? _data.SnapshotTimes[_nextSnapshot] : long.MaxValue);
 
+    /// <summary>Replays every event and snapshot stamped at or before <paramref name="exchangeTimeMicros"/>.</summary>
     public void AdvanceTo(long exchangeTimeMicros)
     {
-        while (true)
-        {
-            var snapshotTime = _nextSnapshot < _data.Snapshots.Length ? _data.SnapshotTimes[_nextSnapshot] : long.MaxValue;
-            var eventTime = _nextEvent < _data.EventCount ? _data.EventTimes[_nextEvent] : long.MaxValue;
-            if (snapshotTime <= eventTime)
-            {
-                if (snapshotTime > exchangeTimeMicros) return;
-                // A snapshot the synchroniser does not need (it is in sync) is skipped, as the live client would not fetch it.
-                _synchronizer.OnSnapshot(in _data.Snapshots[_nextSnapshot++]);
-            }
-            else
-            {
-                if (eventTime > exchangeTimeMicros) return;
-                _synchronizer.OnDepthEvent(_data.Event(_nextEvent++));
-            }
-            Events++;
-        }
+        while (NextTime <= exchangeTimeMicros) ReplayNext();
+    }
+
+    /// <summary>
+    /// Replays the next snapshot or depth event alone (a snapshot first on a tie); false at the end. Lets a caller see
+    /// the book after each of several entries that share one timestamp, e.g. a snapshot and the event right after it.
+    /// </summary>
+    public bool ReplayNext()
+    {
+        var snapshotTime = _nextSnapshot < _data.Snapshots.Length ? _data.SnapshotTimes[_nextSnapshot] : long.MaxValue;
+        var eventTime = _nextEvent < _data.EventCount ? _data.EventTimes[_nextEvent] : long.MaxValue;
+        if (snapshotTime == long.MaxValue && eventTime == long.MaxValue) return false;
+        // On a tie the snapshot goes first unless it arrived after the event (see BookReplayData.SnapshotEventIndexes).
+        // A snapshot the synchroniser does not need (it is in sync) is skipped, as the live client would not fetch it.
+        if (snapshotTime < eventTime || snapshotTime == eventTime && _data.SnapshotEventIndexes[_nextSnapshot] <= _nextEvent) _synchronizer.OnSnapshot(in _data.Snapshots[_nextSnapshot++]);
+        else _synchronizer.OnDepthEvent(_data.Event(_nextEvent++));
+        Events++;
+        return true;
     }
 }

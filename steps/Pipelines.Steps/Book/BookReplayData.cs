@@ -1,3 +1,4 @@
+using Pipelines.Steps.Ingest.BookRecording;
 using DuckDB.NET.Data;
 using Pipelines.Steps.Ingest.Binance;
 using Pipelines.Steps.Tables;
@@ -8,8 +9,8 @@ namespace Pipelines.Steps.Book;
 /// <summary>
 /// The depth events, snapshots and trades of a symbol's segments, read once into flat arrays so that replaying them
 /// (<see cref="BookReplay"/>, <see cref="BookSegmentTradeSource"/>) allocates nothing per event. Depth events are in
-/// exchange-time order (then update id), trades in exchange-time order (then trade id), snapshots in receive-time
-/// order. Level prices and quantities stay in fixed-point units.
+/// exchange-time order (then update id), trades in exchange-time order (then trade id),
+/// snapshots where they arrived among the depth events. Level prices and quantities stay in fixed-point units.
 /// </summary>
 public sealed class BookReplayData
 {
@@ -34,8 +35,12 @@ public sealed class BookReplayData
     public PriceLevel[] BidLevels { get; private set; } = [];
     public PriceLevel[] AskLevels { get; private set; } = [];
 
+    /// <summary>When each snapshot is replayed, on the exchange clock (see <see cref="LoadSnapshots"/>).</summary>
     public long[] SnapshotTimes { get; private set; } = [];
     public DepthSnapshot[] Snapshots { get; private set; } = [];
+
+    /// <summary>How many depth events (in replay order) come before each snapshot: the ones received before it.</summary>
+    public int[] SnapshotEventIndexes { get; private set; } = [];
 
     public Tick[] Trades { get; private set; } = [];
 
@@ -43,14 +48,17 @@ public sealed class BookReplayData
         BidLevels.AsMemory(BidStarts[index], BidStarts[index + 1] - BidStarts[index]),
         AskLevels.AsMemory(AskStarts[index], AskStarts[index + 1] - AskStarts[index]));
 
-    /// <summary>Reads every complete segment of <paramref name="symbol"/> under <paramref name="root"/>.</summary>
+    /// <summary>Reads every complete segment of <paramref name="symbol"/> under <paramref name="root"/> (those <paramref name="include"/> accepts when given).</summary>
     /// <exception cref="InvalidDataException">There is no segment, or a file breaks the format (named in the message).</exception>
-    public static BookReplayData Load(string root, string symbol)
+    public static BookReplayData Load(string root, string symbol, Func<BookSegment, bool>? include = null)
     {
-        var segments = BookSegmentLayout.Segments(root, symbol);
-        if (segments.Count == 0) throw new InvalidDataException($"{BookSegmentLayout.SymbolDirectory(root, symbol)} holds no complete segment");
+        var symbolDirectory = BookSegment.SymbolDirectory(root, symbol);
+        if (!Directory.Exists(symbolDirectory))
+            throw new DirectoryNotFoundException($"no order-book segments for {symbol.ToUpperInvariant()}: {symbolDirectory} does not exist");
+        var segments = BookSegment.List(root, symbol).Where(segment => include?.Invoke(segment) ?? true).Select(segment => segment.Directory).ToArray();
+        if (segments.Length == 0) throw new InvalidDataException($"{symbolDirectory} holds no complete segment");
         foreach (var segment in segments)
-            foreach (var file in new[] { BookSegmentLayout.Depth, BookSegmentLayout.Snapshots, BookSegmentLayout.Trades })
+            foreach (var file in new[] { BookSegmentFormat.Depth, BookSegmentFormat.Snapshots, BookSegmentFormat.Trades })
                 if (!File.Exists(Path.Combine(segment, file)))
                     throw new InvalidDataException($"segment {segment} lacks {file}");
         var data = new BookReplayData(symbol.ToUpperInvariant(), segments);
@@ -58,13 +66,13 @@ public sealed class BookReplayData
         connection.Open();
         try
         {
-            data.LoadDepth(connection, Files(segments, BookSegmentLayout.Depth));
-            data.LoadSnapshots(connection, Files(segments, BookSegmentLayout.Snapshots));
-            data.LoadTrades(connection, Files(segments, BookSegmentLayout.Trades));
+            data.LoadDepth(connection, Files(segments, BookSegmentFormat.Depth));
+            data.LoadSnapshots(connection, Files(segments, BookSegmentFormat.Snapshots), Files(segments, BookSegmentFormat.Depth), Files(segments, BookSegmentFormat.Trades));
+            data.LoadTrades(connection, Files(segments, BookSegmentFormat.Trades));
         }
         catch (Exception e) when (e is DuckDBException or InvalidOperationException)
         {
-            throw new InvalidDataException($"the segments under {BookSegmentLayout.SymbolDirectory(root, symbol)} could not be read: {e.Message}", e);
+            throw new InvalidDataException($"the segments under {symbolDirectory} could not be read: {e.Message}", e);
         }
         return data;
     }
@@ -124,12 +132,34 @@ public sealed class BookReplayData
         AskLevels = [.. asks];
     }
 
-    private void LoadSnapshots(DuckDBConnection connection, string source)
+    /// <summary>
+    /// Snapshots carry only a receive time, on the recorder's clock, while depth events are replayed by exchange time.
+    /// So that a snapshot meets the events in the order they arrived live, whatever the two clocks' offset, it is
+    /// replayed after the depth events received before it (<see cref="SnapshotEventIndexes"/>) and before the rest, at
+    /// an exchange time no earlier than those events' and, where the clocks allow, no later than the depth events and
+    /// trades received after it, so a trade received just after a snapshot sees the book it loaded. A recording
+    /// without events keeps the receive time.
+    /// </summary>
+    private void LoadSnapshots(DuckDBConnection connection, string source, string depth, string trades)
     {
         var rows = connection.Rows($"""
-            SELECT receive_time_us, last_update_id, side, price_units, quantity_units FROM {source}
-            ORDER BY receive_time_us, last_update_id, side, CASE side WHEN 'bid' THEN -price_units ELSE price_units END
+            WITH depth_events AS (SELECT DISTINCT receive_time_us, exchange_time_us, first_update_id, final_update_id FROM {depth}),
+                 placed AS (
+                     SELECT (SELECT count(*) FROM depth_events d WHERE d.receive_time_us <= s.receive_time_us) AS before_events,
+                            (SELECT max(d.exchange_time_us) FROM depth_events d WHERE d.receive_time_us <= s.receive_time_us) AS behind,
+                            (SELECT min(d.exchange_time_us) FROM depth_events d WHERE d.receive_time_us > s.receive_time_us) AS depth_ahead,
+                            (SELECT min(t.exchange_time_us) FROM {trades} t WHERE t.receive_time_us > s.receive_time_us) AS trade_ahead,
+                            s.receive_time_us, last_update_id, side, price_units, quantity_units
+                     FROM {source} s),
+                 timed AS (
+                     SELECT CASE WHEN behind IS NULL THEN coalesce(least(depth_ahead, trade_ahead), depth_ahead, trade_ahead, receive_time_us)
+                                 ELSE greatest(behind, coalesce(least(depth_ahead, trade_ahead), depth_ahead, trade_ahead, behind)) END AS time_us,
+                            before_events, last_update_id, side, price_units, quantity_units
+                     FROM placed)
+            SELECT time_us, last_update_id, side, price_units, quantity_units, before_events FROM timed
+            ORDER BY time_us, before_events, last_update_id, side, CASE side WHEN 'bid' THEN -price_units ELSE price_units END
             """);
+        var eventIndexes = new List<int>();
         var times = new List<long>();
         var snapshots = new List<DepthSnapshot>();
         var i = 0;
@@ -147,9 +177,11 @@ public sealed class BookReplayData
                 else throw new InvalidDataException($"snapshot {last} has a level with side '{rows[i][2]}'; expected bid or ask");
             }
             times.Add(time);
+            eventIndexes.Add((int)(long)rows[i - 1][5]!);
             snapshots.Add(new DepthSnapshot(last, bids.ToArray(), asks.ToArray()));
         }
         SnapshotTimes = [.. times];
+        SnapshotEventIndexes = [.. eventIndexes];
         Snapshots = [.. snapshots];
     }
 

@@ -1,4 +1,4 @@
-using DuckDB.NET.Data;
+using Pipelines.Steps.Ingest.BookRecording;
 using Pipelines.Learning.Data;
 using Pipelines.Steps.Ingest.Binance;
 using Pipelines.Steps.Ticks;
@@ -79,84 +79,106 @@ public sealed class SyntheticBookGenerator
     /// <summary>Writes every segment under <c>&lt;root&gt;/&lt;SYMBOL&gt;/</c>, which must not hold segments of the same hours.</summary>
     public SyntheticBookSummary Write(string root, CancellationToken cancellationToken = default)
     {
-        var symbolDirectory = BookSegmentLayout.SymbolDirectory(root, _options.Symbol);
+        var symbolDirectory = BookSegment.SymbolDirectory(root, _options.Symbol);
         Directory.CreateDirectory(symbolDirectory);
-        using var connection = new DuckDBConnection("Data Source=:memory:");
-        connection.Open();
 
         var first = _bars[0];
         _lastUpdateId = 1_000_000;
         var unit = Unit(first);
         InitialBook(first.Open, unit);
         BookSegmentWriter? segment = null;
+        var segmentHour = long.MinValue;
         int segments = 0;
         long events = 0, levels = 0, trades = 0;
         var firstUpdateId = _lastUpdateId + 1;
         var mids = new double[_options.EventsPerBar + 1];
 
-        for (var b = 0; b < _bars.Length; b++)
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var bar = _bars[b];
-            unit = Unit(bar);
-            BarMids(bar, mids);
-            // The mid after the bar's last event is the next bar's open: the lean looks one event ahead.
-            mids[^1] = b + 1 < _bars.Length ? _bars[b + 1].Open : bar.Close;
-            var rangeBps = bar.Close > 0 ? (bar.High - bar.Low) / bar.Close * 10_000 : 0;
-            var e = 0;
-            var t = 0;
-            var eventCount = _options.EventsPerBar;
-            var tradeCount = _options.TradesPerBar;
-            while (e < eventCount || t < tradeCount)
+            for (var b = 0; b < _bars.Length; b++)
             {
-                var eventTime = e < eventCount ? bar.OpenTimeMicros + (e + 1) * MicrosPerMinute / (eventCount + 1) : long.MaxValue;
-                var tradeTime = t < tradeCount ? bar.OpenTimeMicros + (2 * t + 1) * MicrosPerMinute / (2 * tradeCount) + 7 : long.MaxValue;
-                var time = Math.Min(eventTime, tradeTime);
-                var hour = time - time % MicrosPerHour;
-                if (segment is null || segment.HourStartMicros != hour)
+                cancellationToken.ThrowIfCancellationRequested();
+                var bar = _bars[b];
+                unit = Unit(bar);
+                BarMids(bar, mids);
+                // The mid after the bar's last event is the next bar's open: the lean looks one event ahead.
+                mids[^1] = b + 1 < _bars.Length ? _bars[b + 1].Open : bar.Close;
+                var rangeBps = bar.Close > 0 ? (bar.High - bar.Low) / bar.Close * 10_000 : 0;
+                var e = 0;
+                var t = 0;
+                var eventCount = _options.EventsPerBar;
+                var tradeCount = _options.TradesPerBar;
+                while (e < eventCount || t < tradeCount)
                 {
-                    if (segment is not null)
+                    var eventTime = e < eventCount ? bar.OpenTimeMicros + (e + 1) * MicrosPerMinute / (eventCount + 1) : long.MaxValue;
+                    var tradeTime = t < tradeCount ? bar.OpenTimeMicros + (2 * t + 1) * MicrosPerMinute / (2 * tradeCount) + 7 : long.MaxValue;
+                    var time = Math.Min(eventTime, tradeTime);
+                    var hour = time - time % MicrosPerHour;
+                    if (segment is null || segmentHour != hour)
                     {
-                        segment.Write(connection, symbolDirectory);
-                        segments++;
+                        if (segment is not null)
+                        {
+                            Publish(segment, symbolDirectory);
+                            segments++;
+                        }
+                        segment = new BookSegmentWriter(root, _options.Symbol, EpochTime.ToDateTime(hour), Source);
+                        segmentHour = hour;
+                        var (bids, asks) = Levels();
+                        segment.AppendCarriedBook(_lastUpdateId, bids, asks, hour);
                     }
-                    segment = new BookSegmentWriter(hour, Source);
-                    var (bids, asks) = Levels();
-                    segment.AddSnapshot(hour, _lastUpdateId, bids, asks);
-                }
-                if (eventTime <= tradeTime)
-                {
-                    var direction = Math.Sign(mids[e + 1] - mids[e]);
-                    var changed = Step(mids[e], direction, rangeBps, unit);
-                    var firstId = _lastUpdateId + 1;
-                    var lastId = firstId + Math.Max(changed, 1) - 1;
-                    segment.AddDepthEvent(eventTime, Received(eventTime), firstId, lastId,
-                        System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_bidChanges), System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_askChanges));
-                    _lastUpdateId = lastId;
-                    segment.AddBookTicker(Received(eventTime), lastId, new PriceLevel(_bestBid, _bidQuantities[0]), new PriceLevel(_bestAsk, _askQuantities[0]));
-                    events++;
-                    levels += changed;
-                    e++;
-                }
-                else
-                {
-                    // The move ahead: from the book's mid now to the next event's (after the bar's last event, the next bar's open).
-                    var direction = Math.Sign(mids[e] * FixedPointDecimal.Scale - (_bestBid + _bestAsk) / 2.0);
-                    var buyProbability = Math.Clamp(0.5 + 0.3 * direction, 0.1, 0.9);
-                    var buy = _random.NextUniform() < buyProbability;
-                    var quantity = Lots(unit * 100.0 / tradeCount * -Math.Log(1.0 - _random.NextUniform()));
-                    segment.AddTrade(tradeTime, Received(tradeTime), _nextTradeId++, buy ? _bestAsk : _bestBid, quantity, buyerIsMaker: !buy);
-                    trades++;
-                    t++;
+                    if (eventTime <= tradeTime)
+                    {
+                        var direction = Math.Sign(mids[e + 1] - mids[e]);
+                        var changed = Step(mids[e], direction, rangeBps, unit);
+                        var firstId = _lastUpdateId + 1;
+                        var lastId = firstId + Math.Max(changed, 1) - 1;
+                        segment.AppendDepth(firstId, lastId, eventTime,
+                            System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_bidChanges), System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_askChanges),
+                            Received(eventTime));
+                        _lastUpdateId = lastId;
+                        segment.AppendBookTicker(new BookTicker(lastId, _bestBid, _bidQuantities[0], _bestAsk, _askQuantities[0], Received(eventTime)));
+                        events++;
+                        levels += changed;
+                        e++;
+                    }
+                    else
+                    {
+                        // The move ahead: from the book's mid now to the next event's (after the bar's last event, the next bar's open).
+                        var direction = Math.Sign(mids[e] * FixedPointDecimal.Scale - (_bestBid + _bestAsk) / 2.0);
+                        var buyProbability = Math.Clamp(0.5 + 0.3 * direction, 0.1, 0.9);
+                        var buy = _random.NextUniform() < buyProbability;
+                        var quantity = Lots(unit * 100.0 / tradeCount * -Math.Log(1.0 - _random.NextUniform()));
+                        segment.AppendTrade(new RecordedTrade(_nextTradeId++, tradeTime, Received(tradeTime), buy ? _bestAsk : _bestBid, quantity, BuyerIsMaker: !buy));
+                        trades++;
+                        t++;
+                    }
                 }
             }
         }
+        catch
+        {
+            // A segment cut short by an error or a cancellation is not written.
+            segment?.Dispose();
+            throw;
+        }
         if (segment is not null)
         {
-            segment.Write(connection, symbolDirectory);
+            Publish(segment, symbolDirectory);
             segments++;
         }
         return new SyntheticBookSummary(symbolDirectory, segments, events, levels, trades, firstUpdateId, _lastUpdateId);
+    }
+
+    /// <summary>
+    /// Closes the segment under its hour's plain name. The writer would take the next part number if the hour were
+    /// there already, which would interleave two generations of one hour; the caller must clear the hours first.
+    /// </summary>
+    private static void Publish(BookSegmentWriter segment, string symbolDirectory)
+    {
+        var written = segment.Close() ?? throw new InvalidOperationException("a synthetic segment always holds its starting book");
+        if (written.Part == 0) return;
+        Directory.Delete(written.Directory, recursive: true);
+        throw new IOException($"segment {Path.Combine(symbolDirectory, BookSegment.SegmentName(written.HourUtc, 0))} exists already; write into an empty directory");
     }
 
     private static double Unit(in MinuteBar bar) => Math.Max(bar.Volume / 100.0, 0.001);

@@ -1,4 +1,5 @@
 using Pipelines.Abstractions;
+using Pipelines.Steps.Ingest.BookRecording;
 using Pipelines.Steps.Ticks;
 
 namespace Pipelines.Steps.Book;
@@ -34,15 +35,11 @@ public sealed class SyntheticBookStep : Step<SyntheticBookInputs, SyntheticBookO
             throw new StepInputException("bars", e.Message);
         }
         var generator = new SyntheticBookGenerator(bars, options);
-        var symbolDirectory = BookSegmentLayout.SymbolDirectory(root, inputs.Symbol);
-        if (Directory.Exists(symbolDirectory))
-        {
-            var segments = BookSegmentLayout.Segments(root, inputs.Symbol);
-            // Only generated segments are replaced: a recorded book cannot be generated again.
-            if (segments.FirstOrDefault(segment => !IsSynthetic(segment)) is { } recorded)
-                throw new StepInputException("out", $"{recorded} is not a synthetic segment (its quality.json does not say source: synthetic); write the synthetic book to another directory");
-            foreach (var segment in segments) Directory.Delete(segment, recursive: true);
-        }
+        var segments = BookSegment.List(root, inputs.Symbol);
+        // Only generated segments are replaced: a recorded book cannot be generated again.
+        if (segments.FirstOrDefault(segment => !IsSynthetic(segment)) is { } recorded)
+            throw new StepInputException("out", $"{recorded.Directory} is not a synthetic segment (its quality.json does not say source: synthetic); write the synthetic book to another directory");
+        foreach (var segment in segments) Directory.Delete(segment.Directory, recursive: true);
         var summary = generator.Write(root, cancellationToken);
         context.Log.Information("Wrote {Segments} segment(s) of {Symbol} under {Directory}: {Events} depth events ({Levels} changed levels), {Trades} trades",
             summary.Segments, inputs.Symbol, summary.SymbolDirectory, summary.DepthEvents, summary.ChangedLevels, summary.Trades);
@@ -52,15 +49,15 @@ public sealed class SyntheticBookStep : Step<SyntheticBookInputs, SyntheticBookO
         });
     }
 
-    private static bool IsSynthetic(string segment)
+    private static bool IsSynthetic(BookSegment segment)
     {
-        var quality = Path.Combine(segment, BookSegmentLayout.Quality);
+        var quality = segment.FilePath(BookSegmentFormat.Quality);
         if (!File.Exists(quality)) return false;
         try
         {
-            return System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(quality))?["source"]?.GetValue<string>() == SyntheticBookGenerator.Source;
+            return BookSegmentQuality.Read(quality).Source == SyntheticBookGenerator.Source;
         }
-        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException)
         {
             return false;
         }

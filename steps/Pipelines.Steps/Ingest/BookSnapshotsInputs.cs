@@ -4,18 +4,16 @@ namespace Pipelines.Steps.Ingest;
 
 public sealed record BookSnapshotsInputs
 {
-    [Input("Symbol of the recording, e.g. BTCUSDT.", Example = "BTCUSDT")]
-    public required string Symbol { get; init; }
-
-    [Input("Directory of the recording, relative to the workspace, as given to ingest/binance-book.")]
+    [Input("Directory in the workspace holding the segments (<root>/<SYMBOL>/<yyyyMMddHH>/): ingest/binance-book's root or ingest/synthetic-book's path output.",
+        Example = "data/book")]
     public string Root { get; init; } = "data/book";
 
-    [Input("A row every this much exchange time (e.g. 1s, 100ms), or 'trade' for a row at every trade.", Example = "1s")]
-    public string Every { get; init; } = "1s";
+    [Input("Symbol whose segments are read, e.g. BTCUSDT.", Example = "BTCUSDT")]
+    public string Symbol { get; init; } = "BTCUSDT";
 
-    [Input("Level counts N for the bid_depth_N and ask_depth_N columns (summed quantity of the best N levels); bid_depth and ask_depth repeat the first.",
-        Example = "[1, 5, 20]")]
-    public IReadOnlyList<int> Depths { get; init; } = [5];
+    [Input("'trade' for a row at every trade, or a row at the end of every interval of this much exchange time (e.g. 1s, 100ms; at least 1ms) with the interval's trades as a bar.",
+        Example = "1s")]
+    public string Every { get; init; } = "trade";
 
     [Input("First time to include (ISO 8601, UTC unless an offset is given); the whole recording when empty.", Example = "2026-03-01T00:00:00Z")]
     public string? Start { get; init; }

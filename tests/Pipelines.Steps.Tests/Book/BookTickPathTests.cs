@@ -2,6 +2,7 @@ using Pipelines.Abstractions;
 using Pipelines.Steps.Book;
 using Pipelines.Steps.Inference;
 using Pipelines.Steps.Ingest.Binance;
+using Pipelines.Steps.Ingest.BookRecording;
 using Pipelines.Steps.Tests.Support;
 using Pipelines.Steps.Tests.Ticks;
 using Pipelines.Steps.Ticks;
@@ -100,7 +101,7 @@ public sealed class BookTickPathTests : IDisposable
     {
         var target = Path.Combine(_context.WorkspaceRoot, "data", "book", "BTCUSDT");
         Directory.CreateDirectory(target);
-        foreach (var segment in BookSegmentLayout.Segments(BookModels.Root, "BTCUSDT").Take(3))
+        foreach (var segment in BookSegment.List(BookModels.Root, "BTCUSDT").Select(segment => segment.Directory).Take(3))
         {
             var copy = Directory.CreateDirectory(Path.Combine(target, Path.GetFileName(segment)));
             foreach (var file in Directory.GetFiles(segment)) File.Copy(file, Path.Combine(copy.FullName, Path.GetFileName(file)));

@@ -1,6 +1,7 @@
 using DuckDB.NET.Data;
 using Pipelines.Steps.Book;
 using Pipelines.Steps.Ingest.Binance;
+using Pipelines.Steps.Ingest.BookRecording;
 using Pipelines.Steps.Tables;
 using Pipelines.Steps.Tests.Support;
 using Pipelines.Steps.Ticks;
@@ -24,14 +25,30 @@ public sealed class SyntheticBookTests : IDisposable
         var summary = Generate(180);
 
         Assert.Equal(3, summary.Segments);
-        var segments = BookSegmentLayout.Segments(_root, "BTCUSDT");
+        var segments = BookSegment.List(_root, "BTCUSDT").Select(segment => segment.Directory).ToArray();
         Assert.Equal(["2023030100", "2023030101", "2023030102"], segments.Select(Path.GetFileName));
-        Assert.Equal(segments.Count, Directory.GetDirectories(summary.SymbolDirectory).Length);
+        Assert.Equal(segments.Length, Directory.GetDirectories(summary.SymbolDirectory).Length);
         foreach (var segment in segments)
             foreach (var file in new[] { "depth.parquet", "snapshots.parquet", "trades.parquet", "book_ticker.parquet", "quality.json" })
                 Assert.True(File.Exists(Path.Combine(segment, file)), $"{segment} lacks {file}");
         Assert.Equal(180 * 12, summary.DepthEvents);
         Assert.Equal(180 * 16, summary.Trades);
+    }
+
+    [Fact]
+    public void Generated_segments_carry_the_recorders_quality_report_marked_synthetic_and_never_add_a_part_to_an_existing_hour()
+    {
+        var summary = Generate(60);
+
+        var segment = Assert.Single(BookSegment.List(_root, "BTCUSDT"));
+        var quality = BookSegmentQuality.Read(segment.FilePath(BookSegmentFormat.Quality));
+        Assert.Equal((SyntheticBookGenerator.Source, "BTCUSDT", "2023030100"), (quality.Source, quality.Symbol, quality.Segment));
+        Assert.Equal((summary.DepthEvents, summary.Trades, true), (quality.DepthEvents, quality.Trades, quality.CarriedSnapshot));
+        Assert.Equal(summary.DepthEvents, quality.BookTickers);
+
+        var e = Assert.Throws<IOException>(() => Generate(60));
+        Assert.Contains("exists already", e.Message);
+        Assert.Equal([segment.Directory], Directory.GetDirectories(summary.SymbolDirectory));
     }
 
     [Fact]

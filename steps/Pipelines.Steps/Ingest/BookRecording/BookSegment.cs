@@ -30,10 +30,13 @@ public sealed record BookSegment(string Directory, string Symbol, DateTime HourU
         return dash < 0 || int.TryParse(name[(dash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out part) && part > 0;
     }
 
+    /// <summary>Where the segments of <paramref name="symbol"/> under <paramref name="root"/> live.</summary>
+    public static string SymbolDirectory(string root, string symbol) => Path.Combine(root, symbol.ToUpperInvariant());
+
     /// <summary>The closed segments of <paramref name="symbol"/> under <paramref name="root"/>, oldest first; none when the directory is missing.</summary>
     public static IReadOnlyList<BookSegment> List(string root, string symbol)
     {
-        var directory = Path.Combine(root, symbol.ToUpperInvariant());
+        var directory = SymbolDirectory(root, symbol);
         if (!System.IO.Directory.Exists(directory)) return [];
         var segments = new List<BookSegment>();
         foreach (var path in System.IO.Directory.EnumerateDirectories(directory))

@@ -19,6 +19,10 @@ public sealed class BookSegmentQuality
     };
 
     public string Symbol { get; set; } = "";
+
+    /// <summary>Who made the segment when not a live recording, e.g. "synthetic"; absent from recorded segments.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Source { get; set; }
     public string Segment { get; set; } = "";
     public long Events => DepthEvents + BookTickers + Trades;
     public long DepthEvents { get; set; }

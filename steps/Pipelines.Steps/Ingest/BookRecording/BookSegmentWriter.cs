@@ -9,7 +9,8 @@ namespace Pipelines.Steps.Ingest.BookRecording;
 /// (no text round trip, a few hundred nanoseconds a row); <see cref="Close"/> copies each table to Parquet inside a
 /// hidden <c>.&lt;name&gt;.partial</c> directory, writes quality.json, and renames the directory into place, so a
 /// reader sees a whole segment or none. A writer disposed without <see cref="Close"/>, or a process killed while
-/// writing, leaves no segment. One thread at a time.
+/// writing, leaves no segment. One thread at a time. The live recorder and the synthetic book generator both write
+/// through it, so recorded and generated segments cannot drift apart in names, files or columns.
 /// </summary>
 public sealed class BookSegmentWriter : IDisposable
 {
@@ -20,7 +21,9 @@ public sealed class BookSegmentWriter : IDisposable
 
     /// <param name="root">The recording's root; the segment goes under &lt;root&gt;/&lt;SYMBOL&gt;/.</param>
     /// <param name="hourUtc">The hour the segment covers (by receive time); minutes and below are ignored.</param>
-    public BookSegmentWriter(string root, string symbol, DateTime hourUtc)
+    /// <param name="source">Written to quality.json as "source" (e.g. "synthetic") so a tool can tell generated segments
+    /// from recorded ones, which have none.</param>
+    public BookSegmentWriter(string root, string symbol, DateTime hourUtc, string? source = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(root);
         if (string.IsNullOrEmpty(symbol) || !symbol.All(char.IsAsciiLetterOrDigit))
@@ -28,7 +31,7 @@ public sealed class BookSegmentWriter : IDisposable
         Symbol = symbol.ToUpperInvariant();
         HourUtc = new DateTime(hourUtc.Year, hourUtc.Month, hourUtc.Day, hourUtc.Hour, 0, 0, DateTimeKind.Utc);
         _symbolDirectory = Path.Combine(root, Symbol);
-        Quality = new BookSegmentQuality { Symbol = Symbol };
+        Quality = new BookSegmentQuality { Symbol = Symbol, Source = source };
         _connection = ParquetTableWriter.OpenScratch();
         try
         {
@@ -58,31 +61,40 @@ public sealed class BookSegmentWriter : IDisposable
     /// <summary>Rows appended to all files so far.</summary>
     public long Rows { get; private set; }
 
-    public void AppendDepth(in DepthDiff diff, long receiveTimeMicros)
+    public void AppendDepth(in DepthDiff diff, long receiveTimeMicros) =>
+        AppendDepth(diff.FirstUpdateId, diff.FinalUpdateId, diff.EventTimeMicros, diff.Bids.Span, diff.Asks.Span, receiveTimeMicros);
+
+    /// <summary>
+    /// One diff event from levels the caller keeps in its own buffers (the synthetic generator reuses lists); an event
+    /// without levels still writes one row (side NULL). An exchange time of 0 or less is stored as NULL.
+    /// </summary>
+    public void AppendDepth(long firstUpdateId, long finalUpdateId, long exchangeTimeMicros,
+        ReadOnlySpan<PriceLevel> bids, ReadOnlySpan<PriceLevel> asks, long receiveTimeMicros)
     {
-        var exchange = diff.EventTimeMicros > 0 ? diff.EventTimeMicros : (long?)null;
-        foreach (var level in diff.Bids.Span) AppendDepthRow(exchange, receiveTimeMicros, diff, BookSegmentFormat.BidSide, level);
-        foreach (var level in diff.Asks.Span) AppendDepthRow(exchange, receiveTimeMicros, diff, BookSegmentFormat.AskSide, level);
-        if (diff.Bids.IsEmpty && diff.Asks.IsEmpty)
+        var exchange = exchangeTimeMicros > 0 ? exchangeTimeMicros : (long?)null;
+        var ids = (firstUpdateId, finalUpdateId);
+        foreach (var level in bids) AppendDepthRow(exchange, receiveTimeMicros, ids, BookSegmentFormat.BidSide, level);
+        foreach (var level in asks) AppendDepthRow(exchange, receiveTimeMicros, ids, BookSegmentFormat.AskSide, level);
+        if (bids.IsEmpty && asks.IsEmpty)
         {
-            _depth.AppendRow((exchange, receiveTimeMicros, diff.FirstUpdateId, diff.FinalUpdateId), static (row, e) => row
-                .AppendValue(e.exchange).AppendValue((long?)e.receiveTimeMicros).AppendValue((long?)e.FirstUpdateId)
-                .AppendValue((long?)e.FinalUpdateId).AppendNullValue().AppendNullValue().AppendNullValue());
+            _depth.AppendRow((exchange, receiveTimeMicros, firstUpdateId, finalUpdateId), static (row, e) => row
+                .AppendValue(e.exchange).AppendValue((long?)e.receiveTimeMicros).AppendValue((long?)e.firstUpdateId)
+                .AppendValue((long?)e.finalUpdateId).AppendNullValue().AppendNullValue().AppendNullValue());
             Rows++;
         }
         Quality.DepthEvents++;
-        Quality.FirstUpdateId ??= diff.FirstUpdateId;
-        Quality.LastUpdateId = Math.Max(Quality.LastUpdateId ?? diff.FinalUpdateId, diff.FinalUpdateId);
-        Quality.NoteExchangeTime(diff.EventTimeMicros);
+        Quality.FirstUpdateId ??= firstUpdateId;
+        Quality.LastUpdateId = Math.Max(Quality.LastUpdateId ?? finalUpdateId, finalUpdateId);
+        Quality.NoteExchangeTime(exchangeTimeMicros);
         Quality.NoteReceiveTime(receiveTimeMicros);
     }
 
     /// <summary>One row per level, through the appender's static row writer: no closure, no allocation per row.</summary>
-    private void AppendDepthRow(long? exchange, long receiveTimeMicros, in DepthDiff diff, string side, PriceLevel level)
+    private void AppendDepthRow(long? exchange, long receiveTimeMicros, (long First, long Final) ids, string side, PriceLevel level)
     {
-        _depth.AppendRow((exchange, receiveTimeMicros, diff.FirstUpdateId, diff.FinalUpdateId, side, level), static (row, e) => row
-            .AppendValue(e.exchange).AppendValue((long?)e.receiveTimeMicros).AppendValue((long?)e.FirstUpdateId)
-            .AppendValue((long?)e.FinalUpdateId).AppendValue(e.side).AppendValue((long?)e.level.Price).AppendValue((long?)e.level.Quantity));
+        _depth.AppendRow((exchange, receiveTimeMicros, ids, side, level), static (row, e) => row
+            .AppendValue(e.exchange).AppendValue((long?)e.receiveTimeMicros).AppendValue((long?)e.ids.First)
+            .AppendValue((long?)e.ids.Final).AppendValue(e.side).AppendValue((long?)e.level.Price).AppendValue((long?)e.level.Quantity));
         Rows++;
     }
 
@@ -94,9 +106,13 @@ public sealed class BookSegmentWriter : IDisposable
     }
 
     /// <summary>The live book as the segment's starting point, so the segment replays on its own.</summary>
-    public void AppendCarriedBook(LocalOrderBook book, long receiveTimeMicros)
+    public void AppendCarriedBook(LocalOrderBook book, long receiveTimeMicros) =>
+        AppendCarriedBook(book.LastUpdateId, book.Bids.Levels, book.Asks.Levels, receiveTimeMicros);
+
+    /// <summary>The book the segment starts from, as of update <paramref name="lastUpdateId"/>, given by its levels.</summary>
+    public void AppendCarriedBook(long lastUpdateId, ReadOnlySpan<PriceLevel> bids, ReadOnlySpan<PriceLevel> asks, long receiveTimeMicros)
     {
-        AppendSnapshotRows(book.LastUpdateId, book.Bids.Levels, book.Asks.Levels, receiveTimeMicros);
+        AppendSnapshotRows(lastUpdateId, bids, asks, receiveTimeMicros);
         Quality.CarriedSnapshot = true;
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Pipelines.Abstractions;
+using Pipelines.Steps.Book;
 using Pipelines.Steps.Ingest;
 using Pipelines.Steps.Ingest.Binance;
 using Pipelines.Steps.Ingest.BookRecording;
@@ -95,16 +96,15 @@ public sealed class BinanceBookStepTests : IAsyncLifetime
         Assert.All(recorded.Segments, s => Assert.StartsWith("data/book/BTCUSDT/", s));
 
         var table = await new BookSnapshotsStep().ExecuteAsync(
-            new BookSnapshotsInputs { Symbol = "btcusdt", Every = "trade", Depths = [5, 1] }, _context, CancellationToken.None);
+            new BookSnapshotsInputs { Symbol = "btcusdt", Every = "trade" }, _context, CancellationToken.None);
 
         Assert.Equal(60, table.Rows);
-        Assert.Equal(
-            ["time", "update_id", "bid_price", "ask_price", "bid_quantity", "ask_quantity", "mid", "spread_bps", "microprice",
-             "bid_depth_5", "bid_depth_1", "ask_depth_5", "ask_depth_1", "bid_depth", "ask_depth", "agg_trade_id", "trade_price", "trade_quantity", "is_buyer_maker"],
-            table.Columns);
+        Assert.Equal(BookSnapshotTable.Columns, table.Columns);
         using var probe = new ParquetProbe(_context.FullPath(table.Table));
-        var rows = probe.Rows("SELECT agg_trade_id, update_id, bid_price, ask_price, mid, spread_bps, microprice, bid_depth_5, ask_depth_5, bid_depth, ask_depth_1, " +
-            "epoch_us(time), trade_price FROM {t} ORDER BY agg_trade_id");
+        // Mid, spread and microprice are what featurize/market derives from the best levels; checked here against the oracle.
+        var rows = probe.Rows("SELECT trade_id, last_update_id, bid_price, ask_price, (bid_price + ask_price) / 2, " +
+            "(ask_price - bid_price) / ((bid_price + ask_price) / 2) * 10000, (bid_price * ask_qty + ask_price * bid_qty) / (bid_qty + ask_qty), " +
+            "bid_depth, ask_depth, bid_qty_1 + bid_qty_2 + bid_qty_3 + bid_qty_4 + bid_qty_5, ask_qty_1, time_us, price FROM {t} ORDER BY trade_id");
         foreach (var row in rows)
         {
             var k = (int)(long)row[0]!;
@@ -132,15 +132,22 @@ public sealed class BinanceBookStepTests : IAsyncLifetime
         var table = await new BookSnapshotsStep().ExecuteAsync(
             new BookSnapshotsInputs { Symbol = "BTCUSDT", Every = "100ms" }, _context, CancellationToken.None);
 
-        // Depth event k carries E = origin + k × 100 ms: grid times E1 … E59 each see event k; E60 has no event after it.
-        Assert.Equal(59, table.Rows);
+        // Depth event k and trade k carry origin + k × 100 ms (k = 1 … 60). Rows close the intervals (b − 100 ms, b] from
+        // the one holding the first event and trade (b = origin + 200 ms) to the one past the last (b = origin + 6.1 s):
+        // row b = origin + k × 100 ms sees event min(k, 60), and its close is the last trade at or before b.
+        Assert.Equal(60, table.Rows);
         using var probe = new ParquetProbe(_context.FullPath(table.Table));
-        foreach (var row in probe.Rows("SELECT epoch_ms(time), update_id, bid_price, ask_depth_5 FROM {t} ORDER BY time"))
+        var rows = probe.Rows("SELECT time_us // 1000, last_update_id, bid_price, ask_depth, close, trade_id FROM {t} ORDER BY time_us");
+        Assert.Equal(FakeBookExchange.OriginMs + 200, (long)rows[0][0]!);
+        foreach (var row in rows)
         {
             var k = (int)(((long)row[0]! - FakeBookExchange.OriginMs) / 100);
-            Assert.Equal(_exchange.Finals[k], (long)row[1]!);
-            Close(Expected(k).Bid, row[2]);
-            Close(Expected(k).AskDepth5, row[3]);
+            var seen = Math.Min(k, 60);
+            Assert.Equal(_exchange.Finals[seen], (long)row[1]!);
+            Close(Expected(seen).Bid, row[2]);
+            Close(Expected(seen).AskDepth5, row[3]);
+            Close(FakeAggTradeServer.TradePrice(seen), row[4]);
+            Assert.Equal(seen, (long)row[5]!);
         }
     }
 
@@ -187,11 +194,16 @@ public sealed class BinanceBookStepTests : IAsyncLifetime
 
     [Theory]
     [InlineData("every", "soon")]
-    [InlineData("depths", "1s")]
+    [InlineData("every", "0.5ms")]
+    [InlineData("end", "1s")]
     [InlineData("root", "1s")]
     public async Task Bad_reading_inputs_are_refused_naming_the_input(string input, string every)
     {
-        var inputs = new BookSnapshotsInputs { Symbol = "BTCUSDT", Every = every, Depths = input == "depths" ? [0] : [5] };
+        var inputs = new BookSnapshotsInputs
+        {
+            Symbol = "BTCUSDT", Every = every,
+            Start = input == "end" ? "2026-03-02T00:00:00Z" : null, End = input == "end" ? "2026-03-01T00:00:00Z" : null,
+        };
 
         var error = await Assert.ThrowsAsync<StepInputException>(() => new BookSnapshotsStep().ExecuteAsync(inputs, _context, CancellationToken.None));
 
