@@ -33,7 +33,7 @@ public sealed class BinanceAggTradeStream : ITickSource
     private readonly HttpClient? _http;
     private readonly BinanceMarketDataClient? _rest;
     private readonly Task _loop;
-    private byte[] _message;
+    private readonly WebSocketMessageReader _messages;
     private ClientWebSocket? _socket;
     private bool _hasEmitted;
     private long _lastEmittedId;
@@ -51,7 +51,7 @@ public sealed class BinanceAggTradeStream : ITickSource
         _symbolUtf8 = Encoding.ASCII.GetBytes(_restSymbol);
         _streamUri = new Uri(options.BaseUri.AbsoluteUri.TrimEnd('/') + "/ws/" + options.Symbol.ToLowerInvariant() + "@aggTrade");
         Name = $"websocket {_restSymbol}@aggTrade {options.BaseUri.Host}";
-        _message = new byte[options.ReceiveBufferSize];
+        _messages = new WebSocketMessageReader(options.ReceiveBufferSize, MaxMessageBytes, options.ReceiveTimeout, options.Time);
         _backoff = new JitteredBackoff(options.InitialReconnectDelay, options.MaxReconnectDelay);
         _ticks = Channel.CreateBounded<Tick>(new BoundedChannelOptions(options.ChannelCapacity)
         {
@@ -178,58 +178,25 @@ public sealed class BinanceAggTradeStream : ITickSource
     }
 
     /// <summary>Receives and passes on messages until the connection drops; returns why it dropped.</summary>
-    private async Task<string> ReceiveUntilDropAsync(ClientWebSocket socket, CancellationToken stop)
-    {
-        // One timer per connection, re-armed before each receive, rather than a new timer per message.
-        using var silence = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _options.Time);
-        using var stopping = stop.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), silence);
-        var length = 0;
-        var oversized = false;
-        while (true)
+    private Task<string> ReceiveUntilDropAsync(ClientWebSocket socket, CancellationToken stop) =>
+        _messages.ReceiveUntilDropAsync(socket, async kind =>
         {
-            silence.CancelAfter(_options.ReceiveTimeout);
-            ValueWebSocketReceiveResult result;
-            try
+            switch (kind)
             {
-                result = await socket.ReceiveAsync(_message.AsMemory(length), silence.Token).ConfigureAwait(false);
-            }
-            catch (Exception) when (silence.IsCancellationRequested && !stop.IsCancellationRequested)
-            {
-                return $"no message for {_options.ReceiveTimeout}";
-            }
-            if (result.MessageType == WebSocketMessageType.Close)
-            {
-                if (socket.State == WebSocketState.CloseReceived)
-                    await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, silence.Token).ConfigureAwait(false);
-                return $"the server closed the connection: {socket.CloseStatus} {socket.CloseStatusDescription}".TrimEnd();
-            }
-            length += result.Count;
-            if (!result.EndOfMessage)
-            {
-                if (length == _message.Length)
-                {
-                    if (_message.Length < MaxMessageBytes) Array.Resize(ref _message, _message.Length * 2);
+                case WebSocketMessageKind.Oversized: Reject($"longer than {_messages.MaxBytes} bytes", ReadOnlySpan<byte>.Empty); break;
+                case WebSocketMessageKind.Binary: Reject("a binary message", ReadOnlySpan<byte>.Empty); break;
+                default:
+                    if (!AggTradeEventJson.TryParse(_messages.Message, _symbolUtf8, out var trade, out var problem))
+                        Reject(problem!, _messages.Message);
                     else
                     {
-                        oversized = true;
-                        length = 0;
+                        _backoff.Reset();
+                        if (!await EmitAsync(trade, stop).ConfigureAwait(false)) return "the source is closing";
                     }
-                }
-                continue;
+                    break;
             }
-            if (oversized) Reject($"longer than {MaxMessageBytes} bytes", ReadOnlySpan<byte>.Empty);
-            else if (result.MessageType != WebSocketMessageType.Text) Reject("a binary message", ReadOnlySpan<byte>.Empty);
-            else if (!AggTradeEventJson.TryParse(_message.AsSpan(0, length), _symbolUtf8, out var trade, out var problem))
-                Reject(problem!, _message.AsSpan(0, length));
-            else
-            {
-                _backoff.Reset();
-                if (!await EmitAsync(trade, stop).ConfigureAwait(false)) return "the source is closing";
-            }
-            length = 0;
-            oversized = false;
-        }
-    }
+            return null;
+        }, stop);
 
     private void Reject(string problem, ReadOnlySpan<byte> message)
     {

@@ -31,7 +31,7 @@ public sealed class BinanceBookStream
     private readonly byte[] _depthStream, _tickerStream, _tradeStream;
     private readonly DepthEventJson _depthJson;
     private readonly JitteredBackoff _reconnectBackoff, _snapshotBackoff;
-    private byte[] _message;
+    private readonly WebSocketMessageReader _messages;
     private long _lastStamp;
     private long _lastDepthFinal = long.MinValue, _lastTradeId = long.MinValue;
     private DateTimeOffset _nextSnapshotAt = DateTimeOffset.MinValue;
@@ -56,7 +56,7 @@ public sealed class BinanceBookStream
         if (options.Trades) streams.Add(lower + "@aggTrade");
         StreamUri = new Uri(options.BaseUri.AbsoluteUri.TrimEnd('/') + "/stream?streams=" + string.Join('/', streams));
         Name = $"websocket {string.Join('+', streams)} {options.BaseUri.Host}";
-        _message = new byte[options.ReceiveBufferSize];
+        _messages = new WebSocketMessageReader(options.ReceiveBufferSize, MaxMessageBytes, options.ReceiveTimeout, options.Time);
         _depthJson = new DepthEventJson(BinanceMarketDataClient.MaxDepthLimit);
         Synchronizer = new DepthBookSynchronizer(Math.Max(options.SnapshotLimit, 5_000), options.BufferedEvents);
         _reconnectBackoff = new JitteredBackoff(options.InitialReconnectDelay, options.MaxReconnectDelay, options.Jitter);
@@ -163,57 +163,25 @@ public sealed class BinanceBookStream
     }
 
     /// <summary>Receives and hands on messages until the connection drops; returns why it dropped.</summary>
-    private async Task<string> ReceiveUntilDropAsync(ClientWebSocket socket, IBookStreamSink sink, CancellationToken stop)
-    {
-        using var silence = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _options.Time);
-        using var stopping = stop.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), silence);
-        var length = 0;
-        var oversized = false;
-        while (true)
+    private Task<string> ReceiveUntilDropAsync(ClientWebSocket socket, IBookStreamSink sink, CancellationToken stop) =>
+        _messages.ReceiveUntilDropAsync(socket, async kind =>
         {
-            silence.CancelAfter(_options.ReceiveTimeout);
-            ValueWebSocketReceiveResult result;
-            try
-            {
-                result = await socket.ReceiveAsync(_message.AsMemory(length), silence.Token).ConfigureAwait(false);
-            }
-            catch (Exception) when (silence.IsCancellationRequested && !stop.IsCancellationRequested)
-            {
-                return $"no message for {_options.ReceiveTimeout}";
-            }
-            if (result.MessageType == WebSocketMessageType.Close)
-            {
-                if (socket.State == WebSocketState.CloseReceived)
-                    await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, silence.Token).ConfigureAwait(false);
-                return $"the server closed the connection: {socket.CloseStatus} {socket.CloseStatusDescription}".TrimEnd();
-            }
-            length += result.Count;
-            if (!result.EndOfMessage)
-            {
-                if (length == _message.Length)
-                {
-                    if (_message.Length < MaxMessageBytes) Array.Resize(ref _message, _message.Length * 2);
-                    else
-                    {
-                        oversized = true;
-                        length = 0;
-                    }
-                }
-                continue;
-            }
             var received = Stamp();
-            if (oversized) Reject($"longer than {MaxMessageBytes} bytes", ReadOnlySpan<byte>.Empty, received, sink);
-            else if (result.MessageType != WebSocketMessageType.Text) Reject("a binary message", ReadOnlySpan<byte>.Empty, received, sink);
-            else if (Dispatch(length, received, sink)) await SynchroniseAsync(sink, stop).ConfigureAwait(false);
-            length = 0;
-            oversized = false;
-        }
-    }
+            switch (kind)
+            {
+                case WebSocketMessageKind.Oversized: Reject($"longer than {_messages.MaxBytes} bytes", ReadOnlySpan<byte>.Empty, received, sink); break;
+                case WebSocketMessageKind.Binary: Reject("a binary message", ReadOnlySpan<byte>.Empty, received, sink); break;
+                default:
+                    if (Dispatch(received, sink)) await SynchroniseAsync(sink, stop).ConfigureAwait(false);
+                    break;
+            }
+            return null;
+        }, stop);
 
     /// <summary>Reads one message and hands it on; true when it was a depth event (after which a snapshot may be due).</summary>
-    private bool Dispatch(int length, long received, IBookStreamSink sink)
+    private bool Dispatch(long received, IBookStreamSink sink)
     {
-        var message = _message.AsSpan(0, length);
+        var message = _messages.Message;
         if (!CombinedStreamJson.TryUnwrap(message, out var streamRange, out var dataRange, out var problem))
         {
             Reject(problem!, message, received, sink);
