@@ -25,11 +25,9 @@ public sealed unsafe class ChunkAppender : IDisposable
     private const int InlinedLength = 12;
 
     private readonly NativeTableAppender _native;
-    private readonly string _table;
     private readonly DuckDBType[] _columnTypes;
     private readonly void*[] _data;
     private readonly ulong*[] _validity;   // null until a NULL is written to the column in this chunk
-    private readonly int _capacity;
     private byte[] _utf8 = new byte[256];
     private int _rows;
     private int _column;
@@ -38,8 +36,6 @@ public sealed unsafe class ChunkAppender : IDisposable
     public ChunkAppender(DuckDBConnection connection, string table)
     {
         _native = new NativeTableAppender(connection, table);
-        _table = table;
-        _capacity = _native.Capacity;
         _columnTypes = _native.ColumnTypes;
         _data = new void*[_columnTypes.Length];
         _validity = new ulong*[_columnTypes.Length];
@@ -51,9 +47,6 @@ public sealed unsafe class ChunkAppender : IDisposable
         }
         LocateData();
     }
-
-    /// <summary>The number of columns a row has.</summary>
-    public int ColumnCount => _columnTypes.Length;
 
     private static bool IsSupported(DuckDBType type) => type is DuckDBType.Boolean or DuckDBType.Integer or DuckDBType.BigInt
         or DuckDBType.Float or DuckDBType.Double or DuckDBType.Varchar or DuckDBType.Timestamp or DuckDBType.TimestampTz;
@@ -163,16 +156,16 @@ public sealed unsafe class ChunkAppender : IDisposable
         double number => Add(number),
         bool flag => Add(flag),
         DateTime time => Add(time),
-        _ => throw new ArgumentException($"{_table} column {_column + 1}: the chunk appender writes no {value.GetType().Name} values", nameof(value)),
+        _ => throw new ArgumentException($"{_native.Table} column {_column + 1}: the chunk appender writes no {value.GetType().Name} values", nameof(value)),
     };
 
     /// <summary>Ends a row that has a value for every column; the chunk goes to DuckDB when it is full.</summary>
     public void EndRow()
     {
         if (_column != _columnTypes.Length)
-            throw new InvalidOperationException($"a row of {_table} has {_columnTypes.Length} columns; {_column} values were given");
+            throw new InvalidOperationException($"a row of {_native.Table} has {_columnTypes.Length} columns; {_column} values were given");
         _column = 0;
-        if (++_rows == _capacity) SendChunk();
+        if (++_rows == _native.Capacity) SendChunk();
     }
 
     /// <summary>Writes every ended row into the table; DuckDB's errors surface here, in its own words.</summary>
@@ -195,18 +188,18 @@ public sealed unsafe class ChunkAppender : IDisposable
         CurrentType();
         var column = _column;
         if (_columnTypes[column] != expected)
-            throw new ArgumentException($"{_table} column {column + 1} is {_columnTypes[column]}; a {given.Name} value cannot go there");
+            throw new ArgumentException($"{_native.Table} column {column + 1} is {_columnTypes[column]}; a {given.Name} value cannot go there");
         if (_validity[column] is not null) NativeMethods.ValidityMask.DuckDBValiditySetRowValidity(_validity[column], (ulong)_rows, true);
         _column++;
         return _data[column];
     }
 
     private InvalidOperationException TooManyValues() =>
-        new($"a row of {_table} has {_columnTypes.Length} columns; a value was given beyond them");
+        new($"a row of {_native.Table} has {_columnTypes.Length} columns; a value was given beyond them");
 
     private void SendChunk()
     {
-        if (_column != 0) throw new InvalidOperationException($"a row of {_table} was begun and not ended");
+        if (_column != 0) throw new InvalidOperationException($"a row of {_native.Table} was begun and not ended");
         var rows = _rows;
         _rows = 0;
         try

@@ -19,7 +19,6 @@ internal sealed unsafe class DecisionRowAppender : IDisposable
         [DuckDBType.Integer, DuckDBType.BigInt, DuckDBType.Timestamp, DuckDBType.Integer, DuckDBType.Double, DuckDBType.List];
 
     private readonly NativeTableAppender _native;
-    private readonly int _capacity;
     private readonly int _featureCount;
     private int* _streamIds;
     private long* _tradeIds;
@@ -35,7 +34,6 @@ internal sealed unsafe class DecisionRowAppender : IDisposable
     {
         _featureCount = featureCount;
         _native = new NativeTableAppender(connection, Table);
-        _capacity = _native.Capacity;
         try
         {
             CheckShape();
@@ -75,7 +73,7 @@ internal sealed unsafe class DecisionRowAppender : IDisposable
         _featureEntries[2 * row] = (ulong)offset;
         _featureEntries[2 * row + 1] = (ulong)_featureCount;
         features.CopyTo(new Span<double>(_featureValues + offset, _featureCount));
-        if (++_rows == _capacity) SendChunk();
+        if (++_rows == _native.Capacity) SendChunk();
     }
 
     /// <summary>Writes every appended row into the table; DuckDB's errors surface here, in its own words.</summary>
@@ -109,8 +107,8 @@ internal sealed unsafe class DecisionRowAppender : IDisposable
     private void PrepareChunk()
     {
         var features = _native.Vector(Shape.Length - 1);
-        if (NativeMethods.Vectors.DuckDBListVectorReserve(features, (ulong)_capacity * (ulong)_featureCount) != DuckDBState.Success)
-            throw new InvalidOperationException($"DuckDB could not make room for {_capacity} feature vectors of {_featureCount} values");
+        if (NativeMethods.Vectors.DuckDBListVectorReserve(features, (ulong)_native.Capacity * (ulong)_featureCount) != DuckDBState.Success)
+            throw new InvalidOperationException($"DuckDB could not make room for {_native.Capacity} feature vectors of {_featureCount} values");
         NativeMethods.Vectors.DuckDBListVectorSetSize(features, 0);
         _streamIds = (int*)NativeMethods.Vectors.DuckDBVectorGetData(_native.Vector(0));
         _tradeIds = (long*)NativeMethods.Vectors.DuckDBVectorGetData(_native.Vector(1));
