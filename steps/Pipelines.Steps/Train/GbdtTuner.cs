@@ -4,7 +4,6 @@ using Pipelines.Abstractions;
 using Pipelines.Learning.Data;
 using Pipelines.Learning.LightGbm;
 using Pipelines.Learning.Tuning;
-using Pipelines.Learning.Validation;
 
 namespace Pipelines.Steps.Train;
 
@@ -41,16 +40,17 @@ internal sealed class GbdtTuner
     public StudyDirection Direction { get; }
 
     /// <summary>Runs the study over <paramref name="train"/> (rows in time order) with <paramref name="gap"/> rows between training and test.</summary>
-    public TuningResult Run(DenseDataset train, int gap, int classes, CancellationToken cancellationToken)
+    /// <param name="scored">the rows of a test block that are scored (synthetic rows are not)</param>
+    public TuningResult Run(DenseDataset train, int gap, int classes, Func<int[], int[]> scored, CancellationToken cancellationToken)
     {
-        var folds = Folds(train.RowCount, gap);
+        var folds = TimeSeriesFolds.Split(_tuning.Scheme, _tuning.Folds, train.RowCount, gap, "tune.folds");
         ISampler sampler = _tuning.Sampler == TuningSampler.Tpe ? new TpeSampler(_tuning.Seed) : new RandomSampler(_tuning.Seed);
         var study = new Study(_space, Direction, sampler, new MedianPruner(_tuning.PruneAfter));
         var objective = CrossValidatedObjective.Create(folds, (trial, fold) =>
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var model = _fitter.With(Apply(trial.Parameters)).Fit(TrainingArtifacts.Subset(train, fold.Train), cancellationToken);
-            var test = TrainingArtifacts.Subset(train, fold.Test);
+            var test = TrainingArtifacts.Subset(train, scored(fold.Test));
             return ModelMetrics.Compute(_task, test.RequireLabels(), model.Predict(test), classes)[Metric];
         });
         study.Optimize(objective, _tuning.Trials, tolerateFailures: true);
@@ -85,27 +85,6 @@ internal sealed class GbdtTuner
             ["best"] = new JsonObject { ["number"] = best.Number, ["value"] = best.Value, ["params"] = ParameterJson(best.Parameters) },
         };
         return new TuningResult(Apply(best.Parameters), bestValues, best.Value!.Value, record);
-    }
-
-    private IReadOnlyList<Fold> Folds(int rows, int gap)
-    {
-        try
-        {
-            if (_tuning.Scheme == TuningScheme.WalkForward) return new ExpandingWindowSplitter(_tuning.Folds, 0, gap).Split(rows);
-            // Row i's label looks ahead up to gap rows: it spans [i, i + gap], and as much is embargoed after each test block.
-            var starts = new long[rows];
-            var ends = new long[rows];
-            for (var i = 0; i < rows; i++)
-            {
-                starts[i] = i;
-                ends[i] = i + gap;
-            }
-            return new PurgedKFoldSplitter(_tuning.Folds, gap).Split(starts, ends);
-        }
-        catch (ArgumentException e)
-        {
-            throw new StepInputException("tune.folds", $"{_tuning.Folds} folds do not fit {rows} training rows with a gap of {gap}: {e.Message}");
-        }
     }
 
     private LightGbmParameters Apply(IReadOnlyDictionary<string, object> parameters) => Apply(_fitter.Parameters, Values(parameters));

@@ -33,13 +33,15 @@ public sealed class TrainGbdtStep : Step<TrainGbdtInputs, TrainGbdtOutputs>
         var split = TrainingSplit.ByTime(table, inputs.TestFraction, inputs.Gap, 2 * Math.Max(1, minimumLeaf));
         var (archive, replay) = ExtraTrainingRows.Mix(connection, path, ref split, inputs.Target, task, inputs.Archive, inputs.Replay, context);
         var fitter = new GbdtFitter(given, inputs.ValidationFraction, inputs.Gap);
+        if (split.HasSynthetic && fitter.ValidationRows(split.Train.RowCount) > 0)
+            throw new StepInputException("params", "early_stopping_round watches the latest training rows, and this table's training rows hold synthetic rows, which must never be validated on; train without early stopping, or on the table before augmentation");
 
         TuningResult? tuning = null;
         if (inputs.Tune is { } tune)
         {
             var tuner = new GbdtTuner(tune, task, fitter);
             context.Log.Information("Tuning {Count} parameters over {Trials} trials on {Metric} ({Direction})", tune.Space.Count, tune.Trials, tuner.Metric, tuner.Direction);
-            tuning = tuner.Run(split.Train, inputs.Gap, table.Classes.Count, cancellationToken);
+            tuning = tuner.Run(split.Train, inputs.Gap, table.Classes.Count, split.Scored, cancellationToken);
             fitter = fitter.With(tuning.Parameters);
             context.Log.Information("Best trial: {Metric} {Score} with {Params}", tuner.Metric, tuning.BestScore, tuning.BestValues);
         }

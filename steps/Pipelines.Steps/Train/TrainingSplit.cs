@@ -40,13 +40,36 @@ internal sealed class TrainingSplit
         if (folds is < 0 or 1) throw new StepInputException("folds", "0 for none, or at least 2");
     }
 
-    /// <summary>Holds out the latest ceil(rows × <paramref name="testFraction"/>) rows; refuses fewer than <paramref name="minimumTrainRows"/> left to train on.</summary>
+    /// <summary>
+    /// Holds out the latest ceil(rows × <paramref name="testFraction"/>) rows; refuses fewer than <paramref name="minimumTrainRows"/> left to train on.
+    /// In an augmented table only real rows count: the holdout and the gap are the latest real rows, and a synthetic
+    /// row among or after them is refused, since a model would then be scored on rows it was made to learn from.
+    /// </summary>
     public static TrainingSplit ByTime(TrainingTable table, double testFraction, int gap, int minimumTrainRows, string rowsDescription = "training rows")
     {
-        var holdoutRows = (int)Math.Ceiling(table.Rows * testFraction);
+        var realRows = table.Synthetic?.Count(s => !s) ?? table.Rows;
+        var holdoutRows = (int)Math.Ceiling(realRows * testFraction);
+        var realTrainRows = realRows - holdoutRows - gap;
+        if (realTrainRows < minimumTrainRows)
+            throw new StepInputException("input", $"only {realTrainRows} {rowsDescription} after holding out {holdoutRows} and a gap of {gap}; need at least {minimumTrainRows}");
+        if (table.Synthetic is not { } synthetic) return new TrainingSplit(table, realTrainRows, gap, holdoutRows);
+
+        // Training ends just before the first real row of the gap (or of the holdout when there is no gap).
         var trainRows = table.Rows - holdoutRows - gap;
-        if (trainRows < minimumTrainRows)
-            throw new StepInputException("input", $"only {trainRows} {rowsDescription} after holding out {holdoutRows} and a gap of {gap}; need at least {minimumTrainRows}");
+        for (var row = table.Rows - 1; row >= trainRows; row--)
+        {
+            if (synthetic[row])
+                throw new StepInputException("input", $"synthetic row {row} (source row {table.SourceRows[row]}) lies in the latest {holdoutRows + gap} real rows this step holds out or leaves as its gap; augment with the same test_fraction and gap as the train step");
+        }
         return new TrainingSplit(table, trainRows, gap, holdoutRows);
     }
+
+    /// <summary>Whether the training rows hold rows an augmentation step made.</summary>
+    public bool HasSynthetic => Table.Synthetic?.Any(s => s) ?? false;
+
+    /// <summary>
+    /// The rows of <paramref name="rows"/> (indices into <see cref="Train"/>) that validation may score: synthetic rows
+    /// only ever train. Rows past the table (archived or replayed rows mixed in) are real.
+    /// </summary>
+    public int[] Scored(int[] rows) => Table.Synthetic is not { } synthetic ? rows : rows.Where(r => r >= Table.Rows || !synthetic[r]).ToArray();
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Pipelines.Abstractions;
 using DuckDB.NET.Data;
 using Pipelines.Learning.Data;
+using Pipelines.Steps.Augment;
 using Pipelines.Steps.Tables;
 
 namespace Pipelines.Steps.Train;
@@ -21,6 +22,9 @@ internal sealed class TrainingTable
 
     /// <summary>Each kept row's index in the source table, so results can be joined back to it.</summary>
     public required int[] SourceRows { get; init; }
+
+    /// <summary>Per kept row, whether an augmentation step made it (the table's synthetic column); null when the table has none.</summary>
+    public bool[]? Synthetic { get; init; }
 
     public DenseDataset Slice(int start, int count) =>
         new(Values.AsSpan(start * Features.Count, count * Features.Count).ToArray(), count, Features, Labels.AsSpan(start, count).ToArray());
@@ -56,7 +60,7 @@ internal sealed class TrainingTable
         return new TrainingTable
         {
             Features = Features, Classes = Classes, Values = values, Labels = labels, Rows = keep.Count,
-            DroppedRows = DroppedRows + Rows - keep.Count, SourceRows = sourceRows,
+            DroppedRows = DroppedRows + Rows - keep.Count, SourceRows = sourceRows, Synthetic = Synthetic is null ? null : keep.Select(r => Synthetic[r]).ToArray(),
         };
     }
 
@@ -68,6 +72,9 @@ internal sealed class TrainingTable
             throw new StepInputException("target", $"column '{target}' is not in the table; columns: {string.Join(", ", names)}");
         foreach (var excluded in exclude.Where(e => !names.Contains(e)))
             throw new StepInputException("exclude", $"column '{excluded}' is not in the table");
+        // An augmented table's marker columns say where rows came from; learning from them would learn the augmentation.
+        var augmented = names.Contains(AugmentedColumns.Synthetic);
+        var markers = augmented ? AugmentedColumns.All : [];
 
         IReadOnlyList<string> features;
         if (chosenFeatures is { Count: > 0 } chosen)
@@ -77,17 +84,20 @@ internal sealed class TrainingTable
             var textual = chosen.FirstOrDefault(f => !TableReader.IsNumeric(schema.First(c => c.Name == f).Type));
             if (textual is not null) throw new StepInputException("features", $"column '{textual}' is not numeric");
             if (chosen.Contains(target)) throw new StepInputException("features", "the target cannot also be a feature");
+            if (chosen.FirstOrDefault(markers.Contains) is { } marker)
+                throw new StepInputException("features", $"column '{marker}' marks the rows an augmentation step made and cannot be a feature");
             features = chosen;
         }
         else
         {
-            features = schema.Where(c => c.Name != target && !exclude.Contains(c.Name) && TableReader.IsNumeric(c.Type)).Select(c => c.Name).ToList();
+            features = schema.Where(c => c.Name != target && !exclude.Contains(c.Name) && !markers.Contains(c.Name) && TableReader.IsNumeric(c.Type)).Select(c => c.Name).ToList();
             if (features.Count == 0) throw new StepInputException("features", "the table has no numeric feature columns");
         }
 
         var rawLabels = TableReader.ReadText(connection, path, target);
         var (labels, classes) = MapLabels(rawLabels, target, task);
         var values = TableReader.ReadNumeric(connection, path, features, out var rows);
+        var synthetic = augmented ? TableReader.ReadNumeric(connection, path, [AugmentedColumns.Synthetic], out _) : null;
 
         var keep = Enumerable.Range(0, rows).Where(r => !double.IsNaN(labels[r])).ToArray();
         if (keep.Length == 0) throw new StepInputException("target", $"column '{target}' has no values");
@@ -102,7 +112,7 @@ internal sealed class TrainingTable
         return new TrainingTable
         {
             Features = features, Classes = classes, Values = keptValues, Labels = keptLabels, Rows = keep.Length, DroppedRows = rows - keep.Length,
-            SourceRows = keep,
+            SourceRows = keep, Synthetic = synthetic is null ? null : keep.Select(r => synthetic[r] == 1).ToArray(),
         };
     }
 
