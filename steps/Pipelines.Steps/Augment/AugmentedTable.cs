@@ -23,8 +23,8 @@ internal sealed class AugmentedTable : IDisposable
         try
         {
             _columns = TableReader.Describe(_connection, path);
-            if (_columns.FirstOrDefault(c => AugmentedColumns.All.Contains(c.Name)) is { } marker)
-                throw new StepInputException("input", $"the table already has a '{marker.Name}' column: it was augmented before; augment the table it came from");
+            if (_columns.Select(c => c.Name).FirstOrDefault(AugmentedColumns.All.Contains) is { } marker)
+                throw new StepInputException("input", $"the table already has a '{marker}' column: it was augmented before; augment the table it came from");
             _connection.Execute($"CREATE TABLE src AS SELECT * FROM read_parquet({SqlText.Literal(path)}, file_row_number = true)");
         }
         catch
