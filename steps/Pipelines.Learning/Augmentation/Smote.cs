@@ -31,17 +31,28 @@ public static class Smote
         }
 
         var neighbours = new int[m][];
-        var distances = new double[m];
+        var bestDistances = new double[k];
         for (var i = 0; i < m; i++)
         {
+            // The k nearest so far, kept sorted by (distance, index) by insertion: O(m·k) per row rather than a full sort.
+            var best = neighbours[i] = new int[k];
+            var found = 0;
             for (var j = 0; j < m; j++)
             {
-                distances[j] = j == i ? double.PositiveInfinity : SquaredDistance(values.Slice(i * features, features), values.Slice(j * features, features));
+                if (j == i) continue;
+                var distance = SquaredDistance(values.Slice(i * features, features), values.Slice(j * features, features));
+                if (found == k && distance >= bestDistances[k - 1]) continue;
+                var at = found < k ? found++ : k - 1;
+                // Rows come in index order, so an equal distance already kept stays ahead of this one.
+                while (at > 0 && bestDistances[at - 1] > distance)
+                {
+                    bestDistances[at] = bestDistances[at - 1];
+                    best[at] = best[at - 1];
+                    at--;
+                }
+                bestDistances[at] = distance;
+                best[at] = j;
             }
-            // Sorting (distance, index) pairs puts equal distances in row order.
-            var keys = distances.Select((d, j) => (d, j)).ToArray();
-            Array.Sort(keys);
-            neighbours[i] = keys.Take(k).Select(p => p.j).ToArray();
         }
 
         var random = new SplitMix64(seed);

@@ -1,3 +1,4 @@
+using Pipelines.Engine.Storage;
 using Pipelines.Engine.Tests.Support;
 
 namespace Pipelines.Engine.Tests.Cli;
@@ -19,9 +20,9 @@ public sealed class FeatureSelectionPipelineTests : IDisposable
             var a = random.NextDouble() * 2 - 1;
             var b = random.NextDouble() * 2 - 1;
             var noise = random.NextDouble();
-            return FormattableString.Invariant($"{i},{a:F6},{b:F6},{noise:F6},{3 * a - 2 * b + noise * 0.1:F6}");
+            return FormattableString.Invariant($"{i},{a:F6},{b:F6},{noise:F6},{3 * a - 2 * b + noise * 0.1:F6},{(i == 5 ? 1 : 0)}");
         }));
-        _workspace.Write("data/rows.csv", "t,a,b,noise,y\n" + rows + "\n");
+        _workspace.Write("data/rows.csv", "t,a,b,noise,y,rare\n" + rows + "\n");
     }
 
     public void Dispose() => _workspace.Dispose();
@@ -41,7 +42,7 @@ public sealed class FeatureSelectionPipelineTests : IDisposable
               input: ${{ steps.rows.outputs.table }}
               target: y
               objective: regression
-              exclude: [t]
+              exclude: [t, rare]
               method: gain
               keep: 2
               params: { num_iterations: 15, min_data_in_leaf: 10 }
@@ -61,6 +62,9 @@ public sealed class FeatureSelectionPipelineTests : IDisposable
     {
         var run = RunPipeline(Pipeline("${{ steps.select.outputs.features }}"));
         Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        using var store = PipelineStore.Open(_workspace.StoreRoot, TimeSpan.FromSeconds(5));
+        var runId = store.ListRuns(1).Single().RunId;
+        Assert.Equal(StepStatus.Succeeded, store.StepRuns(runId).Single(s => s.StepId == "train").Status);
         Assert.Matches(@"✓ select", run.Output);
         Assert.Matches(@"✓ train", run.Output);
     }
@@ -83,6 +87,32 @@ public sealed class FeatureSelectionPipelineTests : IDisposable
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("p.yaml:21:15", run.Error);
         Assert.False(Directory.Exists(_workspace.StoreRoot));
+    }
+
+    [Fact]
+    public void SMOTE_on_a_class_of_one_row_fails_the_step_naming_the_class_and_registers_nothing()
+    {
+        var run = RunPipeline(Pipeline("${{ steps.select.outputs.features }}", """
+              - id: smote
+                uses: augment/smote
+                with:
+                  input: ${{ steps.rows.outputs.table }}
+                  target: rare
+                  exclude: [t, y]
+              - id: register
+                uses: registry/register
+                with:
+                  name: rare
+                  model: ${{ steps.train.outputs.model }}
+                  metrics: ${{ steps.train.outputs.metrics }}
+                  training_data: ${{ steps.smote.outputs.table }}
+            """));
+        Assert.Equal(1, run.ExitCode);
+        var line = run.Output.Split('\n').Single(l => l.Contains("has 1 training row"));
+        Assert.Matches(@"✗ smote\s+failed", line);
+        Assert.Contains("input 'target': class '1' has 1 training row", line);
+        using var store = PipelineStore.Open(_workspace.StoreRoot, TimeSpan.FromSeconds(5));
+        Assert.Equal(0L, store.Count("model_versions"));
     }
 
     [Fact]

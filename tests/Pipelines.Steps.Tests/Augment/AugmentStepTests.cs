@@ -123,6 +123,22 @@ public sealed class AugmentStepTests : IDisposable
     }
 
     [Fact]
+    public async Task Early_stopping_is_refused_on_augmented_training_rows_since_it_would_validate_on_synthetic_ones()
+    {
+        var outputs = await new BlockBootstrapStep().ExecuteAsync(new BlockBootstrapInputs
+        {
+            Input = TableFiles.Parquet(_context, Columns, Rows()), Target = "label", BlockLength = 5, Count = 50,
+        }, _context, default);
+        var error = await Assert.ThrowsAsync<StepInputException>(() => new TrainGbdtStep().ExecuteAsync(new TrainGbdtInputs
+        {
+            Input = outputs.Table, Target = "label", Objective = GbdtObjective.Binary,
+            Params = new Dictionary<string, string> { ["num_iterations"] = "20", ["early_stopping_round"] = "3" },
+        }, _context, default));
+        Assert.Equal("params", error.Input);
+        Assert.Contains("synthetic rows", error.Message);
+    }
+
+    [Fact]
     public async Task SMOTE_on_a_class_of_one_training_row_fails_naming_the_class()
     {
         var rows = Rows().Select((r, i) => new double?[] { r[0], r[1], r[2], r[3] is null ? null : i == 7 ? 1 : 0 }).ToArray();
