@@ -24,7 +24,7 @@ public sealed class FeatureSelectionShippedPipelineTests : IDisposable
         Assert.True(run.ExitCode == 0, run.Output + run.Error);
 
         using var store = PipelineStore.Open(_workspace.StoreRoot, TimeSpan.FromSeconds(5));
-        var version = new ModelRegistry(store, RegistryActor.Person(), 20).Find("big-move", "latest");
+        var version = new ModelRegistry(store, RegistryActor.Person(), 20).Find("big-move", "1");
         Assert.Equal(1, version?.Version);
         // LightGBM's model text names the features it was trained on: fewer than the nine candidates, and never a marker column.
         var names = File.ReadLines(Path.Combine(_workspace.StoreRoot, version!.Model.StorePath)).First(l => l.StartsWith("feature_names=", StringComparison.Ordinal))["feature_names=".Length..].Split(' ');
