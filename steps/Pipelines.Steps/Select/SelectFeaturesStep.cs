@@ -43,7 +43,7 @@ public sealed class SelectFeaturesStep : Step<SelectFeaturesInputs, SelectFeatur
 
         var split = TrainingSplit.ByTime(table, inputs.TestFraction, inputs.Gap, 2);
         var folds = TimeSeriesFolds.Split(inputs.Scheme, inputs.Folds, split.Train.RowCount, inputs.Gap, "folds");
-        var learner = Learner(inputs, task, table.Classes.Count, score, cancellationToken);
+        var learner = Learner(inputs, task, table.Classes.Count, score, split.HasSynthetic, cancellationToken);
         var evaluator = new FoldEvaluator(split, folds, learner, score, inputs.Seed, cancellationToken);
         context.Log.Information("Scoring {Features} features on {Folds} folds of {Rows} training rows ({Held} held out) by {Metric}",
             features.Count, folds.Count, split.TrainRows, split.HoldoutRows, metric);
@@ -100,7 +100,7 @@ public sealed class SelectFeaturesStep : Step<SelectFeaturesInputs, SelectFeatur
         });
     }
 
-    private static ISelectionLearner Learner(SelectFeaturesInputs inputs, ModelTask task, int classes, FoldScore score, CancellationToken cancellationToken)
+    private static ISelectionLearner Learner(SelectFeaturesInputs inputs, ModelTask task, int classes, FoldScore score, bool synthetic, CancellationToken cancellationToken)
     {
         if (inputs.Mlnet is { } trainer)
         {
@@ -123,7 +123,10 @@ public sealed class SelectFeaturesStep : Step<SelectFeaturesInputs, SelectFeatur
             throw new StepInputException("params", e.Message);
         }
         if (task == ModelTask.Multiclass) parameters = parameters.With("num_class", classes.ToString(CultureInfo.InvariantCulture));
-        return new LightGbmSelectionLearner(new GbdtFitter(parameters, 0.1, inputs.Gap), score, inputs.Repeats, cancellationToken);
+        var fitter = new GbdtFitter(parameters, 0.1, inputs.Gap);
+        if (synthetic && parameters.GetInt("early_stopping_round", 0) > 0)
+            throw new StepInputException("params", "early_stopping_round watches the latest training rows of each fold, and this table's training rows hold synthetic rows, which must never be validated on; select without early stopping, or on the table before augmentation");
+        return new LightGbmSelectionLearner(fitter, score, inputs.Repeats, cancellationToken);
     }
 
     /// <summary>One method's importances as table rows, ranked from 1 (most important; equal values in candidate order).</summary>

@@ -158,6 +158,25 @@ public sealed class SelectFeaturesStepTests : IDisposable
     }
 
     [Fact]
+    public async Task On_an_augmented_table_synthetic_rows_train_the_folds_and_early_stopping_is_refused()
+    {
+        var rows = Rows(300, seed: 6);
+        var augmented = await new Pipelines.Steps.Augment.BlockBootstrapStep().ExecuteAsync(new Pipelines.Steps.Augment.BlockBootstrapInputs
+        {
+            Input = TableFiles.Parquet(_context, Columns, rows), Target = "y", BlockLength = 8, Count = 120, TestFraction = 0.2,
+        }, _context, default);
+        var inputs = Inputs(rows, SelectionMethod.Gain) with { Input = augmented.Table, Keep = 2 };
+        var outputs = Run(inputs);
+        Assert.Equal(["a", "b"], outputs.Features.Order());
+        // The marker columns are never candidates.
+        Assert.Equal(["a", "b", "leak", "noise"], Table(outputs.Scores, "SELECT feature FROM {t} WHERE method = 'gain' ORDER BY feature").Select(r => (string)r[0]!));
+
+        var error = Assert.Throws<StepInputException>(() => Run(inputs with { Params = new Dictionary<string, string>(Params) { ["early_stopping_round"] = "3" } }));
+        Assert.Equal("params", error.Input);
+        Assert.Contains("synthetic rows", error.Message);
+    }
+
+    [Fact]
     public void A_metric_the_task_does_not_report_is_refused_naming_the_input()
     {
         var error = Assert.Throws<StepInputException>(() => Run(Inputs(Rows(100, 1), SelectionMethod.Gain) with { Metric = "auc" }));
