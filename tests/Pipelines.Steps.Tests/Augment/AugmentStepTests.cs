@@ -1,4 +1,5 @@
 using Pipelines.Abstractions;
+using Pipelines.Learning.Linear;
 using Pipelines.Steps.Augment;
 using Pipelines.Steps.Tests.Support;
 using Pipelines.Steps.Train;
@@ -104,6 +105,29 @@ public sealed class AugmentStepTests : IDisposable
         var scored = Read(trained.OutOfSample, "SELECT source_row FROM {t}").Select(r => (long)r[0]!).ToList();
         var syntheticPositions = Read(outputs.Table, "SELECT row_number() OVER () - 1 AS position, synthetic FROM {t}").Where(r => (bool)r[1]!).Select(r => (long)r[0]!).ToHashSet();
         Assert.DoesNotContain(scored, syntheticPositions.Contains);
+    }
+
+    [Fact]
+    public async Task A_linear_model_on_a_SMOTE_table_holds_out_the_same_real_rows_and_never_takes_a_marker_column_as_a_feature()
+    {
+        var smote = await new SmoteStep().ExecuteAsync(new SmoteInputs
+        {
+            Input = TableFiles.Parquet(_context, Columns, Rows()), Target = "label", Exclude = ["t"], K = 3, Gap = 5,
+        }, _context, default);
+        var trained = await new TrainLinearStep().ExecuteAsync(new TrainLinearInputs
+        {
+            Input = smote.Table, Target = "label", Objective = LinearObjective.Logistic, Exclude = ["t"], Gap = 5, Folds = 2,
+        }, _context, default);
+        var metrics = TrainingMetrics.Load(_context.FullPath(trained.Metrics));
+        Assert.Equal(80, metrics.Rows.Holdout);
+        Assert.Equal(TrainingRows + smote.SyntheticRows, metrics.Rows.Train);
+        Assert.Equal(["a", "b"], metrics.Features);
+        var explicitMarker = await Assert.ThrowsAsync<StepInputException>(() => new TrainLinearStep().ExecuteAsync(new TrainLinearInputs
+        {
+            Input = smote.Table, Target = "label", Objective = LinearObjective.Logistic, Features = ["a", "source_row"],
+        }, _context, default));
+        Assert.Equal("features", explicitMarker.Input);
+        Assert.Contains("'source_row' marks the rows an augmentation step made", explicitMarker.Message);
     }
 
     [Fact]
