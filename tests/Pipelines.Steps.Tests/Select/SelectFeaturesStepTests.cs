@@ -46,18 +46,20 @@ public sealed class SelectFeaturesStepTests : IDisposable
         return probe.Rows(sql);
     }
 
-    [Fact]
-    public void A_feature_informative_only_on_the_holdout_rows_is_not_selected_and_changing_the_holdout_changes_nothing()
+    [Theory]
+    [InlineData(TuningScheme.WalkForward)]
+    [InlineData(TuningScheme.PurgedKfold)]
+    public void A_feature_informative_only_on_the_holdout_rows_is_not_selected_and_changing_the_holdout_changes_nothing(TuningScheme scheme)
     {
         var rows = Rows(400, seed: 11);
-        var outputs = Run(Inputs(rows, SelectionMethod.Rfe) with { Tolerance = 0.05 });
+        var outputs = Run(Inputs(rows, SelectionMethod.Rfe) with { Tolerance = 0.05, Scheme = scheme, Gap = 3 });
         Assert.DoesNotContain("leak", outputs.Features);
         Assert.Equal(["a", "b"], outputs.Features.Order());
 
-        // Rewrite every holdout row (features and labels): selection must not notice, since it never reads them.
+        // Rewrite every gap and holdout row (features and labels): selection must not notice, since it never reads them.
         var random = new Random(99);
-        var changed = rows.Select((r, i) => i < 320 ? r : new double?[] { r[0], random.NextDouble(), random.NextDouble(), random.NextDouble(), random.NextDouble(), random.NextDouble() * 10 }).ToArray();
-        var again = Run(Inputs(changed, SelectionMethod.Rfe) with { Tolerance = 0.05 });
+        var changed = rows.Select((r, i) => i < 317 ? r : new double?[] { r[0], random.NextDouble(), random.NextDouble(), random.NextDouble(), random.NextDouble(), random.NextDouble() * 10 }).ToArray();
+        var again = Run(Inputs(changed, SelectionMethod.Rfe) with { Tolerance = 0.05, Scheme = scheme, Gap = 3 });
         Assert.Equal(outputs.Features, again.Features);
         Assert.Equal(outputs.Score, again.Score);
         Assert.Equal(Table(outputs.Scores, "SELECT * FROM {t} ORDER BY method, feature"), Table(again.Scores, "SELECT * FROM {t} ORDER BY method, feature"));
