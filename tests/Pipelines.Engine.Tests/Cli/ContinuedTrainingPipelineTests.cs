@@ -29,8 +29,8 @@ public sealed class ContinuedTrainingPipelineTests : IDisposable
 
     public void Dispose() => _workspace.Dispose();
 
-    private static string Pipeline(string name, string from, string to, string continueFrom) => $$"""
-        name: {{name}}
+    private static string Pipeline(string name, string from, string to, string continueFrom) => $$$"""
+        name: {{{name}}}
         steps:
           - id: rows
             uses: ingest/csv
@@ -41,7 +41,7 @@ public sealed class ContinuedTrainingPipelineTests : IDisposable
             with:
               tables:
                 rows: ${{ steps.rows.outputs.table }}
-              sql: SELECT * FROM rows WHERE t >= {{from}} AND t < {{to}} ORDER BY t
+              sql: SELECT * FROM rows WHERE t >= {{{from}}} AND t < {{{to}}} ORDER BY t
           - id: train
             uses: train/gbdt
             with:
@@ -49,7 +49,7 @@ public sealed class ContinuedTrainingPipelineTests : IDisposable
               target: up
               objective: binary
               exclude: [t]
-        {{continueFrom}}
+        {{{continueFrom}}}
               params: { num_iterations: 10, min_data_in_leaf: 10 }
           - id: register
             uses: registry/register

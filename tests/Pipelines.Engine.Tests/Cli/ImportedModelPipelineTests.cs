@@ -27,10 +27,10 @@ public sealed class ImportedModelPipelineTests : IDisposable
 
     public void Dispose() => _workspace.Dispose();
 
-    private string Pipeline(string file, string lifecycle) => $$"""
+    private string Pipeline(string file, string lifecycle) => $$$"""
         name: imported
         params:
-          source: samples/{{Path.GetFileName(RepositoryPaths.SampleBars)}}
+          source: samples/{{{Path.GetFileName(RepositoryPaths.SampleBars)}}}
         steps:
           - id: ticks
             uses: inference/synthetic-ticks
@@ -58,7 +58,7 @@ public sealed class ImportedModelPipelineTests : IDisposable
           - id: import
             uses: registry/import
             with:
-              path: models/{{file}}
+              path: models/{{{file}}}
               features: [ret_1, std_30, trade_flow_imbalance_20]
               output: probabilities
               classes: [down, up]
@@ -84,7 +84,7 @@ public sealed class ImportedModelPipelineTests : IDisposable
               model: ${{ steps.import.outputs.model }}
               metrics: ${{ steps.import.outputs.metrics }}
               training_data: ${{ steps.labelled.outputs.table }}
-        {{lifecycle}}
+        {{{lifecycle}}}
         """;
 
     private const string FirstVersion = """
