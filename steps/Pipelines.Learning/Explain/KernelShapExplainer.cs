@@ -42,6 +42,7 @@ public sealed class KernelShapExplainer : IShapExplainer
     private readonly double[] _values;         // per distinct coalition and output: v(z) − v(∅)
     private readonly double[] _b;
     private readonly double[] _full;
+    private readonly double[] _phi, _sum, _squares;   // per-row scratch, kept so explaining a row allocates nothing of its own
 
     public KernelShapExplainer(BatchPredictor model, int featureCount, int outputCount, ShapBackground background, KernelShapOptions? options = null)
     {
@@ -155,6 +156,9 @@ public sealed class KernelShapExplainer : IShapExplainer
         _values = new double[_masks.Length * outputCount];
         _b = new double[featureCount];
         _full = new double[outputCount];
+        _phi = new double[featureCount];
+        _sum = new double[featureCount];
+        _squares = new double[featureCount];
 
         // v(∅) = E[f(background)], the same for every row.
         _expected = new double[outputCount];
@@ -195,12 +199,11 @@ public sealed class KernelShapExplainer : IShapExplainer
         if (!errors.IsEmpty && errors.Length < _outputs * _features) throw new ArgumentException($"room for {errors.Length} errors, {_outputs * _features} needed", nameof(errors));
 
         Evaluate(features);
-        var delta = new double[_outputs];
-        for (var c = 0; c < _outputs; c++) delta[c] = _full[c] - _expected[c];
-        var phi = new double[_features];
+        var phi = _phi;
         for (var c = 0; c < _outputs; c++)
         {
-            Estimate(_solution, null, c, delta[c], phi);
+            var delta = _full[c] - _expected[c];
+            Estimate(_solution, null, c, delta, phi);
             for (var j = 0; j < _features; j++) contributions[c * (_features + 1) + j] = phi[j];
             contributions[c * (_features + 1) + _features] = _expected[c];
             if (errors.IsEmpty) continue;
@@ -210,11 +213,13 @@ public sealed class KernelShapExplainer : IShapExplainer
                 error.Clear();
                 continue;
             }
-            var sum = new double[_features];
-            var squares = new double[_features];
+            var sum = _sum;
+            var squares = _squares;
+            Array.Clear(sum);
+            Array.Clear(squares);
             for (var r = 0; r < _replicates.Length; r++)
             {
-                Estimate(_replicates[r], _replicateCounts[r], c, delta[c], phi);
+                Estimate(_replicates[r], _replicateCounts[r], c, delta, phi);
                 for (var j = 0; j < _features; j++)
                 {
                     sum[j] += phi[j];

@@ -129,6 +129,22 @@ public sealed class ImportModelStepTests : IDisposable
         Assert.Equal(Pipelines.Learning.Trees.ObjectiveKind.Sigmoid, model.Kind);
     }
 
+    [Fact]
+    public async Task An_imported_network_scores_one_row_at_a_time_without_allocating()
+    {
+        var imported = await Import(new ImportModelInputs
+        {
+            Path = File(OnnxNetworks.Write(OnnxNetworks.Random([4, 16, 1], "Sigmoid", seed: 4))), Features = Features, Output = OutputMeaning.Probabilities, Classes = ["down", "up"],
+        });
+        var model = PredictiveModel.Load(_context.OpenArtifact(imported.Model));
+        var rows = Rows(1000, 8);
+        var output = new double[1];
+        for (var r = 0; r < 100; r++) model.Predict(rows.AsSpan(r * 4, 4), output);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var r = 0; r < 1000; r++) model.Predict(rows.AsSpan(r * 4, 4), output);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     public static TheoryData<string, Func<ImportModelInputs, ImportModelInputs>, byte[], string, string> Mismatches() => new()
     {
         { "five declared features for a four-column input", i => i with { Features = [.. Features, "extra"] }, OnnxNetworks.Write(OnnxNetworks.Random([4, 5, 3], "Softmax", 1)),
