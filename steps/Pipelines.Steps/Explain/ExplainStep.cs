@@ -56,7 +56,6 @@ public sealed class ExplainStep : Step<ExplainInputs, ExplainOutputs>
         var top = new FeatureContribution[Math.Min(inputs.TopK, features.Count)];
         var totals = new double[outputs, features.Count];
         var errorTotals = new double[outputs, features.Count];
-        var errorCounts = new int[outputs, features.Count];
         var groupTotals = new Dictionary<string, (double[,] Sum, int Count)>();
         connection.Execute("CREATE TABLE decisions (row_index BIGINT, class VARCHAR, rank INTEGER, feature VARCHAR, value DOUBLE, shap DOUBLE, shap_error DOUBLE)");
         using (var appender = new ChunkAppender(connection, "decisions"))
@@ -65,7 +64,12 @@ public sealed class ExplainStep : Step<ExplainInputs, ExplainOutputs>
             {
                 if (r % 256 == 0) cancellationToken.ThrowIfCancellationRequested();
                 var row = all.AsSpan((first + r) * features.Count, features.Count);
-                if (kernel is not null) kernel.Explain(row, contributions, errors);
+                if (kernel is not null)
+                {
+                    kernel.Explain(row, contributions, errors);
+                    for (var c = 0; c < outputs; c++)
+                        for (var f = 0; f < features.Count; f++) errorTotals[c, f] += errors![c * features.Count + f];
+                }
                 else explainer.Explain(row, contributions);
                 var group = groups?[first + r] ?? "";
                 if (groups is not null && !groupTotals.ContainsKey(group)) groupTotals[group] = (new double[outputs, features.Count], 0);
@@ -83,12 +87,7 @@ public sealed class ExplainStep : Step<ExplainInputs, ExplainOutputs>
                         appender.Add((long)(first + r)).Add(ClassName(c)).Add(k + 1).Add(features[top[k].Feature]).Add(row[top[k].Feature])
                             .Add(top[k].Value);
                         if (errors is null) appender.AddNull();
-                        else
-                        {
-                            appender.Add(errors[c * features.Count + top[k].Feature]);
-                            errorTotals[c, top[k].Feature] += errors[c * features.Count + top[k].Feature];
-                            errorCounts[c, top[k].Feature]++;
-                        }
+                        else appender.Add(errors[c * features.Count + top[k].Feature]);
                         appender.EndRow();
                     }
                 }
@@ -110,7 +109,7 @@ public sealed class ExplainStep : Step<ExplainInputs, ExplainOutputs>
                 new JsonObject(Enumerable.Range(0, features.Count).Select(f => new KeyValuePair<string, JsonNode?>(features[f], totals[c, f] / Math.Max(1, rows))))))),
         };
         if (kernel is not null)
-            global["kernel_shap"] = KernelShapStep.Summary(kernel, features, ClassName, errorTotals, errorCounts);
+            global["kernel_shap"] = KernelShapStep.Summary(kernel, features, ClassName, errorTotals, rows);
         if (groups is not null)
             global["by_group"] = new JsonObject(groupTotals.OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new KeyValuePair<string, JsonNode?>(g.Key,
                 new JsonObject(Enumerable.Range(0, features.Count).Select(f => new KeyValuePair<string, JsonNode?>(features[f],

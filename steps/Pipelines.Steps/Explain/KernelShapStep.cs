@@ -56,15 +56,15 @@ internal static class KernelShapStep
         return explainer;
     }
 
-    /// <summary>How the values were estimated, and the mean standard error of the reported values per output and feature.</summary>
-    public static JsonObject Summary(KernelShapExplainer explainer, IReadOnlyList<string> features, Func<int, string> className, double[,] errorTotals, int[,] errorCounts) => new()
+    /// <summary>How the values were estimated, and the mean standard error over the explained rows per output and feature.</summary>
+    public static JsonObject Summary(KernelShapExplainer explainer, IReadOnlyList<string> features, Func<int, string> className, double[,] errorTotals, int rows) => new()
     {
         ["method"] = explainer.Enumerates ? "kernel_shap_exact" : "kernel_shap_sampled",
         ["coalitions"] = explainer.CoalitionCount,
         ["background"] = explainer.Background.Summary,
         ["expected_value_is"] = "the mean model output over the background",
         ["mean_standard_error"] = new JsonObject(Enumerable.Range(0, explainer.ClassCount).Select(c => new KeyValuePair<string, JsonNode?>(className(c),
-            new JsonObject(Enumerable.Range(0, features.Count).Where(f => errorCounts[c, f] > 0)
-                .Select(f => new KeyValuePair<string, JsonNode?>(features[f], errorTotals[c, f] / errorCounts[c, f])))))),
+            new JsonObject(Enumerable.Range(0, features.Count)
+                .Select(f => new KeyValuePair<string, JsonNode?>(features[f], errorTotals[c, f] / Math.Max(1, rows))))))),
     };
 }

@@ -16,7 +16,7 @@ namespace Pipelines.Steps.Registry;
 /// recorded, so registration is the next step's). A file that does not match its declaration fails this step, so the
 /// register step after it never runs and nothing is registered.
 /// </summary>
-[Step("registry/import", "Registry", "Import model", Cacheable = false,
+[Step("registry/import", "Registry", "Import model",
     Description = "Import an ONNX model made by another tool (a PyTorch forecaster, an RL policy) for registration, with its declared input features and output meaning (probabilities with class names, regression, or an action vector): the graph's input and output are checked against the declaration with ONNX Runtime (a mismatch fails the step, so nothing is registered), the declaration is written into the model's metadata, and with an evaluate table its metrics and holdout predictions are written for validate/gate; registry/register then registers the model output.")]
 public sealed class ImportModelStep : Step<ImportModelInputs, ImportModelOutputs>
 {
