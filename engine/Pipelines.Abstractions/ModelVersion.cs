@@ -23,4 +23,14 @@ public sealed record ModelVersion(
     string? RunId,
     string? StepId,
     string? GitCommit,
-    DateTime CreatedAt);
+    DateTime CreatedAt)
+{
+    /// <summary>The version this one continued from (train/gbdt's continue_from); null for a model trained from scratch.</summary>
+    public ModelParent? Parent { get; init; }
+}
+
+/// <summary>A registered version another was trained from: model name and version number.</summary>
+public sealed record ModelParent(string Name, int Version)
+{
+    public override string ToString() => $"{Name} v{Version}";
+}

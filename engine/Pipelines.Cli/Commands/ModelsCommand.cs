@@ -182,6 +182,41 @@ public static class ModelsCommand
         catch (ArgumentException) { return null; }
     }
 
+    /// <summary>
+    /// The lineage chain of every version trained by continuing another (train/gbdt's continue_from). Parents in other
+    /// models are looked up in the local store; through the service only this model's versions are known.
+    /// </summary>
+    private static void WriteLineage(CliContext context, ModelDetailResponse detail)
+    {
+        var continued = detail.Versions.Where(v => v.ParentModel is not null).ToList();
+        if (continued.Count == 0) return;
+        var own = detail.Versions.ToDictionary(v => v.Version);
+        Pipelines.Engine.Storage.PipelineStore? store = null;
+        try
+        {
+            var remote = ServiceClient.Find(context);
+            remote?.Dispose();
+            LineageChain.Ancestor? Lookup(string model, int version)
+            {
+                if (model == detail.Name)
+                    return own.TryGetValue(version, out var v) ? new(true, v.ParentModel, v.ParentVersion) : new(false, null, null);
+                // A running service holds the store; this listing has only the model it asked for.
+                if (remote is not null) return null;
+                store ??= context.OpenStore();
+                return Registry(context, store).Find(model, version.ToString(System.Globalization.CultureInfo.InvariantCulture)) is { } found
+                    ? new(true, found.Parent?.Name, found.Parent?.Version)
+                    : new(false, null, null);
+            }
+            context.Output.WriteLine("lineage (continued training, newest first):");
+            foreach (var version in continued.OrderByDescending(v => v.Version))
+                context.Output.WriteLine("  " + LineageChain.Describe(version, Lookup));
+        }
+        finally
+        {
+            store?.Dispose();
+        }
+    }
+
     private static void RenderModel(CliContext context, ModelDetailResponse detail, IReadOnlyList<LifecycleDecisions.Decision> decisions)
     {
         var console = Consoles.For(context.Output);
@@ -191,6 +226,7 @@ public static class ModelsCommand
                 v.TrainingDataSha256?[..12] ?? "-", Markup.Escape($"{v.RunId} {v.StepId}".Trim()), v.GitCommit?[..Math.Min(10, v.GitCommit.Length)] ?? "-",
                 v.CreatedAt.ToString("yyyy-MM-dd HH:mm:ss"), Markup.Escape(Shorten(v.Metrics?.GetRawText())));
         console.Write(table);
+        WriteLineage(context, detail);
         var audit = new Table().AddColumns("when (UTC)", "version", "action", "stage", "alias", "by", "reason");
         foreach (var t in detail.Transitions)
             audit.AddRow(t.At.ToString("yyyy-MM-dd HH:mm:ss"), t.Version.ToString(), t.Action, $"{t.FromStage ?? "-"} → {t.ToStage ?? "-"}",

@@ -45,9 +45,10 @@ public sealed partial class ModelRegistry(PipelineStore store, RegistryActor act
             var now = DateTime.UtcNow;
             connection.Execute("INSERT INTO models (name, created_at) SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM models WHERE name = ?)", name, now, name);
             var version = (int)connection.Scalar<long>("SELECT coalesce(max(version), 0) + 1 FROM model_versions WHERE name = ?", name);
-            connection.Execute("INSERT INTO model_versions (name, version, artifact_sha256, stage, metrics_json, training_data_sha256, run_id, step_id, git_commit, created_at) " +
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                name, version, model.Sha256, Stages.Staged, metricsJson, trainingDataSha256, actor.RunId, actor.StepId, actor.GitCommit, now);
+            var parent = ParentOf(metricsJson);
+            connection.Execute("INSERT INTO model_versions (name, version, artifact_sha256, stage, metrics_json, training_data_sha256, run_id, step_id, git_commit, created_at, " +
+                "parent_model, parent_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                name, version, model.Sha256, Stages.Staged, metricsJson, trainingDataSha256, actor.RunId, actor.StepId, actor.GitCommit, now, parent?.Name, parent?.Version);
             Audit(connection, name, version, "register", null, Stages.Staged, null, null, reason);
             Prune(connection, name);
             return Load(connection, name, version)!;
@@ -217,12 +218,42 @@ public sealed partial class ModelRegistry(PipelineStore store, RegistryActor act
         var aliases = connection.Rows("SELECT alias FROM model_aliases WHERE name = ? AND version = ? ORDER BY alias", row => row.Text("alias"), name, version);
         return connection.Rows(
             "SELECT v.artifact_sha256, v.stage, v.metrics_json, v.training_data_sha256, v.run_id, v.step_id, v.git_commit, v.created_at, " +
-            "a.sha256, a.kind, a.format, a.bytes, a.store_path " +
+            "v.parent_model, v.parent_version, a.sha256, a.kind, a.format, a.bytes, a.store_path " +
             "FROM model_versions v LEFT JOIN artifacts a ON a.sha256 = v.artifact_sha256 WHERE v.name = ? AND v.version = ?",
             row => new ModelVersion(name, version, ModelArtifact(row, name, version), row.Text("stage"), aliases, row.TextOrNull("metrics_json"),
                 row.TextOrNull("training_data_sha256"), row.TextOrNull("run_id"), row.TextOrNull("step_id"), row.TextOrNull("git_commit"),
-                row.Time("created_at")),
+                row.Time("created_at"))
+            {
+                Parent = row.TextOrNull("parent_model") is { } parentModel && row.IntegerOrNull("parent_version") is { } parentVersion
+                    ? new ModelParent(parentModel, (int)parentVersion)
+                    : null,
+            },
             name, version).FirstOrDefault();
+    }
+
+    /// <summary>
+    /// The version a model continued from, as its train step recorded it in metrics.json ("continued_from": model and
+    /// version); null for metrics without one, or none.
+    /// </summary>
+    private static ModelParent? ParentOf(string? metricsJson)
+    {
+        if (string.IsNullOrEmpty(metricsJson)) return null;
+        try
+        {
+            return JsonNode.Parse(metricsJson)?["continued_from"] is JsonObject parent
+                   && parent["model"]?.GetValue<string>() is { } model && parent["version"]?.GetValue<int>() is { } number
+                ? new ModelParent(model, number)
+                : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // Metrics are stored as given; a file that is not JSON names no parent.
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     private static Artifact ModelArtifact(System.Data.Common.DbDataReader row, string name, int version) =>

@@ -286,5 +286,12 @@ public static partial class StoreMigrations
                 FROM (SELECT e.*, row_number() OVER (PARTITION BY e.run_id, e.step_id ORDER BY e.seq DESC) AS newest FROM step_events e) latest
                 WHERE newest = 1;
             """),
+        // A version trained by continuing another (train/gbdt's continue_from) names the version it continued, so the
+        // registry can show a model's lineage chain. Plain nullable columns: a parent may be another model's version,
+        // or pruned since, and neither may stop a registration.
+        new(14, "model versions name the version they continued from", """
+            ALTER TABLE model_versions ADD COLUMN parent_model VARCHAR;
+            ALTER TABLE model_versions ADD COLUMN parent_version INTEGER;
+            """),
     ];
 }

@@ -45,6 +45,7 @@ internal static unsafe partial class LightGbmNative
     public const int DtypeFloat32 = 0;
     public const int DtypeFloat64 = 1;
     public const int PredictNormal = 0;
+    public const int PredictRawScore = 1;
     public const int FeatureImportanceSplit = 0;
     public const int FeatureImportanceGain = 1;
 
@@ -104,6 +105,13 @@ internal static unsafe partial class LightGbmNative
 
     [LibraryImport(Library)]
     public static partial int LGBM_BoosterFree(IntPtr booster);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int LGBM_BoosterLoadModelFromString(string modelText, out int iterations, out IntPtr booster);
+
+    /// <summary>Puts <paramref name="other"/>'s trees in front of <paramref name="booster"/>'s (GBDT::MergeFrom).</summary>
+    [LibraryImport(Library)]
+    public static partial int LGBM_BoosterMerge(IntPtr booster, IntPtr other);
 
     /// <summary>Throws LightGBM's own message when a call failed.</summary>
     public static void Check(int result, string call)

@@ -34,9 +34,12 @@ public static class LightGbmTrainer
 
     /// <summary>
     /// Trains on <paramref name="train"/>; with <paramref name="valid"/> and early_stopping_round, stops when a validation
-    /// metric has not improved for that many rounds and keeps the best iteration. The caller disposes the booster.
+    /// metric has not improved for that many rounds and keeps the best iteration. With <paramref name="initModel"/>,
+    /// training continues that model (see <see cref="LightGbmInitModel"/>): num_iterations new iterations follow its own,
+    /// and the booster holds both. The caller disposes the booster.
     /// </summary>
-    public static LightGbmBooster Train(DenseDataset train, DenseDataset? valid, LightGbmParameters parameters, CancellationToken cancellationToken = default)
+    public static LightGbmBooster Train(DenseDataset train, DenseDataset? valid, LightGbmParameters parameters, CancellationToken cancellationToken = default,
+        LightGbmInitModel? initModel = null)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(parameters);
@@ -66,8 +69,14 @@ public static class LightGbmTrainer
             var booster = IntPtr.Zero;
             try
             {
-                if (valid is not null) validSet = CreateDataset(valid, text, trainSet, names);
+                initModel?.SetInitScores(trainSet, train);
+                if (valid is not null)
+                {
+                    validSet = CreateDataset(valid, text, trainSet, names);
+                    initModel?.SetInitScores(validSet, valid);
+                }
                 LightGbmNative.Check(LightGbmNative.LGBM_BoosterCreate(trainSet, text, out booster), "LGBM_BoosterCreate");
+                initModel?.MergeInto(booster);
                 if (validSet != IntPtr.Zero) LightGbmNative.Check(LightGbmNative.LGBM_BoosterAddValidData(booster, validSet), "LGBM_BoosterAddValidData");
                 var watch = patience > 0 ? EarlyStopping.Start(booster, patience, minimumDelta, firstMetricOnly) : null;
                 for (var iteration = 1; iteration <= iterations; iteration++)
@@ -78,7 +87,8 @@ public static class LightGbmTrainer
                     if (watch is not null && watch.ShouldStop(iteration)) break;
                 }
                 LightGbmNative.Check(LightGbmNative.LGBM_BoosterGetCurrentIteration(booster, out var trained), "LGBM_BoosterGetCurrentIteration");
-                var best = watch?.BestIteration ?? trained;
+                // The parent's iterations come first; early stopping counts the new ones.
+                var best = watch is null ? trained : (initModel?.Iterations ?? 0) + watch.BestIteration;
                 var result = new LightGbmBooster(booster, train.FeatureCount, best, run);
                 booster = IntPtr.Zero;
                 return result;

@@ -13,11 +13,17 @@ internal static class OnnxModelWriter
     private const string BatchDimension = "N";
 
     public static byte[] Write(string graphName, IReadOnlyList<OnnxNode> nodes, IReadOnlyList<OnnxValueInfo> inputs,
-        IReadOnlyList<OnnxValueInfo> outputs, IReadOnlyList<KeyValuePair<string, string>> metadata)
+        IReadOnlyList<OnnxValueInfo> outputs, IReadOnlyList<KeyValuePair<string, string>> metadata) =>
+        Write(graphName, nodes, inputs, outputs, metadata, []);
+
+    /// <summary>A graph with constant tensors (weights) its nodes refer to by name.</summary>
+    public static byte[] Write(string graphName, IReadOnlyList<OnnxNode> nodes, IReadOnlyList<OnnxValueInfo> inputs,
+        IReadOnlyList<OnnxValueInfo> outputs, IReadOnlyList<KeyValuePair<string, string>> metadata, IReadOnlyList<OnnxInitializer> initializers)
     {
         var graph = new ProtoWriter();
         foreach (var node in nodes) graph.Message(1, n => WriteNode(n, node));
         graph.String(2, graphName);
+        foreach (var initializer in initializers) graph.Message(5, initializer.Write);
         foreach (var input in inputs) graph.Message(11, v => WriteValueInfo(v, input));
         foreach (var output in outputs) graph.Message(12, v => WriteValueInfo(v, output));
 

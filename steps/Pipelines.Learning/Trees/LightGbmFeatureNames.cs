@@ -4,7 +4,7 @@ namespace Pipelines.Learning.Trees;
 /// Feature names as LightGBM's model format can hold them: the names line is space-separated, so whitespace
 /// becomes '_' (as LightGBM itself does), and LightGBM refuses the JSON punctuation " , : [ ] { }.
 /// </summary>
-internal static class LightGbmFeatureNames
+public static class LightGbmFeatureNames
 {
     private const string Forbidden = "\",:[]{}";
 

@@ -21,4 +21,16 @@ public sealed record ExplainInputs
 
     [Input("Column to group the global importance by (e.g. the regime label); optional.")]
     public string? By { get; init; }
+
+    [Input("Models without exact SHAP (imported ONNX models, ML.NET's linear ones) are explained with Kernel SHAP against this background table (training rows); by default the rows being explained.")]
+    public Artifact? Background { get; init; }
+
+    [Input("Kernel SHAP: the background is summarised by k-means to this many weighted centroids.")]
+    public int BackgroundSize { get; init; } = 32;
+
+    [Input("Kernel SHAP: coalitions evaluated per row; with 2^features - 2 or more, every coalition is enumerated and the values are exact for the background.")]
+    public int Coalitions { get; init; } = 512;
+
+    [Input("Kernel SHAP: seeds the sampled coalitions, the bootstrap of their standard errors and the k-means background.")]
+    public int Seed { get; init; } = 1;
 }

@@ -7,7 +7,7 @@ public sealed record ExplainOutputs
     [Output("Global mean |SHAP| per feature and class, overall and by group (JSON).")]
     public required Artifact Global { get; init; }
 
-    [Output("Per-decision top-k contributions: row, class, rank, feature, value, SHAP (Parquet).")]
+    [Output("Per-decision top-k contributions: row, class, rank, feature, value, SHAP and shap_error (Kernel SHAP's standard error; null for exact values) (Parquet).")]
     public required Artifact Decisions { get; init; }
 
     [Output("A self-contained HTML report with SVG charts.")]

@@ -12,11 +12,12 @@ namespace Pipelines.Steps.Explain;
 
 /// <summary>
 /// Explains a registered model's decisions with exact SHAP values (TreeSHAP for tree ensembles, the closed form for
-/// linear models): which features drove each decision (top k),
+/// linear models) or, for any other model (an imported ONNX network), Kernel SHAP with each value's standard error:
+/// which features drove each decision (top k),
 /// which matter overall and per group (e.g. per regime), with a report a person can read in a browser.
 /// </summary>
 [Step("explain/shap", "Explain", "Explain with SHAP", Cacheable = false,
-    Description = "Explain a registered model's decisions on a table with exact SHAP values (TreeSHAP for trees, the closed form for linear models): per-decision top-k contributions, global mean |SHAP| overall and by group, and an HTML report with SVG charts.")]
+    Description = "Explain a registered model's decisions on a table with exact SHAP values (TreeSHAP for trees, the closed form for linear models) or, for other models such as imported ONNX networks, Kernel SHAP (seeded coalitions over a k-means background, each value with its standard error): per-decision top-k contributions, global mean |SHAP| overall and by group, and an HTML report with SVG charts.")]
 public sealed class ExplainStep : Step<ExplainInputs, ExplainOutputs>
 {
     public override Task<ExplainOutputs> ExecuteAsync(ExplainInputs inputs, IStepContext context, CancellationToken cancellationToken)
@@ -26,10 +27,9 @@ public sealed class ExplainStep : Step<ExplainInputs, ExplainOutputs>
         var version = context.Registry.Find(inputs.Model, inputs.Alias)
             ?? throw new StepInputException("model", $"model '{inputs.Model}' has no '{inputs.Alias}'");
         var model = PredictiveModel.Load(context.OpenArtifact(version.Model));
-        if (model.Onnx is not null)
-            throw new StepInputException("model", $"model '{inputs.Model}' v{version.Version} is an ONNX model that ONNX Runtime scores but that is not a tree ensemble (e.g. train/mlnet's lbfgs_logistic_regression, online_gradient_descent or kmeans); SHAP here needs a tree model (train/gbdt, or train/mlnet's fast_forest, fast_tree or gam) or a train/linear model");
+        if (model.Onnx is not null) KernelShapStep.Check(inputs, model);
         var features = model.FeatureNames;
-        var classes = TrainingMetrics.TryParse(version.MetricsJson)?.Classes;
+        var classes = model.Onnx?.OutputLabels is { Count: > 0 } declared ? declared : TrainingMetrics.TryParse(version.MetricsJson)?.Classes;
         string ClassName(int c) => classes is { Count: > 0 } && model.Outputs > 1 && c < classes.Count ? classes[c] : model.Outputs == 1 ? "score" : $"class {c}";
 
         using var connection = ParquetTableWriter.OpenScratch();
@@ -44,23 +44,33 @@ public sealed class ExplainStep : Step<ExplainInputs, ExplainOutputs>
         var first = Math.Max(0, totalRows - inputs.MaxRows);
         var rows = totalRows - first;
 
-        IShapExplainer explainer = model.Trees is { } trees
-            ? new TreeShapExplainer(trees)
-            : new LinearShapExplainer(model.Linear!, ColumnMeans(all, features.Count, first, rows));
+        // Trees and linear models have exact values; any other model is explained by Kernel SHAP, each value with its standard error.
+        IShapExplainer explainer = model.Trees is { } trees ? new TreeShapExplainer(trees)
+            : model.Linear is { } linear ? new LinearShapExplainer(linear, ColumnMeans(all, features.Count, first, rows))
+            : KernelShapStep.Explainer(inputs, model.Onnx!, all, connection, context);
+        var kernel = explainer as KernelShapExplainer;
+        var errors = kernel is null ? null : new double[model.Outputs * features.Count];
         var width = features.Count + 1;
         var outputs = model.Outputs;
         var contributions = new double[explainer.ContributionLength];
         var top = new FeatureContribution[Math.Min(inputs.TopK, features.Count)];
         var totals = new double[outputs, features.Count];
+        var errorTotals = new double[outputs, features.Count];
         var groupTotals = new Dictionary<string, (double[,] Sum, int Count)>();
-        connection.Execute("CREATE TABLE decisions (row_index BIGINT, class VARCHAR, rank INTEGER, feature VARCHAR, value DOUBLE, shap DOUBLE)");
+        connection.Execute("CREATE TABLE decisions (row_index BIGINT, class VARCHAR, rank INTEGER, feature VARCHAR, value DOUBLE, shap DOUBLE, shap_error DOUBLE)");
         using (var appender = new ChunkAppender(connection, "decisions"))
         {
             for (var r = 0; r < rows; r++)
             {
                 if (r % 256 == 0) cancellationToken.ThrowIfCancellationRequested();
                 var row = all.AsSpan((first + r) * features.Count, features.Count);
-                explainer.Explain(row, contributions);
+                if (kernel is not null)
+                {
+                    kernel.Explain(row, contributions, errors);
+                    for (var c = 0; c < outputs; c++)
+                        for (var f = 0; f < features.Count; f++) errorTotals[c, f] += errors![c * features.Count + f];
+                }
+                else explainer.Explain(row, contributions);
                 var group = groups?[first + r] ?? "";
                 if (groups is not null && !groupTotals.ContainsKey(group)) groupTotals[group] = (new double[outputs, features.Count], 0);
                 for (var c = 0; c < outputs; c++)
@@ -75,7 +85,10 @@ public sealed class ExplainStep : Step<ExplainInputs, ExplainOutputs>
                     for (var k = 0; k < count; k++)
                     {
                         appender.Add((long)(first + r)).Add(ClassName(c)).Add(k + 1).Add(features[top[k].Feature]).Add(row[top[k].Feature])
-                            .Add(top[k].Value).EndRow();
+                            .Add(top[k].Value);
+                        if (errors is null) appender.AddNull();
+                        else appender.Add(errors[c * features.Count + top[k].Feature]);
+                        appender.EndRow();
                     }
                 }
                 if (groups is not null) groupTotals[group] = (groupTotals[group].Sum, groupTotals[group].Count + 1);
@@ -95,6 +108,8 @@ public sealed class ExplainStep : Step<ExplainInputs, ExplainOutputs>
             ["by_class"] = new JsonObject(Enumerable.Range(0, outputs).Select(c => new KeyValuePair<string, JsonNode?>(ClassName(c),
                 new JsonObject(Enumerable.Range(0, features.Count).Select(f => new KeyValuePair<string, JsonNode?>(features[f], totals[c, f] / Math.Max(1, rows))))))),
         };
+        if (kernel is not null)
+            global["kernel_shap"] = KernelShapStep.Summary(kernel, features, ClassName, errorTotals, rows);
         if (groups is not null)
             global["by_group"] = new JsonObject(groupTotals.OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new KeyValuePair<string, JsonNode?>(g.Key,
                 new JsonObject(Enumerable.Range(0, features.Count).Select(f => new KeyValuePair<string, JsonNode?>(features[f],

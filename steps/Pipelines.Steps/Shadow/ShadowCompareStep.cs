@@ -156,7 +156,14 @@ public sealed class ShadowCompareStep : Step<ShadowCompareInputs, ShadowCompareO
             if (!regression && classes is { Count: > 0 })
             {
                 var index = classes.ToList().IndexOf(v);
-                return index >= 0 ? index : throw new StepInputException("target", $"outcome '{v}' in '{target}' is not one of the model's classes ({string.Join(", ", classes)})");
+                if (index >= 0) return index;
+                // Imported models name their classes (down, up) while tables often hold their index (0, 1), as registry/import accepts.
+                // Classes that are numbers themselves are only ever matched by name: "2" must never mean the third class.
+                if (!classes.Any(c => double.TryParse(c, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
+                    && double.TryParse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var position)
+                    && position == Math.Floor(position) && position >= 0 && position < classes.Count)
+                    return position;
+                throw new StepInputException("target", $"outcome '{v}' in '{target}' is neither one of the model's classes ({string.Join(", ", classes)}) nor their index");
             }
             return double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d
                 : throw new StepInputException("target", $"outcome '{v}' in '{target}' is not a number");

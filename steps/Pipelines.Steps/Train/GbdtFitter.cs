@@ -5,14 +5,14 @@ using Pipelines.Learning.LightGbm;
 namespace Pipelines.Steps.Train;
 
 /// <summary>
-/// train/gbdt's fit call: LightGBM on the given rows. With early stopping, the latest rows (after the step's gap)
+/// train/gbdt's fit call: LightGBM on the given rows, continuing the init model when there is one. With early stopping, the latest rows (after the step's gap)
 /// are held back as the validation rows LightGBM's metric is watched on. LightGBM's refusals name the params input.
 /// </summary>
-internal sealed class GbdtFitter(LightGbmParameters parameters, double validationFraction, int gap)
+internal sealed class GbdtFitter(LightGbmParameters parameters, double validationFraction, int gap, LightGbmInitModel? initModel = null)
 {
     public LightGbmParameters Parameters { get; } = parameters;
 
-    public GbdtFitter With(LightGbmParameters other) => new(other, validationFraction, gap);
+    public GbdtFitter With(LightGbmParameters other) => new(other, validationFraction, gap, initModel);
 
     /// <summary>Rows of <paramref name="rows"/> early stopping would watch rather than train on; 0 without early stopping.</summary>
     public int ValidationRows(int rows) => EarlyStopping ? (int)Math.Ceiling(rows * validationFraction) : 0;
@@ -34,7 +34,7 @@ internal sealed class GbdtFitter(LightGbmParameters parameters, double validatio
         }
         try
         {
-            return new LightGbmFit(LightGbmTrainer.Train(train, valid, Parameters, cancellationToken));
+            return new LightGbmFit(LightGbmTrainer.Train(train, valid, Parameters, cancellationToken, initModel));
         }
         catch (LightGbmException e)
         {

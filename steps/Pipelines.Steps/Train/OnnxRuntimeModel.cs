@@ -16,14 +16,30 @@ public sealed class OnnxRuntimeModel : IDisposable
     private readonly OnnxModel _model;
     private readonly OnnxRowRunner _runner;
 
-    private OnnxRuntimeModel(OnnxModel model, OnnxRowRunner runner, ModelTask task, IReadOnlyList<string> featureNames, string outputName)
+    private readonly string _inputName;
+    private readonly bool _floatInput;
+    private readonly bool _fixedBatchOfOne;
+
+    private OnnxRuntimeModel(OnnxModel model, OnnxRowRunner runner, ModelTask task, IReadOnlyList<string> featureNames, string outputName, string inputName,
+        bool isActionVector)
     {
         _model = model;
         _runner = runner;
         Task = task;
         FeatureNames = featureNames;
         OutputName = outputName;
+        _inputName = inputName;
+        IsActionVector = isActionVector;
+        var input = model.Session.InputMetadata[inputName];
+        _floatInput = input.ElementDataType == TensorElementType.Float;
+        _fixedBatchOfOne = input.Dimensions[0] == 1;
     }
+
+    /// <summary>An imported policy's action vector: <see cref="Outputs"/> values per row, read as they are.</summary>
+    public bool IsActionVector { get; }
+
+    /// <summary>The declared names of the output's columns (an imported model's classes or actions); empty when none were declared.</summary>
+    public IReadOnlyList<string> OutputLabels { get; private init; } = [];
 
     public ModelTask Task { get; }
 
@@ -32,7 +48,7 @@ public sealed class OnnxRuntimeModel : IDisposable
     public string OutputName { get; }
 
     /// <summary>Values per prediction: the output's width for multiclass, else 1.</summary>
-    public int Outputs => Task == ModelTask.Multiclass ? _runner.OutputWidth : 1;
+    public int Outputs => Task == ModelTask.Multiclass || IsActionVector ? _runner.OutputWidth : 1;
 
     /// <summary>
     /// Opens a model for ONNX Runtime; a model without the scoring metadata, with other than one [rows, features]
@@ -63,7 +79,12 @@ public sealed class OnnxRuntimeModel : IDisposable
                 ?? Enumerable.Range(0, featureCount).Select(f => "f" + f.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
             if (featureNames.Length != featureCount)
                 throw new ModelFormatException($"{path}: '{OnnxTreeEnsembleReader.FeatureNamesKey}' lists {featureNames.Length} names, but the input '{inputName}' has {featureCount} columns.");
-            return new OnnxRuntimeModel(model, model.CreateRowRunner(inputName, featureCount, outputName, width), task, featureNames, outputName);
+            var isAction = metadata.GetValueOrDefault(OnnxScoringContract.MeaningKey) == OnnxScoringContract.ActionMeaning;
+            var labels = metadata.GetValueOrDefault(isAction ? OnnxScoringContract.ActionsKey : OnnxScoringContract.ClassesKey)?.Split(',') ?? [];
+            return new OnnxRuntimeModel(model, model.CreateRowRunner(inputName, featureCount, outputName, width), task, featureNames, outputName, inputName, isAction)
+            {
+                OutputLabels = labels,
+            };
         }
         catch
         {
@@ -82,6 +103,45 @@ public sealed class OnnxRuntimeModel : IDisposable
             return;
         }
         for (var i = 0; i < Outputs; i++) output[i] = scores[i];
+    }
+
+    /// <summary>
+    /// Writes <see cref="Outputs"/> predictions for each of <paramref name="rowCount"/> rows in one ONNX Runtime run (row by
+    /// row when the model's batch dimension is fixed at one): the batch path model-agnostic explainers use.
+    /// </summary>
+    public void PredictBatch(ReadOnlySpan<double> rows, int rowCount, Span<double> outputs)
+    {
+        var width = FeatureNames.Count;
+        if (rows.Length < rowCount * width) throw new ArgumentException($"{rows.Length} values are fewer than {rowCount} rows of {width} features", nameof(rows));
+        if (_fixedBatchOfOne || Task == ModelTask.Clustering)
+        {
+            for (var r = 0; r < rowCount; r++) Predict(rows.Slice(r * width, width), outputs.Slice(r * Outputs, Outputs));
+            return;
+        }
+        var shape = new long[] { rowCount, width };
+        using var input = _floatInput
+            ? OrtValue.CreateTensorValueFromMemory(ToFloats(rows[..(rowCount * width)]), shape)
+            : OrtValue.CreateTensorValueFromMemory(rows[..(rowCount * width)].ToArray(), shape);
+        try
+        {
+            using var options = new RunOptions();
+            using var results = _model.Session.Run(options, [_inputName], [input], [OutputName]);
+            var scores = results[0].GetTensorDataAsSpan<float>();
+            var columns = scores.Length / rowCount;
+            for (var r = 0; r < rowCount; r++)
+                for (var i = 0; i < Outputs; i++) outputs[r * Outputs + i] = scores[r * columns + i];
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new OnnxModelException($"ONNX Runtime failed to run the model '{_model.Source}' on {rowCount} rows", e);
+        }
+    }
+
+    private static float[] ToFloats(ReadOnlySpan<double> values)
+    {
+        var floats = new float[values.Length];
+        for (var i = 0; i < values.Length; i++) floats[i] = (float)values[i];
+        return floats;
     }
 
     public void Dispose()

@@ -16,6 +16,21 @@ public static class OnnxScoringContract
     /// </summary>
     public const string TaskKey = "pipelines.task";
 
+    /// <summary>
+    /// What an imported model's output means, as registry/import declared it: probabilities, regression or action (a
+    /// vector of action values, one per named action, read as they are). Absent for models trained here.
+    /// </summary>
+    public const string MeaningKey = "pipelines.output_meaning";
+
+    /// <summary>The class names of a probabilities output, comma-separated, in the output's column order.</summary>
+    public const string ClassesKey = "pipelines.classes";
+
+    /// <summary>The names of an action vector's components, comma-separated, in the output's column order.</summary>
+    public const string ActionsKey = "pipelines.actions";
+
+    /// <summary>The meaning an action-vector output is declared with.</summary>
+    public const string ActionMeaning = "action";
+
     public static string TaskName(ModelTask task) => task.ToString().ToLowerInvariant();
 
     public static ModelTask? ParseTask(string? name) =>

@@ -2,7 +2,7 @@ using Pipelines.Abstractions;
 
 namespace Pipelines.Steps.Train;
 
-public sealed record TrainGbdtInputs : IStoreDependentInputs
+public sealed record TrainGbdtInputs : IStoreDependentInputs, ICheckedInputs
 {
     [Input("Training table (rows in time order).")]
     public required Artifact Input { get; init; }
@@ -44,5 +44,20 @@ public sealed record TrainGbdtInputs : IStoreDependentInputs
     [Input("Replay the champion's recent errors in shadow with a weight: { model: toxicity, weight: 2.0, max_rows: 1000, since: 7d }. The tables they came from become lineage parents of the model; a step with replay always runs, since the shadow records change.")]
     public ErrorReplay? Replay { get; init; }
 
-    bool IStoreDependentInputs.DependsOnStore => Replay is not null;
+    [Input("Continue a registered LightGBM model instead of starting afresh (INCREMENTAL retraining): name@version or name@alias, e.g. toxicity@champion. Its trees come first in the new model and num_iterations new ones follow, fitted to what it leaves unexplained on these rows (LightGBM's init model); the objective and the features (by default the parent's) must be the parent's. Not with tune or folds.")]
+    public string? ContinueFrom { get; init; }
+
+    // A continued model depends on which version the registry names now, as replayed errors depend on the shadow records.
+    bool IStoreDependentInputs.DependsOnStore => Replay is not null || ContinueFrom is not null;
+
+    public IEnumerable<InputProblem> Problems()
+    {
+        if (ContinueFrom is null) yield break;
+        if (ModelReference.TryParse(ContinueFrom) is null)
+            yield return new InputProblem("continue_from", $"'{ContinueFrom}' is not {ModelReference.Shape}");
+        if (Tune is not null)
+            yield return new InputProblem("tune", "tuning searches parameters for a model trained from scratch; a continued model keeps its parent's trees (leave tune out, or continue_from)", "continue_from");
+        if (Folds > 0)
+            yield return new InputProblem("folds", "walk-forward folds train from scratch, which a continued model does not; use folds: 0", "continue_from");
+    }
 }

@@ -20,19 +20,22 @@ public sealed class TrainGbdtStep : Step<TrainGbdtInputs, TrainGbdtOutputs>
     {
         TrainingSplit.CheckInputs(inputs.TestFraction, inputs.Gap, inputs.Folds);
         if (inputs.ValidationFraction is < 0 or >= 1) throw new StepInputException("validation_fraction", "must be at least 0 and below 1");
+        if (inputs.Problems().FirstOrDefault() is { } problem) throw problem.ToException();
         var task = inputs.Objective.Task();
         var given = Parameters(inputs);
+        using var continued = inputs.ContinueFrom is { } parentName ? ContinuedTraining.Resolve(parentName, inputs.Objective, context) : null;
 
         var path = context.OpenArtifact(inputs.Input);
         using var connection = ParquetTableWriter.OpenScratch();
-        var table = TrainingTable.Load(connection, path, inputs.Target, inputs.Features, inputs.Exclude, task);
+        var table = TrainingTable.Load(connection, path, inputs.Target, inputs.Features ?? continued?.Parent.FeatureNames, inputs.Exclude, task);
+        continued?.RequireParentFeatures(table.Features);
         if (task == ModelTask.Regression) table.RequireVaryingLabels(inputs.Target);
         if (task == ModelTask.Multiclass) given = given.With("num_class", table.Classes.Count.ToString(CultureInfo.InvariantCulture));
 
         var minimumLeaf = Read(() => given.GetInt("min_data_in_leaf", 20));
         var split = TrainingSplit.ByTime(table, inputs.TestFraction, inputs.Gap, 2 * Math.Max(1, minimumLeaf));
         var (archive, replay) = ExtraTrainingRows.Mix(connection, path, ref split, inputs.Target, task, inputs.Archive, inputs.Replay, context);
-        var fitter = new GbdtFitter(given, inputs.ValidationFraction, inputs.Gap);
+        var fitter = new GbdtFitter(given, inputs.ValidationFraction, inputs.Gap, continued?.Init);
         if (split.HasSynthetic && fitter.ValidationRows(split.Train.RowCount) > 0)
             throw new StepInputException("params", "early_stopping_round watches the latest training rows, and this table's training rows hold synthetic rows, which must never be validated on; train without early stopping, or on the table before augmentation");
 
@@ -46,7 +49,11 @@ public sealed class TrainGbdtStep : Step<TrainGbdtInputs, TrainGbdtOutputs>
             context.Log.Information("Best trial: {Metric} {Score} with {Params}", tuner.Metric, tuning.BestScore, tuning.BestValues);
         }
 
-        context.Log.Information("Training LightGBM {Objective} on {Rows} rows x {Features} features", inputs.Objective.LightGbmName(), split.Train.RowCount, table.Features.Count);
+        if (continued is not null)
+            context.Log.Information("Continuing {Model} v{Version} ({Iterations} iterations) with LightGBM {Objective} on {Rows} rows x {Features} features",
+                continued.Version.Name, continued.Version.Version, continued.Init.Iterations, inputs.Objective.LightGbmName(), split.Train.RowCount, table.Features.Count);
+        else
+            context.Log.Information("Training LightGBM {Objective} on {Rows} rows x {Features} features", inputs.Objective.LightGbmName(), split.Train.RowCount, table.Features.Count);
         var outcome = SupervisedTraining.Run(split, task, inputs.Folds, rows => fitter.Fit(rows, cancellationToken), cancellationToken);
         using var model = outcome.Model;
         var booster = ((LightGbmFit)model).Booster;
@@ -82,6 +89,7 @@ public sealed class TrainGbdtStep : Step<TrainGbdtInputs, TrainGbdtOutputs>
             },
             Archive = archive,
             Replay = replay,
+            ContinuedFrom = continued?.Record,
         };
         var metricsArtifact = TrainingArtifacts.WriteMetrics(context, metrics);
 

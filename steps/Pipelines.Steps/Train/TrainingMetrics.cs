@@ -70,6 +70,9 @@ public sealed record TrainingMetrics
     /// <summary>The champion's errors replayed into training and how; absent when none were asked for.</summary>
     public ReplaySummary? Replay { get; init; }
 
+    /// <summary>The registered version a continued GBDT (continue_from) started from; absent for a model trained from scratch.</summary>
+    public ContinuedFromRecord? ContinuedFrom { get; init; }
+
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
     public static TrainingMetrics Parse(string json) =>

@@ -13,11 +13,11 @@ public sealed record ModelListResponse(IReadOnlyList<ModelSummary> Items);
 /// <summary>One registered version: its stage, aliases, metrics as recorded at registration and where it came from.</summary>
 public sealed record ModelVersionResponse(
     string Name, int Version, string Stage, IReadOnlyList<string> Aliases, JsonElement? Metrics, string ArtifactSha256, long ArtifactBytes,
-    string? TrainingDataSha256, string? RunId, string? StepId, string? GitCommit, DateTime CreatedAt)
+    string? TrainingDataSha256, string? RunId, string? StepId, string? GitCommit, DateTime CreatedAt, string? ParentModel = null, int? ParentVersion = null)
 {
     public static ModelVersionResponse From(ModelVersion version) => new(
         version.Name, version.Version, version.Stage, version.Aliases, ParseJson(version.MetricsJson), version.Model.Sha256, version.Model.Bytes,
-        version.TrainingDataSha256, version.RunId, version.StepId, version.GitCommit, version.CreatedAt);
+        version.TrainingDataSha256, version.RunId, version.StepId, version.GitCommit, version.CreatedAt, version.Parent?.Name, version.Parent?.Version);
 
     private static JsonElement? ParseJson(string? json)
     {
