@@ -7,12 +7,13 @@ using Pipelines.Learning.Explain;
 using Pipelines.Learning.Trees;
 using Pipelines.Steps.Tables;
 using Pipelines.Steps.Train;
+using Pipelines.Steps.Train.Ensemble;
 
 namespace Pipelines.Steps.Explain;
 
 /// <summary>
 /// Explains a registered model's decisions with exact SHAP values (TreeSHAP for tree ensembles, the closed form for
-/// linear models): which features drove each decision (top k),
+/// linear models, their combination for train/ensemble models; see <see cref="EnsembleShapExplainer"/>): which features drove each decision (top k),
 /// which matter overall and per group (e.g. per regime), with a report a person can read in a browser.
 /// </summary>
 [Step("explain/shap", "Explain", "Explain with SHAP", Cacheable = false,
@@ -25,7 +26,7 @@ public sealed class ExplainStep : Step<ExplainInputs, ExplainOutputs>
         if (inputs.MaxRows < 1) throw new StepInputException("max_rows", "must be at least 1");
         var version = context.Registry.Find(inputs.Model, inputs.Alias)
             ?? throw new StepInputException("model", $"model '{inputs.Model}' has no '{inputs.Alias}'");
-        var model = PredictiveModel.Load(context.OpenArtifact(version.Model));
+        var model = context.LoadModel(version.Model);
         if (model.Onnx is not null)
             throw new StepInputException("model", $"model '{inputs.Model}' v{version.Version} is an ONNX model that ONNX Runtime scores but that is not a tree ensemble (e.g. train/mlnet's lbfgs_logistic_regression, online_gradient_descent or kmeans); SHAP here needs a tree model (train/gbdt, or train/mlnet's fast_forest, fast_tree or gam) or a train/linear model");
         var features = model.FeatureNames;
@@ -44,8 +45,8 @@ public sealed class ExplainStep : Step<ExplainInputs, ExplainOutputs>
         var first = Math.Max(0, totalRows - inputs.MaxRows);
         var rows = totalRows - first;
 
-        IShapExplainer explainer = model.Trees is { } trees
-            ? new TreeShapExplainer(trees)
+        IShapExplainer explainer = model.Ensemble is { } ensemble ? EnsembleExplainer(ensemble, ColumnMeans(all, features.Count, first, rows), version)
+            : model.Trees is { } trees ? new TreeShapExplainer(trees)
             : new LinearShapExplainer(model.Linear!, ColumnMeans(all, features.Count, first, rows));
         var width = features.Count + 1;
         var outputs = model.Outputs;
@@ -114,6 +115,18 @@ public sealed class ExplainStep : Step<ExplainInputs, ExplainOutputs>
             Global = context.CommitArtifact(globalFile), Decisions = context.CommitArtifact(decisions), Report = context.CommitArtifact(report),
             TopFeatures = overall.Select(o => o.Feature).ToList(),
         });
+    }
+
+    private static EnsembleShapExplainer EnsembleExplainer(EnsembleModel ensemble, double[] background, ModelVersion version)
+    {
+        try
+        {
+            return new EnsembleShapExplainer(ensemble, background);
+        }
+        catch (ArgumentException e)
+        {
+            throw new StepInputException("model", $"model '{version.Name}' v{version.Version} is a {ensemble.EnsembleKind.ToString().ToLowerInvariant()} ensemble that SHAP cannot explain here: {e.Message}");
+        }
     }
 
     // The background a linear model without a stored scaler is explained against: the mean of the explained rows,
