@@ -12,7 +12,7 @@ internal sealed record OutOfFold(string Member, int[] SourceRows, int[] Folds, d
 {
     public int[] HoldoutSourceRows => SourceRows[WalkForwardRows..];
 
-    public static OutOfFold Read(DuckDBConnection connection, IStepContext context, string member, Artifact outOfSample)
+    public static OutOfFold Read(DuckDBConnection connection, IStepContext context, string member, Artifact outOfSample, bool requireWalkForward = true)
     {
         var path = context.OpenArtifact(outOfSample);
         var columns = TableReader.Describe(connection, path).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
@@ -23,7 +23,7 @@ internal sealed record OutOfFold(string Member, int[] SourceRows, int[] Folds, d
         var values = TableReader.ReadNumeric(connection, path, ["source_row", "fold", "label", "prediction"], out var rows);
         var parts = TableReader.ReadText(connection, path, "part");
         var walkForward = parts.Count(p => p == OutOfSampleBlock.WalkForward);
-        if (walkForward == 0)
+        if (walkForward == 0 && requireWalkForward)
             throw new StepInputException($"members.{member}.out_of_sample",
                 $"member '{member}' has no walk-forward predictions to learn from; train it with folds: 2 or more");
         for (var r = 0; r < rows; r++)

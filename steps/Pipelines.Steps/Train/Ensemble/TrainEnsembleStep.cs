@@ -73,7 +73,7 @@ public sealed class TrainEnsembleStep : Step<TrainEnsembleInputs, TrainEnsembleO
             foreach (var member in members)
             {
                 if (inputs.Members[member.Name].OutOfSample is not { } memberOutOfSample) continue;
-                var block = OutOfFold.Read(connection, context, member.Name, memberOutOfSample);
+                var block = OutOfFold.Read(connection, context, member.Name, memberOutOfSample, requireWalkForward: false);
                 if (!block.HoldoutSourceRows.SequenceEqual(holdoutRows))
                     throw new StepInputException($"members.{member.Name}.out_of_sample",
                         $"member '{member.Name}' was held out on {block.HoldoutSourceRows.Length} other rows than the ensemble's {holdoutRows.Length} latest; give test_fraction and gap as the member was trained with, so the holdout is out of sample for it");
