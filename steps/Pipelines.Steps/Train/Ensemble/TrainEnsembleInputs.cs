@@ -7,7 +7,8 @@ public sealed record TrainEnsembleInputs : ICheckedInputs
     [Input("How members are combined: stacking (a linear meta-learner over their out-of-fold predictions), average (weighted soft voting) or regime (a regime picks the member).")]
     public required EnsembleKind Kind { get; init; }
 
-    [Input("The members by name: { gbdt: { model: ${{ steps.gbdt.outputs.model }}, out_of_sample: ${{ steps.gbdt.outputs.out_of_sample }} }, old: { registered: toxicity@champion } }. Every member reads the same features.")]
+    [Input("The members by name, each a model a step trained (model:, with its out_of_sample: for stacking) or a registered version (registered: toxicity@champion). Every member reads the same features.",
+        Example = "{ gbdt: { model: \"${{ steps.gbdt.outputs.model }}\", out_of_sample: \"${{ steps.gbdt.outputs.out_of_sample }}\" }, linear: { model: \"${{ steps.linear.outputs.model }}\", out_of_sample: \"${{ steps.linear.outputs.out_of_sample }}\" } }")]
     public required IReadOnlyDictionary<string, EnsembleMemberInput> Members { get; init; }
 
     [Input("average: a weight per member by name (normalised to sum to 1); equal weights when absent.")]
@@ -19,10 +20,10 @@ public sealed record TrainEnsembleInputs : ICheckedInputs
     [Input("stacking: the L2 penalty of the meta-learner (train/linear's logistic fit for binary members, ridge for regression).")]
     public double MetaL2 { get; init; } = 1.0;
 
-    [Input("The table the members were trained on (rows in time order), for the ensemble's holdout metrics.")]
+    [Input("The table the members were trained on (rows in time order), for the ensemble's holdout metrics.", Example = "${{ steps.labelled.outputs.table }}")]
     public required Artifact Input { get; init; }
 
-    [Input("Label column, as the members were trained on.")]
+    [Input("Label column, as the members were trained on.", Example = "up")]
     public required string Target { get; init; }
 
     [Input("Fraction of the latest rows held out for the metrics; use the members' own, so the holdout is out of sample for them (stacking uses the members' holdout).")]
