@@ -125,7 +125,7 @@ public sealed class ExplainStep : Step<ExplainInputs, ExplainOutputs>
         }
         catch (ArgumentException e)
         {
-            throw new StepInputException("model", $"model '{version.Name}' v{version.Version} is a {ensemble.EnsembleKind.ToString().ToLowerInvariant()} ensemble that SHAP cannot explain here: {e.Message}");
+            throw new StepInputException("model", $"model '{version.Name}' v{version.Version} is an ensemble ({ensemble.EnsembleKind.ToString().ToLowerInvariant()}) that SHAP cannot explain here: {e.Message}");
         }
     }
 
