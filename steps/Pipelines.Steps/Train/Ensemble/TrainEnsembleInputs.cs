@@ -2,8 +2,11 @@ using Pipelines.Abstractions;
 
 namespace Pipelines.Steps.Train.Ensemble;
 
-public sealed record TrainEnsembleInputs : ICheckedInputs
+public sealed record TrainEnsembleInputs : ICheckedInputs, IStoreDependentInputs
 {
+    /// <summary>A registered member (name@alias) may name another version on the next run: the step runs again rather than reuse a result.</summary>
+    bool IStoreDependentInputs.DependsOnStore => (Members?.Values.Any(m => m.Registered is not null) ?? false) || Regime?.Registered is not null;
+
     [Input("How members are combined: stacking (a linear meta-learner over their out-of-fold predictions), average (weighted soft voting) or regime (a regime picks the member).")]
     public required EnsembleKind Kind { get; init; }
 
