@@ -30,13 +30,13 @@ internal sealed class EnsembleTraining(TestStepContext context)
             Features = ["a", "b", "noise"], Folds = folds, Gap = gap,
         }, context, default).GetAwaiter().GetResult();
 
-    public TrainMlNetOutputs MlNet(Artifact table, MlNetTrainer trainer, string? target, IReadOnlyList<string>? features = null, int clusters = 3) =>
+    public TrainMlNetOutputs MlNet(Artifact table, MlNetTrainer trainer, string? target, IReadOnlyList<string>? features = null, int clusters = 3, int folds = 0) =>
         new TrainMlNetStep().ExecuteAsync(new TrainMlNetInputs
         {
             Input = table, Trainer = trainer, Target = target, Task = target is null ? null : ModelTask.Binary, Features = features ?? ["a", "b", "noise"],
             FastForest = trainer == MlNetTrainer.FastForest ? new MlNetFastForestOptions { Trees = 20, Leaves = 8, MinRowsPerLeaf = 10 } : null,
             Kmeans = trainer == MlNetTrainer.Kmeans ? new MlNetKmeansOptions { Clusters = clusters } : null,
-            LbfgsLogisticRegression = trainer == MlNetTrainer.LbfgsLogisticRegression ? new MlNetLbfgsOptions() : null, Seed = 1,
+            LbfgsLogisticRegression = trainer == MlNetTrainer.LbfgsLogisticRegression ? new MlNetLbfgsOptions() : null, Seed = 1, Folds = folds,
         }, context, default).GetAwaiter().GetResult();
 
     public TrainEnsembleOutputs Ensemble(TrainEnsembleInputs inputs) => new TrainEnsembleStep().ExecuteAsync(inputs, context, default).GetAwaiter().GetResult();

@@ -125,4 +125,36 @@ public sealed class TrainEnsembleStepTests : IDisposable
         foreach (var (row, p) in ensemble)
             Assert.Equal(cluster[row] == 1 ? fromMlNet[row] : fromLightGbm[row], p, cluster[row] == 1 ? 5 : 12);
     }
+
+    [Fact]
+    public void Stacking_takes_an_MLNET_forests_out_of_fold_predictions_as_it_takes_LightGBMs()
+    {
+        var rows = EnsembleTraining.Rows(400, seed: 9);
+        var table = _train.Table(rows);
+        var gbdt = _train.Gbdt(table, folds: 3);
+        var forest = _train.MlNet(table, MlNetTrainer.FastForest, "up", folds: 3);
+        var outputs = _train.Ensemble(new TrainEnsembleInputs
+        {
+            Kind = EnsembleKind.Stacking, Input = table, Target = "up",
+            Members = new Dictionary<string, EnsembleMemberInput> { ["gbdt"] = Member(gbdt.Model, gbdt.OutOfSample), ["forest"] = Member(forest.Model, forest.OutOfSample!) },
+        });
+
+        // The forest's out-of-fold rows are the walk-forward folds, then its holdout file row for row; the meta-learner read
+        // the walk-forward ones on the log-odds scale.
+        var walkForward = _train.Predictions(forest.OutOfSample!, "part = 'walk_forward'");
+        Assert.Equal(_train.Predictions(forest.Holdout), _train.Predictions(forest.OutOfSample!, "part = 'holdout'"));
+        using var probe = new ParquetProbe(_context.FullPath(outputs.MetaTraining!));
+        var learned = probe.Rows("SELECT source_row, forest FROM {t}").ToDictionary(r => (long)r[0]!, r => (double)r[1]!);
+        Assert.Equal(walkForward.Keys.Order(), learned.Keys.Order());
+        foreach (var (row, p) in walkForward) Assert.Equal(Math.Log(p / (1 - p)), learned[row], 9);
+
+        var meta = _train.Load(outputs.Model).Ensemble!.Meta!;
+        var fromLightGbm = _train.Predictions(gbdt.Holdout);
+        var fromMlNet = _train.Predictions(forest.Holdout);
+        foreach (var (row, p) in _train.Predictions(outputs.Holdout))
+        {
+            double[] logOdds = [Math.Log(fromLightGbm[row] / (1 - fromLightGbm[row])), Math.Log(fromMlNet[row] / (1 - fromMlNet[row]))];
+            Assert.Equal(meta.Predict(logOdds), p, 5);
+        }
+    }
 }
