@@ -89,7 +89,7 @@ public static class BenchCommand
         var hotPathDirectory = new Option<string?>("--dir") { Description = "Where the temporary decision store lives (default: the system temp directory)." };
         var bookBars = new Option<int>("--book-bars") { Description = "One-minute bars the synthetic book of the book tick path is derived from (12 depth events and 16 trades each).", DefaultValueFactory = _ => 7_200 };
         var bookEvents = new Option<int>("--book-events") { Description = "Diff events of 20 changed levels applied to the 1,000-level book, each timed.", DefaultValueFactory = _ => 200_000 };
-        var hotPath = new Command("hotpath", "Single-row prediction interpreted vs compiled vs ONNX Runtime on a 200-tree, 31-leaf, 20-feature binary model, then the tick loop end to end on synthetic ticks: latency percentiles, ticks/s with every decision persisted, and allocated bytes per tick on the hot thread; then the order book: one 20-level diff on a 1,000-level book (p50/p99), book features per update (p50/p95/p99) and the tick path with trades and a replayed synthetic book merged (per-trade p50/p99, events/s, bytes per event).")
+        var hotPath = new Command("hotpath", "Single-row prediction interpreted vs compiled vs ONNX Runtime on a 200-tree, 31-leaf, 20-feature binary model, then the tick loop end to end on synthetic ticks: latency percentiles, ticks/s with every decision persisted, and allocated bytes per tick on the hot thread; then the order book: one 20-level diff on a 1,000-level book (p50/p99), book features per update (p50/p95/p99) and the tick path with trades and a replayed synthetic book merged (per-trade p50/p99, events/s, bytes per event); then a three-member averaging ensemble: single-row ns/row against its members alone, and the tick loop with it (p50/p99, ticks/s, bytes per tick).")
         {
             ticks, hotPathTrainRows, hotPathJson, hotPathDirectory, bookBars, bookEvents,
         };
@@ -108,6 +108,7 @@ public static class BenchCommand
                 if (eventsForBook < 1_000) throw new ArgumentException("--book-events must be at least 1000");
                 var r = HotPathBenchmark.Run(count, trainRows, parse.GetValue(hotPathDirectory));
                 var b = BookHotPathBenchmark.Run(eventsForBook, barsForBook, parse.GetValue(hotPathDirectory));
+                var e = EnsembleHotPathBenchmark.Run(count, trainRows, parse.GetValue(hotPathDirectory));
                 var figures = new Dictionary<string, object>
                 {
                     ["interpreted_ns_per_row"] = Math.Round(r.InterpretedNsPerRow, 1),
@@ -144,6 +145,15 @@ public static class BenchCommand
                     ["book_tick_book_events"] = b.Tick.BookEvents,
                     ["book_tick_decisions_stored"] = b.DecisionsStored,
                     ["book_alloc_bytes_per_event"] = Math.Round(b.Tick.AllocatedBytesPerEvent, 4),
+                    ["ensemble_members"] = e.Members,
+                    ["ensemble_trees"] = e.Trees,
+                    ["ensemble_ns_per_row"] = Math.Round(e.EnsembleNsPerRow, 1),
+                    ["ensemble_members_alone_ns_per_row"] = Math.Round(e.MembersNsPerRow, 1),
+                    ["ensemble_tick_p50_ns"] = e.Tick.LatencyP50Ns,
+                    ["ensemble_tick_p99_ns"] = e.Tick.LatencyP99Ns,
+                    ["ensemble_ticks_per_s"] = Math.Round(e.Tick.TicksPerSecond),
+                    ["ensemble_alloc_bytes_per_tick"] = Math.Round(e.Tick.AllocatedBytesPerTick, 4),
+                    ["ensemble_explanations"] = e.Tick.Explanations,
                 };
                 context.Output.WriteLine(parse.GetValue(hotPathJson)
                     ? JsonSerializer.Serialize(figures)

@@ -227,6 +227,7 @@ public static class ModelsCommand
                 v.CreatedAt.ToString("yyyy-MM-dd HH:mm:ss"), Markup.Escape(Shorten(v.Metrics?.GetRawText())));
         console.Write(table);
         WriteLineage(context, detail);
+        EnsembleMembersTable.Write(console, detail.Versions);
         var audit = new Table().AddColumns("when (UTC)", "version", "action", "stage", "alias", "by", "reason");
         foreach (var t in detail.Transitions)
             audit.AddRow(t.At.ToString("yyyy-MM-dd HH:mm:ss"), t.Version.ToString(), t.Action, $"{t.FromStage ?? "-"} → {t.ToStage ?? "-"}",

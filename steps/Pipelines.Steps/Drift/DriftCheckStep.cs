@@ -89,7 +89,7 @@ public sealed class DriftCheckStep : Step<DriftCheckInputs, DriftCheckOutputs>
         var performanceDrift = false;
         if (version is not null)
         {
-            var model = PredictiveModel.Load(context.OpenArtifact(version.Model));
+            var model = context.LoadModel(version.Model);
             if (ModelFeatureOrder.FirstMissing(model.FeatureNames, features) is not null)
                 throw new StepInputException("features", $"the model needs features {string.Join(", ", model.FeatureNames)}; check only a subset with features:, or include them all");
             var order = new ModelFeatureOrder(model.FeatureNames, features);

@@ -7,13 +7,15 @@ using Pipelines.Learning.Explain;
 using Pipelines.Learning.Trees;
 using Pipelines.Steps.Tables;
 using Pipelines.Steps.Train;
+using Pipelines.Steps.Train.Ensemble;
 
 namespace Pipelines.Steps.Explain;
 
 /// <summary>
 /// Explains a registered model's decisions with exact SHAP values (TreeSHAP for tree ensembles, the closed form for
-/// linear models) or, for any other model (an imported ONNX network), Kernel SHAP with each value's standard error:
-/// which features drove each decision (top k),
+/// linear models, their combination for train/ensemble models; see <see cref="EnsembleShapExplainer"/>) or, for any
+/// other model (an imported ONNX network), Kernel SHAP with each value's standard error: which features drove each
+/// decision (top k),
 /// which matter overall and per group (e.g. per regime), with a report a person can read in a browser.
 /// </summary>
 [Step("explain/shap", "Explain", "Explain with SHAP", Cacheable = false,
@@ -26,8 +28,8 @@ public sealed class ExplainStep : Step<ExplainInputs, ExplainOutputs>
         if (inputs.MaxRows < 1) throw new StepInputException("max_rows", "must be at least 1");
         var version = context.Registry.Find(inputs.Model, inputs.Alias)
             ?? throw new StepInputException("model", $"model '{inputs.Model}' has no '{inputs.Alias}'");
-        var model = PredictiveModel.Load(context.OpenArtifact(version.Model));
-        if (model.Onnx is not null) KernelShapStep.Check(inputs, model);
+        var model = context.LoadModel(version.Model);
+        if (model.Ensemble is null && model.Onnx is not null) KernelShapStep.Check(inputs, model);
         var features = model.FeatureNames;
         var classes = model.Onnx?.OutputLabels is { Count: > 0 } declared ? declared : TrainingMetrics.TryParse(version.MetricsJson)?.Classes;
         string ClassName(int c) => classes is { Count: > 0 } && model.Outputs > 1 && c < classes.Count ? classes[c] : model.Outputs == 1 ? "score" : $"class {c}";
@@ -44,8 +46,10 @@ public sealed class ExplainStep : Step<ExplainInputs, ExplainOutputs>
         var first = Math.Max(0, totalRows - inputs.MaxRows);
         var rows = totalRows - first;
 
-        // Trees and linear models have exact values; any other model is explained by Kernel SHAP, each value with its standard error.
-        IShapExplainer explainer = model.Trees is { } trees ? new TreeShapExplainer(trees)
+        // Trees, linear models and ensembles of them have exact values; any other model is explained by Kernel SHAP,
+        // each value with its standard error.
+        IShapExplainer explainer = model.Ensemble is { } ensemble ? EnsembleExplainer(ensemble, ColumnMeans(all, features.Count, first, rows), version)
+            : model.Trees is { } trees ? new TreeShapExplainer(trees)
             : model.Linear is { } linear ? new LinearShapExplainer(linear, ColumnMeans(all, features.Count, first, rows))
             : KernelShapStep.Explainer(inputs, model.Onnx!, all, connection, context);
         var kernel = explainer as KernelShapExplainer;
@@ -129,6 +133,18 @@ public sealed class ExplainStep : Step<ExplainInputs, ExplainOutputs>
             Global = context.CommitArtifact(globalFile), Decisions = context.CommitArtifact(decisions), Report = context.CommitArtifact(report),
             TopFeatures = overall.Select(o => o.Feature).ToList(),
         });
+    }
+
+    private static EnsembleShapExplainer EnsembleExplainer(EnsembleModel ensemble, double[] background, ModelVersion version)
+    {
+        try
+        {
+            return new EnsembleShapExplainer(ensemble, background);
+        }
+        catch (ArgumentException e)
+        {
+            throw new StepInputException("model", $"model '{version.Name}' v{version.Version} is an ensemble ({ensemble.EnsembleKind.ToString().ToLowerInvariant()}) that SHAP cannot explain here: {e.Message}");
+        }
     }
 
     // The background a linear model without a stored scaler is explained against: the mean of the explained rows,

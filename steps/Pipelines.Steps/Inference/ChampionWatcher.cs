@@ -8,9 +8,11 @@ namespace Pipelines.Steps.Inference;
 /// Follows a registry alias while the tick loop runs: on a new version it loads the model file (hash-checked through
 /// the context), checks that its features are the loop's, compiles it off the hot thread and publishes it to the
 /// loop, which picks it up between two ticks. A version whose file is unreadable or whose features differ is counted,
-/// logged once and passed over; the current model keeps scoring.
+/// logged once and passed over; the current model keeps scoring. An ensemble's member files are found by hash with
+/// <paramref name="findArtifact"/> and opened hash-checked as the version's own file is.
 /// </summary>
-public sealed class ChampionWatcher(IModelRegistry registry, Func<Artifact, string> openArtifact, string model, string alias, ILogger log)
+public sealed class ChampionWatcher(IModelRegistry registry, Func<Artifact, string> openArtifact, string model, string alias, ILogger log,
+    Func<string, Artifact?>? findArtifact = null)
 {
     private int _lastSeenVersion;
 
@@ -36,7 +38,7 @@ public sealed class ChampionWatcher(IModelRegistry registry, Func<Artifact, stri
     public LoadedModel Load(ModelVersion version)
     {
         var path = openArtifact(version.Model);
-        return LoadedModel.Load(version.Name, version.Version, path);
+        return LoadedModel.Load(version.Name, version.Version, path, findArtifact is null ? null : ModelLoading.MemberFiles(openArtifact, findArtifact));
     }
 
     /// <summary>Polls every <paramref name="period"/> until cancelled.</summary>

@@ -1,6 +1,8 @@
 using Pipelines.Learning.Compilation;
+using Pipelines.Learning.Explain;
 using Pipelines.Learning.Trees;
 using Pipelines.Steps.Train;
+using Pipelines.Steps.Train.Ensemble;
 
 namespace Pipelines.Steps.Inference;
 
@@ -8,12 +10,16 @@ namespace Pipelines.Steps.Inference;
 /// One registered model version ready for the tick path: a tree ensemble compiled for scoring and explained
 /// (TreeSHAP) on demand by the explanation thread, which alone touches <see cref="Explainer"/>; or an ONNX model our
 /// tree reader cannot take (train/mlnet's linear models), scored by ONNX Runtime through an allocation-free row
-/// runner and not explained. Only the hot thread scores.
+/// runner and not explained; or an ensemble (train/ensemble) whose members score as those do, explained from its
+/// members' SHAP values with a copy of its own (the regime model and row buffers are the hot thread's). Only the hot
+/// thread scores.
 /// </summary>
 public sealed class LoadedModel
 {
-    private TreeShapExplainer? _explainer;
+    private IShapExplainer? _explainer;
     private readonly OnnxRuntimeModel? _onnx;
+    private readonly EnsembleModel? _ensemble;
+    private readonly Func<EnsembleModel>? _ensembleForExplaining;
 
     public LoadedModel(string name, int version, TreeEnsembleModel model)
     {
@@ -36,12 +42,29 @@ public sealed class LoadedModel
         OutputCount = model.Outputs;
     }
 
-    /// <summary>The file as a registered model is stored: trees when our reader takes it, else ONNX Runtime's form.</summary>
-    public static LoadedModel Load(string name, int version, string path)
+    /// <param name="ensemble">The ensemble the hot thread scores with.</param>
+    /// <param name="loadAnother">Loads another instance of the same ensemble, for the explanation thread.</param>
+    public LoadedModel(string name, int version, EnsembleModel ensemble, Func<EnsembleModel> loadAnother)
     {
-        var model = PredictiveModel.Load(path);
+        ArgumentNullException.ThrowIfNull(ensemble);
+        Name = name;
+        Version = version;
+        _ensemble = ensemble;
+        _ensembleForExplaining = loadAnother;
+        FeatureNames = ensemble.FeatureNames;
+        OutputCount = ensemble.Outputs;
+    }
+
+    /// <summary>
+    /// The file as a registered model is stored: trees when our reader takes it, else ONNX Runtime's form, or an
+    /// ensemble whose files <paramref name="openFile"/> finds by hash.
+    /// </summary>
+    public static LoadedModel Load(string name, int version, string path, Func<string, string>? openFile = null)
+    {
+        var model = PredictiveModel.Load(path, openFile);
         return model.Trees is { } trees ? new LoadedModel(name, version, trees)
             : model.Onnx is { } onnx ? new LoadedModel(name, version, onnx)
+            : model.Ensemble is { } ensemble ? new LoadedModel(name, version, ensemble, () => EnsembleModel.Load(path, openFile!))
             : throw new ModelFormatException($"{path}: model '{name}' v{version} is a linear model JSON; the tick path scores tree and ONNX models");
     }
 
@@ -59,13 +82,27 @@ public sealed class LoadedModel
 
     public int OutputCount { get; }
 
-    /// <summary>Scores one row with the compiled trees or ONNX Runtime; allocates nothing.</summary>
+    /// <summary>The ensemble; null for a single model.</summary>
+    public EnsembleModel? Ensemble => _ensemble;
+
+    /// <summary>Scores one row with the compiled trees, ONNX Runtime or the ensemble's members; allocates nothing.</summary>
     public void Predict(ReadOnlySpan<double> features, Span<double> output)
     {
         if (Compiled is not null) Compiled.Predict(features, output);
+        else if (_ensemble is not null) _ensemble.Predict(features, output);
         else _onnx!.Predict(features, output);
     }
 
-    /// <summary>Built on first use: its tables cost time and memory that scoring never needs. Null for an ONNX Runtime model, which SHAP cannot explain here.</summary>
-    public TreeShapExplainer? Explainer => Model is null ? null : _explainer ??= new TreeShapExplainer(Model);
+    /// <summary>
+    /// Built on first use: its tables cost time and memory that scoring never needs. Null for an ONNX Runtime model, and
+    /// for an ensemble with a member SHAP cannot explain here (one scored by ONNX Runtime that is not trees).
+    /// </summary>
+    public IShapExplainer? Explainer => _explainer ??= CreateExplainer();
+
+    private IShapExplainer? CreateExplainer()
+    {
+        if (Model is not null) return new TreeShapExplainer(Model);
+        if (_ensembleForExplaining is null || _ensemble!.Members.Any(m => m.Model.Trees is null && m.Model.Linear?.Scaler is null)) return null;
+        return new EnsembleShapExplainer(_ensembleForExplaining());
+    }
 }

@@ -18,7 +18,7 @@ public sealed class TickInferenceStep : Step<TickInferenceInputs, TickInferenceO
         var options = LoopOptions(inputs);
         var bookData = LoadBook(inputs, context);
         var features = Definitions(inputs, bookData is not null);
-        var watcher = new ChampionWatcher(context.Registry, context.OpenArtifact, inputs.Model, inputs.Alias, context.Log);
+        var watcher = new ChampionWatcher(context.Registry, context.OpenArtifact, inputs.Model, inputs.Alias, context.Log, context.FindArtifact);
         var model = watcher.LoadCurrent() ?? throw new StepInputException("model", $"model '{inputs.Model}' has no version '{inputs.Alias}'");
         if (bookData is null && BookFeatureNeeds.FeaturesReadingTheBook(features) is { Count: > 0 } bookFeatures)
             throw new StepInputException("book", BookFeatureNeeds.NoBookMessage($"model '{inputs.Model}' v{model.Version}", bookFeatures));

@@ -28,8 +28,8 @@ public sealed class ShadowCompareStep : Step<ShadowCompareInputs, ShadowCompareO
             ?? throw new StepInputException("champion", $"model '{inputs.Model}' has no '{inputs.Champion}'");
         var challenger = context.Registry.Find(inputs.Model, inputs.Challenger.ToString(CultureInfo.InvariantCulture))
             ?? throw new StepInputException("challenger", $"model '{inputs.Model}' has no version {inputs.Challenger}");
-        var championModel = PredictiveModel.Load(context.OpenArtifact(champion.Model));
-        var challengerModel = PredictiveModel.Load(context.OpenArtifact(challenger.Model));
+        var championModel = context.LoadModel(champion.Model);
+        var challengerModel = context.LoadModel(challenger.Model);
         if (championModel.Outputs != challengerModel.Outputs || championModel.Kind != challengerModel.Kind)
             throw new StepInputException("challenger", "champion and challenger must solve the same task (objective and classes)");
         var classes = ClassNames(challenger.MetricsJson) ?? ClassNames(champion.MetricsJson);

@@ -47,6 +47,9 @@ public sealed class OnnxRuntimeModel : IDisposable
 
     public string OutputName { get; }
 
+    /// <summary>The clusters a k-means model tells apart (the width of its distances); 0 for other tasks.</summary>
+    public int Clusters => Task == ModelTask.Clustering ? _runner.OutputWidth : 0;
+
     /// <summary>Values per prediction: the output's width for multiclass, else 1.</summary>
     public int Outputs => Task == ModelTask.Multiclass || IsActionVector ? _runner.OutputWidth : 1;
 

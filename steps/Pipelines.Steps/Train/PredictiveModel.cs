@@ -1,23 +1,32 @@
 using Pipelines.Learning.Linear;
 using Pipelines.Learning.Onnx;
 using Pipelines.Learning.Trees;
+using Pipelines.Steps.Train.Ensemble;
 
 namespace Pipelines.Steps.Train;
 
 /// <summary>
 /// A trained model file of any format a registered version may hold — LightGBM model text (train/gbdt), the linear
 /// model JSON (train/linear), an ONNX TreeEnsemble model (read into our trees), or another ONNX model carrying the
-/// <see cref="OnnxScoringContract"/> metadata (train/mlnet's linear and k-means models, scored by ONNX Runtime) —
-/// behind one prediction call, so steps that score registered models accept them all.
+/// <see cref="OnnxScoringContract"/> metadata (train/mlnet's linear and k-means models, scored by ONNX Runtime), or an
+/// ensemble manifest (train/ensemble) naming such files by hash — behind one prediction call, so steps that score
+/// registered models accept them all.
 /// </summary>
 public sealed class PredictiveModel
 {
-    private PredictiveModel(TreeEnsembleModel? trees, LinearModel? linear, OnnxRuntimeModel? onnx = null)
+    private PredictiveModel(TreeEnsembleModel? trees, LinearModel? linear, OnnxRuntimeModel? onnx = null, EnsembleModel? ensemble = null)
     {
         Trees = trees;
         Linear = linear;
         Onnx = onnx;
-        if (onnx is not null)
+        Ensemble = ensemble;
+        if (ensemble is not null)
+        {
+            FeatureNames = ensemble.FeatureNames;
+            Outputs = ensemble.Outputs;
+            Kind = ensemble.Kind;
+        }
+        else if (onnx is not null)
         {
             FeatureNames = onnx.FeatureNames;
             Outputs = onnx.Outputs;
@@ -51,6 +60,9 @@ public sealed class PredictiveModel
     /// <summary>An ONNX model our tree reader cannot take, scored by ONNX Runtime; null otherwise. SHAP needs a tree or linear model.</summary>
     public OnnxRuntimeModel? Onnx { get; }
 
+    /// <summary>An ensemble of models read from their files by hash; null for a single model.</summary>
+    public EnsembleModel? Ensemble { get; }
+
     public IReadOnlyList<string> FeatureNames { get; }
 
     /// <summary>Values per prediction: 1 (binary probability or regression value) or one probability per class.</summary>
@@ -64,13 +76,20 @@ public sealed class PredictiveModel
     /// <summary>
     /// Reads a model file, telling the formats apart by their first byte (ONNX protobuf, a JSON object, or model
     /// text). An ONNX model is read as trees when it is a tree ensemble, else opened in ONNX Runtime when its metadata
-    /// says how to read its output; otherwise both refusals are given.
+    /// says how to read its output; otherwise both refusals are given. An ensemble manifest (a JSON object whose format
+    /// says so) needs <paramref name="openFile"/> to find the files it names by SHA-256; see <see cref="ModelLoading"/>.
     /// </summary>
-    public static PredictiveModel Load(string path)
+    public static PredictiveModel Load(string path, Func<string, string>? openFile = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!OnnxTreeEnsembleReader.LooksLikeOnnx(path))
-            return LinearModelFile.LooksLikeLinearModel(path) ? new PredictiveModel(null, LinearModelFile.Load(path)) : new PredictiveModel(LightGbmModelReader.Load(path), null);
+        {
+            if (!LinearModelFile.LooksLikeLinearModel(path)) return new PredictiveModel(LightGbmModelReader.Load(path), null);
+            if (!EnsembleManifest.IsManifest(path)) return new PredictiveModel(null, LinearModelFile.Load(path));
+            if (openFile is null)
+                throw new ModelFormatException($"{Path.GetFileName(path)}: an ensemble manifest names its members by hash; it is loaded where the artifact store can be asked for them");
+            return new PredictiveModel(null, null, null, EnsembleModel.Load(path, openFile));
+        }
         try
         {
             return new PredictiveModel(OnnxTreeEnsembleReader.Load(path), null);
@@ -102,7 +121,8 @@ public sealed class PredictiveModel
     /// <summary>Writes <see cref="Outputs"/> predictions for one row of features in <see cref="FeatureNames"/> order.</summary>
     public void Predict(ReadOnlySpan<double> features, Span<double> output)
     {
-        if (Trees is not null) Trees.Predict(features, output);
+        if (Ensemble is not null) Ensemble.Predict(features, output);
+        else if (Trees is not null) Trees.Predict(features, output);
         else if (Onnx is not null) Onnx.Predict(features, output);
         else output[0] = Linear!.Predict(features);
     }

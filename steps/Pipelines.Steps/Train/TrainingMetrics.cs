@@ -23,7 +23,7 @@ public sealed record TrainingMetrics
     [JsonPropertyName("objective")]
     public required ModelTask Task { get; init; }
 
-    /// <summary>"gbdt" or "linear"; absent from GBDT metrics written by earlier versions.</summary>
+    /// <summary>"gbdt", "linear", "mlnet" or "ensemble"; absent from GBDT metrics written by earlier versions.</summary>
     public string? ModelType { get; init; }
 
     /// <summary>The objective the model was trained on, by the trainer's own name (e.g. LightGBM's huber, or logistic); absent from files of earlier versions.</summary>
@@ -72,6 +72,9 @@ public sealed record TrainingMetrics
 
     /// <summary>The registered version a continued GBDT (continue_from) started from; absent for a model trained from scratch.</summary>
     public ContinuedFromRecord? ContinuedFrom { get; init; }
+
+    /// <summary>An ensemble's kind and members (train/ensemble); absent for a single model.</summary>
+    public Ensemble.EnsembleSummary? Ensemble { get; init; }
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 

@@ -51,7 +51,7 @@ internal static class ChampionComparison
             throw new StepInputException("data", $"table {inputs.Data.ShortId} is not the one the candidate was trained on ({trainedOn[..12]}); the holdout rows would not line up");
 
         var classes = candidateMetrics.Classes;
-        var rivalModel = PredictiveModel.Load(context.OpenArtifact(rival.Model));
+        var rivalModel = context.LoadModel(rival.Model);
         var expectedOutputs = objective == ModelTask.Multiclass ? classes.Count : 1;
         if (rivalModel.Outputs != expectedOutputs || rivalModel.IsRegression != (objective == ModelTask.Regression))
             throw new StepInputException($"{field}.beats", $"{name} v{rival.Version} solves a different task ({rivalModel.Outputs} outputs, {rivalModel.Kind}) than the {objective.ToString().ToLowerInvariant()} candidate");

@@ -100,5 +100,13 @@ public sealed class TestStepContext : IStepContext, IDisposable
     IEventLog IStepContext.Events => EventLog;
 
     public IDecisionLog Decisions => throw new InvalidOperationException("this test context has no decision log");
-    public Artifact? FindArtifact(string sha256) => null;
+    /// <summary>A file this context committed, by its hash (as the store finds an ensemble's members); null when there is none.</summary>
+    public Artifact? FindArtifact(string sha256)
+    {
+        var directory = System.IO.Path.Combine(WorkspaceRoot, ".store");
+        if (!Directory.Exists(directory)) return null;
+        var file = Directory.EnumerateFiles(directory, sha256 + ".*").FirstOrDefault();
+        return file is null ? null
+            : new Artifact(sha256, "model", System.IO.Path.GetExtension(file).TrimStart('.'), new FileInfo(file).Length, System.IO.Path.Combine(".store", System.IO.Path.GetFileName(file)));
+    }
 }

@@ -16,6 +16,9 @@ public sealed record TrainMlNetOutputs
     [Output("The holdout rows' labels and ML.NET's predictions (Parquet), for gates and significance tests.")]
     public required Artifact Holdout { get; init; }
 
+    [Output("Every out-of-sample prediction (Parquet), as train/gbdt writes it: each walk-forward fold's test rows predicted by the model fitted on the rows before them, then the holdout, with source_row, fold, part, label and ML.NET's predictions; what train/ensemble's stacking learns from. Absent for kmeans.")]
+    public Artifact? OutOfSample { get; init; }
+
     [Output("Feature columns, in model order.")]
     public required IReadOnlyList<string> Features { get; init; }
 

@@ -66,10 +66,11 @@ public sealed class TrainMlNetStep : Step<TrainMlNetInputs, TrainMlNetOutputs>
         var importanceArtifact = TrainingArtifacts.WriteJson(context, "importance", Importance(fit.Parameters, table.Features));
         var labels = clustering ? Enumerable.Repeat(double.NaN, split.HoldoutRows).ToArray() : split.Holdout.RequireLabels();
         var holdoutArtifact = TrainingArtifacts.WriteHoldout(connection, context, split.HoldoutSourceRows, labels, outcome.HoldoutPredictions, model.Outputs);
+        var outOfSampleArtifact = clustering ? null : TrainingArtifacts.WriteOutOfSample(connection, context, split.Table, outcome.OutOfSample, model.Outputs);
         context.Log.Information("Holdout metrics {Metrics}", metrics.Holdout);
         return Task.FromResult(new TrainMlNetOutputs
         {
-            Model = modelArtifact, Metrics = metricsArtifact, Importance = importanceArtifact, Holdout = holdoutArtifact,
+            Model = modelArtifact, Metrics = metricsArtifact, Importance = importanceArtifact, Holdout = holdoutArtifact, OutOfSample = outOfSampleArtifact,
             Features = table.Features, Score = outcome.Score,
         });
     }
