@@ -41,12 +41,16 @@ public sealed class RegimeEnsemblePipelineTests : IDisposable
             forestSha = store.OutputArtifacts(runId, "forest").Single(o => o.Output == "model").Artifact.Sha256;
             Assert.Equal([gbdtSha, forestSha], metrics.Ensemble.Members.Select(m => m.ModelSha256));
 
-            // Every live tick scored by the ensemble, and every 1000th explained by its routed member's TreeSHAP (all four features).
+            // The members trained on the features select/features kept, and the ensemble reads those, then the regime model's others.
+            var ensembleFeatures = PredictiveModel.Load(store.Artifacts.OpenVerified(champion.Model), ModelLoading.MemberFiles(a => store.Artifacts.OpenVerified(a), store.FindArtifact)).FeatureNames;
+            Assert.InRange(ensembleFeatures.Count, 2, 7);
+
+            // Every live tick scored by the ensemble, and every 1000th explained by its routed member's TreeSHAP (every feature, up to ten).
             var counts = store.Read(c => c.Rows(
                 "SELECT count(*), count(DISTINCT trade_id), min(model_version), any_value(model) FROM decisions WHERE run_id = ? AND step_id = 'infer'",
                 RowValues.All, runId).Single());
             Assert.Equal([5_000L, 5_000L, 1, "regime-ensemble"], counts);
-            Assert.Equal(5L * 4, store.Count("decision_explanations"));
+            Assert.Equal(5L * Math.Min(10, ensembleFeatures.Count), store.Count("decision_explanations"));
         }
 
         var show = Cli("models", "show", "regime-ensemble");
