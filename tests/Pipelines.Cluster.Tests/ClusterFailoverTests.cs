@@ -85,5 +85,13 @@ public sealed class ClusterFailoverTests(PostgresServer server)
         // Every step ran on a node of the cluster, and the steps spread over more than one.
         Assert.Equal(0, await cluster.ScalarAsync($"SELECT count(*) FROM step_runs WHERE run_id IN ({ids}) AND (node IS NULL OR attempt IS NULL)"));
         Assert.True(await cluster.ScalarAsync($"SELECT count(DISTINCT node) FROM step_runs WHERE run_id IN ({ids})") >= 3);
+        // No node ran more steps at once than its --max-steps (the serve 1, each worker 2), by the records' own times.
+        var spans = await cluster.RowsAsync($"SELECT node, started_at, finished_at FROM step_runs WHERE run_id IN ({ids})");
+        foreach (var node in spans.GroupBy(s => (string)s[0]!))
+        {
+            var limit = node.Key == cluster.Serve!.InstanceId ? 1 : 2;
+            var most = node.Max(s => node.Count(o => (DateTime)o[1]! < (DateTime)s[2]! && (DateTime)s[1]! < (DateTime)o[2]! && (DateTime)o[1]! <= (DateTime)s[1]!));
+            Assert.True(most <= limit, $"{node.Key} ran {most} steps at once (limit {limit})");
+        }
     }
 }

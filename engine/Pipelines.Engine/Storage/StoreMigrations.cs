@@ -291,7 +291,8 @@ public static partial class StoreMigrations
         // (1 for a run in one process). step_dispatch holds one row per step of a cluster run, inserted when the step is queued
         // and completed by a conditional update in the same transaction as the step's results: the row's primary key is what
         // queues a step at most once, and the update's "completed_at IS NULL" is what lets exactly one attempt's results land.
-        // DuckDB gets the table too, unused, so both stores have one schema.
+        // cluster_nodes says what each node (Quartz instance id) offers: its labels and step limit; whether it is alive is
+        // Quartz's check-in (qrtz_scheduler_state). DuckDB gets both tables too, unused, so both stores have one schema.
         new(15, "step events say which delivery of a step they record; step_dispatch queues and completes cluster steps once", """
             DROP VIEW step_runs;
             ALTER TABLE step_events ADD COLUMN attempt INTEGER;
@@ -311,6 +312,14 @@ public static partial class StoreMigrations
                 completed_at  TIMESTAMP,
                 status        VARCHAR,
                 PRIMARY KEY (run_id, step_id)
+            );
+            CREATE TABLE cluster_nodes (
+                node        VARCHAR PRIMARY KEY,
+                labels      VARCHAR NOT NULL,
+                max_steps   INTEGER NOT NULL,
+                host        VARCHAR NOT NULL,
+                pid         INTEGER NOT NULL,
+                joined_at   TIMESTAMP NOT NULL
             );
             """),
     ];

@@ -64,6 +64,7 @@ public sealed class ClusterNode : IAsyncDisposable
         _factory = ClusterQuartz.Build(connectionString, _settings, new NodeJobFactory(this));
         _scheduler = await _factory.GetScheduler(cancellationToken).ConfigureAwait(false);
         InstanceId = await _scheduler.GetSchedulerInstanceId(cancellationToken).ConfigureAwait(false);
+        ClusterNodes.Join(_store, InstanceId, _settings.Labels, _settings.MaxSteps);
         await _scheduler.Start(cancellationToken).ConfigureAwait(false);
         _log.Information("Joined the cluster as {Node}: up to {MaxSteps} step(s) at once, labels {Labels}", InstanceId, _settings.MaxSteps,
             _settings.Labels.Count == 0 ? "none" : string.Join(",", _settings.Labels));
@@ -137,6 +138,14 @@ public sealed class ClusterNode : IAsyncDisposable
         await scheduler.Standby(CancellationToken.None).ConfigureAwait(false);
         if (RunningSteps > 0) _log.Information("Draining: waiting for {Count} running step(s) to finish", RunningSteps);
         await scheduler.Shutdown(waitForJobsToComplete: true, CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            ClusterNodes.Leave(_store, InstanceId);
+        }
+        catch (StoreUnavailableException e)
+        {
+            _log.Warning("Could not record leaving the cluster: {Error}", e.Message);
+        }
     }
 
     public async ValueTask DisposeAsync()
