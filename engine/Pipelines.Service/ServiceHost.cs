@@ -83,14 +83,15 @@ public sealed class ServiceHost : IAsyncDisposable
             var runDefaults = options.RunDefaults with { StepSettings = options.RunDefaults.StepSettings with { Served = true } };
             var dispatcher = new RunDispatcher(store, pipelines, options.Catalog, runDefaults, options.WorkspaceRoot, options.Clock, log);
             // With the store in PostgreSQL the service is a node of the cluster: its runs' steps go to whichever nodes are free.
+            var scheduler = new TriggerScheduler(pipelines, dispatcher, options.Clock, log);
             ClusterNode? cluster = null;
             if (store.Dialect.IsPostgres)
             {
                 cluster = new ClusterNode(store, options.Catalog, options.WorkspaceRoot, runDefaults, options.Cluster with { FiresSchedules = true },
-                    dispatcher.TriggerOfRun, log);
+                    dispatcher.TriggerOfRun, log, scheduler.CreateFireJob);
                 dispatcher.UseCluster(cluster);
+                scheduler.UseCluster(cluster);
             }
-            var scheduler = new TriggerScheduler(pipelines, dispatcher, options.Clock, log);
             var events = new EventDispatcher(store, pipelines, dispatcher, options.Clock, options.EventPollInterval, log);
             // A finished run has published its run.* events: look for subscribers now rather than at the next poll.
             dispatcher.RunEnded += _ => events.Nudge();
