@@ -47,6 +47,8 @@ public sealed class ClusterNode : IAsyncDisposable
 
     public ClusterSettings Settings => _settings;
 
+    internal ILogger Log => _log;
+
     /// <summary>The clustered scheduler, once started.</summary>
     public IScheduler Scheduler => _scheduler ?? throw new InvalidOperationException("the cluster node has not been started");
 

@@ -61,6 +61,8 @@ public static class ClusterQuartz
                     {
                         options.TablePrefix = TablePrefix;
                         options.SchemaProvisioning = SchemaProvisioning.CreateIfMissing;
+                        // A database that went away (restarted) is tried again this often, not after Quartz's default 15 s.
+                        options.DbRetryInterval = settings.CheckinInterval < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : settings.CheckinInterval;
                     });
                 });
                 q.UseJobFactory(jobs);

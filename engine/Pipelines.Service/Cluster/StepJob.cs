@@ -12,10 +12,25 @@ internal sealed class StepJob(ClusterNode node) : IJob
     public const string RunKey = "run";
     public const string StepKey = "step";
 
+    /// <summary>How long a delivery that lost the store waits before it runs again on this node.</summary>
+    public static readonly TimeSpan StoreRetryDelay = TimeSpan.FromSeconds(3);
+
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         var data = context.MergedJobDataMap;
-        await node.RunStepAsync(data.GetString(RunKey)!, data.GetString(StepKey)!, context.Recovering, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await node.RunStepAsync(data.GetString(RunKey)!, data.GetString(StepKey)!, context.Recovering, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is Pipelines.Engine.Storage.StoreUnavailableException or Npgsql.NpgsqlException)
+        {
+            // The store stayed away longer than its own reconnection backoff. The step's record, if any, is whole or absent
+            // (each is one transaction), so the delivery is simply made again: the step runs, or finds itself completed.
+            node.Log.Warning("Step {Step} of run {RunId} lost the store ({Error}); delivering it again in {Delay}",
+                data.GetString(StepKey), data.GetString(RunKey), e.Message, StoreRetryDelay);
+            await Task.Delay(StoreRetryDelay, CancellationToken.None).ConfigureAwait(false);
+            throw new JobExecutionException(e) { RefireImmediately = true };
+        }
     }
 
     public static JobKey Key(string runId, string stepId) => new(stepId, runId);
