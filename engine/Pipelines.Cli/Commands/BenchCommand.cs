@@ -212,6 +212,6 @@ public static class BenchCommand
                 return ExitCodes.Success;
             });
         });
-        return new Command("bench", "Reproduce the figures in docs/benchmarks.md.") { engine, learning, hotPath, service };
+        return new Command("bench", "Reproduce the figures in docs/benchmarks.md.") { engine, learning, hotPath, service, ClusterBenchCommand.Create(contextFor) };
     }
 }

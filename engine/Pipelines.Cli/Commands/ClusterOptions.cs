@@ -8,7 +8,7 @@ namespace Pipelines.Cli.Commands;
 /// <summary>The options with which <c>serve</c> and <c>worker</c> join the cluster (the store in PostgreSQL).</summary>
 internal static class ClusterOptions
 {
-    public static readonly Option<int?> MaxSteps = new("--max-steps") { Description = "Most steps this node runs at once (default: one per core)." };
+    public static readonly Option<int?> MaxSteps = new("--max-steps") { Description = "Most steps this node runs at once (default: one per core); 0 on serve: it runs none itself." };
     public static readonly Option<string?> Labels = new("--labels") { Description = "Labels of this node, comma-separated (e.g. train,gpu): it also runs steps with runs-on: one of them." };
     public static readonly Option<string> CheckinInterval = new("--checkin-interval") { Description = "How often the node tells the cluster it is alive, e.g. 7.5s.", DefaultValueFactory = _ => "7.5s" };
     public static readonly Option<string?> CheckinThreshold = new("--checkin-threshold") { Description = "How long past a missed check-in the others take the node for dead and run its steps again (default: the interval)." };
@@ -24,7 +24,8 @@ internal static class ClusterOptions
         foreach (var label in labels)
             if (!NodeLabel.IsWellFormed(label)) throw new ArgumentException($"--labels: '{label}' is not a label: {NodeLabel.Shape}");
         var maxSteps = parse.GetValue(MaxSteps) ?? Environment.ProcessorCount;
-        if (maxSteps < 1) throw new ArgumentException($"--max-steps {maxSteps}: a node runs at least one step at a time");
+        if (maxSteps < (firesSchedules ? 0 : 1))
+            throw new ArgumentException($"--max-steps {maxSteps}: a worker runs at least one step at a time");
         return new ClusterSettings
         {
             CheckinInterval = interval,

@@ -66,7 +66,7 @@ public sealed class ClusterNode : IAsyncDisposable
         _factory = ClusterQuartz.Build(connectionString, _settings, new NodeJobFactory(this));
         _scheduler = await _factory.GetScheduler(cancellationToken).ConfigureAwait(false);
         InstanceId = await _scheduler.GetSchedulerInstanceId(cancellationToken).ConfigureAwait(false);
-        ClusterNodes.Join(_store, InstanceId, _settings.Labels, _settings.MaxSteps);
+        ClusterNodes.Join(_store, InstanceId, _settings.MaxSteps > 0 ? _settings.Labels : [], _settings.MaxSteps);
         await _scheduler.Start(cancellationToken).ConfigureAwait(false);
         _log.Information("Joined the cluster as {Node}: up to {MaxSteps} step(s) at once, labels {Labels}", InstanceId, _settings.MaxSteps,
             _settings.Labels.Count == 0 ? "none" : string.Join(",", _settings.Labels));

@@ -29,9 +29,16 @@ public static class ClusterQuartz
 
     public const string TablePrefix = "qrtz_";
 
+    /// <summary>The group a node that runs no steps and fires no schedules serves: no trigger carries it.</summary>
+    public const string NoGroup = "pipelines.none";
+
     /// <summary>The execution groups a node with these settings serves.</summary>
-    public static IReadOnlyList<string> ServedGroups(ClusterSettings settings) =>
-        [UngroupedExecution, .. settings.Labels, .. settings.FiresSchedules ? [ScheduleGroup] : Array.Empty<string>()];
+    public static IReadOnlyList<string> ServedGroups(ClusterSettings settings)
+    {
+        IReadOnlyList<string> steps = settings.MaxSteps > 0 ? [UngroupedExecution, .. settings.Labels] : [];
+        IReadOnlyList<string> served = [.. steps, .. settings.FiresSchedules ? [ScheduleGroup] : Array.Empty<string>()];
+        return served.Count > 0 ? served : [NoGroup];
+    }
 
     /// <summary>
     /// A factory for this node's clustered scheduler. The caller starts the scheduler (<c>GetScheduler</c>, then <c>Start</c>)

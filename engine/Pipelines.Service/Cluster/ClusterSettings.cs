@@ -18,7 +18,7 @@ public sealed record ClusterSettings
     /// </summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How many steps the node runs at once (<c>--max-steps</c>).</summary>
+    /// <summary>How many steps the node runs at once (<c>--max-steps</c>); 0: it runs none, and only queues and follows runs.</summary>
     public int MaxSteps { get; init; } = Environment.ProcessorCount;
 
     /// <summary>The labels of the node (<c>--labels</c>): it runs the steps that require one of them, and every unlabelled step.</summary>
