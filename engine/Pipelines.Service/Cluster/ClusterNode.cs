@@ -82,15 +82,25 @@ public sealed class ClusterNode : IAsyncDisposable
     /// <summary>Hands steps to the scheduler; a step already handed over (its job exists) is left as it is.</summary>
     public async Task DeliverAsync(string runId, IEnumerable<(string StepId, string? RunsOn)> steps, CancellationToken cancellationToken)
     {
-        foreach (var (stepId, runsOn) in steps)
+        var batch = steps.ToDictionary(s => StepJob.Detail(runId, s.StepId), s => (IReadOnlyCollection<ITrigger>)[StepJob.Trigger(runId, s.StepId, s.RunsOn)]);
+        if (batch.Count == 0) return;
+        try
         {
-            try
+            // One store transaction for all: the usual case, steps nobody has handed over yet.
+            await Scheduler.ScheduleJobs(batch, new ScheduleJobOptions(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectAlreadyExistsException)
+        {
+            // Some were handed over before, by this node or another: the job's key is what makes handing over idempotent.
+            foreach (var (job, triggers) in batch)
             {
-                await Scheduler.ScheduleJob(StepJob.Detail(runId, stepId), StepJob.Trigger(runId, stepId, runsOn), new ScheduleJobOptions(), cancellationToken).ConfigureAwait(false);
-            }
-            catch (ObjectAlreadyExistsException)
-            {
-                // Handed over before, by this node or another: the job's key is what makes handing over idempotent.
+                try
+                {
+                    await Scheduler.ScheduleJob(job, triggers.Single(), new ScheduleJobOptions(), cancellationToken).ConfigureAwait(false);
+                }
+                catch (ObjectAlreadyExistsException)
+                {
+                }
             }
         }
     }

@@ -19,9 +19,13 @@ internal sealed class ClusterStepGuard(PipelineStore store, CompiledPipeline pip
     /// <summary>How the run ended when this record's commit decided it; null otherwise.</summary>
     public RunStatus? EndedRun { get; private set; }
 
+    /// <summary>The steps this record's commit queued; null when no commit of this guard ran to its end.</summary>
+    public List<QueuedStep>? Queued { get; private set; }
+
     public bool Admit(DbConnection connection)
     {
         EndedRun = null;
+        Queued = null;
         StepDispatch.LockRun(connection, runId);
         return final ? StepDispatch.Complete(connection, runId, stepId, Status) : StepDispatch.IsOpen(connection, runId, stepId);
     }
@@ -32,14 +36,16 @@ internal sealed class ClusterStepGuard(PipelineStore store, CompiledPipeline pip
     public void Written(DbConnection connection)
     {
         if (!final) return;
+        Queued = [];
         // A cancelled run queues nothing more; its steps already delivered end as they find it.
         var runStatus = connection.Rows("SELECT status FROM runs WHERE run_id = ?", row => row.Text("status"), runId).FirstOrDefault();
         if (runStatus != StatusText.Of(RunStatus.Running)) return;
         var completed = StepDispatch.OfRun(connection, runId).Where(r => r.IsCompleted)
             .ToDictionary(r => r.StepId, r => StatusText.ParseStep(r.Status!), StringComparer.Ordinal);
         foreach (var step in pipeline.Steps)
-            if (!completed.ContainsKey(step.Id) && step.DependsOn.All(completed.ContainsKey))
-                StepDispatch.Queue(connection, runId, step.Id, step.Definition.RunsOn);
+            if (!completed.ContainsKey(step.Id) && step.DependsOn.All(completed.ContainsKey)
+                && StepDispatch.Queue(connection, runId, step.Id, step.Definition.RunsOn))
+                Queued.Add(new QueuedStep(step.Id, step.Definition.RunsOn));
         if (pipeline.Steps.Any(s => !completed.ContainsKey(s.Id))) return;
 
         var failed = pipeline.Steps.Where(s => completed[s.Id] == StepStatus.Failed && !s.Definition.ContinueOnError).Select(s => s.Id).ToHashSet();

@@ -20,6 +20,9 @@ internal sealed class ClusterStepRecorder(PipelineStore store, CompiledPipeline 
     /// <summary>How the run ended when this delivery's commit decided it.</summary>
     public RunStatus? EndedRun { get; private set; }
 
+    /// <summary>The steps this delivery's final commit queued; null when unknown (the commit's acknowledgement was lost and found stored).</summary>
+    public IReadOnlyList<QueuedStep>? Queued { get; private set; }
+
     public void Running(StepRunRecord step) => Commit(step, [], [], null, [], final: false);
 
     public void Ended(StepRunRecord step) => Commit(step, [], [], null, [], final: true);
@@ -35,5 +38,6 @@ internal sealed class ClusterStepRecorder(PipelineStore store, CompiledPipeline 
         if (!final) return;
         Landed = written is not null;
         EndedRun = guard.EndedRun;
+        Queued = Landed ? guard.Queued : [];
     }
 }

@@ -14,9 +14,13 @@ namespace Pipelines.Engine.Execution.Cluster;
 /// <param name="Ran">The step ran here (false: it had completed already, or the run is gone).</param>
 /// <param name="Delivery">Which delivery of the step this was (1 the first; more after a node died mid-step).</param>
 /// <param name="Landed">This delivery's results are the step's (false: another delivery's are).</param>
-/// <param name="Pending">The run's steps queued and not completed, for the caller to hand to the scheduler (again: that is idempotent).</param>
+/// <param name="Pending">
+/// Steps for the caller to hand to the scheduler: those this delivery's commit queued; or, when that is unknown (a
+/// redelivery of a completed step, a commit whose acknowledgement was lost), every queued step of the run that no node
+/// has taken yet. Handing a step over twice is harmless.
+/// </param>
 /// <param name="EndedRun">How the run ended, when this delivery's commit decided it.</param>
-public sealed record ClusterStepOutcome(bool Ran, int Delivery, bool Landed, IReadOnlyList<StepDispatchRow> Pending, RunStatus? EndedRun);
+public sealed record ClusterStepOutcome(bool Ran, int Delivery, bool Landed, IReadOnlyList<QueuedStep> Pending, RunStatus? EndedRun);
 
 /// <summary>
 /// Runs one delivery of one step of a cluster run, on whichever node the scheduler gave it to. The node knows nothing of
@@ -57,7 +61,7 @@ public sealed class ClusterStepRunner(PipelineStore store, StepCatalog catalog, 
         {
             recorder.Ended(new StepRunRecord(runId, stepId, step.Descriptor.TypeName, step.Descriptor.Version, StepStatus.Cancelled, null, null, 0,
                 DateTime.UtcNow, DateTime.UtcNow, 0, null, null, $"run {StatusText.Of(run.Status)} before the step started"));
-            return new ClusterStepOutcome(false, delivery.Value, recorder.Landed, Pending(runId), recorder.EndedRun);
+            return new ClusterStepOutcome(false, delivery.Value, recorder.Landed, recorder.Queued ?? Pending(runId), recorder.EndedRun);
         }
 
         var states = new ConcurrentDictionary<string, StepStatus>();
@@ -96,10 +100,11 @@ public sealed class ClusterStepRunner(PipelineStore store, StepCatalog catalog, 
             _compiled.TryRemove(runId, out _);
             if (ended != RunStatus.Cancelled) store.Artifacts.ClearStaging(runId);
         }
-        return new ClusterStepOutcome(true, delivery.Value, recorder.Landed, Pending(runId), recorder.EndedRun);
+        return new ClusterStepOutcome(true, delivery.Value, recorder.Landed, recorder.Queued ?? Pending(runId), recorder.EndedRun);
     }
 
-    private IReadOnlyList<StepDispatchRow> Pending(string runId) => ClusterRuns.Dispatch(store, runId).Where(r => !r.IsCompleted).ToList();
+    private IReadOnlyList<QueuedStep> Pending(string runId) =>
+        ClusterRuns.Dispatch(store, runId).Where(r => !r.IsCompleted && r.Deliveries == 0).Select(r => new QueuedStep(r.StepId, r.RunsOn)).ToList();
 
     /// <summary>The run's pipeline as it was when the run started: its recorded text and parameters, not the file today.</summary>
     private CompiledPipeline Compile(RunRecord run)

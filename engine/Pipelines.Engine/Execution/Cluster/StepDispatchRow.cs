@@ -19,3 +19,6 @@ public sealed record StepDispatchRow(
 {
     public bool IsCompleted => CompletedAt is not null;
 }
+
+/// <summary>A step queued for a node: what the scheduler needs to hand it over.</summary>
+public sealed record QueuedStep(string StepId, string? RunsOn);
