@@ -87,6 +87,34 @@ public sealed class ClusterRoutingTests(PostgresServer server)
         Assert.Equal("running", await cluster.ValueAsync("SELECT status FROM runs WHERE run_id = $1", run));
     }
 
+    [Fact]
+    public async Task A_run_whose_step_dies_with_the_only_node_that_could_run_it_is_marked_interrupted()
+    {
+        using var workspace = new PostgresWorkspace(await server.CreateDatabaseAsync("stranded"));
+        workspace.Write("pipelines/render.yaml", """
+            name: render
+            steps:
+              - id: frames
+                uses: bench/sleep
+                runs-on: gpu
+                with: { tag: frames, seconds: 60 }
+            """);
+        await using var cluster = new TestCluster(workspace);
+        await cluster.StartAsync(workers: 1, workerLabels: [["gpu"]]);
+        var run = await cluster.StartRunAsync("render", new Dictionary<string, object>());
+        await WaitUntil(cluster, async () => await cluster.ScalarAsync(
+            "SELECT count(*) FROM step_dispatch WHERE run_id = $1 AND started_at IS NOT NULL", run) == 1);
+
+        cluster.Workers[0].Kill();
+        await cluster.WaitUntilEndedAsync([run], Bound);
+
+        var (status, error) = ((string)(await cluster.ValueAsync("SELECT status FROM runs WHERE run_id = $1", run))!,
+            (string?)await cluster.ValueAsync("SELECT error FROM runs WHERE run_id = $1", run));
+        Assert.Equal("interrupted", status);
+        Assert.Contains($"node {cluster.Workers[0].InstanceId} stopped checking in while it ran step 'frames'", error);
+        Assert.Contains("label 'gpu'", error);
+    }
+
     private static async Task WaitUntil(TestCluster cluster, Func<Task<bool>> condition)
     {
         var deadline = DateTime.UtcNow + Bound;

@@ -25,6 +25,8 @@ public sealed class ClusterNode : IAsyncDisposable
     private StandaloneSchedulerFactory? _factory;
     private IScheduler? _scheduler;
     private int _running;
+    private CancellationTokenSource? _watching;
+    private Task _watch = Task.CompletedTask;
 
     /// <param name="scheduleJob">Makes the job that fires a schedule, on a node that fires schedules (a serve).</param>
     public ClusterNode(PipelineStore store, StepCatalog catalog, string workspaceRoot, RunOptions runDefaults, ClusterSettings settings,
@@ -68,6 +70,11 @@ public sealed class ClusterNode : IAsyncDisposable
         InstanceId = await _scheduler.GetSchedulerInstanceId(cancellationToken).ConfigureAwait(false);
         ClusterNodes.Join(_store, InstanceId, _settings.MaxSteps > 0 ? _settings.Labels : [], _settings.MaxSteps);
         await _scheduler.Start(cancellationToken).ConfigureAwait(false);
+        if (_settings.FiresSchedules)
+        {
+            _watching = new CancellationTokenSource();
+            _watch = WatchForStrandedRunsAsync(_watching.Token);
+        }
         _log.Information("Joined the cluster as {Node}: up to {MaxSteps} step(s) at once, labels {Labels}", InstanceId, _settings.MaxSteps,
             _settings.Labels.Count == 0 ? "none" : string.Join(",", _settings.Labels));
     }
@@ -141,11 +148,54 @@ public sealed class ClusterNode : IAsyncDisposable
     });
 
     /// <summary>
+    /// On a service: a run whose step was taken by a node that stopped checking in, and that no live node can take over (no
+    /// node has its label, or none runs steps), is marked interrupted. Quartz recovers a dead node's steps onto the nodes
+    /// that serve them; only what nobody can serve is stranded. Seen on two looks in a row, so a step between its recovery
+    /// and its next delivery is not mistaken for one.
+    /// </summary>
+    private async Task WatchForStrandedRunsAsync(CancellationToken cancellationToken)
+    {
+        var every = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(2).Ticks, (_settings.CheckinInterval + _settings.CheckinMisfireThreshold).Ticks));
+        var suspects = new HashSet<(string, string, string?)>();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(every, cancellationToken).ConfigureAwait(false);
+                var (anyRunsSteps, labels) = ClusterNodes.LiveCapacity(_store);
+                var stranded = ClusterNodes.Orphaned(_store)
+                    .Where(o => o.RunsOn is { } label ? !labels.Contains(label) : !anyRunsSteps)
+                    .ToList();
+                foreach (var orphan in stranded.Where(o => suspects.Contains((o.RunId, o.StepId, o.Node))))
+                    if (ClusterNodes.Interrupt(_store, orphan))
+                        _log.Warning("Run {RunId} interrupted: node {Node} stopped checking in while it ran step {Step}, and no live node can take it over",
+                            orphan.RunId, orphan.Node, orphan.StepId);
+                suspects = stranded.Select(o => (o.RunId, o.StepId, o.Node)).ToHashSet();
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is StoreUnavailableException or Npgsql.NpgsqlException)
+            {
+                _log.Warning("Looking for stranded cluster runs failed: {Error}", e.Message);
+            }
+        }
+    }
+
+    /// <summary>
     /// Drains the node: takes no new steps, lets the running ones finish (their results land and their dependents are
     /// queued for the other nodes), then leaves the cluster.
     /// </summary>
     public async Task DrainAsync()
     {
+        if (_watching is not null)
+        {
+            await _watching.CancelAsync().ConfigureAwait(false);
+            await _watch.ConfigureAwait(false);
+            _watching.Dispose();
+            _watching = null;
+        }
         if (_scheduler is not { Status: not (SchedulerStatus.Shutdown or SchedulerStatus.ShuttingDown) } scheduler) return;
         await scheduler.Standby(CancellationToken.None).ConfigureAwait(false);
         if (RunningSteps > 0) _log.Information("Draining: waiting for {Count} running step(s) to finish", RunningSteps);
