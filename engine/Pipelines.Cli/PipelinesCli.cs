@@ -41,6 +41,7 @@ public static class PipelinesCli
             ExportElsaCommand.Create(ContextFor),
             ImportElsaCommand.Create(ContextFor),
             ServeCommand.Create(ContextFor),
+            WorkerCommand.Create(ContextFor),
             NotificationsCommand.Create(ContextFor),
         };
         var parse = root.Parse(args);

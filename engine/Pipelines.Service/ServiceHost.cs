@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Pipelines.Engine.Storage;
 using Pipelines.Service.Api;
+using Pipelines.Service.Cluster;
 using Pipelines.Service.Notifications;
 using Pipelines.Service.Scheduling;
 using Pipelines.Studio;
@@ -63,6 +64,9 @@ public sealed class ServiceHost : IAsyncDisposable
 
     public EventDispatcher Events { get; }
 
+    /// <summary>This service as a node of the cluster; null with the DuckDB store.</summary>
+    public ClusterNode? Cluster { get; private init; }
+
     /// <summary>What <c>service.json</c> says, once listening.</summary>
     public ServiceRecord? Record { get; private set; }
 
@@ -78,7 +82,16 @@ public sealed class ServiceHost : IAsyncDisposable
             // Steps learn that the service runs them, so a long-running step may be told to run until the service stops.
             var runDefaults = options.RunDefaults with { StepSettings = options.RunDefaults.StepSettings with { Served = true } };
             var dispatcher = new RunDispatcher(store, pipelines, options.Catalog, runDefaults, options.WorkspaceRoot, options.Clock, log);
+            // With the store in PostgreSQL the service is a node of the cluster: its runs' steps go to whichever nodes are free.
             var scheduler = new TriggerScheduler(pipelines, dispatcher, options.Clock, log);
+            ClusterNode? cluster = null;
+            if (store.Dialect.IsPostgres)
+            {
+                cluster = new ClusterNode(store, options.Catalog, options.WorkspaceRoot, runDefaults, options.Cluster with { FiresSchedules = true },
+                    dispatcher.TriggerOfRun, log, scheduler.CreateFireJob);
+                dispatcher.UseCluster(cluster);
+                scheduler.UseCluster(cluster);
+            }
             var events = new EventDispatcher(store, pipelines, dispatcher, options.Clock, options.EventPollInterval, log);
             // A finished run has published its run.* events: look for subscribers now rather than at the next poll.
             dispatcher.RunEnded += _ => events.Nudge();
@@ -105,7 +118,7 @@ public sealed class ServiceHost : IAsyncDisposable
             var api = app.MapGroup(ApiPrefix);
             api.AddEndpointFilter(async (context, next) =>
                 ApiKeyRefusal(context.HttpContext, options.ApiKey) is { } status ? Results.StatusCode(status) : await next(context));
-            var host = new ServiceHost(options, store, app, api, pipelines, dispatcher, scheduler, events);
+            var host = new ServiceHost(options, store, app, api, pipelines, dispatcher, scheduler, events) { Cluster = cluster };
             PipelineAndRunApi.Map(api, host);
             app.MapServiceApi(ServiceApiOptions.For(studio, shared, options.RegistryMaxVersions, scheduler, options.Clock));
             if (options.Notify.Count > 0)
@@ -156,6 +169,7 @@ public sealed class ServiceHost : IAsyncDisposable
         await App.StartAsync(cancellationToken).ConfigureAwait(false);
         Record = new ServiceRecord(ClientUrl(Addresses), _options.ApiKey, Environment.ProcessId, Environment.MachineName, _options.Clock.GetUtcNow());
         Record.WriteTo(_options.StorePath);
+        if (Cluster is not null) await Cluster.StartAsync(cancellationToken).ConfigureAwait(false);
         Dispatcher.Recover();
         await Scheduler.StartAsync(cancellationToken).ConfigureAwait(false);
         Events.Start();
@@ -181,6 +195,7 @@ public sealed class ServiceHost : IAsyncDisposable
             await Events.StopAsync().ConfigureAwait(false);
             Pipelines.Dispose();
             await Dispatcher.StopAsync(_options.GracePeriod).ConfigureAwait(false);
+            if (Cluster is not null) await Cluster.DrainAsync().ConfigureAwait(false);
             await App.StopAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -194,6 +209,7 @@ public sealed class ServiceHost : IAsyncDisposable
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
         await Scheduler.DisposeAsync().ConfigureAwait(false);
         await Events.DisposeAsync().ConfigureAwait(false);
+        if (Cluster is not null) await Cluster.DisposeAsync().ConfigureAwait(false);
         Pipelines.Dispose();
         await App.DisposeAsync().ConfigureAwait(false);
         Store.Dispose();

@@ -41,6 +41,9 @@ public sealed class ServiceOptions
     /// <summary>Where events are delivered (ml.yaml <c>notify:</c>); none starts no notifier.</summary>
     public IReadOnlyList<Pipelines.Engine.Settings.NotifySink> Notify { get; init; } = [];
 
+    /// <summary>How this service takes part in the cluster when the store is in PostgreSQL (ignored with DuckDB).</summary>
+    public Cluster.ClusterSettings Cluster { get; init; } = new() { FiresSchedules = true };
+
     /// <summary>The registry's version limit (ml.yaml), applied by registries the API opens.</summary>
     public int RegistryMaxVersions { get; init; } = 20;
 }

@@ -20,6 +20,8 @@ public static class ServeCommand
         {
             urls, apiKey, allowOrigin, grace, RunCommand.Parallelism,
         };
+        // With the store in PostgreSQL the service is a node of the cluster too.
+        foreach (var option in ClusterOptions.All) command.Options.Add(option);
         command.SetAction((parse, _) =>
         {
             var context = contextFor(parse);
@@ -28,6 +30,8 @@ public static class ServeCommand
                 var graceText = parse.GetValue(grace)!;
                 if (!DurationText.TryParse(graceText, out var gracePeriod))
                     throw new ArgumentException($"--grace '{graceText}' is not a duration such as 30s or 2m");
+                var cluster = ClusterOptions.Settings(parse, firesSchedules: true);
+                ClusterOptions.AddBenchSteps(parse, context);
                 var assets = Path.Combine(AppContext.BaseDirectory, "studio");
                 var options = new ServiceOptions
                 {
@@ -47,10 +51,14 @@ public static class ServeCommand
                     Log = context.Logger,
                     Notify = context.Workspace.Settings.Notify,
                     RegistryMaxVersions = context.Workspace.Settings.Registry.MaxVersions,
+                    Cluster = cluster,
                 };
                 await using var service = ServiceHost.Build(options);
                 await service.StartAsync(context.Cancellation);
                 foreach (var address in service.Addresses) context.Output.WriteLine($"listening on {address}");
+                if (service.Cluster is { } node)
+                    context.Output.WriteLine($"joined the cluster as {node.InstanceId}: up to {node.Settings.MaxSteps} step(s) at once" +
+                                             (node.Settings.Labels.Count > 0 ? $", labels {string.Join(",", node.Settings.Labels)}" : ""));
                 if (options.AssetsDirectory is null) context.Output.WriteLine("Studio assets not found next to the program; serving the API only");
                 var scheduled = service.Pipelines.All.Count(p => p.IsValid && p.Definition!.Triggers.Schedules.Count > 0);
                 var subscribed = service.Pipelines.All.Count(p => p.IsValid && p.Definition!.Triggers.Events.Count > 0);

@@ -55,12 +55,14 @@ public static class ShowCommand
         Fact("host", $"{run.Host} pid {run.Pid}" + (run.Resumes > 0 ? $", resumed {run.Resumes}x" : "") + (run.Forced ? ", forced" : ""));
         console.Write(facts);
 
-        // The node comes last: scripts that read the columns before it keep their positions.
-        var steps = new Table().AddColumns("step", "type", "status", "attempts", "time", "outputs", "note", "node");
+        // The node and the delivery come last: scripts that read the columns before them keep their positions. A cluster
+        // step recovered from a node that died shows delivery 2 (or more) and the node that finished it.
+        var steps = new Table().AddColumns("step", "type", "status", "attempts", "time", "outputs", "note", "node", "delivery");
         foreach (var step in run.Steps)
-            steps.AddRow(Markup.Escape(step.Id), Markup.Escape(step.Type), $"{ConsoleRunObserver.Symbol(StatusText.ParseStep(step.Status))} {step.Status}",
+            steps.AddRow(Markup.Escape(step.Id), Markup.Escape(step.Type), StatusCell(step.Status),
                 step.Attempts.ToString(), step.DurationMs is { } ms ? Durations.Format(TimeSpan.FromMilliseconds(ms)) : "",
-                Markup.Escape(ScalarOutputs(step.OutputsJson)), Markup.Escape(step.Message ?? ""), Markup.Escape(step.Node ?? "-"));
+                Markup.Escape(ScalarOutputs(step.OutputsJson)), Markup.Escape(step.Message ?? ""), Markup.Escape(step.Node ?? "-"),
+                step.Attempt?.ToString() ?? "-");
         console.Write(steps);
 
         var artifacts = new Table().AddColumns("step", "output", "artifact", "kind", "format", "size");
@@ -71,6 +73,10 @@ public static class ShowCommand
         if (run.Status == StatusText.Of(RunStatus.Interrupted))
             context.Output.WriteLine($"the run was interrupted: continue it with 'pipelines resume {run.Id}'");
     }
+
+    private static string StatusCell(string status) => status == RunViews.QueuedStep
+        ? $"… {status}"
+        : $"{ConsoleRunObserver.Symbol(StatusText.ParseStep(status))} {status}";
 
     /// <summary>A step's plain outputs (numbers, flags, texts, short lists) as name=value lines; artifacts are listed below.</summary>
     private static string ScalarOutputs(string? outputsJson)

@@ -139,6 +139,8 @@ public static class PipelineDiff
             lines.Add($"- `retry`: {Raw(old, "retry")} {Arrow} {Raw(changed, "retry")}");
         if (old.ContinueOnError != changed.ContinueOnError)
             lines.Add($"- `continue-on-error`: {Code(Bool(old.ContinueOnError))} {Arrow} {Code(Bool(changed.ContinueOnError))}");
+        if (old.RunsOn != changed.RunsOn)
+            lines.Add($"- `runs-on`: {Code(old.RunsOn ?? "any node")} {Arrow} {Code(changed.RunsOn ?? "any node")}");
         return lines;
     }
 

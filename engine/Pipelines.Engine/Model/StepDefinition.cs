@@ -17,6 +17,12 @@ public sealed class StepDefinition
     public required TimeSpan? Timeout { get; init; }
     public required RetryPolicy? Retry { get; init; }
     public required bool ContinueOnError { get; init; }
+
+    /// <summary>
+    /// The node label the step needs (<c>runs-on:</c>): in a cluster only a node started with that label runs it. A run in
+    /// one process has one node and runs every step.
+    /// </summary>
+    public string? RunsOn { get; init; }
     public required YamlMapping Node { get; init; }
 
     private IReadOnlyList<Template>? _inputTemplates;

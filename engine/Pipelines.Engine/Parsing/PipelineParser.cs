@@ -14,7 +14,7 @@ namespace Pipelines.Engine.Parsing;
 public sealed partial class PipelineParser
 {
     public static readonly string[] RootKeys = ["name", "description", "on", "concurrency", "params", "steps"];
-    public static readonly string[] StepKeys = ["id", "uses", "needs", "if", "timeout", "retry", "continue-on-error", "with"];
+    public static readonly string[] StepKeys = ["id", "uses", "needs", "if", "timeout", "retry", "continue-on-error", "runs-on", "with"];
     public static readonly string[] RetryKeys = ["attempts", "backoff", "max-backoff"];
 
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9_-]*$")]
@@ -163,6 +163,11 @@ public sealed partial class PipelineParser
         if (OptionalScalar(mapping, "continue-on-error") is { } coe && !coe.TryGetBoolean(out continueOnError))
             Report(coe, DiagnosticCodes.WrongType, "'continue-on-error' is true or false", coe.Value);
 
+        // A node label: letters, digits and '-', as `pipelines worker --labels` takes them.
+        var runsOn = OptionalScalar(mapping, "runs-on");
+        if (runsOn is not null && !NodeLabel.IsWellFormed(runsOn.Value))
+            Report(runsOn, DiagnosticCodes.InvalidValue, $"'runs-on' names a node label: {NodeLabel.Shape}", runsOn.Value);
+
         var inputTemplates = TemplateTable.ParseAll(with, (scalar, e) => ReportSyntax(scalar, e));
 
         if (id is null || uses is null) return null;
@@ -179,6 +184,7 @@ public sealed partial class PipelineParser
             Timeout = timeout,
             Retry = retry,
             ContinueOnError = continueOnError,
+            RunsOn = runsOn is not null && NodeLabel.IsWellFormed(runsOn.Value) ? runsOn.Value : null,
             Node = mapping,
         };
     }

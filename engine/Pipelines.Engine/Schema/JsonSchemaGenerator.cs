@@ -75,6 +75,8 @@ public static class JsonSchemaGenerator
                         }),
                 }),
                 ["continue-on-error"] = Described("Let dependent steps run even if this one fails.", new JsonObject { ["type"] = "boolean", ["default"] = false }),
+                ["runs-on"] = Described("In a cluster, the node label the step needs: only a worker started with --labels naming it runs the step.",
+                    new JsonObject { ["type"] = "string", ["pattern"] = "^[a-z][a-z0-9-]{0,39}$" }),
                 ["with"] = Described("Inputs of the step type.", new JsonObject { ["type"] = "object" }),
             },
         };

@@ -61,12 +61,27 @@ internal sealed class DirectCommit : IStepRecords
         return connection.Scalar<long>("SELECT nextval('event_seq')");
     }
 
-    public long UpsertStepRun(StepRunRecord step) => Commit(step, new PendingRows(), []);
+    public long UpsertStepRun(StepRunRecord step) => Commit(step, new PendingRows(), [], null);
+
+    /// <summary>
+    /// As <see cref="UpsertStepRun"/> and <see cref="CompleteStepRun"/>, with <paramref name="guard"/> deciding in the same
+    /// transaction whether the record is written at all: null when it refused, and nothing was.
+    /// </summary>
+    public long? CommitGuarded(StepRunRecord step, IReadOnlyList<(string Output, Artifact Artifact)> outputs, IReadOnlyList<Artifact> inputs,
+        IReadOnlyCollection<Artifact>? madeHere, IReadOnlyList<EventDraft> events, IStepRecordGuard guard)
+    {
+        var written = Commit(step, Rows(step, outputs, inputs, madeHere), events, guard);
+        return written < 0 ? null : written;
+    }
 
     public bool IsCommitted(long sequence) => true;
 
     public long CompleteStepRun(StepRunRecord step, IReadOnlyList<(string Output, Artifact Artifact)> outputs, IReadOnlyList<Artifact> inputs,
-        IReadOnlyCollection<Artifact>? madeHere, IReadOnlyList<EventDraft> events)
+        IReadOnlyCollection<Artifact>? madeHere, IReadOnlyList<EventDraft> events) =>
+        Commit(step, Rows(step, outputs, inputs, madeHere), events, null);
+
+    private static PendingRows Rows(StepRunRecord step, IReadOnlyList<(string Output, Artifact Artifact)> outputs, IReadOnlyList<Artifact> inputs,
+        IReadOnlyCollection<Artifact>? madeHere)
     {
         var now = DateTime.UtcNow;
         var rows = new PendingRows();
@@ -80,7 +95,7 @@ internal sealed class DirectCommit : IStepRecords
             foreach (var parent in inputs.Where(i => i.Sha256 != artifact.Sha256).DistinctBy(i => i.Sha256))
                 rows.Lineage.Add([parent.Sha256, artifact.Sha256, step.RunId, step.StepId]);
         }
-        return Commit(step, rows, events);
+        return rows;
     }
 
     public bool IsKnownArtifact(string sha256) =>
@@ -109,14 +124,15 @@ internal sealed class DirectCommit : IStepRecords
         }
     }
 
-    private long Commit(StepRunRecord step, PendingRows rows, IReadOnlyList<EventDraft> events)
+    /// <returns>The record's sequence number; -1 when <paramref name="guard"/> refused it.</returns>
+    private long Commit(StepRunRecord step, PendingRows rows, IReadOnlyList<EventDraft> events, IStepRecordGuard? guard)
     {
         lock (_gate)
         {
             _pendingSequence = null;
             try
             {
-                return AfterQueued(() => WriteOnce(step, rows, events));
+                return AfterQueued(() => WriteOnce(step, rows, events, guard));
             }
             finally
             {
@@ -127,7 +143,7 @@ internal sealed class DirectCommit : IStepRecords
 
     private long? _pendingSequence; // the sequence of the record being written, kept across retries; guarded by _gate
 
-    private long WriteOnce(StepRunRecord s, PendingRows rows, IReadOnlyList<EventDraft> events)
+    private long WriteOnce(StepRunRecord s, PendingRows rows, IReadOnlyList<EventDraft> events, IStepRecordGuard? guard)
     {
         // Taken outside the transaction (a sequence does not roll back) and kept, so every attempt writes the same number.
         if (_pendingSequence is { } retried && _connection.Scalar<long>("SELECT count(*) FROM step_events WHERE seq = ?", retried) > 0)
@@ -135,11 +151,13 @@ internal sealed class DirectCommit : IStepRecords
         var sequence = _pendingSequence ??= _connection.Scalar<long>("SELECT nextval('step_event_seq')");
         using (var transaction = _connection.BeginTransaction())
         {
+            // A refusal rolls back (by disposing the transaction) whatever the guard did; the sequence number is simply unused.
+            if (guard is not null && !guard.Admit(_connection)) return -1;
             _connection.Execute(
                 "INSERT INTO step_events (seq, run_id, step_id, step_type, step_version, status, cache_key, cached_from_run, attempts, started_at, " +
-                "finished_at, duration_ms, inputs_json, outputs_json, message, node) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "finished_at, duration_ms, inputs_json, outputs_json, message, node, attempt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 sequence, s.RunId, s.StepId, s.StepType, s.StepVersion, StatusText.Of(s.Status), s.CacheKey, s.CachedFromRun, s.Attempts,
-                s.StartedAt, s.FinishedAt, s.DurationMs, s.InputsJson, s.OutputsJson, s.Message, s.Node);
+                s.StartedAt, s.FinishedAt, s.DurationMs, s.InputsJson, s.OutputsJson, s.Message, s.Node, s.Attempt);
             foreach (var row in rows.Artifacts)
                 _connection.Execute(
                     "INSERT INTO artifacts (sha256, kind, format, bytes, store_path, is_source, created_at, produced_by_run, produced_by_step) " +
@@ -150,6 +168,7 @@ internal sealed class DirectCommit : IStepRecords
                 _connection.Execute("INSERT INTO lineage (parent_sha256, child_sha256, run_id, step_id) VALUES (?, ?, ?, ?)", row);
             foreach (var draft in events)
                 EventRows.Write(_connection, EventRows.Stamp(TakeEventSequence(_connection), draft));
+            guard?.Written(_connection);
             transaction.Commit();
         }
         return sequence;

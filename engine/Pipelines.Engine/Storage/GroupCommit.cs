@@ -207,7 +207,7 @@ internal sealed class GroupCommit : IStepRecords
         entry.StepEvents.Add(
         [
             sequence, s.RunId, s.StepId, s.StepType, s.StepVersion, StatusText.Of(s.Status), s.CacheKey, s.CachedFromRun, s.Attempts,
-            s.StartedAt, s.FinishedAt, s.DurationMs, s.InputsJson, s.OutputsJson, s.Message, s.Node,
+            s.StartedAt, s.FinishedAt, s.DurationMs, s.InputsJson, s.OutputsJson, s.Message, s.Node, s.Attempt,
         ]);
         if (s.Status != StepStatus.Running) _journal.Append(sequence, entry);
         _nextSequence++;

@@ -174,6 +174,30 @@ public sealed class PipelineStore : IDisposable
         run.RunId, run.Pipeline, run.PipelineFile, run.PipelineSha256, run.PipelineText, run.ParamsJson, run.GitCommit, run.GitDirty,
         StatusText.Of(run.Status), run.StartedAt, run.FinishedAt, run.Host, run.Pid, run.Forced, run.Resumes, run.Error));
 
+    /// <summary>
+    /// Records a new run, the event announcing it, and whatever <paramref name="alongside"/> writes (a cluster run's first
+    /// queued steps), in one transaction.
+    /// </summary>
+    internal void InsertRun(RunRecord run, EventDraft started, Action<DbConnection> alongside) => InTransaction(connection =>
+    {
+        connection.Execute(
+            "INSERT INTO runs (run_id, pipeline, pipeline_file, pipeline_sha256, pipeline_text, params_json, git_commit, git_dirty, status, " +
+            "started_at, finished_at, host, pid, forced, resumes, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            run.RunId, run.Pipeline, run.PipelineFile, run.PipelineSha256, run.PipelineText, run.ParamsJson, run.GitCommit, run.GitDirty,
+            StatusText.Of(run.Status), run.StartedAt, run.FinishedAt, run.Host, run.Pid, run.Forced, run.Resumes, run.Error);
+        alongside(connection);
+        return WriteEvent(connection, started);
+    });
+
+    /// <summary>
+    /// A step record whose writing <paramref name="guard"/> decides inside its transaction (a cluster step's attempts); null
+    /// when the guard refused it and nothing was written. PostgreSQL only: only a shared store runs steps on several nodes.
+    /// </summary>
+    internal long? CommitGuarded(StepRunRecord step, IReadOnlyList<(string Output, Artifact Artifact)> outputs, IReadOnlyList<Artifact> inputs,
+        IReadOnlyCollection<Artifact>? madeHere, IReadOnlyList<EventDraft> events, IStepRecordGuard guard) => _commits is DirectCommit direct
+        ? direct.CommitGuarded(step.Node is null ? step with { Node = Node } : step, outputs, inputs, madeHere, events, guard)
+        : throw new NotSupportedException("clustered execution needs the store in PostgreSQL (store.kind: postgres)");
+
     /// <summary>Records how a run ended and, in the same transaction, the event saying so (when given).</summary>
     public void FinishRun(string runId, RunStatus status, string? error, EventDraft? finished = null) => WithEvent(finished, connection => connection.Execute(
         "UPDATE runs SET status = ?, finished_at = ?, error = ? WHERE run_id = ?", StatusText.Of(status), DateTime.UtcNow, error, runId));

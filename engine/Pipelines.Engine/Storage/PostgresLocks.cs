@@ -15,4 +15,7 @@ internal static class PostgresLocks
 
     /// <summary>The first key of a model's registry lock; the second is a hash of the model's name.</summary>
     public const int ModelRegistry = 0x50524547; // "PREG"
+
+    /// <summary>The first key of a cluster run's lock, held by every transaction that queues or completes one of its steps; the second is a hash of the run id.</summary>
+    public const int ClusterRun = 0x5052554e; // "PRUN"
 }

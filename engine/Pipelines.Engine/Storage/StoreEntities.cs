@@ -17,7 +17,7 @@ internal static class StoreEntities
         row.Text("run_id"), row.Text("step_id"), row.Text("step_type"), (int)row.Integer("step_version"), StatusText.ParseStep(row.Text("status")),
         row.TextOrNull("cache_key"), row.TextOrNull("cached_from_run"), (int)row.Integer("attempts"), row.TimeOrNull("started_at"),
         row.TimeOrNull("finished_at"), row.RealOrNull("duration_ms"), row.TextOrNull("inputs_json"), row.TextOrNull("outputs_json"),
-        row.TextOrNull("message"), row.TextOrNull("node"));
+        row.TextOrNull("message"), row.TextOrNull("node"), (int?)row.IntegerOrNull("attempt"));
 
     public static Artifact Artifact(DbDataReader row) =>
         new(row.Text("sha256"), row.Text("kind"), row.Text("format"), row.Integer("bytes"), row.Text("store_path"));

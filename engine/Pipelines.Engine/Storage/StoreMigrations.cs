@@ -293,5 +293,41 @@ public static partial class StoreMigrations
             ALTER TABLE model_versions ADD COLUMN parent_model VARCHAR;
             ALTER TABLE model_versions ADD COLUMN parent_version INTEGER;
             """),
+        // Clustered execution (Quartz over a PostgreSQL store). A step of a cluster run may be delivered more than once: a node
+        // killed mid-step has its step recovered by another node. step_events.attempt says which delivery a record comes from
+        // (1 for a run in one process). step_dispatch holds one row per step of a cluster run, inserted when the step is queued
+        // and completed by a conditional update in the same transaction as the step's results: the row's primary key is what
+        // queues a step at most once, and the update's "completed_at IS NULL" is what lets exactly one attempt's results land.
+        // cluster_nodes says what each node (Quartz instance id) offers: its labels and step limit; whether it is alive is
+        // Quartz's check-in (qrtz_scheduler_state). DuckDB gets both tables too, unused, so both stores have one schema.
+        new(15, "step events say which delivery of a step they record; step_dispatch queues and completes cluster steps once", """
+            DROP VIEW step_runs;
+            ALTER TABLE step_events ADD COLUMN attempt INTEGER;
+            CREATE VIEW step_runs AS
+                SELECT run_id, step_id, step_type, step_version, status, cache_key, cached_from_run, attempts, started_at, finished_at,
+                       duration_ms, inputs_json, outputs_json, message, node, attempt
+                FROM (SELECT e.*, row_number() OVER (PARTITION BY e.run_id, e.step_id ORDER BY e.seq DESC) AS newest FROM step_events e) latest
+                WHERE newest = 1;
+            CREATE TABLE step_dispatch (
+                run_id        VARCHAR NOT NULL,
+                step_id       VARCHAR NOT NULL,
+                runs_on       VARCHAR,
+                queued_at     TIMESTAMP NOT NULL,
+                deliveries    INTEGER NOT NULL,
+                node          VARCHAR,
+                started_at    TIMESTAMP,
+                completed_at  TIMESTAMP,
+                status        VARCHAR,
+                PRIMARY KEY (run_id, step_id)
+            );
+            CREATE TABLE cluster_nodes (
+                node        VARCHAR PRIMARY KEY,
+                labels      VARCHAR NOT NULL,
+                max_steps   INTEGER NOT NULL,
+                host        VARCHAR NOT NULL,
+                pid         INTEGER NOT NULL,
+                joined_at   TIMESTAMP NOT NULL
+            );
+            """),
     ];
 }

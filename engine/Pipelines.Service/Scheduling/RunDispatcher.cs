@@ -28,6 +28,10 @@ public sealed class RunDispatcher
     private readonly Dictionary<string, ActiveRun> _active = new(StringComparer.Ordinal);
     private readonly Dictionary<string, LinkedList<FiringRecord>> _queued = new(StringComparer.Ordinal);
     private bool _stopping;
+    private Cluster.ClusterNode? _cluster;
+
+    /// <summary>How often a cluster run started here is looked at in the store to learn that it ended.</summary>
+    private static readonly TimeSpan ClusterRunPoll = TimeSpan.FromMilliseconds(200);
 
     public RunDispatcher(PipelineStore store, WorkspacePipelines pipelines, StepCatalog catalog, RunOptions runDefaults, string workspaceRoot,
         TimeProvider clock, ILogger log)
@@ -46,6 +50,16 @@ public sealed class RunDispatcher
     public event Action<RunResult?>? RunEnded;
 
     public FiringLog Firings => _firings;
+
+    /// <summary>
+    /// Runs started from now on are cluster runs: their steps go to the cluster's nodes through <paramref name="node"/>'s
+    /// scheduler, and this dispatcher follows each in the store until it ends (so concurrency policies, queues and
+    /// <see cref="RunEnded"/> work as for runs in this process).
+    /// </summary>
+    public void UseCluster(Cluster.ClusterNode node) => _cluster = node;
+
+    /// <summary>The trigger a run was started by, from its firing; a start by hand when no firing names it.</summary>
+    public TriggerContext TriggerOfRun(string runId) => _firings.ForRun(runId) is { } firing ? TriggerOf(firing) : TriggerContext.Manual;
 
     /// <summary>
     /// Decides about <paramref name="firing"/> and starts, queues or skips its run. A key that fired before returns its
@@ -140,6 +154,8 @@ public sealed class RunDispatcher
             if (_stopping) throw new InvalidOperationException("the service is stopping and starts no more runs");
             if (_active.ContainsKey(run.RunId) || run.Status == RunStatus.Running)
                 throw new InvalidOperationException($"run {run.RunId} is running; nothing to resume");
+            if (_cluster is not null)
+                throw new InvalidOperationException($"run {run.RunId} ran on the cluster; resuming cluster runs is not supported yet: start the pipeline again");
             var runner = new PipelineRunner(_store, _catalog, _log);
             launched = Launch(run.Pipeline, run.RunId, (observer, token) =>
                 runner.ResumeAsync(run.RunId, _workspaceRoot, _runDefaults with { Trigger = trigger, Observer = observer }, token));
@@ -233,9 +249,41 @@ public sealed class RunDispatcher
     private ActiveRun StartRun(string pipeline, string runId, CompiledPipeline compiled, TriggerContext trigger, IReadOnlyDictionary<string, string> parameters,
         bool force = false)
     {
-        var runner = new PipelineRunner(_store, _catalog, _log);
         var options = _runDefaults with { RunId = runId, Trigger = trigger, ParameterOverrides = parameters, Force = force || _runDefaults.Force };
+        if (_cluster is { } cluster)
+            return Launch(pipeline, runId, (observer, token) => FollowClusterRunAsync(cluster, compiled, options, observer, token));
+        var runner = new PipelineRunner(_store, _catalog, _log);
         return Launch(pipeline, runId, (observer, token) => runner.RunAsync(compiled, options with { Observer = observer }, token));
+    }
+
+    /// <summary>
+    /// Starts a cluster run and follows it in the store until it ends. Cancelling it (a cancel or a replacing firing) decides
+    /// the run cancelled; the service stopping only stops following it, because the cluster's nodes go on running it.
+    /// </summary>
+    private async Task<RunResult> FollowClusterRunAsync(Cluster.ClusterNode cluster, CompiledPipeline compiled, RunOptions options, IRunObserver observer,
+        CancellationToken token)
+    {
+        var runId = options.RunId!;
+        await cluster.StartRunAsync(compiled, options, runId, CancellationToken.None).ConfigureAwait(false);
+        observer.RunStarted(runId, compiled);
+        while (true)
+        {
+            var following = true;
+            try
+            {
+                await Task.Delay(ClusterRunPoll, _clock, token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                lock (_gate) following = !_stopping;
+                if (following) Engine.Execution.Cluster.ClusterRuns.Cancel(_store, runId, compiled, options.Trigger);
+                token = CancellationToken.None;
+            }
+            var run = _store.FindRun(runId)!;
+            if (run.Status == RunStatus.Running && following) continue;
+            var steps = _store.StepRuns(runId).ToDictionary(s => s.StepId, s => s.Status);
+            return new RunResult(runId, run.Status, compiled.Steps.ToDictionary(s => s.Id, s => steps.GetValueOrDefault(s.Id, StepStatus.Pending)), run.Error);
+        }
     }
 
     /// <summary>Called with the gate held.</summary>

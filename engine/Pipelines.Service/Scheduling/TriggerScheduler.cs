@@ -13,11 +13,17 @@ namespace Pipelines.Service.Scheduling;
 /// The store keeps what fired (the firings table), so at start the fires missed while nothing ran are caught up per
 /// <c>catch_up</c>; Quartz itself forgets everything on exit. A pipeline file that changes is rescheduled; one that
 /// no longer validates loses its triggers.
+/// With the store in PostgreSQL (<see cref="UseCluster"/>) the schedules live in the cluster's clustered job store instead,
+/// in an execution group only services serve: however many services run, each fire starts one run, on one of them.
 /// </summary>
 public sealed class TriggerScheduler : ITriggerSchedule, IAsyncDisposable
 {
     private const string JobName = "schedule";
     private const string CronKey = "cron";
+    private const string PipelineKey = "pipeline";
+
+    /// <summary>Schedules' job groups start so, beside the cluster's run groups in the same job store.</summary>
+    private const string GroupPrefix = "schedule:";
 
     private readonly WorkspacePipelines _pipelines;
     private readonly RunDispatcher _dispatcher;
@@ -28,6 +34,7 @@ public sealed class TriggerScheduler : ITriggerSchedule, IAsyncDisposable
     private readonly SemaphoreSlim _reschedule = new(1, 1);
     private StandaloneSchedulerFactory? _factory;
     private IScheduler? _scheduler;
+    private Cluster.ClusterNode? _cluster;
 
     public TriggerScheduler(WorkspacePipelines pipelines, RunDispatcher dispatcher, TimeProvider clock, ILogger log)
     {
@@ -40,28 +47,48 @@ public sealed class TriggerScheduler : ITriggerSchedule, IAsyncDisposable
 
     public bool IsRunning => _scheduler is { Status: SchedulerStatus.Running };
 
+    /// <summary>
+    /// Keeps the schedules in the cluster's clustered scheduler, started by <paramref name="node"/> before this one starts, so
+    /// that each fire happens once in the cluster. Call before <see cref="StartAsync"/>.
+    /// </summary>
+    public void UseCluster(Cluster.ClusterNode node) => _cluster = node;
+
+    /// <summary>The job that fires a schedule; the cluster node's job factory makes it for the schedules' triggers.</summary>
+    internal IJob CreateFireJob() => new ScheduleFireJob(this);
+
     /// <summary>Catches up missed fires, schedules every pipeline and starts firing.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _factory = QuartzSchedulerBuilder.Create(q => q
-                .ConfigureScheduler(options => options.InstanceName = $"pipelines-{Guid.NewGuid():N}")
-                .UseDefaultThreadPool(maxConcurrency: 2)
-                .UseInMemoryStore()
-                .UseTimeProvider(_clock)
-                .UseJobFactory(new FireJobFactory(this)))
-            .Build();
-        _scheduler = await _factory.GetScheduler(cancellationToken).ConfigureAwait(false);
+        if (_cluster is not null)
+        {
+            _scheduler = _cluster.Scheduler;
+        }
+        else
+        {
+            _factory = QuartzSchedulerBuilder.Create(q => q
+                    .ConfigureScheduler(options => options.InstanceName = $"pipelines-{Guid.NewGuid():N}")
+                    .UseDefaultThreadPool(maxConcurrency: 2)
+                    .UseInMemoryStore()
+                    .UseTimeProvider(_clock)
+                    .UseJobFactory(new FireJobFactory(this)))
+                .Build();
+            _scheduler = await _factory.GetScheduler(cancellationToken).ConfigureAwait(false);
+        }
         CatchUp();
         await RescheduleAsync(_pipelines.All, cancellationToken).ConfigureAwait(false);
         _pipelines.Changed += OnPipelinesChanged;
-        await _scheduler.Start(cancellationToken).ConfigureAwait(false);
+        if (_cluster is null) await _scheduler.Start(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task StopAsync()
     {
         _pipelines.Changed -= OnPipelinesChanged;
-        if (_scheduler is { Status: not (SchedulerStatus.Shutdown or SchedulerStatus.ShuttingDown) } scheduler) await scheduler.Shutdown(false, CancellationToken.None).ConfigureAwait(false);
+        // The cluster's scheduler belongs to its node, which drains it; only a scheduler of our own is shut down here.
+        if (_cluster is null && _scheduler is { Status: not (SchedulerStatus.Shutdown or SchedulerStatus.ShuttingDown) } scheduler)
+            await scheduler.Shutdown(false, CancellationToken.None).ConfigureAwait(false);
     }
+
+    private static JobKey JobOf(string pipeline) => new(JobName, GroupPrefix + pipeline);
 
     /// <summary>Fires owed since the last recorded fire of each schedule, per its <c>catch_up</c>.</summary>
     public void CatchUp()
@@ -82,7 +109,7 @@ public sealed class TriggerScheduler : ITriggerSchedule, IAsyncDisposable
     {
         if (_pipelines.Find(pipeline) is null) return false;
         lock (_paused) _paused.Add(pipeline);
-        if (_scheduler is not null) await _scheduler.PauseJob(new JobKey(JobName, pipeline), CancellationToken.None).ConfigureAwait(false);
+        if (_scheduler is not null) await _scheduler.PauseJob(JobOf(pipeline), CancellationToken.None).ConfigureAwait(false);
         _log.Information("Triggers of {Pipeline} paused", pipeline);
         return true;
     }
@@ -92,7 +119,7 @@ public sealed class TriggerScheduler : ITriggerSchedule, IAsyncDisposable
     {
         if (_pipelines.Find(pipeline) is null) return false;
         lock (_paused) _paused.Remove(pipeline);
-        if (_scheduler is not null) await _scheduler.ResumeJob(new JobKey(JobName, pipeline), CancellationToken.None).ConfigureAwait(false);
+        if (_scheduler is not null) await _scheduler.ResumeJob(JobOf(pipeline), CancellationToken.None).ConfigureAwait(false);
         _log.Information("Triggers of {Pipeline} resumed", pipeline);
         return true;
     }
@@ -129,13 +156,15 @@ public sealed class TriggerScheduler : ITriggerSchedule, IAsyncDisposable
         await _reschedule.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await scheduler.Clear(cancellationToken).ConfigureAwait(false);
+            // Only the schedules: in a cluster the job store also holds the runs' steps.
+            await scheduler.DeleteJobs(GroupMatcher<JobKey>.GroupStartsWith(GroupPrefix), cancellationToken).ConfigureAwait(false);
             foreach (var pipeline in pipelines.Where(p => p.IsValid && p.Definition!.Triggers.Schedules.Count > 0))
             {
-                var job = JobBuilder.Create<ScheduleFireJob>().WithIdentity(JobName, pipeline.Name).Build();
+                var job = JobBuilder.Create<ScheduleFireJob>().WithIdentity(JobOf(pipeline.Name)).UsingJobData(PipelineKey, pipeline.Name).Build();
                 var triggers = pipeline.Definition!.Triggers.Schedules.Select((schedule, index) => (ITrigger)TriggerBuilder.Create(_clock)
-                        .WithIdentity($"schedule-{index}", pipeline.Name)
+                        .WithIdentity($"schedule-{index}", GroupPrefix + pipeline.Name)
                         .ForJob(job)
+                        .WithExecutionGroup(_cluster is null ? null : Cluster.ClusterQuartz.ScheduleGroup)
                         .UsingJobData(CronKey, schedule.Cron.Text)
                         .WithCronSchedule(schedule.Cron.QuartzText, cron => cron.InTimeZone(schedule.TimeZone).WithMisfireInstruction(CronTriggerMisfireInstruction.DoNothing))
                         .StartNow()
@@ -178,10 +207,11 @@ public sealed class TriggerScheduler : ITriggerSchedule, IAsyncDisposable
     {
         public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
         {
-            var pipeline = context.JobDetail.Key.Group;
+            var pipeline = context.MergedJobDataMap.GetString(PipelineKey)!;
             var cron = context.MergedJobDataMap.GetString(CronKey)!;
             var scheduled = context.ScheduledFireTimeUtc ?? context.FireTimeUtc;
             var zone = owner._pipelines.Find(pipeline)?.Definition?.Triggers.Schedules.FirstOrDefault(s => s.Cron.Text == cron)?.TimeZone ?? TimeZoneInfo.Utc;
+            owner._log.Information("Schedule of {Pipeline} ({Cron}) fired for {Time:o} on this node", pipeline, cron, scheduled);
             owner.FireSchedule(pipeline, cron, TimeZoneInfo.ConvertTime(scheduled, zone));
             return ValueTask.CompletedTask;
         }

@@ -64,6 +64,13 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
+    public void A_runs_on_that_is_not_a_node_label_is_rejected_where_it_is_written()
+    {
+        var run = RunPipeline("name: demo\nsteps:\n  - id: bars\n    uses: ingest/csv\n    runs-on: Big GPU\n    with:\n      path: data/bars.csv\n");
+        AssertRejected(run, "p.yaml:5:14", "'runs-on' names a node label");
+    }
+
+    [Fact]
     public void Unknown_step_type_suggests_the_nearest()
     {
         var run = RunPipeline(Ingest.Replace("uses: ingest/csv", "uses: ingest/cvs"));
