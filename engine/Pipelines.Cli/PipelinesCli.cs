@@ -42,6 +42,7 @@ public static class PipelinesCli
             ImportElsaCommand.Create(ContextFor),
             ServeCommand.Create(ContextFor),
             NotificationsCommand.Create(ContextFor),
+            ClusterCommand.Create(ContextFor),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
