@@ -9,7 +9,7 @@ namespace Pipelines.Cli.Commands;
 /// What reading the cluster's status costs as the cluster grows: starts <c>nodes</c> clustered Quartz schedulers (named
 /// <c>pipelines-bench</c>, instance id AUTO, Quartz's tables in the store's PostgreSQL) in this process, gives them
 /// <c>waiting</c> triggers due in an hour, and times <see cref="ClusterStatusQuery.Read(PipelineStore, TimeSpan, TimeProvider?)"/>
-/// (its three statements) over <c>repeats</c> reads. Removes its jobs and stops its schedulers afterwards.
+/// (its three statements) over <c>repeats</c> reads. Removes its jobs, stops its schedulers and deletes their check-in rows afterwards.
 /// </summary>
 internal static class ClusterStatusBenchmark
 {
@@ -69,6 +69,11 @@ internal static class ClusterStatusBenchmark
         finally
         {
             foreach (var factory in factories) await factory.DisposeAsync();
+            // A stopped node keeps its row until another node of its scheduler recovers it; the next size starts clean.
+            await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+            await connection.OpenAsync(CancellationToken.None);
+            await using var forget = new Npgsql.NpgsqlCommand("DELETE FROM qrtz_scheduler_state WHERE sched_name = $1", connection) { Parameters = { new() { Value = SchedulerName } } };
+            await forget.ExecuteNonQueryAsync(CancellationToken.None);
         }
     }
 
