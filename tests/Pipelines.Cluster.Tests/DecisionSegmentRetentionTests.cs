@@ -49,20 +49,20 @@ public sealed class DecisionSegmentRetentionTests(PostgresServer server) : IDisp
         var location = new StoreLocation
         {
             Root = workspace.StoreRoot, Kind = workspace.Location.Kind, ConnectionString = workspace.ConnectionString,
-            ArtifactsDirectory = workspace.ArtifactsDirectory, DecisionSegments = new DecisionSegmentPolicy(4, TimeSpan.FromDays(1)),
+            ArtifactsDirectory = workspace.ArtifactsDirectory, DecisionSegments = new DecisionSegmentPolicy(5, TimeSpan.FromDays(1)),
         };
         using var duckDb = PipelineStore.Open(_duckDbRoot, TimeSpan.Zero);
         using var postgres = PipelineStore.Open(location, TimeSpan.Zero);
         Seed(duckDb);
         Seed(postgres);
-        // Four decisions a segment, a segment a day: two segments a day, the second of two decisions (00:00–03:00, 04:00–05:00).
-        Assert.Equal(20, DecisionSegmentTests.RegisteredSegments(postgres).Count);
+        // Five decisions a segment: trades 0–4, 5–9, … 55–59.
+        Assert.Equal(12, DecisionSegmentTests.RegisteredSegments(postgres).Count);
 
-        // decision_days 3 at 02:00 today: the cutoff, 02:00 three days ago, falls inside that day's first segment.
+        // decision_days 3 at 02:00 today: the cutoff, 02:00 three days ago, is trade 44's time, the last of segment 40–44.
         var policy = new RetentionSettings { DecisionDays = 3, ShadowDays = 0, ArchiveRetiredDays = 0 };
         var now = Now.Date.AddHours(2);
         var dry = new ModelRegistry(postgres, RegistryActor.Person(), 20).ApplyRetention(policy, now, dryRun: true, "test");
-        Assert.Equal(20, DecisionSegmentTests.RegisteredSegments(postgres).Count);
+        Assert.Equal(12, DecisionSegmentTests.RegisteredSegments(postgres).Count);
         var expected = new ModelRegistry(duckDb, RegistryActor.Person(), 20).ApplyRetention(policy, now, dryRun: false, "test");
         var actual = new ModelRegistry(postgres, RegistryActor.Person(), 20).ApplyRetention(policy, now, dryRun: false, "test");
 
@@ -77,9 +77,9 @@ public sealed class DecisionSegmentRetentionTests(PostgresServer server) : IDisp
 
         // Registered segments are whole, and they are the only segment files left.
         var segments = DecisionSegmentTests.RegisteredSegments(postgres);
-        // Three days from the cutoff's on: the cutoff's day keeps its rewritten first segment (02:00, 03:00) and its second.
-        Assert.Equal(6, segments.Count);
-        Assert.Equal(2, segments.Single(s => s.FirstTime == now.AddDays(-3)).Rows);
+        // Trades 0–43 went: eight segments deleted, segment 40–44 rewritten to trade 44 alone, three untouched.
+        Assert.Equal(4, segments.Count);
+        Assert.Equal(1, segments.Single(s => s.FirstTime == now.AddDays(-3)).Rows);
         Assert.All(segments, s => DecisionSegmentTests.AssertWhole(postgres, s));
         Assert.Equal(segments.Select(s => Path.Combine(workspace.ArtifactsDirectory, s.StorePath)).Order(),
             Directory.EnumerateFiles(Path.Combine(workspace.ArtifactsDirectory, "decisions"), "*", SearchOption.AllDirectories).Order());

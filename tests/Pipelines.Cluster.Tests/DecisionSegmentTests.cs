@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using DuckDB.NET.Data;
+using Microsoft.Extensions.Time.Testing;
 using Pipelines.Cli.Bench;
 using Pipelines.Cluster.Tests.Support;
 using Pipelines.Engine.Storage;
@@ -102,6 +103,39 @@ public sealed class DecisionSegmentTests(PostgresServer server) : IDisposable
         var segment = Assert.Single(RegisteredSegments(store));
         Assert.Equal((210_000L, start, start.AddTicks(209_999 * 10)), (segment.Rows, segment.FirstTime, segment.LastTime));
         AssertWhole(store, segment);
+    }
+
+    [Fact]
+    public async Task A_segment_closes_at_the_first_commit_after_it_has_been_open_for_the_interval()
+    {
+        using var workspace = new PostgresWorkspace(await server.CreateDatabaseAsync("seginterval"));
+        using var store = workspace.OpenStore();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 6, 10, 0, 0, TimeSpan.Zero));
+        var micros = (new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc) - DateTime.UnixEpoch).Ticks / 10;
+        using var writer = new DecisionSegmentWriter(store, "run-1", "tick", "m", ["x"], new DecisionSegmentPolicy(1_000_000, TimeSpan.FromMinutes(15)), clock);
+
+        for (var i = 0; i < 100; i++) writer.Append(i, micros + i, 1, 0.5, [i]);
+        writer.Commit();
+        clock.Advance(TimeSpan.FromMinutes(15) - TimeSpan.FromTicks(1));
+        writer.Commit();
+        Assert.Empty(RegisteredSegments(store));
+
+        clock.Advance(TimeSpan.FromTicks(1));
+        writer.Commit();
+        var first = Assert.Single(RegisteredSegments(store));
+        Assert.Equal(100, first.Rows);
+
+        // The next segment opens with the next decision, and its interval counts from then.
+        clock.Advance(TimeSpan.FromHours(1));
+        writer.Commit();
+        writer.Append(100, micros + 100, 1, 0.5, [100]);
+        clock.Advance(TimeSpan.FromMinutes(14));
+        writer.Commit();
+        Assert.Single(RegisteredSegments(store));
+        clock.Advance(TimeSpan.FromMinutes(1));
+        writer.Commit();
+        Assert.Equal([100L, 1L], RegisteredSegments(store).Select(s => s.Rows));
+        Assert.All(RegisteredSegments(store), s => AssertWhole(store, s));
     }
 
     internal static List<DecisionSegment> RegisteredSegments(PipelineStore store) => store.Read(c => c.Rows(

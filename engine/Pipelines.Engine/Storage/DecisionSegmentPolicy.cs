@@ -2,18 +2,11 @@ namespace Pipelines.Engine.Storage;
 
 /// <summary>
 /// When a tick stream's current decision segment closes (and becomes readable): after <paramref name="MaxRows"/>
-/// decisions, or when a decision's trade time enters the next <paramref name="Span"/>-long interval counted from the Unix
-/// epoch. Spans are aligned, so a replay cuts the same segments every time it runs.
+/// decisions, or at the first commit once it has been open for <paramref name="Interval"/> (the writer's clock), so a live
+/// stream's decisions reach readers at least that often while a fast replay is cut by size alone.
 /// </summary>
-public sealed record DecisionSegmentPolicy(long MaxRows, TimeSpan Span)
+public sealed record DecisionSegmentPolicy(long MaxRows, TimeSpan Interval)
 {
-    /// <summary>A million decisions (tens of MB compressed) or a whole hour of trades, whichever comes first.</summary>
-    public static readonly DecisionSegmentPolicy Default = new(1_000_000, TimeSpan.FromHours(1));
-
-    /// <summary>The end (exclusive, µs since the epoch) of the span holding <paramref name="timeMicros"/>.</summary>
-    public long SpanEndMicros(long timeMicros)
-    {
-        var span = Span.Ticks / TimeSpan.TicksPerMicrosecond;
-        return timeMicros - ((timeMicros % span) + span) % span + span;
-    }
+    /// <summary>A million decisions (tens of MB compressed) or fifteen minutes, whichever comes first.</summary>
+    public static readonly DecisionSegmentPolicy Default = new(1_000_000, TimeSpan.FromMinutes(15));
 }

@@ -9,14 +9,15 @@ namespace Pipelines.Engine.Storage;
 /// (segments) under the shared artifact directory, through the same native appender as the DuckDB store's table, so a
 /// row costs no allocation and no round trip to the server. Opening registers the stream (run, step, model) and its
 /// feature order in the store, as in DuckDB. A segment is written under a temporary name, closed when the policy says
-/// (a number of rows, or the trade time entering the next aligned span), renamed to its final name (atomic within the
+/// (a number of rows, or at a commit once it has been open long enough), renamed to its final name (atomic within the
 /// directory), and then registered in one transaction with its hash, size, time span, row count and, per model version,
 /// span and count. A process killed mid-segment leaves a temporary file nobody registered: readers see whole segments
 /// only.
 /// </summary>
 /// <remarks>
-/// <see cref="Commit"/> hands the rows appended so far to the open segment's file; they become readable when the segment
-/// closes (at the policy's limits, and when the writer is disposed).
+/// <see cref="Commit"/> hands the rows appended so far to the open segment's file, and closes the segment once it has
+/// been open for the policy's interval; rows become readable when their segment closes (at the policy's limits, and when
+/// the writer is disposed). The tick loop commits at least every second, so a live stream's segments close on time.
 /// </remarks>
 internal sealed class DecisionSegmentWriter : IDecisionWriter
 {
@@ -32,6 +33,7 @@ internal sealed class DecisionSegmentWriter : IDecisionWriter
     private readonly string _model;
     private readonly int _featureCount;
     private readonly DecisionSegmentPolicy _policy;
+    private readonly TimeProvider _clock;
     private readonly int _streamId;
     private readonly string _directory;
     private int _segmentIndex;
@@ -39,13 +41,15 @@ internal sealed class DecisionSegmentWriter : IDecisionWriter
     private DecisionRowAppender? _appender;
     private string? _partialPath;
     private long _rows;
-    private long _spanEndMicros;
+    private long _openedAt;
     private long _firstMicros;
     private long _lastMicros;
     private bool _disposed;
 
-    public DecisionSegmentWriter(PipelineStore store, string runId, string stepId, string model, IReadOnlyList<string> features, DecisionSegmentPolicy policy)
+    public DecisionSegmentWriter(PipelineStore store, string runId, string stepId, string model, IReadOnlyList<string> features, DecisionSegmentPolicy policy,
+        TimeProvider? clock = null)
     {
+        _clock = clock ?? TimeProvider.System;
         if (features.Count == 0) throw new ArgumentException("a decision needs at least one feature", nameof(features));
         _store = store;
         _runId = runId;
@@ -72,22 +76,27 @@ internal sealed class DecisionSegmentWriter : IDecisionWriter
     public void Append(long tradeId, long timeMicros, int modelVersion, double score, ReadOnlySpan<double> features)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_appender is not null && (_rows >= _policy.MaxRows || timeMicros >= _spanEndMicros)) CloseSegment();
-        if (_appender is null) OpenSegment(timeMicros);
+        if (_rows >= _policy.MaxRows && _appender is not null) CloseSegment();
+        if (_appender is null) OpenSegment();
         _appender!.Append(_streamId, tradeId, timeMicros, modelVersion, score, features);
         if (_rows++ == 0) _firstMicros = _lastMicros = timeMicros;
         else if (timeMicros > _lastMicros) _lastMicros = timeMicros;
         else if (timeMicros < _firstMicros) _firstMicros = timeMicros;
     }
 
-    /// <summary>Writes the rows appended so far into the open segment's file; they are registered when it closes.</summary>
+    /// <summary>
+    /// Writes the rows appended so far into the open segment's file, and closes (and registers) the segment when it has
+    /// been open for the policy's interval.
+    /// </summary>
     public void Commit()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        _appender?.Flush();
+        if (_appender is null) return;
+        if (_rows > 0 && _clock.GetElapsedTime(_openedAt) >= _policy.Interval) CloseSegment();
+        else _appender.Flush();
     }
 
-    private void OpenSegment(long timeMicros)
+    private void OpenSegment()
     {
         _segmentIndex++;
         _partialPath = Path.Combine(_directory, SegmentFileName(_segmentIndex) + PartialSuffix);
@@ -109,7 +118,7 @@ internal sealed class DecisionSegmentWriter : IDecisionWriter
             throw;
         }
         _rows = 0;
-        _spanEndMicros = _policy.SpanEndMicros(timeMicros);
+        _openedAt = _clock.GetTimestamp();
     }
 
     /// <summary>The table of a segment: <c>decision_rows</c> as the DuckDB store has it (migration 6), which the appender checks.</summary>
