@@ -100,8 +100,8 @@ internal sealed class DecisionSegmentWriter : IDecisionWriter
     {
         _segmentIndex++;
         _partialPath = Path.Combine(_directory, SegmentFileName(_segmentIndex) + PartialSuffix);
-        // A file left by an earlier attempt of this very stream cannot exist (stream ids are drawn once); one left by a
-        // crash of this process under the same name is unregistered and replaced.
+        // Stream ids are drawn once from the store's sequence, so no other writer uses this name; nothing registered
+        // ever points at a partial file, so clearing one is always safe.
         File.Delete(_partialPath);
         File.Delete(_partialPath + ".wal");
         var connection = new DuckDBConnection($"Data Source={_partialPath}");
