@@ -43,6 +43,7 @@ public static class PipelinesCli
             ServeCommand.Create(ContextFor),
             WorkerCommand.Create(ContextFor),
             NotificationsCommand.Create(ContextFor),
+            ClusterCommand.Create(ContextFor),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

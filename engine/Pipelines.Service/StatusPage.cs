@@ -21,7 +21,8 @@ public static class StatusPage
     /// <summary>The event types listed under "recent drift and performance".</summary>
     public static readonly IReadOnlyList<string> WatchedEventTypes = ["drift.detected", "performance.degraded", "performance.checked"];
 
-    public sealed record Content(StatusResponse Status, IReadOnlyList<RunRecord> Runs, IReadOnlyList<PipelineEvent> Events);
+    public sealed record Content(StatusResponse Status, IReadOnlyList<RunRecord> Runs, IReadOnlyList<PipelineEvent> Events,
+        Api.Cluster.ClusterStatusResponse? Cluster = null);
 
     public static string Page(Content? content) => Template.Replace("@BODY@", content is null ? KeyShell : Panel(content));
 
@@ -66,6 +67,8 @@ public static class StatusPage
             html.Append("</tbody></table>");
         }
         html.Append("</section>");
+
+        if (content.Cluster is { } cluster) html.Append(ClusterPanel.Html(cluster));
 
         html.Append("<section id=\"runs\"><h2>Recent runs</h2>");
         if (content.Runs.Count == 0) html.Append("<p class=\"empty\">No run yet.</p>");
@@ -147,6 +150,7 @@ public static class StatusPage
           .status.failed, .status.interrupted, .severity.high, .severity.critical { color: #b00; font-weight: 600; }
           .status.succeeded { color: #070; }
           .severity.medium { color: #b60; }
+          .dead { color: #b00; font-weight: 600; }
         </style>
         </head>
         <body>

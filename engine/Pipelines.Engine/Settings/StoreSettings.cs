@@ -1,4 +1,5 @@
 using Pipelines.Abstractions;
+using Pipelines.Engine.Storage;
 
 namespace Pipelines.Engine.Settings;
 
@@ -19,6 +20,12 @@ public sealed record StoreSettings
     [Input("Directory of the content-addressed artifacts, shared by every process of a postgres store (e.g. an NFS mount), relative to the workspace; by default artifacts/ under path.")]
     public string? Artifacts { get; init; }
 
+    [Input("postgres: inference/tick writes its decisions to DuckDB files under artifacts/decisions, one per segment of a stream, registered in the store (and readable) when the segment closes; a segment closes after this many decisions.")]
+    public long DecisionSegmentRows { get; init; } = DecisionSegmentPolicy.Default.MaxRows;
+
+    [Input("postgres: a decision segment also closes once it has been open this long, so a live stream's decisions become readable at least this often.")]
+    public TimeSpan DecisionSegmentInterval { get; init; } = DecisionSegmentPolicy.Default.Interval;
+
     /// <summary>Each problem as (key, message); the connection string is read from the environment, and never quoted.</summary>
     public IReadOnlyList<(string Key, string Problem)> Problems(Func<string, string?> environment)
     {
@@ -30,6 +37,8 @@ public sealed record StoreSettings
             problems.Add(("connection_env", $"kind is postgres but the environment variable {ConnectionEnv} is not set; set it to the PostgreSQL connection string"));
         if (Artifacts is { } artifacts && string.IsNullOrWhiteSpace(artifacts))
             problems.Add(("artifacts", "is empty; leave it out to keep the artifacts under path"));
+        if (DecisionSegmentRows < 1) problems.Add(("decision_segment_rows", $"must be at least 1, got {DecisionSegmentRows}"));
+        if (DecisionSegmentInterval < TimeSpan.FromSeconds(1)) problems.Add(("decision_segment_interval", $"must be at least one second, got {DecisionSegmentInterval}"));
         return problems;
     }
 }

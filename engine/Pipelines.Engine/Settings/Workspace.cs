@@ -26,6 +26,7 @@ public sealed class Workspace
         Kind = Settings.Store.Kind,
         ConnectionString = Settings.Store.Kind == StoreKind.Postgres ? Environment.GetEnvironmentVariable(Settings.Store.ConnectionEnv) : null,
         ArtifactsDirectory = Settings.Store.Artifacts is { } artifacts ? Path.GetFullPath(Path.Combine(Root, artifacts)) : null,
+        DecisionSegments = new Storage.DecisionSegmentPolicy(Settings.Store.DecisionSegmentRows, Settings.Store.DecisionSegmentInterval),
     };
 
     public static Workspace Discover(string startDirectory)

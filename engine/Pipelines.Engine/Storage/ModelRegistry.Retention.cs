@@ -24,6 +24,7 @@ public sealed partial class ModelRegistry
         long shadowRows = 0, decisionRows = 0;
         store.InTransaction(connection =>
         {
+            _afterCommit.Clear();   // a unit of work run again after a lost connection starts over
             if (policy.ShadowDays > 0) shadowRows = PurgeShadow(connection, now.AddDays(-policy.ShadowDays), policy.ShadowDays, dryRun, reason, actions);
             if (policy.DecisionDays > 0) decisionRows = PurgeDecisions(connection, now.AddDays(-policy.DecisionDays), policy.DecisionDays, dryRun, reason, actions);
             if (policy.ArchiveRetiredDays > 0) archive.AddRange(ArchiveCandidates(connection, now.AddDays(-policy.ArchiveRetiredDays)));
@@ -40,10 +41,15 @@ public sealed partial class ModelRegistry
             archive.AddRange(unfinished);
             return 0;
         });
+        foreach (var afterCommit in _afterCommit) afterCommit();
+        _afterCommit.Clear();
         if (!dryRun) foreach (var (name, version, model, _) in archive) MoveToArchive(name, version, model, now, reason);
         archive.RemoveAll(a => a.RetiredAt == DateTime.MinValue);
         return new RetentionReport(shadowRows, decisionRows, archive.Select(a => $"{a.Name} v{a.Version}").ToArray(), actions);
     }
+
+    /// <summary>File deletions a retention pass owes once its transaction has committed.</summary>
+    private readonly List<Action> _afterCommit = [];
 
     /// <summary>The archive's directory under the store root, and the manifest listing every file moved there.</summary>
     public const string ArchiveFolder = "archive";
@@ -67,6 +73,7 @@ public sealed partial class ModelRegistry
 
     private long PurgeDecisions(DbConnection connection, DateTime cutoff, int days, bool dryRun, string reason, List<string> actions)
     {
+        if (store.Dialect.IsPostgres) return PurgeDecisionSegments(connection, cutoff, days, dryRun, reason, actions);
         var groups = connection.Rows(
             "SELECT s.model, r.model_version, count(*) AS n FROM decision_rows r JOIN decision_streams s USING (stream_id) WHERE r.time < ? GROUP BY s.model, r.model_version ORDER BY s.model, r.model_version",
             row => (Model: row.Text("model"), Version: (int)row.Integer("model_version"), Rows: row.Integer("n")), cutoff);
@@ -84,6 +91,21 @@ public sealed partial class ModelRegistry
             "WHERE r.time < ? AND s.run_id = e.run_id AND s.step_id = e.step_id AND s.model = e.model AND r.trade_id = e.trade_id)", cutoff);
         connection.Execute("DELETE FROM decision_rows WHERE time < ?", cutoff);
         return groups.Sum(g => g.Rows);
+    }
+
+    /// <summary>A PostgreSQL store's decisions are in segment files (<see cref="DecisionSegmentRetention"/>); audited the same way.</summary>
+    private long PurgeDecisionSegments(DbConnection connection, DateTime cutoff, int days, bool dryRun, string reason, List<string> actions)
+    {
+        var plan = DecisionSegmentRetention.Purge(store, connection, cutoff, dryRun);
+        foreach (var (model, version, rows) in plan.Groups)
+        {
+            actions.Add($"delete {rows} decision(s) of {model} v{version} on trades before {cutoff:yyyy-MM-dd HH:mm}");
+            if (!dryRun)
+                Audit(connection, model, version, "purge_decisions", null, null, null, null,
+                    $"{reason}: deleted {rows} decision(s) and their explanations on trades before {Stamp(cutoff)} (retention.decision_days {days})");
+        }
+        if (!dryRun) _afterCommit.Add(plan.DeleteOldFiles);
+        return plan.Groups.Sum(g => g.Rows);
     }
 
     /// <summary>

@@ -316,8 +316,7 @@ public sealed class PipelineStore : IDisposable
     internal DuckDBConnection OpenSideConnection()
     {
         if (Dialect.IsPostgres)
-            throw new NotSupportedException(
-                "decisions and explanations are streamed into the DuckDB store; a PostgreSQL store (store.kind: postgres) does not take them yet");
+            throw new NotSupportedException("a PostgreSQL store has no DuckDB connection: its decisions go to segment files (DecisionSegmentWriter)");
         // Its commits do not wait for the queue, so the queue goes first: no streamed row outlives, in the
         // database, the record of a step it depends on.
         Flush();

@@ -19,6 +19,9 @@ public sealed class StoreLocation
     /// <summary>A directory shared by every process of the store (<c>store.artifacts</c>); null keeps them under <see cref="Root"/>.</summary>
     public string? ArtifactsDirectory { get; init; }
 
+    /// <summary>When a tick stream's decision segment closes (PostgreSQL stores; a DuckDB store streams into its own table).</summary>
+    public DecisionSegmentPolicy DecisionSegments { get; init; } = DecisionSegmentPolicy.Default;
+
     public static StoreLocation DuckDb(string root) => new() { Root = root };
 
     public StoreLayout Layout => new(Root, ArtifactsDirectory);

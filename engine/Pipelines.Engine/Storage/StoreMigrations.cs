@@ -329,5 +329,35 @@ public static partial class StoreMigrations
                 joined_at   TIMESTAMP NOT NULL
             );
             """),
+        // A PostgreSQL store keeps no decision rows itself: each tick stream writes DuckDB files of its own (segments)
+        // under the shared artifact directory and registers each one as it closes, with what a reader needs to pick
+        // segments without opening them: the stream, the time span and, per model version, the span and the count.
+        // A DuckDB store writes decision_rows as before and leaves these tables empty. Same text for both databases.
+        new(16, "decision segments: DuckDB files of a tick stream's decisions, registered as each one closes", """
+            CREATE TABLE decision_segments (
+                segment_id  VARCHAR PRIMARY KEY,
+                stream_id   INTEGER NOT NULL,
+                run_id      VARCHAR NOT NULL,
+                step_id     VARCHAR NOT NULL,
+                model       VARCHAR NOT NULL,
+                store_path  VARCHAR NOT NULL,
+                sha256      VARCHAR NOT NULL,
+                bytes       BIGINT NOT NULL,
+                first_time  TIMESTAMP NOT NULL,
+                last_time   TIMESTAMP NOT NULL,
+                row_count   BIGINT NOT NULL,
+                closed_at   TIMESTAMP NOT NULL
+            );
+            CREATE INDEX decision_segments_by_model ON decision_segments (model, last_time);
+            CREATE INDEX decision_segments_by_step ON decision_segments (run_id, step_id);
+            CREATE TABLE decision_segment_versions (
+                segment_id     VARCHAR NOT NULL,
+                model_version  INTEGER NOT NULL,
+                first_time     TIMESTAMP NOT NULL,
+                last_time      TIMESTAMP NOT NULL,
+                row_count      BIGINT NOT NULL,
+                PRIMARY KEY (segment_id, model_version)
+            );
+            """),
     ];
 }

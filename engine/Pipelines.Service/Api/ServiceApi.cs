@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Pipelines.Engine.Cluster;
 using Pipelines.Engine.Events;
+using Pipelines.Service.Api.Cluster;
 using Pipelines.Service.Api.Drift;
 using Pipelines.Service.Api.Events;
 using Pipelines.Service.Api.Models;
@@ -65,6 +67,7 @@ public static class ServiceApi
         StreamEvents.Map(events, context);
 
         GetStatus.Map(api.MapGroup("/status").WithTags("Status"), context);
+        GetClusterStatus.Map(api.MapGroup("/cluster").WithTags("Cluster"), context);
 
         app.MapOpenApi(OpenApiPath);
         app.MapScalarApiReference(ReferencePath, reference => reference
@@ -92,6 +95,6 @@ public static class ServiceApi
             (IReadOnlyList<PipelineEvent>)StatusPage.WatchedEventTypes
                 .SelectMany(type => store.Events(new EventQuery(Type: type, Limit: 15)))
                 .OrderByDescending(e => e.Sequence).Take(15).ToList()), ([], []));
-        return new StatusPage.Content(status, runs, events);
+        return new StatusPage.Content(status, runs, events, GetClusterStatus.Read(context, ClusterNodeLiveness.DefaultThreshold));
     }
 }

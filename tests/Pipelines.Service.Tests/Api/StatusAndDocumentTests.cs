@@ -108,6 +108,7 @@ public sealed class StatusAndDocumentTests
             ("/api/v1/models/{name}/promote", "post"), ("/api/v1/models/{name}/rollback", "post"), ("/api/v1/models/{name}/retire", "post"),
             ("/api/v1/models/{name}/performance", "get"), ("/api/v1/drift/events", "get"), ("/api/v1/shadow/summary", "get"),
             ("/api/v1/events", "get"), ("/api/v1/events/stream", "get"), ("/api/v1/status", "get"),
+            ("/api/v1/cluster/status", "get"),
         };
         foreach (var (path, method) in expected)
         {
