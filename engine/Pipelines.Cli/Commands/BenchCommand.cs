@@ -31,6 +31,8 @@ public static class BenchCommand
                     {
                         ["steps"] = result.Steps,
                         ["us_per_step"] = Math.Round(result.UsPerStep, 1),
+                        ["cpu_us_per_step"] = Math.Round(result.CpuUsPerStep, 1),
+                        ["bytes_per_step"] = Math.Round(result.BytesPerStep),
                         ["appender_rows_per_s"] = Math.Round(result.AppenderRowsPerSecond),
                         ["ado_appender_rows_per_s"] = Math.Round(result.AdoAppenderRowsPerSecond),
                         ["read_values_per_s"] = Math.Round(result.ReadValuesPerSecond),
@@ -39,7 +41,7 @@ public static class BenchCommand
                 else
                 {
                     context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"engine: {result.UsPerStep:0.0} us/step over {result.Steps} steps; appender: {result.AppenderRowsPerSecond:N0} rows/s (DuckDB.NET's: {result.AdoAppenderRowsPerSecond:N0}); chunk reading: {result.ReadValuesPerSecond:N0} values/s"));
+                        $"engine: {result.UsPerStep:0.0} us/step ({result.CpuUsPerStep:0.0} us of CPU, {result.BytesPerStep:N0} bytes allocated) over {result.Steps} steps; appender: {result.AppenderRowsPerSecond:N0} rows/s (DuckDB.NET's: {result.AdoAppenderRowsPerSecond:N0}); chunk reading: {result.ReadValuesPerSecond:N0} values/s"));
                 }
                 return Task.FromResult(ExitCodes.Success);
             });
