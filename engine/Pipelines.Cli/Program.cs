@@ -6,7 +6,8 @@ using Pipelines.Learning.LightGbm;
 LightGbmTrainer.PrepareProcess();
 
 using var cancellation = new CancellationTokenSource();
-// First Ctrl+C (or SIGTERM) asks the run to stop cleanly and record itself as cancelled; the process then exits.
+// First Ctrl+C (or SIGTERM) asks the command to stop cleanly: a run records itself as cancelled, a service or a worker
+// drains (finishes its running steps, starts no new ones); the process then exits.
 using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Cancel);
 using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel);
 return await PipelinesCli.RunAsync(args, Console.Out, Console.Error, cancellation.Token);
@@ -15,6 +16,6 @@ void Cancel(PosixSignalContext context)
 {
     if (cancellation.IsCancellationRequested) return; // a second signal falls through to the default: exit now
     context.Cancel = true;
-    Console.Error.WriteLine("cancelling: finishing the record of this run (press Ctrl+C again to abort)");
+    Console.Error.WriteLine("stopping: finishing what runs and recording it (press Ctrl+C again to abort)");
     cancellation.Cancel();
 }

@@ -52,7 +52,7 @@ public static class ShowCommand
             : "not yet");
         Fact("git commit", run.GitCommit is null ? null : run.GitCommit + (run.GitDirty == true ? " (pipeline file modified)" : ""));
         Fact("parameters", run.ParamsJson == "{}" ? "defaults" : run.ParamsJson);
-        Fact("host", $"{run.Host} pid {run.Pid}" + (run.Resumes > 0 ? $", resumed {run.Resumes}x" : "") + (run.Forced ? ", forced" : ""));
+        Fact("host", (run.Pid is null ? $"{run.Host} (started it; a cluster run's steps name their node below)" : $"{run.Host} pid {run.Pid}") + (run.Resumes > 0 ? $", resumed {run.Resumes}x" : "") + (run.Forced ? ", forced" : ""));
         console.Write(facts);
 
         // The node and the delivery come last: scripts that read the columns before them keep their positions. A cluster
