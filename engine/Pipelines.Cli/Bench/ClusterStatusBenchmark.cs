@@ -3,7 +3,7 @@ using Pipelines.Engine.Cluster;
 using Pipelines.Engine.Storage;
 using Quartz;
 
-namespace Pipelines.Cli.Commands;
+namespace Pipelines.Cli.Bench;
 
 /// <summary>
 /// What reading the cluster's status costs as the cluster grows: starts <c>nodes</c> clustered Quartz schedulers (named

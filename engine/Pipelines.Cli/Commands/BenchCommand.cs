@@ -224,6 +224,6 @@ public static class BenchCommand
                 return ExitCodes.Success;
             });
         });
-        return new Command("bench", "Reproduce the figures in docs/benchmarks.md.") { engine, learning, hotPath, service, ShapBenchCommand.Create(contextFor), ClusterBenchCommand.Create(contextFor) };
+        return new Command("bench", "Reproduce the figures in docs/benchmarks.md.") { engine, learning, hotPath, service, ShapBenchCommand.Create(contextFor), ClusterBenchCommand.Create(contextFor), ClusterStatusBenchCommand.Create(contextFor) };
     }
 }
