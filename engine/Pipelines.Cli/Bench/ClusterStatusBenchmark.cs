@@ -1,19 +1,27 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging.Abstractions;
 using Pipelines.Engine.Cluster;
 using Pipelines.Engine.Storage;
+using Pipelines.Service.Cluster;
 using Quartz;
+using Quartz.Impl;
 
 namespace Pipelines.Cli.Bench;
 
 /// <summary>
-/// What reading the cluster's status costs as the cluster grows: starts <c>nodes</c> clustered Quartz schedulers (named
-/// <c>pipelines-bench</c>, instance id AUTO, Quartz's tables in the store's PostgreSQL) in this process, gives them
+/// What reading the cluster's status costs as the cluster grows: starts <c>nodes</c> clustered Quartz schedulers, built as
+/// every node's is (<see cref="ClusterQuartz.Build"/>) but named <c>pipelines-bench</c>, in this process, gives them
 /// <c>waiting</c> triggers due in an hour, and times <see cref="ClusterStatusQuery.Read(PipelineStore, TimeSpan, TimeProvider?)"/>
 /// (its three statements) over <c>repeats</c> reads. Removes its jobs, stops its schedulers and deletes their check-in rows afterwards.
 /// </summary>
 internal static class ClusterStatusBenchmark
 {
-    public const string SchedulerName = "pipelines-bench";
+    public const string SchedulerName = ClusterQuartz.SchedulerName + "-bench";
+
+    /// <summary>Nodes as the cluster builds them, checking in every second so they are all seen quickly; one thread each, never used.</summary>
+    private static readonly ClusterSettings NodeSettings = new() { CheckinInterval = TimeSpan.FromSeconds(1), MaxSteps = 1 };
+
+    private static readonly SimpleJobFactory IdleJobs = new(NullLoggerFactory.Instance);
 
     public sealed record Result(int Nodes, int Waiting, int NodesSeen, double P50Ms, double P99Ms, double MeanMs);
 
@@ -25,22 +33,7 @@ internal static class ClusterStatusBenchmark
             var schedulers = new List<IScheduler>();
             for (var i = 0; i < nodes; i++)
             {
-                var factory = QuartzSchedulerBuilder.Create(q => q
-                        .ConfigureScheduler(options =>
-                        {
-                            options.InstanceName = SchedulerName;
-                            options.GenerateInstanceId = true;
-                        })
-                        .UseDefaultThreadPool(1)
-                        .UsePersistentStore(s =>
-                        {
-                            s.UsePostgres(connectionString);
-                            s.ConfigureStore(options => options.TablePrefix = "qrtz_");
-                            s.UseClustering(c => c.CheckinInterval = TimeSpan.FromSeconds(1));
-                            s.ProvisionSchema();
-                            s.UseSystemTextJsonSerializer();
-                        }))
-                    .Build();
+                var factory = ClusterQuartz.Build(connectionString, NodeSettings, IdleJobs, schedulerName: SchedulerName);
                 factories.Add(factory);
                 var scheduler = await factory.GetScheduler(cancellationToken);
                 await scheduler.Start(cancellationToken);

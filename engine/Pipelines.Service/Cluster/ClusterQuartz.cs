@@ -1,3 +1,4 @@
+using Pipelines.Engine.Cluster;
 using Quartz;
 using Quartz.Extensibility;
 
@@ -19,7 +20,8 @@ namespace Pipelines.Service.Cluster;
 /// </remarks>
 public static class ClusterQuartz
 {
-    public const string SchedulerName = "pipelines";
+    /// <summary>The cluster's scheduler name: the prefix <see cref="ClusterStatusQuery"/> reads, so the status sees every node by construction.</summary>
+    public const string SchedulerName = ClusterStatusQuery.SchedulerPrefix;
 
     /// <summary>Quartz's name for the triggers that carry no execution group.</summary>
     public const string UngroupedExecution = "_";
@@ -42,14 +44,16 @@ public static class ClusterQuartz
 
     /// <summary>
     /// A factory for this node's clustered scheduler. The caller starts the scheduler (<c>GetScheduler</c>, then <c>Start</c>)
-    /// and disposes the factory, which shuts it down.
+    /// and disposes the factory, which shuts it down. Another <paramref name="schedulerName"/> (one beginning with
+    /// <see cref="SchedulerName"/>) makes a cluster of its own in the same tables, as a benchmark does beside a live one.
     /// </summary>
-    public static StandaloneSchedulerFactory Build(string connectionString, ClusterSettings settings, IJobFactory jobs, TimeProvider? clock = null) =>
+    public static StandaloneSchedulerFactory Build(string connectionString, ClusterSettings settings, IJobFactory jobs, TimeProvider? clock = null,
+        string schedulerName = SchedulerName) =>
         QuartzSchedulerBuilder.Create(q =>
             {
                 q.ConfigureScheduler(options =>
                 {
-                    options.InstanceName = SchedulerName;
+                    options.InstanceName = schedulerName;
                     options.IdleWaitTime = settings.PollInterval < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : settings.PollInterval;
                     foreach (var group in ServedGroups(settings)) options.ServedExecutionGroups.Add(group);
                     // Draining lets running steps finish: a shutdown never cancels them.
