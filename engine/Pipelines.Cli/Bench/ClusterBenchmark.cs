@@ -69,11 +69,11 @@ public static partial class ClusterBenchmark
                         latencies.Add((steps[step.Id].StartedAt!.Value - steps[dependency].FinishedAt!.Value).TotalMilliseconds);
             }
             latencies.Sort();
-            progress.WriteLine($"dispatch latency over {latencies.Count} edges: p50 {Percentile(latencies, 0.5):0.0} ms, p99 {Percentile(latencies, 0.99):0.0} ms");
+            progress.WriteLine($"dispatch latency over {latencies.Count} edges: p50 {NearestRank.Of(latencies, 0.5):0.0} ms, p99 {NearestRank.Of(latencies, 0.99):0.0} ms");
 
             var failover = await MeasureFailoverAsync(store, node, workers, Compile(workspaceRoot, catalog, Long), seed, cancellationToken);
             progress.WriteLine($"failover: the killed worker's step started again elsewhere {failover:0.0} s after SIGKILL");
-            return new Result(throughput, latencies.Count, Percentile(latencies, 0.5), Percentile(latencies, 0.99), failover,
+            return new Result(throughput, latencies.Count, NearestRank.Of(latencies, 0.5), NearestRank.Of(latencies, 0.99), failover,
                 workerSettings.CheckinInterval, workerSettings.CheckinMisfireThreshold, workerSettings.MaxSteps);
         }
         finally
@@ -125,8 +125,6 @@ public static partial class ClusterBenchmark
             $"  - id: s{i}\n    uses: bench/noop\n    with: {{ tag: \"{i}-${{{{ params.tag }}}}\"{(i == 0 ? "" : $", after: [\"${{{{ steps.s{i - 1}.outputs.marker }}}}\"]")} }}\n"));
 
     private const string Long = "name: bench-cluster-failover\nparams:\n  tag: t\nsteps:\n  - id: long\n    uses: bench/sleep\n    with: { tag: \"${{ params.tag }}\", seconds: 120 }\n";
-
-    private static double Percentile(List<double> sorted, double p) => sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 
     /// <summary>A <c>pipelines worker</c> process of this program, on the same workspace.</summary>
     private sealed partial class WorkerProcess : IDisposable

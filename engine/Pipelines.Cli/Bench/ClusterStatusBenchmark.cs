@@ -57,7 +57,7 @@ internal static class ClusterStatusBenchmark
             }
             await schedulers[0].DeleteJobs(Enumerable.Range(0, waiting).Select(j => new JobKey($"step-{j}", group)).ToList(), cancellationToken);
             Array.Sort(times);
-            return new Result(nodes, waiting, seen, times[times.Length / 2], times[Math.Min(times.Length - 1, (int)Math.Ceiling(times.Length * 0.99) - 1)], times.Average());
+            return new Result(nodes, waiting, seen, times[times.Length / 2], NearestRank.Of(times, 0.99), times.Average());
         }
         finally
         {

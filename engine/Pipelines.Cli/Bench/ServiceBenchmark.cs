@@ -197,7 +197,6 @@ public static class ServiceBenchmark
     private static Latency Summarise(List<double> latencies)
     {
         latencies.Sort();
-        double Rank(double p) => latencies[Math.Max(0, (int)Math.Ceiling(p * latencies.Count) - 1)];
-        return new Latency(latencies.Count, Rank(0.50), Rank(0.99), latencies[^1], latencies[0]);
+        return new Latency(latencies.Count, NearestRank.Of(latencies, 0.50), NearestRank.Of(latencies, 0.99), latencies[^1], latencies[0]);
     }
 }
