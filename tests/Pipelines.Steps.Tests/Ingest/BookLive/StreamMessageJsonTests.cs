@@ -1,6 +1,7 @@
 using System.Text;
 using Pipelines.Steps.Ingest.Binance;
 using Pipelines.Steps.Ticks;
+using Pipelines.Testing;
 
 namespace Pipelines.Steps.Tests.Ingest.BookLive;
 
@@ -97,13 +98,10 @@ public sealed class StreamMessageJsonTests
         }
 
         ReadAll();
-        var least = long.MaxValue;
-        for (var round = 0; round < 3; round++)
+        var least = AllocationCounter.LeastPerRound(_ =>
         {
-            var before = GC.GetAllocatedBytesForCurrentThread();
             for (var i = 0; i < 1_000; i++) ReadAll();
-            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
-        }
+        });
 
         Assert.Equal(0, least);
         Assert.NotEqual(0, checksum);
