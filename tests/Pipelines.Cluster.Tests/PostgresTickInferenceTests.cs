@@ -12,7 +12,7 @@ namespace Pipelines.Cluster.Tests;
 public sealed class PostgresTickInferenceTests(PostgresServer server)
 {
     private static readonly TimeSpan Bound = TimeSpan.FromMinutes(4);
-    private const string SampleBars = "btcusdt-1m-2023-03-01-to-21.csv";
+    internal const string SampleBars = "btcusdt-1m-2023-03-01-to-21.csv";
 
     [Fact]
     public async Task The_shipped_tick_pipeline_stores_its_decisions_in_segments_and_a_killed_stream_leaves_only_whole_ones()
@@ -83,7 +83,7 @@ public sealed class PostgresTickInferenceTests(PostgresServer server)
         }
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
             if (File.Exists(Path.Combine(d.FullName, "Pipelines.sln"))) return d.FullName;

@@ -92,7 +92,7 @@ internal sealed class StepExecution(
             // The attempt's events wait for its outcome: committed with its results, or dropped with its failure.
             var events = new AttemptEventLog(pipelineName, runId, step.Id);
             var context = new StepContext(runId, step.Id, workspaceRoot, options.StepSettings, store.Artifacts, registry, new StoreDriftLog(store, runId, step.Id),
-                new StoreShadowLog(store, runId, step.Id), new StoreDecisionLog(store, runId, step.Id), events,
+                new StoreShadowLog(store, runId, step.Id), new StoreDecisionLog(store, runId, step.Id, stepLog), events,
                 new StoreEventArchive(store, runId, step.Id),
                 new StoreShadowHistory(store),
                 store.FindArtifact, stepLog.ForContext("Attempt", attempt), options.Observer);

@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using System.Collections.Concurrent;
 using DuckDB.NET.Data;
 using Pipelines.Abstractions;
 
@@ -11,8 +11,8 @@ namespace Pipelines.Engine.Storage;
 /// feature order in the store, as in DuckDB. A segment is written under a temporary name, closed when the policy says
 /// (a number of rows, or at a commit once it has been open long enough), renamed to its final name (atomic within the
 /// directory), and then registered in one transaction with its hash, size, time span, row count and, per model version,
-/// span and count. A process killed mid-segment leaves a temporary file nobody registered: readers see whole segments
-/// only.
+/// span and count (<see cref="DecisionSegmentClosing"/>). A process killed mid-segment leaves a temporary file that
+/// <see cref="DecisionSegmentRecovery"/> registers later the same way: readers see whole segments only.
 /// </summary>
 /// <remarks>
 /// <see cref="Commit"/> hands the rows appended so far to the open segment's file, and closes the segment once it has
@@ -26,6 +26,17 @@ internal sealed class DecisionSegmentWriter : IDecisionWriter
 
     /// <summary>The folder of the artifact directory that holds every stream's segments.</summary>
     public const string Folder = "decisions";
+
+    /// <summary>
+    /// The temporary files of segments this process has open, by full path: the writers' own, and those a recovery is
+    /// closing. Another process's open segment is told by the lock DuckDB holds on it, which cannot tell this process's.
+    /// </summary>
+    private static readonly ConcurrentDictionary<string, bool> OpenSegments = new(StringComparer.Ordinal);
+
+    /// <summary>Marks a segment's temporary file open in this process; false when it already is (a live segment).</summary>
+    internal static bool TryClaim(string partialPath) => OpenSegments.TryAdd(Path.GetFullPath(partialPath), true);
+
+    internal static void Release(string partialPath) => OpenSegments.TryRemove(Path.GetFullPath(partialPath), out _);
 
     private readonly PipelineStore _store;
     private readonly string _runId;
@@ -42,8 +53,6 @@ internal sealed class DecisionSegmentWriter : IDecisionWriter
     private string? _partialPath;
     private long _rows;
     private long _openedAt;
-    private long _firstMicros;
-    private long _lastMicros;
     private bool _disposed;
 
     public DecisionSegmentWriter(PipelineStore store, string runId, string stepId, string model, IReadOnlyList<string> features, DecisionSegmentPolicy policy,
@@ -79,9 +88,7 @@ internal sealed class DecisionSegmentWriter : IDecisionWriter
         if (_rows >= _policy.MaxRows && _appender is not null) CloseSegment();
         if (_appender is null) OpenSegment();
         _appender!.Append(_streamId, tradeId, timeMicros, modelVersion, score, features);
-        if (_rows++ == 0) _firstMicros = _lastMicros = timeMicros;
-        else if (timeMicros > _lastMicros) _lastMicros = timeMicros;
-        else if (timeMicros < _firstMicros) _firstMicros = timeMicros;
+        _rows++;
     }
 
     /// <summary>
@@ -99,22 +106,25 @@ internal sealed class DecisionSegmentWriter : IDecisionWriter
     private void OpenSegment()
     {
         _segmentIndex++;
-        _partialPath = Path.Combine(_directory, SegmentFileName(_segmentIndex) + PartialSuffix);
+        var partialPath = Path.Combine(_directory, DecisionSegmentClosing.FileName(_streamId, _segmentIndex) + PartialSuffix);
+        if (!TryClaim(partialPath)) throw new InvalidOperationException($"the decision segment {partialPath} is already open in this process");
         // Stream ids are drawn once from the store's sequence, so no other writer uses this name; nothing registered
         // ever points at a partial file, so clearing one is always safe.
-        File.Delete(_partialPath);
-        File.Delete(_partialPath + ".wal");
-        var connection = new DuckDBConnection($"Data Source={_partialPath}");
+        var connection = new DuckDBConnection($"Data Source={partialPath}");
         try
         {
+            File.Delete(partialPath);
+            File.Delete(partialPath + ".wal");
             connection.Open();
             connection.Execute(SegmentTable);
             _appender = new DecisionRowAppender(connection, _featureCount);
             _connection = connection;
+            _partialPath = partialPath;
         }
         catch
         {
             connection.Dispose();
+            Release(partialPath);
             throw;
         }
         _rows = 0;
@@ -133,62 +143,34 @@ internal sealed class DecisionSegmentWriter : IDecisionWriter
         )
         """;
 
-    private string SegmentFileName(int index) => $"{_streamId}-{index:D6}.duckdb";
-
     /// <summary>Writes the segment out, closes its database, renames it to its final name and registers it.</summary>
     private void CloseSegment()
     {
         var connection = _connection!;
         var partialPath = _partialPath!;
-        List<(int Version, DateTime First, DateTime Last, long Rows)> versions;
         try
         {
-            _appender!.Dispose();
-            versions = connection.Rows(
-                "SELECT model_version, min(time) AS first_time, max(time) AS last_time, count(*) AS n FROM decision_rows GROUP BY model_version ORDER BY model_version",
-                row => ((int)row.Integer("model_version"), row.Time("first_time"), row.Time("last_time"), row.Integer("n")));
-            connection.Execute("CHECKPOINT");
+            List<DecisionSegmentClosing.VersionSpan> versions;
+            try
+            {
+                _appender!.Dispose();
+                versions = DecisionSegmentClosing.Summarize(connection);
+            }
+            finally
+            {
+                _appender = null;
+                _connection = null;
+                connection.Dispose();
+            }
+            if (versions.Count == 0) File.Delete(partialPath);
+            else DecisionSegmentClosing.Register(_store, _streamId, _segmentIndex, _runId, _stepId, _model, partialPath, versions);
         }
         finally
         {
-            _appender = null;
-            _connection = null;
-            connection.Dispose();
+            Release(partialPath);
         }
-        var rows = _rows;
-        if (rows == 0)
-        {
-            File.Delete(partialPath);
-            return;
-        }
-        var name = SegmentFileName(_segmentIndex);
-        var finalPath = Path.Combine(_directory, name);
-        string sha256;
-        long bytes;
-        using (var file = File.OpenRead(partialPath))
-        {
-            bytes = file.Length;
-            sha256 = Convert.ToHexStringLower(SHA256.HashData(file));
-        }
-        File.Move(partialPath, finalPath);
-        var segment = new DecisionSegment($"{_streamId}-{_segmentIndex:D6}", _streamId, _runId, _stepId, _model,
-            string.Join('/', Folder, _runId, _stepId, name), sha256, bytes, Micros(_firstMicros), Micros(_lastMicros), rows);
-        _store.InTransaction(c =>
-        {
-            c.Execute(
-                "INSERT INTO decision_segments (segment_id, stream_id, run_id, step_id, model, store_path, sha256, bytes, first_time, last_time, row_count, closed_at) " +
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                segment.SegmentId, segment.StreamId, segment.RunId, segment.StepId, segment.Model, segment.StorePath, segment.Sha256, segment.Bytes,
-                segment.FirstTime, segment.LastTime, segment.Rows, DateTime.UtcNow);
-            foreach (var (version, first, last, count) in versions)
-                c.Execute("INSERT INTO decision_segment_versions (segment_id, model_version, first_time, last_time, row_count) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                    segment.SegmentId, version, first, last, count);
-            return 0;
-        });
         _rows = 0;
     }
-
-    private static DateTime Micros(long micros) => DateTime.UnixEpoch.AddTicks(micros * TimeSpan.TicksPerMicrosecond);
 
     /// <summary>Closes and registers the open segment: every row appended is readable once this returns.</summary>
     public void Dispose()

@@ -22,6 +22,9 @@ public sealed partial class ModelRegistry
         var actions = new List<string>();
         var archive = new List<(string Name, int Version, Artifact Model, DateTime RetiredAt)>();
         long shadowRows = 0, decisionRows = 0;
+        // Segments killed streams left unregistered join the store first, so their decisions are purged by the same rules.
+        if (!dryRun && policy.DecisionDays > 0 && store.Dialect.IsPostgres)
+            actions.AddRange(DecisionSegmentRecovery.RecoverAll(store, Serilog.Core.Logger.None).Lines());
         store.InTransaction(connection =>
         {
             _afterCommit.Clear();   // a unit of work run again after a lost connection starts over

@@ -1,4 +1,6 @@
 using Pipelines.Abstractions;
+using Serilog;
+using Serilog.Core;
 
 namespace Pipelines.Engine.Storage;
 
@@ -10,13 +12,18 @@ namespace Pipelines.Engine.Storage;
 /// <c>decision_features</c> names its positions (1-based, as DuckDB indexes lists) once per opened writer.
 /// A PostgreSQL store registers streams and features the same way but keeps the rows in DuckDB files of their own,
 /// written on the node that decides (<see cref="DecisionSegmentWriter"/>) and read through <see cref="DecisionSegmentReader"/>;
-/// its explanations go to its table directly (<see cref="PostgresExplanationWriter"/>).
+/// its explanations go to its table directly (<see cref="PostgresExplanationWriter"/>). Before a stream opens there, the
+/// segments an earlier stream of the same step left unregistered when it was killed are recovered
+/// (<see cref="DecisionSegmentRecovery"/>): a step run again after its node died starts by keeping what that node committed.
 /// </summary>
-public sealed class StoreDecisionLog(PipelineStore store, string runId, string stepId) : IDecisionLog
+public sealed class StoreDecisionLog(PipelineStore store, string runId, string stepId, ILogger? log = null) : IDecisionLog
 {
-    public IDecisionWriter OpenDecisions(string model, IReadOnlyList<string> features) => store.Dialect.IsPostgres
-        ? new DecisionSegmentWriter(store, runId, stepId, model, features, store.Location.DecisionSegments)
-        : new StoreDecisionWriter(store, runId, stepId, model, features);
+    public IDecisionWriter OpenDecisions(string model, IReadOnlyList<string> features)
+    {
+        if (!store.Dialect.IsPostgres) return new StoreDecisionWriter(store, runId, stepId, model, features);
+        DecisionSegmentRecovery.RecoverStep(store, runId, stepId, log ?? Logger.None);
+        return new DecisionSegmentWriter(store, runId, stepId, model, features, store.Location.DecisionSegments);
+    }
 
     public IExplanationWriter OpenExplanations(string model) => store.Dialect.IsPostgres
         ? new PostgresExplanationWriter(store.Location, runId, stepId, model)
