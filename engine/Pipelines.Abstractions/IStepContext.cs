@@ -53,6 +53,15 @@ public interface IStepContext
     /// </summary>
     void RecordRead(Artifact artifact) { }
 
+    /// <summary>
+    /// Declares that <paramref name="artifact"/>, which this step committed and returns as an output, cannot be loaded
+    /// without <paramref name="referenced"/>: a file it names by hash, such as an ensemble's member. Stored with the
+    /// step's results, so retention keeps <paramref name="referenced"/> while a version in use is
+    /// <paramref name="artifact"/>; a referenced file the step committed itself is given its own row, so a reader finds
+    /// it by hash. Unlike <see cref="RecordRead"/> (what an artifact was made from), this is what it needs at load time.
+    /// </summary>
+    void RecordReference(Artifact artifact, Artifact referenced) { }
+
     /// <summary>An artifact the store knows, by its SHA-256 (e.g. a model's training data); null when unknown.</summary>
     Artifact? FindArtifact(string sha256);
 

@@ -17,9 +17,12 @@ internal interface IStepRecorder
     /// <summary>The step ended without results: skipped, failed or cancelled.</summary>
     void Ended(StepRunRecord step);
 
-    /// <summary>The step succeeded or reused a cached result: its record with its artifacts, lineage and events, in one commit.</summary>
+    /// <summary>
+    /// The step succeeded or reused a cached result: its record with its artifacts, lineage, the references it declared
+    /// and its events, in one commit.
+    /// </summary>
     void Completed(StepRunRecord step, IReadOnlyList<(string Output, Artifact Artifact)> outputs, IReadOnlyList<Artifact> inputs,
-        IReadOnlyCollection<Artifact>? madeHere, IReadOnlyList<EventDraft> events);
+        IReadOnlyCollection<Artifact>? madeHere, IReadOnlyList<ArtifactReference> references, IReadOnlyList<EventDraft> events);
 }
 
 /// <summary>A run in one process: every record goes to the store as it is.</summary>
@@ -30,6 +33,6 @@ internal sealed class StoreStepRecorder(PipelineStore store) : IStepRecorder
     public void Ended(StepRunRecord step) => store.UpsertStepRun(step);
 
     public void Completed(StepRunRecord step, IReadOnlyList<(string Output, Artifact Artifact)> outputs, IReadOnlyList<Artifact> inputs,
-        IReadOnlyCollection<Artifact>? madeHere, IReadOnlyList<EventDraft> events) =>
-        store.CompleteStepRun(step, outputs, inputs, madeHere, events);
+        IReadOnlyCollection<Artifact>? madeHere, IReadOnlyList<ArtifactReference> references, IReadOnlyList<EventDraft> events) =>
+        store.CompleteStepRun(step, outputs, inputs, madeHere, events, references);
 }

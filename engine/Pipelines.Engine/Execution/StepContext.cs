@@ -27,6 +27,7 @@ internal sealed class StepContext(
 {
     private readonly List<Artifact> _committed = [];
     private readonly List<Artifact> _read = [];
+    private readonly List<ArtifactReference> _references = [];
     private volatile bool _closed;
 
     public string RunId { get; } = runId;
@@ -59,6 +60,26 @@ internal sealed class StepContext(
     {
         ThrowIfClosed();
         lock (_read) _read.Add(artifact);
+    }
+
+    /// <summary>What the step declared its artifacts need at load time.</summary>
+    public IReadOnlyList<ArtifactReference> References
+    {
+        get
+        {
+            lock (_references) return _references.ToList();
+        }
+    }
+
+    public void RecordReference(Artifact artifact, Artifact referenced)
+    {
+        ThrowIfClosed();
+        lock (_committed)
+        {
+            if (!_committed.Contains(artifact))
+                throw new InvalidOperationException($"step '{StepId}' declared that artifact {artifact.Sha256[..Math.Min(12, artifact.Sha256.Length)]} needs another, but did not commit it");
+        }
+        lock (_references) _references.Add(new ArtifactReference(artifact, referenced));
     }
 
     public StagedArtifact StageArtifact(string kind, string format)

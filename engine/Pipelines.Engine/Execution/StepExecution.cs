@@ -77,7 +77,7 @@ internal sealed class StepExecution(
         {
             var record = Record(step, StepStatus.Cached, started, clock.Elapsed, 0, cacheKey, inputsJson, hit.OutputsJson, hit.CachedFromRun ?? hit.RunId,
                 $"reused the result of run {hit.CachedFromRun ?? hit.RunId}");
-            recorder.Completed(record, store.OutputArtifacts(hit.RunId, hit.StepId), inputArtifacts, null, []);
+            recorder.Completed(record, store.OutputArtifacts(hit.RunId, hit.StepId), inputArtifacts, null, [], []);
             outputs[step.Id] = restored;
             Report(stepLog, step.Id, StepStatus.Cached, clock.Elapsed, record.Message);
             return StepStatus.Cached;
@@ -114,9 +114,13 @@ internal sealed class StepExecution(
                     !context.Committed.Contains(p.Artifact) && !inputArtifacts.Contains(p.Artifact) && !store.IsKnownArtifact(p.Artifact.Sha256));
                 if (foreign.Artifact is not null)
                     throw new InvalidOperationException($"output '{foreign.Name}' is an artifact the step never committed");
+                // What needs another file must be found by its hash later, which only an output's row allows.
+                var references = context.References;
+                if (references.FirstOrDefault(r => !produced.Any(p => p.Artifact == r.Artifact)) is { } unreturned)
+                    throw new InvalidOperationException($"the step declared that artifact {unreturned.Artifact.Sha256[..12]} needs another, but returned it as none of its outputs");
                 var outputsJson = redactor.Redact(JsonSerializer.Serialize(result, step.Descriptor.OutputType, CacheKey.Json));
                 var record = Record(step, StepStatus.Succeeded, started, clock.Elapsed, attempt, cacheKey, inputsJson, outputsJson, null, null);
-                recorder.Completed(record, produced, [.. inputArtifacts, .. context.Read.Where(read => store.IsKnownArtifact(read.Sha256))], context.Committed, published);
+                recorder.Completed(record, produced, [.. inputArtifacts, .. context.Read.Where(read => store.IsKnownArtifact(read.Sha256))], context.Committed, references, published);
                 outputs[step.Id] = result;
                 Report(stepLog, step.Id, StepStatus.Succeeded, clock.Elapsed, null);
                 return StepStatus.Succeeded;

@@ -68,20 +68,20 @@ internal sealed class DirectCommit : IStepRecords
     /// transaction whether the record is written at all: null when it refused, and nothing was.
     /// </summary>
     public long? CommitGuarded(StepRunRecord step, IReadOnlyList<(string Output, Artifact Artifact)> outputs, IReadOnlyList<Artifact> inputs,
-        IReadOnlyCollection<Artifact>? madeHere, IReadOnlyList<EventDraft> events, IStepRecordGuard guard)
+        IReadOnlyCollection<Artifact>? madeHere, IReadOnlyList<ArtifactReference> references, IReadOnlyList<EventDraft> events, IStepRecordGuard guard)
     {
-        var written = Commit(step, Rows(step, outputs, inputs, madeHere), events, guard);
+        var written = Commit(step, Rows(step, outputs, inputs, madeHere, references), events, guard);
         return written < 0 ? null : written;
     }
 
     public bool IsCommitted(long sequence) => true;
 
     public long CompleteStepRun(StepRunRecord step, IReadOnlyList<(string Output, Artifact Artifact)> outputs, IReadOnlyList<Artifact> inputs,
-        IReadOnlyCollection<Artifact>? madeHere, IReadOnlyList<EventDraft> events) =>
-        Commit(step, Rows(step, outputs, inputs, madeHere), events, null);
+        IReadOnlyCollection<Artifact>? madeHere, IReadOnlyList<ArtifactReference> references, IReadOnlyList<EventDraft> events) =>
+        Commit(step, Rows(step, outputs, inputs, madeHere, references), events, null);
 
     private static PendingRows Rows(StepRunRecord step, IReadOnlyList<(string Output, Artifact Artifact)> outputs, IReadOnlyList<Artifact> inputs,
-        IReadOnlyCollection<Artifact>? madeHere)
+        IReadOnlyCollection<Artifact>? madeHere, IReadOnlyList<ArtifactReference> references)
     {
         var now = DateTime.UtcNow;
         var rows = new PendingRows();
@@ -94,6 +94,13 @@ internal sealed class DirectCommit : IStepRecords
             if (step.Status == StepStatus.Cached || (madeHere is not null && !madeHere.Contains(artifact))) continue;
             foreach (var parent in inputs.Where(i => i.Sha256 != artifact.Sha256).DistinctBy(i => i.Sha256))
                 rows.Lineage.Add([parent.Sha256, artifact.Sha256, step.RunId, step.StepId]);
+        }
+        foreach (var reference in references)
+        {
+            // A referenced file the step made itself (an ensemble's meta-learner) gets its row, so it can be found by hash.
+            if (madeHere is not null && madeHere.Contains(reference.Referenced))
+                rows.Artifacts.Add(ArtifactRow(reference.Referenced, isSource: false, step.RunId, step.StepId, now));
+            rows.References.Add([reference.Artifact.Sha256, reference.Referenced.Sha256, step.RunId, step.StepId]);
         }
         return rows;
     }
@@ -166,6 +173,8 @@ internal sealed class DirectCommit : IStepRecords
                 _connection.Execute("INSERT INTO step_outputs (run_id, step_id, output, sha256) VALUES (?, ?, ?, ?)", row);
             foreach (var row in rows.Lineage)
                 _connection.Execute("INSERT INTO lineage (parent_sha256, child_sha256, run_id, step_id) VALUES (?, ?, ?, ?)", row);
+            foreach (var row in rows.References)
+                _connection.Execute("INSERT INTO artifact_references (sha256, referenced_sha256, run_id, step_id) VALUES (?, ?, ?, ?)", row);
             foreach (var draft in events)
                 EventRows.Write(_connection, EventRows.Stamp(TakeEventSequence(_connection), draft));
             guard?.Written(_connection);

@@ -93,6 +93,7 @@ internal sealed class GroupCommit : IStepRecords
         Append("step_outputs", missing.StepOutputs);
         Append("lineage", missing.Lineage);
         Append("events", missing.Events);
+        Append("artifact_references", missing.References);
         transaction.Commit();
     }
 
@@ -137,10 +138,11 @@ internal sealed class GroupCommit : IStepRecords
     /// which output each artifact is, and lineage edges from every input artifact to every output the step
     /// made itself (<paramref name="madeHere"/>; all outputs when null). An output that merely passes on an
     /// existing artifact, such as a promoted model, gets no new edges. The events the step published go in the same
-    /// entry of the journal and the same commit as its row, so the store never holds one without the other.
+    /// entry of the journal and the same commit as its row, so the store never holds one without the other; so do the
+    /// <paramref name="references"/> it declared, and a row for each referenced file it made itself.
     /// </summary>
     public long CompleteStepRun(StepRunRecord step, IReadOnlyList<(string Output, Artifact Artifact)> outputs, IReadOnlyList<Artifact> inputs,
-        IReadOnlyCollection<Artifact>? madeHere, IReadOnlyList<EventDraft> events)
+        IReadOnlyCollection<Artifact>? madeHere, IReadOnlyList<ArtifactReference> references, IReadOnlyList<EventDraft> events)
     {
         lock (_queueGate)
         {
@@ -157,6 +159,12 @@ internal sealed class GroupCommit : IStepRecords
                 if (step.Status == StepStatus.Cached || (madeHere is not null && !madeHere.Contains(artifact))) continue;
                 foreach (var parent in inputs.Where(i => i.Sha256 != artifact.Sha256).DistinctBy(i => i.Sha256))
                     entry.Lineage.Add([parent.Sha256, artifact.Sha256, step.RunId, step.StepId]);
+            }
+            foreach (var reference in references)
+            {
+                if (madeHere is not null && madeHere.Contains(reference.Referenced))
+                    QueueArtifact(entry, newArtifacts, reference.Referenced, isSource: false, step.RunId, step.StepId, now);
+                entry.References.Add([reference.Artifact.Sha256, reference.Referenced.Sha256, step.RunId, step.StepId]);
             }
             var firstEventSequence = _nextEventSequence;
             foreach (var draft in events)
@@ -283,6 +291,7 @@ internal sealed class GroupCommit : IStepRecords
             Append("step_outputs", batch.StepOutputs);
             Append("lineage", batch.Lineage);
             Append("events", batch.Events);
+            Append("artifact_references", batch.References);
             transaction.Commit();
         }
         if (batch.StepEvents.Count > 0)

@@ -25,7 +25,7 @@ internal interface IStepRecords : IDisposable
     bool IsCommitted(long sequence);
 
     long CompleteStepRun(StepRunRecord step, IReadOnlyList<(string Output, Artifact Artifact)> outputs, IReadOnlyList<Artifact> inputs,
-        IReadOnlyCollection<Artifact>? madeHere, IReadOnlyList<EventDraft> events);
+        IReadOnlyCollection<Artifact>? madeHere, IReadOnlyList<ArtifactReference> references, IReadOnlyList<EventDraft> events);
 
     bool IsKnownArtifact(string sha256);
 

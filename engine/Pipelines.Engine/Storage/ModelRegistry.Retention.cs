@@ -32,6 +32,7 @@ public sealed partial class ModelRegistry
             if (policy.DecisionDays > 0) decisionRows = PurgeDecisions(connection, now.AddDays(-policy.DecisionDays), policy.DecisionDays, dryRun, reason, actions);
             if (policy.ArchiveRetiredDays > 0) archive.AddRange(ArchiveCandidates(connection, now.AddDays(-policy.ArchiveRetiredDays)));
             var unfinished = ArchivedButPresent(connection).Where(a => !dryRun && store.Artifacts.IsPresent(a.Model)).ToList();
+            if (policy.ArchiveRetiredDays > 0) actions.AddRange(KeptForVersionsInUse(connection, now.AddDays(-policy.ArchiveRetiredDays), policy.ArchiveRetiredDays));
             foreach (var (name, version, model, retiredAt) in archive)
             {
                 var line = $"archive {name} v{version} model file {model.Sha256[..12]} (retired {retiredAt:yyyy-MM-dd}, more than {policy.ArchiveRetiredDays} days ago)";
@@ -112,31 +113,75 @@ public sealed partial class ModelRegistry
     }
 
     /// <summary>
-    /// Retired versions no alias names, retired before <paramref name="cutoff"/> (the time of their newest transition
-    /// to retired), whose file no other version still in use shares (the same file may be registered under two names).
+    /// The model files retention must leave in place, with the version in use that needs each: the file of every version
+    /// in use (a stage other than retired or archived, or named by an alias), then every file such a file needs at load
+    /// time (<c>artifact_references</c>: an ensemble's members, meta-learner and regime model), and what those need.
+    /// </summary>
+    private const string NeededFiles = """
+        in_use AS (
+            SELECT v.name, v.version, v.artifact_sha256 FROM model_versions v
+            WHERE v.stage NOT IN ('retired', 'archived') OR EXISTS (SELECT 1 FROM model_aliases x WHERE x.name = v.name AND x.version = v.version)
+        ),
+        needed(name, version, sha256) AS (
+            SELECT name, version, artifact_sha256 FROM in_use
+            UNION
+            SELECT n.name, n.version, r.referenced_sha256 FROM needed n JOIN artifact_references r ON r.sha256 = n.sha256
+        )
+        """;
+
+    /// <summary>
+    /// Retired versions retired before <paramref name="cutoff"/> (the time of their newest transition to retired) whose
+    /// file no version in use needs: neither its own (an alias names it), nor shared (the same file may be registered
+    /// under two names), nor named by one (an ensemble in use names its members' files).
     /// </summary>
     private static List<(string Name, int Version, Artifact Model, DateTime RetiredAt)> ArchiveCandidates(DbConnection connection, DateTime cutoff) =>
-        connection.Rows("""
-            WITH retired_at AS (
+        connection.Rows($"""
+            WITH RECURSIVE retired_at AS (
                 SELECT name, version, max(changed_at) AS retired_at FROM model_transitions WHERE to_stage = 'retired' GROUP BY name, version
-            )
+            ),
+            {NeededFiles}
             SELECT v.name, v.version, t.retired_at, a.sha256, a.kind, a.format, a.bytes, a.store_path
             FROM model_versions v JOIN retired_at t USING (name, version) JOIN artifacts a ON a.sha256 = v.artifact_sha256
             WHERE v.stage = 'retired' AND t.retired_at < ?
-              AND NOT EXISTS (SELECT 1 FROM model_aliases x WHERE x.name = v.name AND x.version = v.version)
-              AND NOT EXISTS (SELECT 1 FROM model_versions o WHERE o.artifact_sha256 = v.artifact_sha256
-                              AND NOT (o.name = v.name AND o.version = v.version) AND o.stage NOT IN ('retired', 'archived'))
-              AND NOT EXISTS (SELECT 1 FROM model_aliases x JOIN model_versions o ON o.name = x.name AND o.version = x.version
-                              WHERE o.artifact_sha256 = v.artifact_sha256)
+              AND NOT EXISTS (SELECT 1 FROM needed n WHERE n.sha256 = v.artifact_sha256)
             ORDER BY v.name, v.version
             """,
             row => (row.Text("name"), (int)row.Integer("version"), StoreEntities.Artifact(row), row.Time("retired_at")), cutoff);
 
-    /// <summary>Versions already marked archived, for finishing a pass that stopped between its commit and its file moves.</summary>
+    /// <summary>
+    /// One line per version that is old enough to archive and is neither aliased nor sharing its file with a version in
+    /// use, but whose file a version in use names (an ensemble's member): kept, and the report says for whom.
+    /// </summary>
+    private static List<string> KeptForVersionsInUse(DbConnection connection, DateTime cutoff, int days) =>
+        connection.Rows($"""
+            WITH RECURSIVE retired_at AS (
+                SELECT name, version, max(changed_at) AS retired_at FROM model_transitions WHERE to_stage = 'retired' GROUP BY name, version
+            ),
+            {NeededFiles}
+            SELECT v.name, v.version, t.retired_at, v.artifact_sha256, n.name AS needed_by, n.version AS needed_by_version
+            FROM model_versions v JOIN retired_at t USING (name, version) JOIN needed n ON n.sha256 = v.artifact_sha256
+            WHERE v.stage = 'retired' AND t.retired_at < ?
+              AND NOT EXISTS (SELECT 1 FROM in_use u WHERE u.artifact_sha256 = v.artifact_sha256)
+            ORDER BY v.name, v.version, n.name, n.version
+            """,
+            row => (Name: row.Text("name"), Version: (int)row.Integer("version"), RetiredAt: row.Time("retired_at"), Sha256: row.Text("artifact_sha256"),
+                NeededBy: $"{row.Text("needed_by")} v{row.Integer("needed_by_version")}"), cutoff)
+        .GroupBy(k => (k.Name, k.Version, k.RetiredAt, k.Sha256))
+        .Select(g => $"keep {g.Key.Name} v{g.Key.Version} model file {g.Key.Sha256[..12]} (retired {g.Key.RetiredAt:yyyy-MM-dd}, more than {days} days ago): " +
+            $"needed to load {string.Join(", ", g.Select(k => k.NeededBy).Distinct())}, in use")
+        .ToList();
+
+    /// <summary>
+    /// Versions already marked archived, for finishing a pass that stopped between its commit and its file moves; a file
+    /// that a version in use needs again (the same bytes registered or named anew since) stays where it is.
+    /// </summary>
     private static List<(string Name, int Version, Artifact Model, DateTime RetiredAt)> ArchivedButPresent(DbConnection connection) =>
-        connection.Rows(
-            "SELECT v.name, v.version, a.sha256, a.kind, a.format, a.bytes, a.store_path FROM model_versions v JOIN artifacts a ON a.sha256 = v.artifact_sha256 " +
-            "WHERE v.stage = ? ORDER BY v.name, v.version",
+        connection.Rows($"""
+            WITH RECURSIVE {NeededFiles}
+            SELECT v.name, v.version, a.sha256, a.kind, a.format, a.bytes, a.store_path FROM model_versions v JOIN artifacts a ON a.sha256 = v.artifact_sha256
+            WHERE v.stage = ? AND NOT EXISTS (SELECT 1 FROM needed n WHERE n.sha256 = v.artifact_sha256)
+            ORDER BY v.name, v.version
+            """,
             row => (row.Text("name"), (int)row.Integer("version"), StoreEntities.Artifact(row), DateTime.MinValue), Archived);
 
     /// <summary>

@@ -194,8 +194,9 @@ public sealed class PipelineStore : IDisposable
     /// when the guard refused it and nothing was written. PostgreSQL only: only a shared store runs steps on several nodes.
     /// </summary>
     internal long? CommitGuarded(StepRunRecord step, IReadOnlyList<(string Output, Artifact Artifact)> outputs, IReadOnlyList<Artifact> inputs,
-        IReadOnlyCollection<Artifact>? madeHere, IReadOnlyList<EventDraft> events, IStepRecordGuard guard) => _commits is DirectCommit direct
-        ? direct.CommitGuarded(step.Node is null ? step with { Node = Node } : step, outputs, inputs, madeHere, events, guard)
+        IReadOnlyCollection<Artifact>? madeHere, IReadOnlyList<ArtifactReference> references, IReadOnlyList<EventDraft> events, IStepRecordGuard guard) =>
+        _commits is DirectCommit direct
+        ? direct.CommitGuarded(step.Node is null ? step with { Node = Node } : step, outputs, inputs, madeHere, references, events, guard)
         : throw new NotSupportedException("clustered execution needs the store in PostgreSQL (store.kind: postgres)");
 
     /// <summary>Records how a run ended and, in the same transaction, the event saying so (when given).</summary>
@@ -247,8 +248,8 @@ public sealed class PipelineStore : IDisposable
 
     /// <inheritdoc cref="GroupCommit.CompleteStepRun"/>
     public long CompleteStepRun(StepRunRecord step, IReadOnlyList<(string Output, Artifact Artifact)> outputs, IReadOnlyList<Artifact> inputs,
-        IReadOnlyCollection<Artifact>? madeHere = null, IReadOnlyList<EventDraft>? events = null) =>
-        _commits.CompleteStepRun(step.Node is null ? step with { Node = Node } : step, outputs, inputs, madeHere, events ?? []);
+        IReadOnlyCollection<Artifact>? madeHere = null, IReadOnlyList<EventDraft>? events = null, IReadOnlyList<ArtifactReference>? references = null) =>
+        _commits.CompleteStepRun(step.Node is null ? step with { Node = Node } : step, outputs, inputs, madeHere, references ?? [], events ?? []);
 
     /// <inheritdoc cref="GroupCommit.IsKnownArtifact"/>
     public bool IsKnownArtifact(string sha256) => _commits.IsKnownArtifact(sha256);

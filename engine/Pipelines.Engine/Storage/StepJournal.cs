@@ -14,8 +14,8 @@ namespace Pipelines.Engine.Storage;
 /// </summary>
 /// <remarks>
 /// An entry is <c>[payload length: u32][CRC-32C of the payload: u32][payload]</c>; the payload is the entry's
-/// sequence number and its rows per table (step events, artifacts, step outputs, lineage, published events), each
-/// value tagged with its type so it comes back as the same CLR type.
+/// sequence number and its rows per table (step events, artifacts, step outputs, lineage, published events, artifact
+/// references), each value tagged with its type so it comes back as the same CLR type.
 /// Used under the store's queue lock, so entries are in sequence order.
 /// </remarks>
 internal sealed class StepJournal : IDisposable
@@ -58,6 +58,7 @@ internal sealed class StepJournal : IDisposable
         WriteRows(rows.StepOutputs);
         WriteRows(rows.Lineage);
         WriteRows(rows.Events);
+        WriteRows(rows.References);
         _writer.Flush();
         var entry = _buffer.GetBuffer().AsSpan(0, (int)_buffer.Length);
         var payload = entry[HeaderBytes..];
@@ -145,6 +146,8 @@ internal sealed class StepJournal : IDisposable
             ReadRows(reader, rows.Lineage);
             // Entries written before steps published events end after the lineage.
             if (reader.BaseStream.Position < payload.Length) ReadRows(reader, rows.Events);
+            // And those written before steps declared references end after the events.
+            if (reader.BaseStream.Position < payload.Length) ReadRows(reader, rows.References);
             return reader.BaseStream.Position == payload.Length ? (sequence, rows) : null;
         }
         catch (Exception e) when (e is EndOfStreamException or InvalidDataException or FormatException or ArgumentException or DecoderFallbackException)

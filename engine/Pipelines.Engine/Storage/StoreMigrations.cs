@@ -359,5 +359,26 @@ public static partial class StoreMigrations
                 PRIMARY KEY (segment_id, model_version)
             );
             """),
+        // What an artifact needs at load time (an ensemble manifest names its members' files by hash), so retention can
+        // keep a file that a version in use needs, without the engine reading any step's file format. Declared by the
+        // step that made the artifact and written with its results; append-only like lineage (the same fact may be
+        // stated by several runs). Artifacts made before this table existed are taken from lineage: a model made from
+        // another model is taken to need it. That keeps, say, the parent of continued training as well as an
+        // ensemble's members, which costs a file and never breaks a model in use. Same text for both databases.
+        new(17, "artifact references: the files an artifact needs at load time, such as an ensemble's members", """
+            CREATE TABLE artifact_references (
+                sha256             VARCHAR NOT NULL,
+                referenced_sha256  VARCHAR NOT NULL,
+                run_id             VARCHAR NOT NULL,
+                step_id            VARCHAR NOT NULL
+            );
+            CREATE INDEX artifact_references_by_sha256 ON artifact_references (sha256);
+            INSERT INTO artifact_references (sha256, referenced_sha256, run_id, step_id)
+                SELECT DISTINCT l.child_sha256, l.parent_sha256, l.run_id, l.step_id
+                FROM lineage l
+                JOIN artifacts child ON child.sha256 = l.child_sha256
+                JOIN artifacts parent ON parent.sha256 = l.parent_sha256
+                WHERE child.kind = 'model' AND parent.kind = 'model';
+            """),
     ];
 }

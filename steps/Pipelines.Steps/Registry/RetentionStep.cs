@@ -6,7 +6,7 @@ namespace Pipelines.Steps.Registry;
 /// Scheduled maintenance of the store by ml.yaml's one retention policy: shadow predictions and decisions past their
 /// age are deleted, retired versions' model files past theirs are archived, each change with an audit row naming the
 /// run and step. A version any alias names (champion, challenger, custom) is never touched, nor a file such a version
-/// shares. Running it again at once changes nothing.
+/// shares or needs to load (an ensemble in use names its members' files). Running it again at once changes nothing.
 /// </summary>
 [Step("registry/retention", "Registry", "Apply retention", Cacheable = false,
     Description = "Apply ml.yaml's retention policy: delete shadow predictions older than retention.shadow_days (90) and decisions older than retention.decision_days (0: kept), and archive the model files of versions retired more than retention.archive_retired_days (180) ago into the store's archive directory with a manifest. Every change is audited; alias-holding versions are never touched; dry_run lists what would go.")]

@@ -219,6 +219,29 @@ public sealed class StepJournalTests : IDisposable
     }
 
     [Fact]
+    public void References_a_finished_step_declared_reach_the_database_with_its_record_after_a_kill()
+    {
+        string crashed;
+        using (var store = OpenWithoutBackgroundCommits("live"))
+        {
+            store.InsertRun(Run());
+            store.CompleteStepRun(Step("member", StepStatus.Succeeded), [("model", Artifact(1))], []);
+            // The manifest names the member (an input) and a file the step made without returning it (its meta-learner).
+            var step = Step("ensemble", StepStatus.Succeeded);
+            Artifact manifest = Artifact(2), meta = Artifact(3);
+            var sequence = store.CompleteStepRun(step, [("model", manifest)], [Artifact(1)], madeHere: [manifest, meta],
+                references: [new ArtifactReference(manifest, Artifact(1)), new ArtifactReference(manifest, meta)]);
+            Assert.False(store.IsCommitted(sequence));
+            crashed = CrashImage("live", "crashed");
+        }
+
+        using var reopened = PipelineStore.Open(crashed, TimeSpan.Zero);
+        var references = reopened.Read(c => c.Rows("SELECT sha256, referenced_sha256, step_id FROM artifact_references ORDER BY referenced_sha256", RowValues.All));
+        Assert.Equal([[Artifact(2).Sha256, Artifact(1).Sha256, "ensemble"], [Artifact(2).Sha256, Artifact(3).Sha256, "ensemble"]], references);
+        Assert.Equal("ensemble", reopened.FindArtifacts(Artifact(3).Sha256).Single().ProducedByStep);
+    }
+
+    [Fact]
     public void A_journal_entry_written_before_steps_published_events_still_replays()
     {
         string crashed;
@@ -237,8 +260,8 @@ public sealed class StepJournalTests : IDisposable
             journal.Append(1, rows);
         }
         var bytes = File.ReadAllBytes(journalPath);
-        // Drop the trailing empty events section (a zero count, four bytes) and fix the length and checksum to match.
-        var payload = bytes.AsSpan(8, bytes.Length - 12).ToArray();
+        // Drop the trailing empty events and references sections (a zero count each, four bytes) and fix the length and checksum to match.
+        var payload = bytes.AsSpan(8, bytes.Length - 16).ToArray();
         var legacy = new byte[8 + payload.Length];
         BinaryPrimitives.WriteUInt32LittleEndian(legacy, (uint)payload.Length);
         BinaryPrimitives.WriteUInt32LittleEndian(legacy.AsSpan(4), Crc32C(payload));

@@ -44,6 +44,14 @@ public sealed class TestStepContext : IStepContext, IDisposable
 
     public void ReportProgress(double fraction, string? message = null) { }
 
+    /// <summary>What steps declared an artifact needs at load time, in the order they said it.</summary>
+    public List<(Artifact Artifact, Artifact Referenced)> References { get; } = [];
+
+    public void RecordReference(Artifact artifact, Artifact referenced)
+    {
+        lock (References) References.Add((artifact, referenced));
+    }
+
     /// <summary>Writes a file into the workspace and returns it as a path input.</summary>
     public WorkspacePath WriteFile(string relative, byte[] content)
     {

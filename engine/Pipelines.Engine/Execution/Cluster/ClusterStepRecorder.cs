@@ -23,18 +23,19 @@ internal sealed class ClusterStepRecorder(PipelineStore store, CompiledPipeline 
     /// <summary>The steps this delivery's final commit queued; null when unknown (the commit's acknowledgement was lost and found stored).</summary>
     public IReadOnlyList<QueuedStep>? Queued { get; private set; }
 
-    public void Running(StepRunRecord step) => Commit(step, [], [], null, [], final: false);
+    public void Running(StepRunRecord step) => Commit(step, [], [], null, [], [], final: false);
 
-    public void Ended(StepRunRecord step) => Commit(step, [], [], null, [], final: true);
+    public void Ended(StepRunRecord step) => Commit(step, [], [], null, [], [], final: true);
 
     public void Completed(StepRunRecord step, IReadOnlyList<(string Output, Artifact Artifact)> outputs, IReadOnlyList<Artifact> inputs,
-        IReadOnlyCollection<Artifact>? madeHere, IReadOnlyList<EventDraft> events) => Commit(step, outputs, inputs, madeHere, events, final: true);
+        IReadOnlyCollection<Artifact>? madeHere, IReadOnlyList<ArtifactReference> references, IReadOnlyList<EventDraft> events) =>
+        Commit(step, outputs, inputs, madeHere, references, events, final: true);
 
     private void Commit(StepRunRecord step, IReadOnlyList<(string Output, Artifact Artifact)> outputs, IReadOnlyList<Artifact> inputs,
-        IReadOnlyCollection<Artifact>? madeHere, IReadOnlyList<EventDraft> events, bool final)
+        IReadOnlyCollection<Artifact>? madeHere, IReadOnlyList<ArtifactReference> references, IReadOnlyList<EventDraft> events, bool final)
     {
         var guard = new ClusterStepGuard(store, pipeline, runId, stepId, final, trigger) { Status = step.Status };
-        var written = store.CommitGuarded(step with { Node = node, Attempt = delivery }, outputs, inputs, madeHere, events, guard);
+        var written = store.CommitGuarded(step with { Node = node, Attempt = delivery }, outputs, inputs, madeHere, references, events, guard);
         if (!final) return;
         Landed = written is not null;
         EndedRun = guard.EndedRun;

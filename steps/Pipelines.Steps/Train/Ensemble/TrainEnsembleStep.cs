@@ -91,6 +91,8 @@ public sealed class TrainEnsembleStep : Step<TrainEnsembleInputs, TrainEnsembleO
         var manifestFile = context.StageArtifact("model", "json");
         File.WriteAllText(manifestFile.Path, manifest.ToJson());
         var model = context.CommitArtifact(manifestFile);
+        // The manifest is loadable only with every file it names: said to the store, so retention keeps them while it is in use.
+        foreach (var named in known.Values) context.RecordReference(model, named);
         // Read back as every later reader will: files found by hash and checked.
         var ensemble = EnsembleModel.Load(context.OpenArtifact(model), sha => context.OpenArtifact(known[sha]));
 

@@ -24,6 +24,9 @@ public sealed class TrainEnsembleStepTests : IDisposable
 
     private static EnsembleMemberInput Member(Artifact model, Artifact? outOfSample = null) => new() { Model = model, OutOfSample = outOfSample };
 
+    /// <summary>The files the step told the store its manifest needs, by hash (what retention keeps while it is in use).</summary>
+    private IEnumerable<string> Referenced(Artifact manifest) => _context.References.Where(r => r.Artifact == manifest).Select(r => r.Referenced.Sha256).Order();
+
     [Fact]
     public void An_average_is_the_weighted_mean_of_the_probabilities_each_member_gave_on_its_own()
     {
@@ -98,6 +101,10 @@ public sealed class TrainEnsembleStepTests : IDisposable
             for (var m = 0; m < 2; m++) score += meta.Weights[m] * (logOdds[m] - meta.Scaler!.Mean[m]) / meta.Scaler.Scale[m];
             Assert.Equal(1 / (1 + Math.Exp(-score)), p, 9);
         }
+
+        // The manifest needs both members and the meta-learner, whose hash the manifest itself gives.
+        var metaFile = EnsembleManifest.Parse(File.ReadAllText(_context.FullPath(outputs.Model)), "manifest").Meta!.Sha256;
+        Assert.Equal(new[] { gbdt.Model.Sha256, linear.Model.Sha256, metaFile }.Order(), Referenced(outputs.Model));
     }
 
     [Fact]
@@ -124,6 +131,8 @@ public sealed class TrainEnsembleStepTests : IDisposable
         Assert.Contains(ensemble.Keys, row => cluster[row] != 1);
         foreach (var (row, p) in ensemble)
             Assert.Equal(cluster[row] == 1 ? fromMlNet[row] : fromLightGbm[row], p, cluster[row] == 1 ? 5 : 12);
+        // The manifest needs both members and the k-means model that routes between them.
+        Assert.Equal(new[] { gbdt.Model.Sha256, forest.Model.Sha256, regimes.Model.Sha256 }.Order(), Referenced(outputs.Model));
     }
 
     [Fact]
