@@ -22,8 +22,9 @@ public sealed partial class ModelRegistry
         var actions = new List<string>();
         var archive = new List<(string Name, int Version, Artifact Model, DateTime RetiredAt)>();
         long shadowRows = 0, decisionRows = 0;
-        // Segments killed streams left unregistered join the store first, so their decisions are purged by the same rules.
-        if (!dryRun && policy.DecisionDays > 0 && store.Dialect.IsPostgres)
+        // Segments killed streams left unregistered join the store at every pass, whatever it purges: a stream whose step
+        // never runs again reaches readers this way, and its decisions are purged by the same rules as every other's.
+        if (!dryRun && store.Dialect.IsPostgres)
             actions.AddRange(DecisionSegmentRecovery.RecoverAll(store, Serilog.Core.Logger.None).Lines());
         store.InTransaction(connection =>
         {
