@@ -203,6 +203,23 @@ public sealed class DecisionSegmentRecoveryTests(PostgresServer server) : IDispo
             Directory.EnumerateFiles(Path.Combine(workspace.ArtifactsDirectory, "decisions"), "*", SearchOption.AllDirectories));
     }
 
+    [Fact]
+    public async Task A_retention_pass_that_keeps_every_decision_still_registers_what_killed_streams_left()
+    {
+        using var workspace = new PostgresWorkspace(await server.CreateDatabaseAsync("recoverkeep"));
+        using var store = workspace.OpenStore();
+        var stream = RegisterStream(store, "run-once", "tick");
+        CrashImage(store, "run-once", "tick", stream, rows: 50, firstVersionRows: 20);
+        Assert.Empty(new StoreDecisionLog(store, "run-once", "tick").ReadStep());
+
+        // decision_days 0: decisions are kept for ever, and the step is never run again.
+        var report = new ModelRegistry(store, RegistryActor.Person(), 20).ApplyRetention(new RetentionSettings { DecisionDays = 0 }, Start.AddDays(1), dryRun: false, "test");
+
+        Assert.Equal(0, report.DecisionRows);
+        Assert.Contains(report.Actions, a => a.StartsWith("register decision segment decisions/run-once/tick/", StringComparison.Ordinal) && a.EndsWith(": 50 decision(s)", StringComparison.Ordinal));
+        Assert.Equal(50, new StoreDecisionLog(store, "run-once", "tick").ReadStep().Count);
+    }
+
     /// <summary>A stream of the step, registered as a writer registers it; its writer closes without writing a segment.</summary>
     private static int RegisterStream(PipelineStore store, string runId, string stepId)
     {
