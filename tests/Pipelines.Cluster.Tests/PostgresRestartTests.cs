@@ -79,7 +79,7 @@ public sealed class PostgresRestartTests : IAsyncLifetime
             DateTime.UtcNow, 1, null, null, null), [("table", artifact)], [], events: [new EventDraft("step.wrote", "/test", null, "run-r", $"step-{i}")]);
     }
 
-    private static async Task WaitUntilRefused(string connectionString)
+    internal static async Task WaitUntilRefused(string connectionString)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline)

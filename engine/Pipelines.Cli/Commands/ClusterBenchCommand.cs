@@ -30,7 +30,7 @@ internal static class ClusterBenchCommand
             {
                 if (context.Workspace.Settings.Store.Kind != StoreKind.Postgres)
                     throw new ArgumentException("bench cluster needs the store in PostgreSQL: set store.kind: postgres in ml.yaml");
-                var settings = ClusterOptions.Settings(parse, firesSchedules: false);
+                var settings = ClusterOptions.Settings(parse, firesSchedules: false, context.Workspace.Settings.Cluster);
                 var r = await ClusterBenchmark.RunAsync(context.Workspace.Root, context.Workspace.StoreLocation, context.Catalog, settings,
                     parse.GetValue(runs), parse.GetValue(width), parse.GetValue(chain), context.Error, context.Cancellation);
                 var figures = new Dictionary<string, object>

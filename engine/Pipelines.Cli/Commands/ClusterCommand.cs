@@ -17,10 +17,10 @@ public static class ClusterCommand
 {
     public static Command Create(Func<ParseResult, CliContext> contextFor)
     {
-        var threshold = new Option<double>("--threshold")
+        var threshold = new Option<double?>("--threshold")
         {
-            Description = "Seconds a node's check-in may be late, beyond its own check-in interval, before it is shown as not alive (Quartz's clusterCheckinMisfireThreshold; 7.5 by default).",
-            DefaultValueFactory = _ => ClusterNodeLiveness.DefaultThreshold.TotalSeconds,
+            Description = "Seconds a node's check-in may be late, beyond its own check-in interval, before it is shown as not alive (Quartz's clusterCheckinMisfireThreshold; " +
+                          "by default ml.yaml's cluster.checkin_threshold, else its cluster.checkin_interval, else 7.5).",
         };
         var json = new Option<bool>("--json") { Description = "Print the status as one JSON object (the API's shape) instead of tables." };
         var status = new Command("status", "Nodes with their last check-in and whether they are alive, running steps (run, step, node, since) and queue depth.")
@@ -32,11 +32,16 @@ public static class ClusterCommand
             var context = contextFor(parse);
             return CommandGuard.RunAsync(context, () =>
             {
-                var seconds = parse.GetValue(threshold);
-                if (seconds is < 0 or > 86_400 || double.IsNaN(seconds))
-                    throw new ArgumentException($"--threshold must be a number of seconds between 0 and 86400, got {seconds.ToString(CultureInfo.InvariantCulture)}");
+                // What the nodes started here were told (ml.yaml's cluster:), unless the question is asked with another lateness.
+                var lateness = context.Workspace.Settings.Cluster.Threshold();
+                if (parse.GetValue(threshold) is { } seconds)
+                {
+                    if (seconds is < 0 or > 86_400 || double.IsNaN(seconds))
+                        throw new ArgumentException($"--threshold must be a number of seconds between 0 and 86400, got {seconds.ToString(CultureInfo.InvariantCulture)}");
+                    lateness = TimeSpan.FromSeconds(seconds);
+                }
                 ClusterStatus read;
-                using (var store = context.OpenStore()) read = ClusterStatusQuery.Read(store, TimeSpan.FromSeconds(seconds));
+                using (var store = context.OpenStore()) read = ClusterStatusQuery.Read(store, lateness);
                 var response = ClusterStatusResponse.From(read);
                 if (parse.GetValue(json)) context.Output.WriteLine(JsonSerializer.Serialize(response, JsonSerializerOptions.Web));
                 else Render(context, response);

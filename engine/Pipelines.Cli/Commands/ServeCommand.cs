@@ -30,7 +30,7 @@ public static class ServeCommand
                 var graceText = parse.GetValue(grace)!;
                 if (!DurationText.TryParse(graceText, out var gracePeriod))
                     throw new ArgumentException($"--grace '{graceText}' is not a duration such as 30s or 2m");
-                var cluster = ClusterOptions.Settings(parse, firesSchedules: true);
+                var cluster = ClusterOptions.Settings(parse, firesSchedules: true, context.Workspace.Settings.Cluster);
                 ClusterOptions.AddBenchSteps(parse, context);
                 var assets = Path.Combine(AppContext.BaseDirectory, "studio");
                 var options = new ServiceOptions

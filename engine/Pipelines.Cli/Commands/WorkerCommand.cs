@@ -24,7 +24,7 @@ public static class WorkerCommand
             {
                 if (context.Workspace.Settings.Store.Kind != StoreKind.Postgres)
                     throw new ArgumentException("a worker needs the store in PostgreSQL: set store.kind: postgres in ml.yaml (see docs/cluster.md)");
-                var settings = ClusterOptions.Settings(parse, firesSchedules: false);
+                var settings = ClusterOptions.Settings(parse, firesSchedules: false, context.Workspace.Settings.Cluster);
                 ClusterOptions.AddBenchSteps(parse, context);
                 using var store = context.OpenStore();
                 var firings = new FiringLog(store);

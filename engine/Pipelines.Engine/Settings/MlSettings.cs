@@ -31,6 +31,9 @@ public sealed record MlSettings
     [Input("What the store keeps and for how long: registry versions, shadow predictions, decisions, retired models' files (applied by registry/retention).")]
     public RetentionSettings Retention { get; init; } = new();
 
+    [Input("How the nodes of a cluster (a postgres store) check in: the interval and the threshold after which a silent node's steps run elsewhere; the command line's --checkin-interval and --checkin-threshold override them.")]
+    public ClusterCheckInSettings Cluster { get; init; } = new();
+
     /// <summary>What steps may read of these settings.</summary>
     public WorkspaceSettings ForSteps() => new() { Drift = Drift, Monitor = Monitor, Retention = Retention with { MaxVersions = Registry.MaxVersions } };
 }

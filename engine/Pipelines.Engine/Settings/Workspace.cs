@@ -54,6 +54,7 @@ public sealed class Workspace
             Check("store", settings.Store.Problems(Environment.GetEnvironmentVariable), mapping, diagnostics);
             Check("monitor", settings.Monitor.Problems(), mapping, diagnostics);
             Check("retention", settings.Retention.Problems(), mapping, diagnostics);
+            Check("cluster", settings.Cluster.Problems(), mapping, diagnostics);
             NotifyCheck.Check(settings.Notify, mapping, diagnostics);
         }
         if (diagnostics.Count > 0) throw new PipelineValidationException(diagnostics);

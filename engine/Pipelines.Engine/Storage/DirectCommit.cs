@@ -1,10 +1,7 @@
-using System.Data;
 using System.Data.Common;
 using Npgsql;
 using Pipelines.Abstractions;
 using Pipelines.Engine.Events;
-using Polly;
-using Polly.Retry;
 
 namespace Pipelines.Engine.Storage;
 
@@ -17,33 +14,23 @@ namespace Pipelines.Engine.Storage;
 /// </summary>
 /// <remarks>
 /// A connection lost to a restarted or unreachable server is opened again, with exponential backoff, and the unit of
-/// work runs again from its start; after <see cref="ReconnectAttempts"/> attempts the failure is reported as
-/// <see cref="StoreUnavailableException"/>. A transaction that failed was rolled back by the server, so a retry never
+/// work runs again from its start (<see cref="PostgresReconnection"/>); after <see cref="ReconnectAttempts"/> attempts the
+/// failure is reported as <see cref="StoreUnavailableException"/>. A transaction that failed was rolled back by the server, so a retry never
 /// finds half of it. A step record's sequence number is taken once, before its first attempt, and a retry that finds
 /// it stored stops there: a commit whose acknowledgement was lost with the connection is not written twice.
 /// </remarks>
 internal sealed class DirectCommit : IStepRecords
 {
-    public const int ReconnectAttempts = 12;
+    public const int ReconnectAttempts = PostgresReconnection.Attempts;
 
     private readonly NpgsqlConnection _connection;
-    private readonly string _description;
     private readonly Lock _gate = new();
-    private readonly ResiliencePipeline _reconnecting;
+    private readonly PostgresReconnection _reconnection;
 
     public DirectCommit(NpgsqlConnection connection, string description, TimeSpan firstBackoff)
     {
         _connection = connection;
-        _description = description;
-        _reconnecting = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
-        {
-            ShouldHandle = new PredicateBuilder().Handle<NpgsqlException>(IsConnectionFailure).Handle<InvalidOperationException>(_ => _connection.State != ConnectionState.Open),
-            MaxRetryAttempts = ReconnectAttempts,
-            BackoffType = DelayBackoffType.Exponential,
-            UseJitter = true,
-            Delay = firstBackoff,
-            MaxDelay = TimeSpan.FromSeconds(3),
-        }).Build();
+        _reconnection = new PostgresReconnection(connection, description, firstBackoff);
     }
 
     public void ReplayJournal() { }
@@ -113,22 +100,7 @@ internal sealed class DirectCommit : IStepRecords
 
     public T AfterQueued<T>(Func<T> work)
     {
-        lock (_gate)
-        {
-            try
-            {
-                return _reconnecting.Execute(() =>
-                {
-                    EnsureOpen();
-                    return work();
-                });
-            }
-            catch (Exception e) when (e is NpgsqlException && IsConnectionFailure((NpgsqlException)e) || e is InvalidOperationException && _connection.State != ConnectionState.Open)
-            {
-                throw new StoreUnavailableException(
-                    $"lost the store's {_description} and could not reconnect after {ReconnectAttempts} attempts: {PostgresConnections.Reason(e)}", e);
-            }
-        }
+        lock (_gate) return _reconnection.Execute(work);
     }
 
     /// <returns>The record's sequence number; -1 when <paramref name="guard"/> refused it.</returns>
@@ -185,19 +157,6 @@ internal sealed class DirectCommit : IStepRecords
 
     private static object?[] ArtifactRow(Artifact artifact, bool isSource, string? runId, string? stepId, DateTime now) =>
         [artifact.Sha256, artifact.Kind, artifact.Format, artifact.Bytes, artifact.StorePath, isSource, now, runId, stepId];
-
-    /// <summary>A connection that broke (the server restarted, the network dropped) is closed and opened again.</summary>
-    private void EnsureOpen()
-    {
-        if (_connection.State == ConnectionState.Open) return;
-        if (_connection.State != ConnectionState.Closed) _connection.Close();
-        _connection.Open();
-    }
-
-    /// <summary>Failures that a new connection can cure: the connection itself broke, or the server was not accepting yet.</summary>
-    private bool IsConnectionFailure(NpgsqlException e) =>
-        e.IsTransient || _connection.State is ConnectionState.Broken or ConnectionState.Closed ||
-        e is PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.CrashShutdown };
 
     public void Dispose() => _connection.Dispose();
 }

@@ -40,6 +40,12 @@ public sealed class PipelineStore : IDisposable
 
     internal StoreDialect Dialect { get; }
 
+    /// <summary>
+    /// The first wait before reconnecting to PostgreSQL: <see cref="ReconnectBackoff"/>, or what the store was opened with.
+    /// Writers on connections of their own (<see cref="PostgresExplanationWriter"/>) wait the same.
+    /// </summary>
+    internal TimeSpan FirstReconnectWait { get; private init; } = ReconnectBackoff;
+
     private PipelineStore(StoreLocation location, StoreLayout layout, DbConnection connection, IStepRecords commits)
     {
         Location = location;
@@ -72,7 +78,7 @@ public sealed class PipelineStore : IDisposable
         var layout = location.Layout;
         var connection = PostgresConnections.Open(connectionString);
         var commits = new DirectCommit(connection, PostgresConnections.Describe(connectionString), reconnectBackoff);
-        var store = new PipelineStore(location, layout, connection, commits);
+        var store = new PipelineStore(location, layout, connection, commits) { FirstReconnectWait = reconnectBackoff };
         try
         {
             commits.AfterQueued(() =>

@@ -26,7 +26,7 @@ public sealed class StoreDecisionLog(PipelineStore store, string runId, string s
     }
 
     public IExplanationWriter OpenExplanations(string model) => store.Dialect.IsPostgres
-        ? new PostgresExplanationWriter(store.Location, runId, stepId, model)
+        ? new PostgresExplanationWriter(store.Location, store.FirstReconnectWait, runId, stepId, model)
         : new StoreExplanationWriter(store, runId, stepId, model);
 
     public IReadOnlyList<StoredDecision> Read(string model, int version, DateTime from, DateTime until) => store.Dialect.IsPostgres

@@ -49,35 +49,38 @@ public static class ClusterQuartz
     /// </summary>
     public static StandaloneSchedulerFactory Build(string connectionString, ClusterSettings settings, IJobFactory jobs, TimeProvider? clock = null,
         string schedulerName = SchedulerName) =>
-        QuartzSchedulerBuilder.Create(q =>
+        QuartzSchedulerBuilder.Create(q => Configure(q, connectionString, settings, jobs, clock, schedulerName)).Build();
+
+    /// <summary>The configuration <see cref="Build"/> gives Quartz, on any Quartz builder (a container of one's own, for instance).</summary>
+    public static void Configure(IQuartzBuilder q, string connectionString, ClusterSettings settings, IJobFactory jobs, TimeProvider? clock = null,
+        string schedulerName = SchedulerName)
+    {
+        q.ConfigureScheduler(options =>
+        {
+            options.InstanceName = schedulerName;
+            options.IdleWaitTime = settings.PollInterval < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : settings.PollInterval;
+            foreach (var group in ServedGroups(settings)) options.ServedExecutionGroups.Add(group);
+            // Draining lets running steps finish: a shutdown never cancels them.
+            options.ShutdownJobInterruption = ShutdownJobInterruption.Never;
+        });
+        q.UseDefaultThreadPool(Math.Max(1, settings.MaxSteps));
+        q.UsePersistentStore(store =>
+        {
+            store.UsePostgres(connectionString);
+            store.UseClustering(cluster =>
             {
-                q.ConfigureScheduler(options =>
-                {
-                    options.InstanceName = schedulerName;
-                    options.IdleWaitTime = settings.PollInterval < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : settings.PollInterval;
-                    foreach (var group in ServedGroups(settings)) options.ServedExecutionGroups.Add(group);
-                    // Draining lets running steps finish: a shutdown never cancels them.
-                    options.ShutdownJobInterruption = ShutdownJobInterruption.Never;
-                });
-                q.UseDefaultThreadPool(Math.Max(1, settings.MaxSteps));
-                q.UsePersistentStore(store =>
-                {
-                    store.UsePostgres(connectionString);
-                    store.UseClustering(cluster =>
-                    {
-                        cluster.CheckinInterval = settings.CheckinInterval;
-                        cluster.CheckinMisfireThreshold = settings.CheckinMisfireThreshold;
-                    });
-                    store.ConfigureStore(options =>
-                    {
-                        options.TablePrefix = TablePrefix;
-                        options.SchemaProvisioning = SchemaProvisioning.CreateIfMissing;
-                        // A database that went away (restarted) is tried again this often, not after Quartz's default 15 s.
-                        options.DbRetryInterval = settings.CheckinInterval < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : settings.CheckinInterval;
-                    });
-                });
-                q.UseJobFactory(jobs);
-                if (clock is not null) q.UseTimeProvider(clock);
-            })
-            .Build();
+                cluster.CheckinInterval = settings.CheckinInterval;
+                cluster.CheckinMisfireThreshold = settings.CheckinMisfireThreshold;
+            });
+            store.ConfigureStore(options =>
+            {
+                options.TablePrefix = TablePrefix;
+                options.SchemaProvisioning = SchemaProvisioning.CreateIfMissing;
+                // A database that went away (restarted) is tried again this often, not after Quartz's default 15 s.
+                options.DbRetryInterval = settings.CheckinInterval < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : settings.CheckinInterval;
+            });
+        });
+        q.UseJobFactory(jobs);
+        if (clock is not null) q.UseTimeProvider(clock);
+    }
 }

@@ -144,7 +144,7 @@ public class JsonSchemaGeneratorTests
     {
         Assert.False(Settings.GetProperty("additionalProperties").GetBoolean());
         var sections = Settings.GetProperty("properties");
-        Assert.Equal(["store", "engine", "registry", "logging", "drift", "notify", "monitor", "retention"], Keys(sections));
+        Assert.Equal(["store", "engine", "registry", "logging", "drift", "notify", "monitor", "retention", "cluster"], Keys(sections));
         foreach (var section in sections.EnumerateObject().Where(s => s.Name != "notify"))
             Assert.False(section.Value.GetProperty("additionalProperties").GetBoolean());
         // notify: is a list of sinks, each closed to unknown keys like a section.
