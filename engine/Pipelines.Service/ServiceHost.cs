@@ -120,7 +120,7 @@ public sealed class ServiceHost : IAsyncDisposable
                 ApiKeyRefusal(context.HttpContext, options.ApiKey) is { } status ? Results.StatusCode(status) : await next(context));
             var host = new ServiceHost(options, store, app, api, pipelines, dispatcher, scheduler, events) { Cluster = cluster };
             PipelineAndRunApi.Map(api, host);
-            app.MapServiceApi(ServiceApiOptions.For(studio, shared, options.RegistryMaxVersions, scheduler, options.Clock));
+            app.MapServiceApi(ServiceApiOptions.For(studio, shared, options.RegistryMaxVersions, scheduler, options.Clock, options.ClusterLivenessThreshold));
             if (options.Notify.Count > 0)
             {
                 var http = new HttpClient();

@@ -1,3 +1,4 @@
+using Pipelines.Engine.Cluster;
 using Pipelines.Engine.Catalog;
 using Pipelines.Engine.Execution;
 
@@ -43,6 +44,9 @@ public sealed class ServiceOptions
 
     /// <summary>How this service takes part in the cluster when the store is in PostgreSQL (ignored with DuckDB).</summary>
     public Cluster.ClusterSettings Cluster { get; init; } = new() { FiresSchedules = true };
+
+    /// <summary>The lateness of a check-in after which the cluster status shows a node as not alive (ml.yaml's cluster section).</summary>
+    public TimeSpan ClusterLivenessThreshold { get; init; } = ClusterNodeLiveness.DefaultThreshold;
 
     /// <summary>The registry's version limit (ml.yaml), applied by registries the API opens.</summary>
     public int RegistryMaxVersions { get; init; } = 20;

@@ -41,6 +41,12 @@ public sealed class ClusterCheckInSettingsTests(PostgresServer server)
         Assert.Equal(42, JsonNode.Parse(fromFile.Output)!["thresholdSeconds"]!.GetValue<double>());
         Assert.True(given.ExitCode == 0, given.All);
         Assert.Equal(3, JsonNode.Parse(given.Output)!["thresholdSeconds"]!.GetValue<double>());
+
+        // The service passes ml.yaml's threshold to its endpoint and home page; a request may still give its own.
+        using var store = workspace.OpenStore();
+        await using var api = await ApiOnStore.StartAsync(workspace.Root, store, TimeSpan.FromSeconds(42));
+        Assert.Equal(42, (await api.GetJson("/api/v1/cluster/status"))["thresholdSeconds"]!.GetValue<double>());
+        Assert.Equal(3, (await api.GetJson("/api/v1/cluster/status?threshold=3"))["thresholdSeconds"]!.GetValue<double>());
     }
 
     /// <summary>The clustering options Quartz reads from a container configured as <see cref="ClusterQuartz.Build"/> configures its own.</summary>

@@ -51,6 +51,7 @@ public static class ServeCommand
                     Log = context.Logger,
                     Notify = context.Workspace.Settings.Notify,
                     RegistryMaxVersions = context.Workspace.Settings.Registry.MaxVersions,
+                    ClusterLivenessThreshold = context.Workspace.Settings.Cluster.Threshold(),
                     Cluster = cluster,
                 };
                 await using var service = ServiceHost.Build(options);

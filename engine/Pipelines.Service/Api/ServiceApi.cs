@@ -95,6 +95,6 @@ public static class ServiceApi
             (IReadOnlyList<PipelineEvent>)StatusPage.WatchedEventTypes
                 .SelectMany(type => store.Events(new EventQuery(Type: type, Limit: 15)))
                 .OrderByDescending(e => e.Sequence).Take(15).ToList()), ([], []));
-        return new StatusPage.Content(status, runs, events, GetClusterStatus.Read(context, ClusterNodeLiveness.DefaultThreshold));
+        return new StatusPage.Content(status, runs, events, GetClusterStatus.Read(context, context.Options.ClusterLivenessThreshold));
     }
 }

@@ -1,3 +1,4 @@
+using Pipelines.Engine.Cluster;
 using Pipelines.Engine.Storage;
 using Pipelines.Service.Scheduling;
 using Pipelines.Studio;
@@ -16,6 +17,12 @@ public sealed class ServiceApiOptions
     /// <summary>The scheduler's view when the host has one; a <see cref="ITriggerSchedule"/> registered in DI is preferred.</summary>
     public ITriggerSchedule? Schedule { get; init; }
 
+    /// <summary>
+    /// How late a node's check-in may be before the cluster status (endpoint and home page) shows it as not alive, unless
+    /// a request says otherwise: ml.yaml's <c>cluster.checkin_threshold</c> as the nodes use it, Quartz's 7.5 s by default.
+    /// </summary>
+    public TimeSpan ClusterLivenessThreshold { get; init; } = ClusterNodeLiveness.DefaultThreshold;
+
     /// <summary>The clock that "the last N days" is counted back from.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
@@ -30,8 +37,9 @@ public sealed class ServiceApiOptions
     /// with the host's scheduler and clock when it has them.
     /// </summary>
     public static ServiceApiOptions For(StudioOptions studio, StoreAccess store, int registryMaxVersions,
-        ITriggerSchedule? schedule = null, TimeProvider? time = null) => new()
+        ITriggerSchedule? schedule = null, TimeProvider? time = null, TimeSpan? clusterLivenessThreshold = null) => new()
     {
+        ClusterLivenessThreshold = clusterLivenessThreshold ?? ClusterNodeLiveness.DefaultThreshold,
         Store = store,
         RegistryMaxVersions = registryMaxVersions,
         KeyRequired = !string.IsNullOrEmpty(studio.ApiKey),

@@ -26,7 +26,7 @@ internal sealed class ApiOnStore : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<ApiOnStore> StartAsync(string workspaceRoot, PipelineStore store)
+    public static async Task<ApiOnStore> StartAsync(string workspaceRoot, PipelineStore store, TimeSpan? clusterLivenessThreshold = null)
     {
         var studio = new StudioOptions
         {
@@ -36,7 +36,7 @@ internal sealed class ApiOnStore : IAsyncDisposable
             StorePath = store.Layout.Root,
             Urls = ["http://127.0.0.1:0"],
         };
-        var options = ServiceApiOptions.For(studio, StoreAccess.Shared(store), registryMaxVersions: 20);
+        var options = ServiceApiOptions.For(studio, StoreAccess.Shared(store), registryMaxVersions: 20, clusterLivenessThreshold: clusterLivenessThreshold);
         var app = StudioServer.Build(studio, services: s => s.AddServiceApi(), endpoints: a => a.MapServiceApi(options));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();

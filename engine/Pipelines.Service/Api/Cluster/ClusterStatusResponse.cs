@@ -27,5 +27,5 @@ public sealed record RunningStepResponse(string Scheduler, string? RunId, string
 /// <summary>Triggers of one scheduler: due and not taken (the queue), waiting for a later time, taken, blocked, paused.</summary>
 public sealed record SchedulerQueueResponse(string Scheduler, int Queued, int Scheduled, int Acquired, int Blocked, int Paused);
 
-/// <summary>The query of <c>GET /api/v1/cluster/status</c>: the liveness threshold in seconds (default 7.5, Quartz's); parsed by the endpoint.</summary>
+/// <summary>The query of <c>GET /api/v1/cluster/status</c>: the liveness threshold in seconds (default ml.yaml's <c>cluster.checkin_threshold</c>, else Quartz's 7.5); parsed by the endpoint.</summary>
 public sealed record ClusterStatusRequest(string? Threshold);

@@ -19,7 +19,7 @@ internal static class GetClusterStatus
 
     private static Results<Ok<ClusterStatusResponse>, ValidationProblem> Handle(ServiceApiContext context, ClusterStatusRequest request)
     {
-        if (!TryThreshold(request.Threshold, out var threshold, out var error)) return ApiProblems.BadValue("threshold", error);
+        if (!TryThreshold(request.Threshold, context.Options.ClusterLivenessThreshold, out var threshold, out var error)) return ApiProblems.BadValue("threshold", error);
         return TypedResults.Ok(Read(context, threshold));
     }
 
@@ -28,9 +28,10 @@ internal static class GetClusterStatus
         store => ClusterStatusQuery.Read(store, threshold, context.Options.Time),
         new ClusterStatus(false, "the store cannot be read now", context.Now, threshold, [], [], [])));
 
-    internal static bool TryThreshold(string? text, out TimeSpan threshold, out string error)
+    /// <summary>The request's threshold in seconds, or <paramref name="configured"/> (ml.yaml's) when it gives none.</summary>
+    internal static bool TryThreshold(string? text, TimeSpan configured, out TimeSpan threshold, out string error)
     {
-        threshold = ClusterNodeLiveness.DefaultThreshold;
+        threshold = configured;
         error = "";
         if (string.IsNullOrEmpty(text)) return true;
         if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds is >= 0 and <= 86_400)
