@@ -16,7 +16,7 @@ public sealed record TrainEnsembleOutputs
     [Output("The ensemble's out-of-sample predictions (Parquet, the holdout block), in the layout of the train steps' out_of_sample.")]
     public required Artifact OutOfSample { get; init; }
 
-    [Output("stacking: what the meta-learner learned from (Parquet): source_row, fold, label and each member's out-of-fold prediction on the link scale; absent for other kinds.")]
+    [Output("stacking: what the meta-learner learned from (Parquet): source_row, fold, label and each member's out-of-fold prediction on the link scale (a column per member), or a multiclass member's class probabilities (member_p0, member_p1, ...); absent for other kinds.")]
     public Artifact? MetaTraining { get; init; }
 
     [Output("The ensemble's feature columns, in its order.")]
