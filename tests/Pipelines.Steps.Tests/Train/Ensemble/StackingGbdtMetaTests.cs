@@ -23,7 +23,7 @@ public sealed class StackingGbdtMetaTests : IDisposable
         ["num_iterations"] = "50", ["learning_rate"] = "0.1", ["num_leaves"] = "4", ["min_data_in_leaf"] = "20", ["lambda_l2"] = "1", ["seed"] = "1",
     };
 
-    private readonly TestStepContext _context = new() { ModelRegistry = new MemoryModelRegistry() };
+    private readonly TestStepContext _context = new() { ModelRegistry = new MemoryModelRegistry(), ShadowLog = new RecordedShadowLog() };
     private readonly EnsembleTraining _train;
 
     public StackingGbdtMetaTests() => _train = new EnsembleTraining(_context);
@@ -104,7 +104,7 @@ public sealed class StackingGbdtMetaTests : IDisposable
     }
 
     [Fact]
-    public void Multiclass_members_are_stacked_on_every_class_probability_and_the_registered_ensemble_predicts_each_class()
+    public async Task Multiclass_members_are_stacked_on_every_class_probability_and_the_registered_ensemble_predicts_each_class()
     {
         // Three levels of y (low, mid, high) as class ids, like toxicity's LOW/MID/HIGH.
         var rows = EnsembleTraining.Rows(450, seed: 37).Select(r => (double?[])[r[0], r[1], r[2], r[3], r[4] < -4 ? 0 : r[4] < -1 ? 1 : 2]).ToArray();
@@ -138,7 +138,9 @@ public sealed class StackingGbdtMetaTests : IDisposable
         using (var probe = new ParquetProbe(_context.FullPath(outputs.MetaTraining!)))
             Assert.Equal(["source_row", "fold", "label", "deep_p0", "deep_p1", "deep_p2", "shallow_p0", "shallow_p1", "shallow_p2"], probe.Schema().Select(c => c.Name));
 
-        // Registered, it loads as any model does and predicts the three classes' probabilities.
+        // Registered beside a champion (one of its members), it loads as any model does and predicts the three classes' probabilities.
+        var champion = _context.Registry.Register("levels", deep.Model, File.ReadAllText(_context.FullPath(deep.Metrics)), table.Sha256, "test").Version;
+        _context.Registry.Promote("levels", champion, "champion", "test");
         var version = _context.Registry.Register("levels", outputs.Model, File.ReadAllText(_context.FullPath(outputs.Metrics)), table.Sha256, "test");
         var model = _context.LoadModel(_context.Registry.Find("levels", version.Version.ToString(System.Globalization.CultureInfo.InvariantCulture))!.Model);
         Assert.Equal(3, model.Outputs);
@@ -147,6 +149,18 @@ public sealed class StackingGbdtMetaTests : IDisposable
         model.Predict([0.2, 1.0, 0.5], probabilities);
         Assert.Equal(1.0, probabilities.Sum(), 12);
         Assert.Equal(ModelTask.Multiclass, TrainingMetrics.Load(_context.FullPath(outputs.Metrics)).Task);
+
+        // shadow/compare scores it as a three-class challenger: its loss is the mean log loss of its own probabilities.
+        var shadow = await new Pipelines.Steps.Shadow.ShadowCompareStep().ExecuteAsync(new Pipelines.Steps.Shadow.ShadowCompareInputs
+        {
+            Model = "levels", Challenger = version.Version, Data = table, Target = "level", MinPredictions = 100,
+        }, _context, default);
+        var logLoss = rows.Average(r =>
+        {
+            model.Predict([r[1]!.Value, r[2]!.Value, r[3]!.Value], probabilities);
+            return -Math.Log(probabilities[(int)r[4]!.Value]);
+        });
+        Assert.Equal(logLoss, shadow.ChallengerLoss, 9);
     }
 
     [Fact]
