@@ -1,8 +1,10 @@
 using System.Globalization;
+using System.Text;
 using DuckDB.NET.Data;
 using Pipelines.Abstractions;
 using Pipelines.DuckDb;
 using Pipelines.Learning.Data;
+using Pipelines.Learning.LightGbm;
 using Pipelines.Learning.Linear;
 using Pipelines.Learning.Trees;
 using Pipelines.Steps.Tables;
@@ -49,7 +51,7 @@ public sealed class TrainEnsembleStep : Step<TrainEnsembleInputs, TrainEnsembleO
         EnsembleFile? metaFile = null;
         Artifact? metaTraining = null;
         IReadOnlyDictionary<string, double>? metaGain = null;
-        Pipelines.Learning.LightGbm.LightGbmParameters? metaParameters = null;
+        LightGbmParameters? metaParameters = null;
         int[] holdoutRows;
         var trainRows = 0;
         if (inputs.Kind == EnsembleKind.Stacking)
@@ -72,7 +74,7 @@ public sealed class TrainEnsembleStep : Step<TrainEnsembleInputs, TrainEnsembleO
             {
                 using var booster = GbdtMetaLearner.Fit(training, GbdtMetaLearner.Parameters(inputs.MetaParams, task, reference.Model.Outputs), cancellationToken);
                 var staged = context.StageArtifact("model", "txt");
-                File.WriteAllText(staged.Path, booster.ModelText(), new System.Text.UTF8Encoding(false));
+                File.WriteAllText(staged.Path, booster.ModelText(), new UTF8Encoding(false));
                 metaArtifact = context.CommitArtifact(staged);
                 metaGain = MemberGain(booster, members.Count, reference.Model.Outputs, members.Select(m => m.Name).ToList());
                 metaParameters = booster.Parameters;
@@ -275,7 +277,7 @@ public sealed class TrainEnsembleStep : Step<TrainEnsembleInputs, TrainEnsembleO
     }
 
     /// <summary>The LightGBM meta-learner's gain per member: the gain of the splits on its meta-features, summed over its classes.</summary>
-    private static Dictionary<string, double> MemberGain(Pipelines.Learning.LightGbm.LightGbmBooster booster, int members, int outputs, IReadOnlyList<string> names)
+    private static Dictionary<string, double> MemberGain(LightGbmBooster booster, int members, int outputs, IReadOnlyList<string> names)
     {
         var gain = booster.FeatureImportance(gain: true);
         return Enumerable.Range(0, members).ToDictionary(m => names[m], m => Enumerable.Range(0, outputs).Sum(c => gain[m * outputs + c]));
@@ -299,7 +301,7 @@ public sealed class TrainEnsembleStep : Step<TrainEnsembleInputs, TrainEnsembleO
         return context.CommitArtifact(staged);
     }
 
-    private static IReadOnlyDictionary<string, string> Parameters(TrainEnsembleInputs inputs, EnsembleManifest manifest, Pipelines.Learning.LightGbm.LightGbmParameters? metaParameters)
+    private static IReadOnlyDictionary<string, string> Parameters(TrainEnsembleInputs inputs, EnsembleManifest manifest, LightGbmParameters? metaParameters)
     {
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal)
         {
