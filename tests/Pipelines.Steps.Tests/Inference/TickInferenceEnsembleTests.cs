@@ -115,7 +115,6 @@ public sealed class TickInferenceEnsembleTests : IDisposable
         }
         var deep = await Member("deep", "15");
         var shallow = await Member("shallow", "3");
-        var before = _context.Committed.Count;
         var ensemble = await new TrainEnsembleStep().ExecuteAsync(new TrainEnsembleInputs
         {
             Kind = EnsembleKind.Stacking, Meta = EnsembleMetaLearner.Gbdt, Input = table, Target = "up",
@@ -124,8 +123,7 @@ public sealed class TickInferenceEnsembleTests : IDisposable
                 ["deep"] = new() { Model = deep.Model, OutOfSample = deep.OutOfSample }, ["shallow"] = new() { Model = shallow.Model, OutOfSample = shallow.OutOfSample },
             },
         }, _context, default);
-        // As the engine does, every file the step committed is recorded as the step's: the manifest names the meta-learner's.
-        _context.RecordOutputs("ensemble", _context.Committed.Skip(before));
+        _context.RecordOutputs("ensemble", [ensemble.Model, ensemble.Metrics, ensemble.MetaModel!]);
         var version = _context.Registry.Register("stacked", ensemble.Model, File.ReadAllText(_context.OpenArtifact(ensemble.Metrics)), table.Sha256, "test");
         _context.Registry.Promote("stacked", version.Version, "champion", "test");
 

@@ -52,23 +52,7 @@ public sealed class StoreStepContext : IStepContext, IDisposable
 
     public StagedArtifact StageArtifact(string kind, string format) => Store.Artifacts.Stage(RunId, StepId, kind, format);
 
-    public Artifact CommitArtifact(StagedArtifact staged)
-    {
-        var artifact = Store.Artifacts.Commit(staged);
-        lock (_committed) _committed.Add(artifact);
-        return artifact;
-    }
-
-    /// <summary>Every artifact committed so far, outputs or not (the engine records them all as the step's; tests record them with <see cref="RecordOutputs"/>).</summary>
-    public IReadOnlyList<Artifact> Committed
-    {
-        get
-        {
-            lock (_committed) return [.. _committed];
-        }
-    }
-
-    private readonly List<Artifact> _committed = [];
+    public Artifact CommitArtifact(StagedArtifact staged) => Store.Artifacts.Commit(staged);
 
     public string OpenArtifact(Artifact artifact) => Store.Artifacts.OpenVerified(artifact, WorkspaceRoot);
 

@@ -50,6 +50,7 @@ public sealed class TrainEnsembleStep : Step<TrainEnsembleInputs, TrainEnsembleO
 
         EnsembleFile? metaFile = null;
         Artifact? metaTraining = null;
+        Artifact? metaModel = null;
         IReadOnlyDictionary<string, double>? metaGain = null;
         LightGbmParameters? metaParameters = null;
         int[] holdoutRows;
@@ -87,6 +88,7 @@ public sealed class TrainEnsembleStep : Step<TrainEnsembleInputs, TrainEnsembleO
                 metaArtifact = context.CommitArtifact(staged);
             }
             known[metaArtifact.Sha256] = metaArtifact;
+            metaModel = metaArtifact;
             metaFile = new EnsembleFile("meta", "meta", metaArtifact.Sha256, metaArtifact.Format, training.FeatureNames);
             holdoutRows = blocks[0].HoldoutSourceRows;
         }
@@ -150,7 +152,7 @@ public sealed class TrainEnsembleStep : Step<TrainEnsembleInputs, TrainEnsembleO
         context.Log.Information("Combined {Count} members by {Kind}: holdout {Metrics}", members.Count, TrainEnsembleInputs.Name(inputs.Kind), metrics.Holdout);
         return System.Threading.Tasks.Task.FromResult(new TrainEnsembleOutputs
         {
-            Model = model, Metrics = metricsArtifact, Holdout = holdout, OutOfSample = outOfSample, MetaTraining = metaTraining,
+            Model = model, Metrics = metricsArtifact, Holdout = holdout, OutOfSample = outOfSample, MetaTraining = metaTraining, MetaModel = metaModel,
             Features = features, Members = members.Select(m => m.Name).ToList(), Score = score,
         });
     }
