@@ -9,7 +9,7 @@ namespace Pipelines.Cli.Commands;
 /// <summary>
 /// <c>models show</c>'s table of what each ensemble version is made of (train/ensemble records it in the version's
 /// metrics): its kind, every member with its model file and the registered version it came from, and its weight,
-/// meta-learner coefficient or regime routes. Nothing is shown for a model without ensemble versions.
+/// meta-learner coefficient (LightGBM meta-learner: its gain) or regime routes. Nothing is shown for a model without ensemble versions.
 /// </summary>
 internal static class EnsembleMembersTable
 {
@@ -33,7 +33,9 @@ internal static class EnsembleMembersTable
     private static string Role(EnsembleSummary ensemble, string member) => ensemble.Kind switch
     {
         EnsembleKind.Average => $"weight {ensemble.Weights![member].ToString("0.####", CultureInfo.InvariantCulture)}",
-        EnsembleKind.Stacking => $"meta coefficient {ensemble.MetaCoefficients![member].ToString("0.####", CultureInfo.InvariantCulture)}",
+        EnsembleKind.Stacking => ensemble.MetaGain is { } gain
+            ? $"LightGBM meta gain {gain[member].ToString("0.####", CultureInfo.InvariantCulture)}"
+            : $"meta coefficient {ensemble.MetaCoefficients![member].ToString("0.####", CultureInfo.InvariantCulture)}",
         _ => string.Join(", ", ensemble.Routes!.Where(r => r.Value == member).Select(r => $"regime {r.Key}")
             .Concat(ensemble.Default == member ? ["default"] : [])) is { Length: > 0 } routes ? routes : "no regime",
     };

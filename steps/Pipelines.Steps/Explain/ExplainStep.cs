@@ -14,7 +14,7 @@ namespace Pipelines.Steps.Explain;
 /// <summary>
 /// Explains a registered model's decisions with exact SHAP values (TreeSHAP for tree ensembles, the closed form for
 /// linear models, their combination for train/ensemble models; see <see cref="EnsembleShapExplainer"/>) or, for any
-/// other model (an imported ONNX network), Kernel SHAP with each value's standard error: which features drove each
+/// other model (an imported ONNX network, an ensemble stacked by a LightGBM meta-learner), Kernel SHAP with each value's standard error: which features drove each
 /// decision (top k),
 /// which matter overall and per group (e.g. per regime), with a report a person can read in a browser.
 /// </summary>
@@ -29,7 +29,9 @@ public sealed class ExplainStep : Step<ExplainInputs, ExplainOutputs>
         var version = context.Registry.Find(inputs.Model, inputs.Alias)
             ?? throw new StepInputException("model", $"model '{inputs.Model}' has no '{inputs.Alias}'");
         var model = context.LoadModel(version.Model);
-        if (model.Ensemble is null && model.Onnx is not null) KernelShapStep.Check(inputs, model);
+        // An ensemble stacked by LightGBM has no exact values from its members' and is explained as a whole, as ONNX models are.
+        var byKernel = model.Ensemble is { } whole ? whole.MetaTrees is not null : model.Onnx is not null;
+        if (byKernel) KernelShapStep.Check(inputs, model);
         var features = model.FeatureNames;
         var classes = model.Onnx?.OutputLabels is { Count: > 0 } declared ? declared : TrainingMetrics.TryParse(version.MetricsJson)?.Classes;
         string ClassName(int c) => classes is { Count: > 0 } && model.Outputs > 1 && c < classes.Count ? classes[c] : model.Outputs == 1 ? "score" : $"class {c}";
@@ -48,10 +50,10 @@ public sealed class ExplainStep : Step<ExplainInputs, ExplainOutputs>
 
         // Trees, linear models and ensembles of them have exact values; any other model is explained by Kernel SHAP,
         // each value with its standard error.
-        IShapExplainer explainer = model.Ensemble is { } ensemble ? EnsembleExplainer(ensemble, ColumnMeans(all, features.Count, first, rows), version)
+        IShapExplainer explainer = byKernel ? KernelShapStep.Explainer(inputs, model, all, connection, context)
+            : model.Ensemble is { } ensemble ? EnsembleExplainer(ensemble, ColumnMeans(all, features.Count, first, rows), version)
             : model.Trees is { } trees ? new TreeShapExplainer(trees)
-            : model.Linear is { } linear ? new LinearShapExplainer(linear, ColumnMeans(all, features.Count, first, rows))
-            : KernelShapStep.Explainer(inputs, model.Onnx!, all, connection, context);
+            : new LinearShapExplainer(model.Linear!, ColumnMeans(all, features.Count, first, rows));
         var kernel = explainer as KernelShapExplainer;
         var errors = kernel is null ? null : new double[model.Outputs * features.Count];
         var width = features.Count + 1;

@@ -10,15 +10,14 @@ namespace Pipelines.Steps.Explain;
 
 /// <summary>
 /// explain/shap's Kernel SHAP path, for models with no exact explainer (an imported ONNX network, ML.NET's linear
-/// models): ONNX Runtime scores the coalitions in batches, the background is the given table (or the explained rows)
+/// models, an ensemble stacked by a LightGBM meta-learner, scored as a whole): ONNX Runtime scores the coalitions in batches, the background is the given table (or the explained rows)
 /// summarised by k-means, and the global report says how the values were estimated and how large their errors are.
 /// </summary>
 internal static class KernelShapStep
 {
     public static void Check(ExplainInputs inputs, PredictiveModel model)
     {
-        var onnx = model.Onnx!;
-        if (onnx.Task == ModelTask.Clustering)
+        if (model.Onnx?.Task == ModelTask.Clustering)
             throw new StepInputException("model", "a k-means model predicts a cluster's index, which has no SHAP values to share out; explain the models trained per regime instead");
         if (model.FeatureNames.Count < 2)
             throw new StepInputException("model", "Kernel SHAP shares a prediction among two or more features; with one feature its value is the prediction minus the mean prediction");
@@ -28,7 +27,8 @@ internal static class KernelShapStep
         if (inputs.Seed < 0) throw new StepInputException("seed", "must not be negative");
     }
 
-    public static KernelShapExplainer Explainer(ExplainInputs inputs, OnnxRuntimeModel model, double[] explainedRows, DuckDBConnection connection, IStepContext context)
+    /// <summary>Kernel SHAP over any model: ONNX Runtime's batches, or a model scored row by row (an ensemble as a whole).</summary>
+    public static KernelShapExplainer Explainer(ExplainInputs inputs, PredictiveModel model, double[] explainedRows, DuckDBConnection connection, IStepContext context)
     {
         var features = model.FeatureNames;
         var rows = explainedRows;
@@ -50,10 +50,20 @@ internal static class KernelShapStep
             throw new StepInputException(inputs.Background is null ? "data" : "background", e.Message);
         }
         var options = new KernelShapOptions { MaxCoalitions = inputs.Coalitions, Seed = (ulong)inputs.Seed };
-        var explainer = new KernelShapExplainer(model.PredictBatch, features.Count, model.Outputs, background, options);
+        var explainer = new KernelShapExplainer(model.Onnx is { } onnx ? onnx.PredictBatch : RowByRow(model), features.Count, model.Outputs, background, options);
         context.Log.Information("Kernel SHAP over {Background}; {Coalitions} coalitions per row ({Mode})", background.Summary, explainer.CoalitionCount,
             explainer.Enumerates ? "all of them: exact for the background" : "sampled in pairs, seed " + inputs.Seed.ToString(CultureInfo.InvariantCulture));
         return explainer;
+    }
+
+    private static BatchPredictor RowByRow(PredictiveModel model)
+    {
+        var width = model.FeatureNames.Count;
+        var outputs = model.Outputs;
+        return (rows, rowCount, predictions) =>
+        {
+            for (var r = 0; r < rowCount; r++) model.Predict(rows.Slice(r * width, width), predictions.Slice(r * outputs, outputs));
+        };
     }
 
     /// <summary>How the values were estimated, and the mean standard error over the explained rows per output and feature.</summary>

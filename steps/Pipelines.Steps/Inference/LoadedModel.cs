@@ -95,14 +95,16 @@ public sealed class LoadedModel
 
     /// <summary>
     /// Built on first use: its tables cost time and memory that scoring never needs. Null for an ONNX Runtime model, and
-    /// for an ensemble with a member SHAP cannot explain here (one scored by ONNX Runtime that is not trees).
+    /// for an ensemble without exact values (a member scored by ONNX Runtime that is not trees, or a LightGBM
+    /// meta-learner): Kernel SHAP needs a background and hundreds of model runs a row, so the tick path leaves those
+    /// decisions unexplained.
     /// </summary>
     public IShapExplainer? Explainer => _explainer ??= CreateExplainer();
 
     private IShapExplainer? CreateExplainer()
     {
         if (Model is not null) return new TreeShapExplainer(Model);
-        if (_ensembleForExplaining is null || _ensemble!.Members.Any(m => m.Model.Trees is null && m.Model.Linear?.Scaler is null)) return null;
+        if (_ensembleForExplaining is null || !EnsembleShapExplainer.IsExact(_ensemble!)) return null;
         return new EnsembleShapExplainer(_ensembleForExplaining());
     }
 }

@@ -102,6 +102,24 @@ public sealed class EnsembleBadInputTests : IDisposable
     }
 
     [Fact]
+    public void An_unknown_meta_learner_is_refused_at_its_value()
+    {
+        AssertRejected(Run("      kind: stacking\n      meta: boosted"), "p.yaml:32:13", "boosted");
+    }
+
+    [Fact]
+    public void A_meta_parameter_LightGBM_does_not_know_is_refused_before_running()
+    {
+        AssertRejected(Run("      kind: stacking\n      meta: gbdt\n      meta_params: { num_leafs: 3 }"), "p.yaml:33:", "num_leafs");
+    }
+
+    [Fact]
+    public void LightGBM_meta_parameters_for_the_linear_meta_learner_are_refused_before_running()
+    {
+        AssertRejected(Run("      kind: stacking\n      meta_params: { num_leaves: 3 }"), "p.yaml:32:", "meta_params are LightGBM's, for meta: gbdt");
+    }
+
+    [Fact]
     public void A_member_with_other_features_fails_the_step_where_the_member_is_written_and_nothing_is_registered()
     {
         var run = Run("      kind: average", "[a, b]");

@@ -41,7 +41,10 @@ public sealed record EnsembleManifest
     /// <summary>Average: one weight per member, summing to 1.</summary>
     public IReadOnlyList<double>? Weights { get; init; }
 
-    /// <summary>Stacking: the linear model (train/linear's file) over the members' link-scale outputs, its features named as the members.</summary>
+    /// <summary>
+    /// Stacking: the meta-learner over the members' out-of-fold outputs — train/linear's JSON (format json) or LightGBM's
+    /// model.txt (format txt) — its features named as the members (member_p0, member_p1, ... for multiclass members).
+    /// </summary>
     public EnsembleFile? Meta { get; init; }
 
     /// <summary>Regime: what decides the regime and which member scores each.</summary>

@@ -1,3 +1,4 @@
+using Pipelines.Learning.Compilation;
 using Pipelines.Learning.Linear;
 using Pipelines.Learning.Trees;
 
@@ -17,12 +18,14 @@ public sealed class EnsembleModel
     private readonly int _defaultRoute;
     private readonly int _regimeColumn;
     private readonly EnsembleMember? _regime;
+    private readonly CompiledTreeEnsemble? _metaCompiled;
 
-    private EnsembleModel(EnsembleManifest manifest, EnsembleMember[] members, LinearModel? meta, EnsembleMember? regime, string source)
+    private EnsembleModel(EnsembleManifest manifest, EnsembleMember[] members, LinearModel? meta, TreeEnsembleModel? metaTrees, EnsembleMember? regime, string source)
     {
         Manifest = manifest;
         _members = members;
         Meta = meta;
+        MetaTrees = metaTrees;
         _regime = regime;
         FeatureNames = manifest.Features;
         var first = members[0].Model;
@@ -37,12 +40,24 @@ public sealed class EnsembleModel
             ? manifest.Weights?.ToArray() is { } w && w.Length == members.Length ? w
                 : throw new ModelFormatException($"{source}: an average ensemble needs one weight per member ({members.Length})")
             : [];
-        _metaRow = new double[members.Length];
+        _metaRow = new double[members.Length * (metaTrees is null ? 1 : Outputs)];
         if (manifest.Kind == EnsembleKind.Stacking)
         {
-            if (meta is null) throw new ModelFormatException($"{source}: a stacking ensemble needs its meta-learner");
-            if (meta.FeatureCount != members.Length) throw new ModelFormatException($"{source}: the meta-learner takes {meta.FeatureCount} inputs for {members.Length} members");
-            if (Outputs != 1) throw new ModelFormatException($"{source}: stacking combines binary or regression members; these predict {Outputs} classes");
+            if (metaTrees is not null)
+            {
+                // LightGBM reads every member's prediction (each class probability of a multiclass member) and predicts as they do.
+                if (metaTrees.FeatureCount != _metaRow.Length)
+                    throw new ModelFormatException($"{source}: the LightGBM meta-learner takes {metaTrees.FeatureCount} inputs for {members.Length} members of {Outputs} output(s) each");
+                if (metaTrees.TreesPerIteration != Outputs || (metaTrees.Objective.Kind is ObjectiveKind.Identity or ObjectiveKind.Exponential) != first.IsRegression)
+                    throw new ModelFormatException($"{source}: the LightGBM meta-learner predicts {metaTrees.TreesPerIteration} value(s) ({metaTrees.Objective.Kind}), the members {Outputs} ({first.Kind})");
+                _metaCompiled = CompiledTreeEnsemble.Compile(metaTrees);
+            }
+            else
+            {
+                if (meta is null) throw new ModelFormatException($"{source}: a stacking ensemble needs its meta-learner");
+                if (meta.FeatureCount != members.Length) throw new ModelFormatException($"{source}: the meta-learner takes {meta.FeatureCount} inputs for {members.Length} members");
+                if (Outputs != 1) throw new ModelFormatException($"{source}: the linear meta-learner combines binary or regression members; these predict {Outputs} classes");
+            }
         }
         _routeByRegime = [];
         _defaultRoute = -1;
@@ -72,8 +87,14 @@ public sealed class EnsembleModel
 
     public IReadOnlyList<EnsembleMember> Members => _members;
 
-    /// <summary>Stacking's meta-learner over the members' link-scale outputs; null for other kinds.</summary>
+    /// <summary>Stacking's linear meta-learner over the members' link-scale outputs; null for other kinds and a LightGBM meta-learner.</summary>
     public LinearModel? Meta { get; }
+
+    /// <summary>
+    /// Stacking's LightGBM meta-learner (its model.txt read by our reader, scored compiled): over the members' link-scale
+    /// outputs, or every class probability of multiclass members; null for other kinds and a linear meta-learner.
+    /// </summary>
+    public TreeEnsembleModel? MetaTrees { get; }
 
     public IReadOnlyList<string> FeatureNames { get; }
 
@@ -98,7 +119,15 @@ public sealed class EnsembleModel
                 throw new ModelFormatException($"{source}: member '{file.Name}' reads features [{string.Join(", ", model.FeatureNames)}], the manifest lists [{string.Join(", ", file.Features)}]");
             return new EnsembleMember(file.Name, model, manifest.Features);
         }).ToArray();
-        var meta = manifest.Meta is { } metaFile ? LinearModelFile.Load(EnsembleManifest.Open(metaFile, openFile, source)) : null;
+        LinearModel? meta = null;
+        TreeEnsembleModel? metaTrees = null;
+        if (manifest.Meta is { } metaFile)
+        {
+            var metaPath = EnsembleManifest.Open(metaFile, openFile, source);
+            // The format tells the meta-learners apart: train/linear's JSON, or LightGBM's model text.
+            if (metaFile.Format == "txt") metaTrees = LightGbmModelReader.Load(metaPath);
+            else meta = LinearModelFile.Load(metaPath);
+        }
         EnsembleMember? regime = null;
         if (manifest.Regime?.Model is { } regimeFile)
         {
@@ -107,7 +136,7 @@ public sealed class EnsembleModel
                 throw new ModelFormatException($"{source}: the regime model '{regimeFile.Name}' is not a k-means model (train/mlnet trainer kmeans)");
             regime = new EnsembleMember(regimeFile.Name, model, manifest.Features);
         }
-        return new EnsembleModel(manifest, members, meta, regime, source);
+        return new EnsembleModel(manifest, members, meta, metaTrees, regime, source);
     }
 
     private static PredictiveModel LoadPart(EnsembleFile file, Func<string, string> openFile, string source)
@@ -162,12 +191,24 @@ public sealed class EnsembleModel
                 return;
             default:
                 var regression = Kind is ObjectiveKind.Identity or ObjectiveKind.Exponential;
-                for (var m = 0; m < _members.Length; m++)
+                if (Outputs == 1)
                 {
-                    _members[m].Score(features);
-                    _metaRow[m] = Link(_members[m].Output[0], regression);
+                    for (var m = 0; m < _members.Length; m++)
+                    {
+                        _members[m].Score(features);
+                        _metaRow[m] = Link(_members[m].Output[0], regression);
+                    }
                 }
-                output[0] = Meta!.Predict(_metaRow);
+                else
+                {
+                    for (var m = 0; m < _members.Length; m++)
+                    {
+                        _members[m].Score(features);
+                        _members[m].Output.AsSpan().CopyTo(_metaRow.AsSpan(m * Outputs, Outputs));
+                    }
+                }
+                if (_metaCompiled is not null) _metaCompiled.Predict(_metaRow, output);
+                else output[0] = Meta!.Predict(_metaRow);
                 return;
         }
     }

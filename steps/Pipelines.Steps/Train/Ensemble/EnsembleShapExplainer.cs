@@ -15,6 +15,8 @@ namespace Pipelines.Steps.Train.Ensemble;
 /// the meta-learner's raw score exactly: exact on the link scale (log-odds for binary, the value for regression).</item>
 /// <item>Regime: the routed member's values, exact for that member; the regime choice itself is not attributed.</item>
 /// </list>
+/// A LightGBM meta-learner is not a weighted sum of its inputs, so the members' values do not carry through it: such an
+/// ensemble is refused here (see <see cref="IsExact"/>) and explained as a whole by Kernel SHAP instead.
 /// Contributions are in the ensemble's feature order; a feature several members read gets the sum of their shares.
 /// Members scored by ONNX Runtime (not trees) have no exact SHAP here and are refused. The explainer scores the regime
 /// with the <see cref="EnsembleModel"/> it is given, so it needs an instance of its own when another thread scores.
@@ -32,6 +34,8 @@ public sealed class EnsembleShapExplainer : IShapExplainer
     public EnsembleShapExplainer(EnsembleModel ensemble, IReadOnlyList<double>? background = null)
     {
         ArgumentNullException.ThrowIfNull(ensemble);
+        if (ensemble.MetaTrees is not null)
+            throw new ArgumentException("its meta-learner is LightGBM, which does not combine the members' SHAP values linearly; it is explained as a whole by Kernel SHAP");
         _ensemble = ensemble;
         var members = ensemble.Members;
         _explainers = members.Select(m => Explainer(m, background)).ToArray();
@@ -74,6 +78,16 @@ public sealed class EnsembleShapExplainer : IShapExplainer
                 for (var m = 0; m < members.Count; m++) _expected[c] += _factors[m] * _explainers[m].ExpectedValues[c];
             }
         }
+    }
+
+    /// <summary>
+    /// Whether the ensemble's values follow exactly from its members' (as the kinds above say) with no background given:
+    /// every member is trees or a linear model with its scaler, and a stacking meta-learner is linear.
+    /// </summary>
+    public static bool IsExact(EnsembleModel ensemble)
+    {
+        ArgumentNullException.ThrowIfNull(ensemble);
+        return ensemble.MetaTrees is null && ensemble.Members.All(m => m.Model.Trees is not null || m.Model.Linear?.Scaler is not null);
     }
 
     public int FeatureCount => _ensemble.FeatureNames.Count;

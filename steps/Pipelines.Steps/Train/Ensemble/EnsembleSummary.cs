@@ -11,8 +11,14 @@ public sealed record EnsembleSummary
     /// <summary>average: the normalised weight per member.</summary>
     public IReadOnlyDictionary<string, double>? Weights { get; init; }
 
-    /// <summary>stacking: the meta-learner's coefficient per member on its link-scale output (raw units).</summary>
+    /// <summary>stacking: what learned to combine the members (linear or gbdt).</summary>
+    public EnsembleMetaLearner? Meta { get; init; }
+
+    /// <summary>stacking, linear: the meta-learner's coefficient per member on its link-scale output (raw units).</summary>
     public IReadOnlyDictionary<string, double>? MetaCoefficients { get; init; }
+
+    /// <summary>stacking, gbdt: LightGBM's gain per member, summed over the member's meta-features (one per class for multiclass).</summary>
+    public IReadOnlyDictionary<string, double>? MetaGain { get; init; }
 
     /// <summary>regime: regime number → member, and the default member.</summary>
     public IReadOnlyDictionary<string, string>? Routes { get; init; }

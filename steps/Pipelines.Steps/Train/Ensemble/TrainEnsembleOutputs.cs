@@ -16,7 +16,10 @@ public sealed record TrainEnsembleOutputs
     [Output("The ensemble's out-of-sample predictions (Parquet, the holdout block), in the layout of the train steps' out_of_sample.")]
     public required Artifact OutOfSample { get; init; }
 
-    [Output("stacking: what the meta-learner learned from (Parquet): source_row, fold, label and each member's out-of-fold prediction on the link scale; absent for other kinds.")]
+    [Output("stacking: the meta-learner's model file the manifest names by hash (train/linear's JSON, or LightGBM's model.txt for meta: gbdt); an output so the store keeps it findable wherever the ensemble is loaded; absent for other kinds.")]
+    public Artifact? MetaModel { get; init; }
+
+    [Output("stacking: what the meta-learner learned from (Parquet): source_row, fold, label and each member's out-of-fold prediction on the link scale (a column per member), or a multiclass member's class probabilities (member_p0, member_p1, ...); absent for other kinds.")]
     public Artifact? MetaTraining { get; init; }
 
     [Output("The ensemble's feature columns, in its order.")]

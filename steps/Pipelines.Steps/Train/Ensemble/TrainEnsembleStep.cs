@@ -1,8 +1,10 @@
 using System.Globalization;
+using System.Text;
 using DuckDB.NET.Data;
 using Pipelines.Abstractions;
 using Pipelines.DuckDb;
 using Pipelines.Learning.Data;
+using Pipelines.Learning.LightGbm;
 using Pipelines.Learning.Linear;
 using Pipelines.Learning.Trees;
 using Pipelines.Steps.Tables;
@@ -10,13 +12,13 @@ using Pipelines.Steps.Tables;
 namespace Pipelines.Steps.Train.Ensemble;
 
 /// <summary>
-/// Combines trained models into one: stacking (a linear meta-learner fitted on the members' out-of-fold predictions
-/// from their walk-forward folds, never on rows a member was fitted on), a weighted average of their probabilities or
+/// Combines trained models into one: stacking (a linear or LightGBM meta-learner fitted on the members' out-of-fold
+/// predictions from their walk-forward folds, never on rows a member was fitted on), a weighted average of their probabilities or
 /// values, or regime switching (a k-means model or a column picks the member for each row). The result is a manifest
 /// naming every model file by hash, registered as one version and scored wherever a single model is.
 /// </summary>
 [Step("train/ensemble", "Train", "Train ensemble",
-    Description = "Combine models trained by other steps or registered versions into one ensemble: stacking (a linear meta-learner on the members' out-of-fold walk-forward predictions), average (weighted soft voting) or regime (a k-means model or a column routes each row to a member, with a default). Members must read the same features. Stores a manifest naming every member file by SHA-256 (checked at load), to register as one version; holdout metrics and predictions as the other train steps write them.")]
+    Description = "Combine models trained by other steps or registered versions into one ensemble: stacking (a linear or LightGBM meta-learner on the members' out-of-fold walk-forward predictions; LightGBM also stacks multiclass members), average (weighted soft voting) or regime (a k-means model or a column routes each row to a member, with a default). Members must read the same features. Stores a manifest naming every member file by SHA-256 (checked at load), to register as one version; holdout metrics and predictions as the other train steps write them.")]
 public sealed class TrainEnsembleStep : Step<TrainEnsembleInputs, TrainEnsembleOutputs>
 {
     public override Task<TrainEnsembleOutputs> ExecuteAsync(TrainEnsembleInputs inputs, IStepContext context, CancellationToken cancellationToken)
@@ -35,8 +37,8 @@ public sealed class TrainEnsembleStep : Step<TrainEnsembleInputs, TrainEnsembleO
                     $"member '{member.Name}' predicts {Task(member.Model)}, but member '{reference.Name}' predicts {Task(reference.Model)}; members must predict the same thing");
         }
         var task = Task(reference.Model);
-        if (inputs.Kind == EnsembleKind.Stacking && task == ModelTask.Multiclass)
-            throw new StepInputException("kind", "stacking combines binary or regression members; these are multiclass (use average or regime)");
+        if (inputs.Kind == EnsembleKind.Stacking && task == ModelTask.Multiclass && inputs.Meta == EnsembleMetaLearner.Linear)
+            throw new StepInputException("kind", "the linear meta-learner stacks binary or regression members; these are multiclass: use meta: gbdt (LightGBM's multiclass objective over every member's class probabilities), or kind average or regime");
 
         var features = reference.Model.FeatureNames.ToList();
         var routing = inputs.Regime is { } regime ? Routing(context, regime, features, known) : null;
@@ -48,6 +50,9 @@ public sealed class TrainEnsembleStep : Step<TrainEnsembleInputs, TrainEnsembleO
 
         EnsembleFile? metaFile = null;
         Artifact? metaTraining = null;
+        Artifact? metaModel = null;
+        IReadOnlyDictionary<string, double>? metaGain = null;
+        LightGbmParameters? metaParameters = null;
         int[] holdoutRows;
         var trainRows = 0;
         if (inputs.Kind == EnsembleKind.Stacking)
@@ -56,14 +61,35 @@ public sealed class TrainEnsembleStep : Step<TrainEnsembleInputs, TrainEnsembleO
                 inputs.Members[m.Name].OutOfSample ?? throw new StepInputException($"members.{m.Name}",
                     $"stacking learns from each member's out-of-fold predictions: give member '{m.Name}' its out_of_sample (e.g. ${{{{ steps.{m.Name}.outputs.out_of_sample }}}}), trained with folds: 2 or more"))).ToList();
             OutOfFold.RequireSameRows(blocks);
-            var (meta, training) = FitMeta(blocks, task, inputs.MetaL2);
+            foreach (var (block, member) in blocks.Zip(members))
+            {
+                if (block.Outputs != member.Model.Outputs)
+                    throw new StepInputException($"members.{member.Name}.out_of_sample",
+                        $"member '{member.Name}' predicts {member.Model.Outputs} value(s) per row, its out_of_sample holds {block.Outputs}; give the out_of_sample of the step that trained this model");
+            }
+            var training = MetaFeatures(blocks, task);
             trainRows = blocks[0].WalkForwardRows;
             metaTraining = WriteMetaTraining(connection, context, blocks, training);
-            var staged = context.StageArtifact("model", "json");
-            LinearModelFile.Save(meta, staged.Path);
-            var metaArtifact = context.CommitArtifact(staged);
+            Artifact metaArtifact;
+            if (inputs.Meta == EnsembleMetaLearner.Gbdt)
+            {
+                using var booster = GbdtMetaLearner.Fit(training, GbdtMetaLearner.Parameters(inputs.MetaParams, task, reference.Model.Outputs), cancellationToken);
+                var staged = context.StageArtifact("model", "txt");
+                File.WriteAllText(staged.Path, booster.ModelText(), new UTF8Encoding(false));
+                metaArtifact = context.CommitArtifact(staged);
+                metaGain = MemberGain(booster, members.Count, reference.Model.Outputs, members.Select(m => m.Name).ToList());
+                metaParameters = booster.Parameters;
+            }
+            else
+            {
+                var meta = LinearTrainer.Fit(training, new LinearParameters { Objective = task == ModelTask.Regression ? LinearObjective.Ridge : LinearObjective.Logistic, L2 = inputs.MetaL2 ?? 1.0 });
+                var staged = context.StageArtifact("model", "json");
+                LinearModelFile.Save(meta, staged.Path);
+                metaArtifact = context.CommitArtifact(staged);
+            }
             known[metaArtifact.Sha256] = metaArtifact;
-            metaFile = new EnsembleFile("meta", "meta", metaArtifact.Sha256, metaArtifact.Format, meta.FeatureNames);
+            metaModel = metaArtifact;
+            metaFile = new EnsembleFile("meta", "meta", metaArtifact.Sha256, metaArtifact.Format, training.FeatureNames);
             holdoutRows = blocks[0].HoldoutSourceRows;
         }
         else
@@ -120,15 +146,15 @@ public sealed class TrainEnsembleStep : Step<TrainEnsembleInputs, TrainEnsembleO
             Classes = table.Classes, Features = features,
             Rows = new TrainingRowCounts { Train = trainRows, Gap = inputs.Gap, Holdout = holdoutRows.Length, Dropped = table.DroppedRows },
             TrainingDataSha256 = inputs.Input.Sha256, ModelSha256 = model.Sha256,
-            Parameters = Parameters(inputs, manifest),
+            Parameters = Parameters(inputs, manifest, metaParameters),
             Holdout = TrainingMetrics.Stored(holdoutMetrics),
-            Ensemble = Summary(manifest, ensemble),
+            Ensemble = Summary(manifest, ensemble, metaGain),
         };
         var metricsArtifact = TrainingArtifacts.WriteMetrics(context, metrics);
         context.Log.Information("Combined {Count} members by {Kind}: holdout {Metrics}", members.Count, TrainEnsembleInputs.Name(inputs.Kind), metrics.Holdout);
         return System.Threading.Tasks.Task.FromResult(new TrainEnsembleOutputs
         {
-            Model = model, Metrics = metricsArtifact, Holdout = holdout, OutOfSample = outOfSample, MetaTraining = metaTraining,
+            Model = model, Metrics = metricsArtifact, Holdout = holdout, OutOfSample = outOfSample, MetaTraining = metaTraining, MetaModel = metaModel,
             Features = features, Members = members.Select(m => m.Name).ToList(), Score = score,
         });
     }
@@ -229,26 +255,41 @@ public sealed class TrainEnsembleStep : Step<TrainEnsembleInputs, TrainEnsembleO
     }
 
     /// <summary>
-    /// The meta-learner: train/linear's logistic fit (binary) or ridge (regression), standardised, on each member's
-    /// out-of-fold prediction on the link scale over the walk-forward rows only; the holdout stays unseen.
+    /// What the meta-learner learns from: each member's out-of-fold prediction over the walk-forward rows only (the
+    /// holdout stays unseen) — on the link scale for binary and regression members (log-odds, or the value), and every
+    /// class probability of a multiclass member — with the rows' labels.
     /// </summary>
-    private static (LinearModel Meta, DenseDataset Training) FitMeta(IReadOnlyList<OutOfFold> blocks, ModelTask task, double l2)
+    private static DenseDataset MetaFeatures(IReadOnlyList<OutOfFold> blocks, ModelTask task)
     {
         var regression = task == ModelTask.Regression;
         var rows = blocks[0].WalkForwardRows;
-        var values = new double[rows * blocks.Count];
+        var outputs = blocks[0].Outputs;
+        var width = blocks.Count * outputs;
+        var values = new double[rows * width];
         for (var r = 0; r < rows; r++)
         {
-            for (var m = 0; m < blocks.Count; m++) values[r * blocks.Count + m] = EnsembleModel.Link(blocks[m].Predictions[r], regression);
+            for (var m = 0; m < blocks.Count; m++)
+            {
+                for (var c = 0; c < outputs; c++)
+                {
+                    var prediction = blocks[m].Predictions[r * outputs + c];
+                    values[r * width + m * outputs + c] = outputs == 1 ? EnsembleModel.Link(prediction, regression) : prediction;
+                }
+            }
         }
-        var training = new DenseDataset(values, rows, blocks.Select(b => b.Member).ToList(), blocks[0].Labels.AsSpan(0, rows).ToArray());
-        var meta = LinearTrainer.Fit(training, new LinearParameters { Objective = regression ? LinearObjective.Ridge : LinearObjective.Logistic, L2 = l2 });
-        return (meta, training);
+        return new DenseDataset(values, rows, GbdtMetaLearner.FeatureNames(blocks.Select(b => b.Member).ToList(), outputs), blocks[0].Labels.AsSpan(0, rows).ToArray());
+    }
+
+    /// <summary>The LightGBM meta-learner's gain per member: the gain of the splits on its meta-features, summed over its classes.</summary>
+    private static Dictionary<string, double> MemberGain(LightGbmBooster booster, int members, int outputs, IReadOnlyList<string> names)
+    {
+        var gain = booster.FeatureImportance(gain: true);
+        return Enumerable.Range(0, members).ToDictionary(m => names[m], m => Enumerable.Range(0, outputs).Sum(c => gain[m * outputs + c]));
     }
 
     private static Artifact WriteMetaTraining(DuckDBConnection connection, IStepContext context, IReadOnlyList<OutOfFold> blocks, DenseDataset training)
     {
-        var columns = string.Join(", ", blocks.Select(b => $"{SqlText.Identifier(b.Member)} DOUBLE"));
+        var columns = string.Join(", ", training.FeatureNames.Select(f => $"{SqlText.Identifier(f)} DOUBLE"));
         connection.Execute($"CREATE TABLE meta_training (source_row BIGINT, fold INTEGER, label DOUBLE, {columns})");
         using (var appender = connection.CreateAppender("meta_training"))
         {
@@ -264,14 +305,20 @@ public sealed class TrainEnsembleStep : Step<TrainEnsembleInputs, TrainEnsembleO
         return context.CommitArtifact(staged);
     }
 
-    private static IReadOnlyDictionary<string, string> Parameters(TrainEnsembleInputs inputs, EnsembleManifest manifest)
+    private static IReadOnlyDictionary<string, string> Parameters(TrainEnsembleInputs inputs, EnsembleManifest manifest, LightGbmParameters? metaParameters)
     {
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["kind"] = TrainEnsembleInputs.Name(inputs.Kind),
             ["members"] = string.Join(",", manifest.Members.Select(m => m.Name)),
         };
-        if (inputs.Kind == EnsembleKind.Stacking) parameters["meta_l2"] = inputs.MetaL2.ToString("R", CultureInfo.InvariantCulture);
+        if (inputs.Kind == EnsembleKind.Stacking)
+        {
+            parameters["meta"] = inputs.Meta.ToString().ToLowerInvariant();
+            if (metaParameters is null) parameters["meta_l2"] = (inputs.MetaL2 ?? 1.0).ToString("R", CultureInfo.InvariantCulture);
+            // What LightGBM ran with, defaults included, as train/gbdt records its params.
+            else foreach (var (key, value) in metaParameters.Entries) parameters[$"meta_params.{key}"] = value;
+        }
         if (inputs.Kind != EnsembleKind.Stacking)
         {
             parameters["test_fraction"] = inputs.TestFraction.ToString("R", CultureInfo.InvariantCulture);
@@ -280,7 +327,7 @@ public sealed class TrainEnsembleStep : Step<TrainEnsembleInputs, TrainEnsembleO
         return parameters;
     }
 
-    private static EnsembleSummary Summary(EnsembleManifest manifest, EnsembleModel ensemble)
+    private static EnsembleSummary Summary(EnsembleManifest manifest, EnsembleModel ensemble, IReadOnlyDictionary<string, double>? metaGain)
     {
         var names = manifest.Members.Select(m => m.Name).ToList();
         var meta = ensemble.Meta;
@@ -291,6 +338,8 @@ public sealed class TrainEnsembleStep : Step<TrainEnsembleInputs, TrainEnsembleO
             Weights = manifest.Weights?.Select((w, i) => (names[i], w)).ToDictionary(p => p.Item1, p => p.w),
             MetaCoefficients = meta is null ? null
                 : names.Select((n, i) => (n, meta.Scaler is null ? meta.Weights[i] : meta.Weights[i] / meta.Scaler.Scale[i])).ToDictionary(p => p.n, p => p.Item2),
+            Meta = manifest.Kind == EnsembleKind.Stacking ? (metaGain is null ? EnsembleMetaLearner.Linear : EnsembleMetaLearner.Gbdt) : null,
+            MetaGain = metaGain,
             Routes = manifest.Regime?.Routes,
             Default = manifest.Regime?.Default,
             RegimeBy = manifest.Regime is { } r ? r.Column ?? r.Model!.Sha256 : null,

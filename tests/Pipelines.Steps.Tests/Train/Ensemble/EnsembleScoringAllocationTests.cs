@@ -8,7 +8,8 @@ namespace Pipelines.Steps.Tests.Train.Ensemble;
 
 /// <summary>
 /// Scoring one row with a three-member ensemble allocates nothing, whatever the kind: members score through the
-/// compiled trees, ONNX Runtime's single-row runner or the linear model into buffers they own.
+/// compiled trees, ONNX Runtime's single-row runner or the linear model into buffers they own, and a LightGBM
+/// meta-learner through its compiled trees over a meta-feature row the ensemble owns.
 /// </summary>
 public sealed class EnsembleScoringAllocationTests : IDisposable
 {
@@ -26,11 +27,11 @@ public sealed class EnsembleScoringAllocationTests : IDisposable
 
     private static EnsembleMemberInput Member(Artifact model, Artifact? outOfSample = null) => new() { Model = model, OutOfSample = outOfSample };
 
-    private Artifact Ensemble(EnsembleKind kind)
+    private Artifact Ensemble(EnsembleKind kind, EnsembleMetaLearner meta = EnsembleMetaLearner.Linear)
     {
         var gbdt = _train.Gbdt(_table, folds: 2);
         var linear = _train.Linear(_table, folds: 2);
-        var inputs = new TrainEnsembleInputs { Kind = kind, Input = _table, Target = "up", Members = new Dictionary<string, EnsembleMemberInput>() };
+        var inputs = new TrainEnsembleInputs { Kind = kind, Meta = meta, Input = _table, Target = "up", Members = new Dictionary<string, EnsembleMemberInput>() };
         return _train.Ensemble(kind switch
         {
             EnsembleKind.Average => inputs with
@@ -67,9 +68,14 @@ public sealed class EnsembleScoringAllocationTests : IDisposable
     [InlineData(EnsembleKind.Average)]
     [InlineData(EnsembleKind.Stacking)]
     [InlineData(EnsembleKind.Regime)]
-    public void Scoring_a_row_with_three_members_allocates_nothing(EnsembleKind kind)
+    public void Scoring_a_row_with_three_members_allocates_nothing(EnsembleKind kind) => ScoresWithoutAllocating(Ensemble(kind));
+
+    [Fact]
+    public void Scoring_a_row_through_a_LightGBM_meta_learner_allocates_nothing() => ScoresWithoutAllocating(Ensemble(EnsembleKind.Stacking, EnsembleMetaLearner.Gbdt));
+
+    private void ScoresWithoutAllocating(Artifact ensemble)
     {
-        var model = _train.Load(Ensemble(kind));
+        var model = _train.Load(ensemble);
         Assert.Equal(3, model.Ensemble!.Members.Count);
         double[] features = [0.1, 1.5, 0.4];
         var output = new double[1];

@@ -77,6 +77,30 @@ public sealed class TrainEnsembleBadInputTests : IDisposable
     }
 
     [Fact]
+    public void A_meta_learner_for_another_kind_than_stacking_or_the_other_learners_options_are_refused()
+    {
+        var model = _train.Gbdt(_table).Model;
+        var members = new Dictionary<string, EnsembleMemberInput> { ["a"] = new() { Model = model }, ["b"] = new() { Model = model } };
+        Assert.Equal("meta", Refused(Inputs(EnsembleKind.Average, members) with { Meta = EnsembleMetaLearner.Gbdt }).Input);
+        var l2 = Refused(Inputs(EnsembleKind.Stacking, members) with { Meta = EnsembleMetaLearner.Gbdt, MetaL2 = 2 });
+        Assert.Equal(("meta_l2", "meta_l2 is the linear meta-learner's penalty; for meta: gbdt give LightGBM's lambda_l2 in meta_params"), (l2.Input, l2.Message));
+        Assert.Equal("meta_params", Refused(Inputs(EnsembleKind.Stacking, members) with { MetaParams = new Dictionary<string, string> { ["num_leaves"] = "3" } }).Input);
+    }
+
+    [Fact]
+    public void LightGBMs_refusal_of_a_meta_parameter_value_names_meta_params()
+    {
+        var gbdt = _train.Gbdt(_table, folds: 2);
+        var linear = _train.Linear(_table, folds: 2);
+        var error = Refused(Inputs(EnsembleKind.Stacking, new() { ["gbdt"] = new() { Model = gbdt.Model, OutOfSample = gbdt.OutOfSample }, ["linear"] = new() { Model = linear.Model, OutOfSample = linear.OutOfSample } }) with
+        {
+            Meta = EnsembleMetaLearner.Gbdt, MetaParams = new Dictionary<string, string> { ["num_leaves"] = "many" },
+        });
+        Assert.Equal("meta_params", error.Input);
+        Assert.Contains("num_leaves", error.Message);
+    }
+
+    [Fact]
     public void A_registered_member_that_does_not_exist_is_named_with_its_reference()
     {
         var error = Refused(Inputs(EnsembleKind.Regime, new() { ["old"] = new() { Registered = "flow@champion" } }) with
