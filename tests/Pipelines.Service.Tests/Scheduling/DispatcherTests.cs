@@ -80,6 +80,8 @@ public sealed class DispatcherTests : IAsyncLifetime
         var second = _h.Dispatcher.Fire(Firing.Manual("gated", new Dictionary<string, string>()));
 
         Assert.Equal(FiringDecision.Queued, second.Decision);
+        // The first run reaches its gate on its own thread; once it holds there, the second is still only queued.
+        await WaitUntil(() => Gates.EnteredCount(_gate) == 1);
         Assert.True(_h.Dispatcher.IsQueued(second.RunId!));
         Assert.Null(_h.Store.FindRun(second.RunId!));
         Assert.Equal(1, Gates.EnteredCount(_gate));
