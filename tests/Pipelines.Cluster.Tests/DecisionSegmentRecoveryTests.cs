@@ -132,6 +132,16 @@ public sealed class DecisionSegmentRecoveryTests(PostgresServer server) : IDispo
             [new(1, Start, Start.AddSeconds(399), 400), new(2, Start.AddSeconds(400), Start.AddSeconds(999), 600)]);
         Assert.Equal(segment, Assert.Single(DecisionSegmentTests.RegisteredSegments(store)));
         Assert.Equal(2, store.Count("decision_segment_versions"));
+
+        // Stopped between registering and renaming: the registered segment reads from its temporary name, and the next
+        // recovery gives it its final one without a second registration.
+        var final = Path.Combine(workspace.ArtifactsDirectory, segment.StorePath);
+        File.Move(final, partial);
+        Assert.Equal(1_000, new StoreDecisionLog(store, "run-1", "tick").ReadStep().Count);
+        Assert.Single(DecisionSegmentRecovery.RecoverStep(store, "run-1", "tick", Logger.None).Recovered);
+        Assert.True(File.Exists(final) && !File.Exists(partial));
+        Assert.Equal(segment, Assert.Single(DecisionSegmentTests.RegisteredSegments(store)));
+        DecisionSegmentTests.AssertWhole(store, segment);
     }
 
     [Fact]

@@ -149,7 +149,8 @@ public sealed class DecisionSegmentTests(PostgresServer server) : IDisposable
     /// <summary>The segment's file is there, has the registered hash and size, and holds the registered rows and span.</summary>
     internal static void AssertWhole(PipelineStore store, DecisionSegment segment)
     {
-        var path = Path.Combine(store.Layout.ArtifactsDirectory, segment.StorePath);
+        // Where readers find it: a segment registered just before its writer stopped may still have its temporary name.
+        var path = DecisionSegmentClosing.Locate(Path.Combine(store.Layout.ArtifactsDirectory, segment.StorePath));
         var bytes = File.ReadAllBytes(path);
         Assert.Equal((segment.Sha256, segment.Bytes), (Convert.ToHexStringLower(SHA256.HashData(bytes)), (long)bytes.Length));
         Assert.False(File.Exists(path + ".wal"), $"{segment.StorePath} left a write-ahead log");

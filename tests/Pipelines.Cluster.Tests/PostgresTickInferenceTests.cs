@@ -74,10 +74,12 @@ public sealed class PostgresTickInferenceTests(PostgresServer server)
             Assert.True(before.Count >= 3);
             Assert.All(before, s => DecisionSegmentTests.AssertWhole(store, s));
             Assert.All(before, s => Assert.Equal(6_000, s.Rows));
-            // Whatever was being written is there only under its temporary name, which nothing registered.
+            // Whatever was being written is there only under its temporary name, which nothing registered: every file under
+            // a final name is registered (one registered in the instant before the kill may not have been renamed yet).
             var directory = Path.Combine(workspace.ArtifactsDirectory, "decisions", killedRun, "infer");
-            var finals = Directory.EnumerateFiles(directory, "*.duckdb").Select(f => Path.GetFileName(f)!).Order().ToList();
-            Assert.Equal(before.Select(s => Path.GetFileName(s.StorePath)!).Order().ToList(), finals);
+            var finals = Directory.EnumerateFiles(directory, "*.duckdb").Select(f => Path.GetFileName(f)!).ToHashSet();
+            Assert.Subset(before.Select(s => Path.GetFileName(s.StorePath)!).ToHashSet(), finals);
+            Assert.True(finals.Count >= before.Count - 1, $"{before.Count} segment(s) registered, {finals.Count} renamed");
             // The registered decisions read back whole: one per trade, as many as the segments say.
             Assert.Equal(before.Sum(s => s.Rows), new StoreDecisionLog(store, killedRun, "infer").ReadStep().Select(d => d.TradeId).Distinct().Count());
         }

@@ -5,9 +5,9 @@ namespace Pipelines.Engine.Storage;
 
 /// <summary>
 /// How a decision segment becomes readable, whether its writer closes it or <see cref="DecisionSegmentRecovery"/> finds
-/// it left behind by a stopped stream: its figures are read from the file, the file is checkpointed and closed, renamed
-/// from its temporary name to its final one and registered in one transaction. The registration is keyed by the
-/// segment's id, so the same segment registered twice (two nodes recovering it, or a writer and a recoverer in the
+/// it left behind by a stopped stream: its figures are read from the file, the file is checkpointed, closed and hashed,
+/// registered in one transaction, then renamed from its temporary name to its final one. The registration is keyed by
+/// the segment's id, so the same segment registered twice (two nodes recovering it, or a writer and a recoverer in the
 /// moment between the writer's close and its rename) is one row.
 /// </summary>
 internal static class DecisionSegmentClosing
@@ -29,27 +29,20 @@ internal static class DecisionSegmentClosing
     public static string FileName(int streamId, int index) => $"{streamId}-{index:D6}.duckdb";
 
     /// <summary>
-    /// Renames a closed segment file (<paramref name="partialPath"/>, holding <paramref name="versions"/>, at least one)
-    /// to its final name, then registers it with its hash, size, span and rows. A crash between the two leaves a file
-    /// nothing registered, never a registration whose file is missing.
+    /// Registers a closed segment file (<paramref name="partialPath"/>, holding <paramref name="versions"/>, at least one)
+    /// with its hash, size, span and rows, then renames it to its final name. Registering first means a crash between the
+    /// two leaves a registered segment under its temporary name, which readers find there (<see cref="Locate"/>) and the
+    /// next recovery renames; renaming first would leave a whole file under its final name that nothing registers, and
+    /// that recovery could not tell from one retention has unregistered but not yet deleted.
     /// </summary>
     public static DecisionSegment Register(PipelineStore store, int streamId, int index, string runId, string stepId, string model, string partialPath,
         IReadOnlyList<VersionSpan> versions)
     {
         var name = FileName(streamId, index);
         var finalPath = Path.Combine(Path.GetDirectoryName(partialPath)!, name);
-        try
-        {
-            File.Move(partialPath, finalPath);
-        }
-        catch (FileNotFoundException) when (File.Exists(finalPath))
-        {
-            // Renamed by the other party of a writer's close and a recovery on another node (it could open the file in
-            // the moment between the writer closing it and renaming it); the content is the same and so is the row below.
-        }
         string sha256;
         long bytes;
-        using (var file = File.OpenRead(finalPath))
+        using (var file = File.OpenRead(File.Exists(partialPath) ? partialPath : finalPath))
         {
             bytes = file.Length;
             sha256 = Convert.ToHexStringLower(SHA256.HashData(file));
@@ -69,6 +62,23 @@ internal static class DecisionSegmentClosing
                     segment.SegmentId, version.Version, version.First, version.Last, version.Rows);
             return 0;
         });
+        try
+        {
+            File.Move(partialPath, finalPath);
+        }
+        catch (FileNotFoundException) when (File.Exists(finalPath))
+        {
+            // Renamed by the other party of a writer's close and a recovery on another node (it could open the file in
+            // the moment between the writer closing it and renaming it); the content is the same and so was the row above.
+        }
         return segment;
     }
+
+    /// <summary>
+    /// Where a registered segment's file is: under its final name, or still under its temporary one when its writer or
+    /// recoverer stopped between registering and renaming it; the final path when neither exists, for the caller to
+    /// report as missing.
+    /// </summary>
+    public static string Locate(string finalPath) =>
+        !File.Exists(finalPath) && File.Exists(finalPath + DecisionSegmentWriter.PartialSuffix) ? finalPath + DecisionSegmentWriter.PartialSuffix : finalPath;
 }

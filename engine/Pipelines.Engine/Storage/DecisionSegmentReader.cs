@@ -69,7 +69,7 @@ internal static class DecisionSegmentReader
         var streams = new Dictionary<int, Source>();
         for (var i = 0; i < segments.Count; i++)
         {
-            var path = Path.Combine(store.Layout.ArtifactsDirectory, segments[i].StorePath.Replace('/', Path.DirectorySeparatorChar));
+            var path = DecisionSegmentClosing.Locate(Path.Combine(store.Layout.ArtifactsDirectory, segments[i].StorePath.Replace('/', Path.DirectorySeparatorChar)));
             if (!File.Exists(path))
                 throw new InvalidOperationException($"the decision segment {segments[i].StorePath} is registered in the store but missing from {store.Layout.ArtifactsDirectory}");
             connection.Execute($"ATTACH '{path.Replace("'", "''", StringComparison.Ordinal)}' AS segment{i} (READ_ONLY)");

@@ -39,7 +39,7 @@ internal static class DecisionSegmentRetention
         var oldFiles = new List<string>();
         foreach (var segment in affected)
         {
-            var path = Path.Combine(store.Layout.ArtifactsDirectory, segment.StorePath);
+            var path = DecisionSegmentClosing.Locate(Path.Combine(store.Layout.ArtifactsDirectory, segment.StorePath));
             long minTrade, maxTrade;
             using (var file = new DuckDBConnection($"Data Source={path};ACCESS_MODE=READ_ONLY"))
             {
@@ -58,14 +58,18 @@ internal static class DecisionSegmentRetention
             if (segment.LastTime < cutoff)
                 connection.Execute("DELETE FROM decision_segments WHERE segment_id = ?", segment.SegmentId);
             else
-                Rewrite(store, connection, segment, path, cutoff);
+                Rewrite(store, connection, segment, Path.Combine(store.Layout.ArtifactsDirectory, segment.StorePath), path, cutoff);
             oldFiles.Add(path);
         }
         return new Plan(counts.OrderBy(c => c.Key.Item1, StringComparer.Ordinal).ThenBy(c => c.Key.Item2).Select(c => (c.Key.Item1, c.Key.Item2, c.Value)).ToList(), oldFiles);
     }
 
-    /// <summary>Writes the segment's decisions from the cutoff on to a new file and registers it in the old one's place.</summary>
-    private static void Rewrite(PipelineStore store, DbConnection connection, Affected segment, string path, DateTime cutoff)
+    /// <summary>
+    /// Writes the segment's decisions from the cutoff on to a new file named after the old one's final name
+    /// (<paramref name="path"/>) and registers it in the old one's place; the rows come from <paramref name="source"/>,
+    /// where the old file is (<see cref="DecisionSegmentClosing.Locate"/>).
+    /// </summary>
+    private static void Rewrite(PipelineStore store, DbConnection connection, Affected segment, string path, string source, DateTime cutoff)
     {
         var name = $"{Path.GetFileNameWithoutExtension(path)}-from-{cutoff.Ticks.ToString(CultureInfo.InvariantCulture)}.duckdb";
         var finalPath = Path.Combine(Path.GetDirectoryName(path)!, name);
@@ -76,7 +80,7 @@ internal static class DecisionSegmentRetention
         {
             file.Open();
             file.Execute(DecisionSegmentWriter.SegmentTable);
-            file.Execute($"ATTACH '{path.Replace("'", "''", StringComparison.Ordinal)}' AS old (READ_ONLY)");
+            file.Execute($"ATTACH '{source.Replace("'", "''", StringComparison.Ordinal)}' AS old (READ_ONLY)");
             file.Execute("INSERT INTO decision_rows SELECT * FROM old.main.decision_rows WHERE time >= ? ORDER BY time, trade_id", cutoff);
             file.Execute("DETACH old");
             versions = file.Rows(
