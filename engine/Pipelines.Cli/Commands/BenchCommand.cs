@@ -151,6 +151,8 @@ public static class BenchCommand
                     ["ensemble_trees"] = e.Trees,
                     ["ensemble_ns_per_row"] = Math.Round(e.EnsembleNsPerRow, 1),
                     ["ensemble_members_alone_ns_per_row"] = Math.Round(e.MembersNsPerRow, 1),
+                    ["ensemble_stacked_gbdt_ns_per_row"] = Math.Round(e.StackedNsPerRow, 1),
+                    ["ensemble_stacked_meta_trees"] = e.MetaTrees,
                     ["ensemble_tick_p50_ns"] = e.Tick.LatencyP50Ns,
                     ["ensemble_tick_p99_ns"] = e.Tick.LatencyP99Ns,
                     ["ensemble_ticks_per_s"] = Math.Round(e.Tick.TicksPerSecond),

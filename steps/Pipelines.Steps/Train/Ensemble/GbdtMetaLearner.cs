@@ -11,7 +11,7 @@ namespace Pipelines.Steps.Train.Ensemble;
 /// probabilities (K·M features) with LightGBM's multiclass objective. It learns from a handful of meta-features and a
 /// few hundred rows, so its defaults are small trees and few rounds; meta_params override them by LightGBM's names.
 /// </summary>
-internal static class GbdtMetaLearner
+public static class GbdtMetaLearner
 {
     /// <summary>The defaults, each overridden by meta_params under any of its LightGBM names.</summary>
     public static readonly IReadOnlyList<KeyValuePair<string, string>> Defaults =
