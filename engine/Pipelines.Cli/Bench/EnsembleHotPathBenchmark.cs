@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Pipelines.Engine.Storage;
 using Pipelines.Learning.Compilation;
 using Pipelines.Learning.Data;
@@ -51,7 +50,7 @@ public static class EnsembleHotPathBenchmark
                 compiled.Add(CompiledTreeEnsemble.Compile(model));
                 var path = Path.Combine(root.FullName, $"member{m}.txt");
                 LightGbmModelWriter.Save(model, path);
-                var sha = Hash(path);
+                var sha = ArtifactStore.HashFile(path);
                 files[sha] = path;
                 members.Add(new EnsembleFile($"gbdt{m}", "member", sha, "txt", model.FeatureNames));
             }
@@ -104,7 +103,7 @@ public static class EnsembleHotPathBenchmark
         using var booster = GbdtMetaLearner.Fit(metaTraining, GbdtMetaLearner.Parameters(new Dictionary<string, string>(), ModelTask.Binary, 1), CancellationToken.None);
         var metaPath = Path.Combine(root, "meta.txt");
         File.WriteAllText(metaPath, booster.ModelText());
-        var metaSha = Hash(metaPath);
+        var metaSha = ArtifactStore.HashFile(metaPath);
         files[metaSha] = metaPath;
         var manifestPath = Path.Combine(root, "stacked.json");
         File.WriteAllText(manifestPath, new EnsembleManifest
@@ -114,11 +113,5 @@ public static class EnsembleHotPathBenchmark
         }.ToJson());
         var model = EnsembleModel.Load(manifestPath, sha => files[sha]);
         return (model, model.MetaTrees!.Trees.Count);
-    }
-
-    private static string Hash(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using DuckDB.NET.Data;
 
 namespace Pipelines.Engine.Storage;
@@ -40,13 +39,9 @@ internal static class DecisionSegmentClosing
     {
         var name = FileName(streamId, index);
         var finalPath = Path.Combine(Path.GetDirectoryName(partialPath)!, name);
-        string sha256;
-        long bytes;
-        using (var file = File.OpenRead(File.Exists(partialPath) ? partialPath : finalPath))
-        {
-            bytes = file.Length;
-            sha256 = Convert.ToHexStringLower(SHA256.HashData(file));
-        }
+        var closed = File.Exists(partialPath) ? partialPath : finalPath;
+        var sha256 = ArtifactStore.HashFile(closed);
+        var bytes = new FileInfo(closed).Length;
         var segment = new DecisionSegment($"{streamId}-{index:D6}", streamId, runId, stepId, model,
             string.Join('/', DecisionSegmentWriter.Folder, runId, stepId, name), sha256, bytes,
             versions.Min(v => v.First), versions.Max(v => v.Last), versions.Sum(v => v.Rows));

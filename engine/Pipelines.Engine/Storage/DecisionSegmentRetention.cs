@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Globalization;
-using System.Security.Cryptography;
 using DuckDB.NET.Data;
 
 namespace Pipelines.Engine.Storage;
@@ -75,7 +74,7 @@ internal static class DecisionSegmentRetention
         var finalPath = Path.Combine(Path.GetDirectoryName(path)!, name);
         var partialPath = finalPath + DecisionSegmentWriter.PartialSuffix;
         File.Delete(partialPath);
-        List<(int Version, DateTime First, DateTime Last, long Rows)> versions;
+        List<DecisionSegmentClosing.VersionSpan> versions;
         using (var file = new DuckDBConnection($"Data Source={partialPath}"))
         {
             file.Open();
@@ -83,18 +82,10 @@ internal static class DecisionSegmentRetention
             file.Execute($"ATTACH '{source.Replace("'", "''", StringComparison.Ordinal)}' AS old (READ_ONLY)");
             file.Execute("INSERT INTO decision_rows SELECT * FROM old.main.decision_rows WHERE time >= ? ORDER BY time, trade_id", cutoff);
             file.Execute("DETACH old");
-            versions = file.Rows(
-                "SELECT model_version, min(time) AS first_time, max(time) AS last_time, count(*) AS n FROM decision_rows GROUP BY model_version ORDER BY model_version",
-                row => ((int)row.Integer("model_version"), row.Time("first_time"), row.Time("last_time"), row.Integer("n")));
-            file.Execute("CHECKPOINT");
+            versions = DecisionSegmentClosing.Summarize(file);
         }
-        string sha256;
-        long bytes;
-        using (var stream = File.OpenRead(partialPath))
-        {
-            bytes = stream.Length;
-            sha256 = Convert.ToHexStringLower(SHA256.HashData(stream));
-        }
+        var sha256 = ArtifactStore.HashFile(partialPath);
+        var bytes = new FileInfo(partialPath).Length;
         File.Move(partialPath, finalPath, overwrite: true);
         connection.Execute("UPDATE decision_segments SET store_path = ?, sha256 = ?, bytes = ?, first_time = ?, row_count = ? WHERE segment_id = ?",
             string.Join('/', Path.GetDirectoryName(segment.StorePath)!.Replace('\\', '/'), name), sha256, bytes, versions.Min(v => v.First), versions.Sum(v => v.Rows),

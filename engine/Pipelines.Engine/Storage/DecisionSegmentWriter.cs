@@ -9,9 +9,9 @@ namespace Pipelines.Engine.Storage;
 /// (segments) under the shared artifact directory, through the same native appender as the DuckDB store's table, so a
 /// row costs no allocation and no round trip to the server. Opening registers the stream (run, step, model) and its
 /// feature order in the store, as in DuckDB. A segment is written under a temporary name, closed when the policy says
-/// (a number of rows, or at a commit once it has been open long enough), renamed to its final name (atomic within the
-/// directory), and then registered in one transaction with its hash, size, time span, row count and, per model version,
-/// span and count (<see cref="DecisionSegmentClosing"/>). A process killed mid-segment leaves a temporary file that
+/// (a number of rows, or at a commit once it has been open long enough), registered in one transaction with its hash,
+/// size, time span, row count and, per model version, span and count, and then renamed to its final name (atomic within
+/// the directory; <see cref="DecisionSegmentClosing"/> says why in that order). A process killed mid-segment leaves a temporary file that
 /// <see cref="DecisionSegmentRecovery"/> registers later the same way: readers see whole segments only.
 /// </summary>
 /// <remarks>
@@ -143,7 +143,7 @@ internal sealed class DecisionSegmentWriter : IDecisionWriter
         )
         """;
 
-    /// <summary>Writes the segment out, closes its database, renames it to its final name and registers it.</summary>
+    /// <summary>Writes the segment out, closes its database, registers it and renames it to its final name.</summary>
     private void CloseSegment()
     {
         var connection = _connection!;
