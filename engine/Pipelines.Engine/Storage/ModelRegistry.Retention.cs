@@ -130,6 +130,13 @@ public sealed partial class ModelRegistry
         )
         """;
 
+    /// <summary>When each version was retired: its newest transition to the stage.</summary>
+    private const string RetiredAt = """
+        retired_at AS (
+            SELECT name, version, max(changed_at) AS retired_at FROM model_transitions WHERE to_stage = 'retired' GROUP BY name, version
+        )
+        """;
+
     /// <summary>
     /// Retired versions retired before <paramref name="cutoff"/> (the time of their newest transition to retired) whose
     /// file no version in use needs: neither its own (an alias names it), nor shared (the same file may be registered
@@ -137,9 +144,7 @@ public sealed partial class ModelRegistry
     /// </summary>
     private static List<(string Name, int Version, Artifact Model, DateTime RetiredAt)> ArchiveCandidates(DbConnection connection, DateTime cutoff) =>
         connection.Rows($"""
-            WITH RECURSIVE retired_at AS (
-                SELECT name, version, max(changed_at) AS retired_at FROM model_transitions WHERE to_stage = 'retired' GROUP BY name, version
-            ),
+            WITH RECURSIVE {RetiredAt},
             {NeededFiles}
             SELECT v.name, v.version, t.retired_at, a.sha256, a.kind, a.format, a.bytes, a.store_path
             FROM model_versions v JOIN retired_at t USING (name, version) JOIN artifacts a ON a.sha256 = v.artifact_sha256
@@ -155,9 +160,7 @@ public sealed partial class ModelRegistry
     /// </summary>
     private static List<string> KeptForVersionsInUse(DbConnection connection, DateTime cutoff, int days) =>
         connection.Rows($"""
-            WITH RECURSIVE retired_at AS (
-                SELECT name, version, max(changed_at) AS retired_at FROM model_transitions WHERE to_stage = 'retired' GROUP BY name, version
-            ),
+            WITH RECURSIVE {RetiredAt},
             {NeededFiles}
             SELECT v.name, v.version, t.retired_at, v.artifact_sha256, n.name AS needed_by, n.version AS needed_by_version
             FROM model_versions v JOIN retired_at t USING (name, version) JOIN needed n ON n.sha256 = v.artifact_sha256
