@@ -14,9 +14,9 @@ namespace Pipelines.Steps.Explain;
 /// <summary>
 /// Explains a registered model's decisions with exact SHAP values (TreeSHAP for tree ensembles, the closed form for
 /// linear models, their combination for train/ensemble models; see <see cref="EnsembleShapExplainer"/>) or, for any
-/// other model (an imported ONNX network, an ensemble stacked by a LightGBM meta-learner), Kernel SHAP with each value's standard error: which features drove each
-/// decision (top k),
-/// which matter overall and per group (e.g. per regime), with a report a person can read in a browser.
+/// other model (an imported ONNX network, an ensemble stacked by a LightGBM meta-learner), Kernel SHAP with each value's
+/// standard error: which features drove each decision (top k), which matter overall and per group (e.g. per regime),
+/// with a report a person can read in a browser.
 /// </summary>
 [Step("explain/shap", "Explain", "Explain with SHAP", Cacheable = false,
     Description = "Explain a registered model's decisions on a table with exact SHAP values (TreeSHAP for trees, the closed form for linear models) or, for other models such as imported ONNX networks, Kernel SHAP (seeded coalitions over a k-means background, each value with its standard error): per-decision top-k contributions, global mean |SHAP| overall and by group, and an HTML report with SVG charts.")]

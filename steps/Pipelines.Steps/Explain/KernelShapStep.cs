@@ -10,8 +10,9 @@ namespace Pipelines.Steps.Explain;
 
 /// <summary>
 /// explain/shap's Kernel SHAP path, for models with no exact explainer (an imported ONNX network, ML.NET's linear
-/// models, an ensemble stacked by a LightGBM meta-learner, scored as a whole): ONNX Runtime scores the coalitions in batches, the background is the given table (or the explained rows)
-/// summarised by k-means, and the global report says how the values were estimated and how large their errors are.
+/// models, an ensemble stacked by a LightGBM meta-learner, scored as a whole): ONNX Runtime scores the coalitions in
+/// batches (the ensemble row by row), the background is the given table (or the explained rows) summarised by k-means,
+/// and the global report says how the values were estimated and how large their errors are.
 /// </summary>
 internal static class KernelShapStep
 {
